@@ -1,0 +1,172 @@
+"""``connect()``: the one place a DynamoDB client is built, for one of three backends.
+
+* embedded (default): moto's DynamoDB in this process, on a loopback port; zero setup.
+* endpoint: any DynamoDB-compatible URL, from ``endpoint_url=`` or ``AWS_ENDPOINT_URL_DYNAMODB``
+  (DynamoDB Local, ``contactkit serve``); dummy credentials and a region are supplied if none
+  are configured, since local endpoints accept any.
+* aws: real Amazon DynamoDB, only with ``aws=True``; never chosen because credentials exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+import boto3
+from botocore.config import Config
+
+from .clock import Clock, IdGenerator, UlidGenerator, system_clock
+from .errors import ConfigurationError
+from .schema import DEFAULT_TABLE_NAME
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from .embedded import EmbeddedEngine
+    from .table import Table
+
+logger = logging.getLogger("contactkit")
+
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
+DEFAULT_REGION = "us-east-1"
+_LOCAL_CREDENTIALS = {"aws_access_key_id": "contactkit", "aws_secret_access_key": "contactkit"}
+
+Backend = Literal["embedded", "endpoint", "aws"]
+
+
+def _client_config() -> Config:
+    # Standard retry mode retries throttling, 5xx and dropped connections with jittered backoff.
+    return Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+
+
+class Database:
+    """A connection to one DynamoDB backend; hands out :class:`~contactkit.table.Table` objects.
+
+    Build it with :func:`connect`. Close it (or use ``with``) to stop an embedded engine.
+    """
+
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        backend: Backend,
+        *,
+        endpoint_url: str | None = None,
+        engine: EmbeddedEngine | None = None,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+    ) -> None:
+        self.client = client
+        self.backend = backend
+        self.endpoint_url = endpoint_url
+        self.engine = engine
+        self.clock: Clock = clock or system_clock
+        self.ids: IdGenerator = ids or UlidGenerator(clock=self.clock)
+
+    def table(self, name: str = DEFAULT_TABLE_NAME) -> Table:
+        """The contacts table called ``name`` (created with ``.create()``)."""
+        from .table import Table
+
+        return Table(self, name)
+
+    def close(self) -> None:
+        """Stop the embedded engine, if this connection started one (its data is discarded)."""
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        if self.backend == "endpoint":
+            return f"<contactkit.Database backend='endpoint' url={self.endpoint_url!r}>"
+        if self.backend == "aws":
+            return f"<contactkit.Database backend='aws' region={self.client.meta.region_name!r}>"
+        return "<contactkit.Database backend='embedded' (moto, in this process)>"
+
+
+def connect(
+    endpoint_url: str | None = None,
+    *,
+    aws: bool = False,
+    region: str | None = None,
+    profile: str | None = None,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    seed: int | None = None,
+) -> Database:
+    """Connect to DynamoDB: embedded by default, an endpoint if given, AWS only if asked.
+
+    Args:
+        endpoint_url: a DynamoDB-compatible endpoint; defaults to ``$AWS_ENDPOINT_URL_DYNAMODB``.
+        aws: use real Amazon DynamoDB (with the usual boto3 credentials).
+        region: AWS region (default: the configured one, else us-east-1).
+        profile: AWS profile name, for ``aws=True``.
+        clock: a callable returning aware UTC datetimes (for example ``FixedClock``).
+        ids: a callable returning new ids; by default ULIDs timed by ``clock``.
+        seed: seed the default id generator, for reproducible ids (tests, notebooks).
+
+    Example::
+
+        db = connect()                                        # embedded, zero setup
+        db = connect(endpoint_url="http://localhost:8000")    # DynamoDB Local
+        db = connect(aws=True, region="eu-west-1")            # real AWS, explicitly
+    """
+    if ids is None:
+        ids = UlidGenerator(clock=clock, seed=seed)
+    elif seed is not None:
+        raise ConfigurationError("pass either ids= or seed=, not both")
+    env_endpoint = os.environ.get(ENDPOINT_VARIABLE) or None
+    if aws:
+        if endpoint_url or env_endpoint:
+            raise ConfigurationError(
+                f"aws=True asks for real AWS, but an endpoint is set "
+                f"({endpoint_url or ENDPOINT_VARIABLE + '=' + str(env_endpoint)}); "
+                f"unset {ENDPOINT_VARIABLE} or drop aws=True"
+            )
+        session = boto3.session.Session(profile_name=profile, region_name=region)
+        if session.region_name is None:
+            raise ConfigurationError("aws=True needs a region: pass region='eu-west-1' or set one")
+        client = session.client("dynamodb", config=_client_config())
+        logger.info("contactkit: using AWS DynamoDB in %s", client.meta.region_name)
+        return Database(client, "aws", clock=clock, ids=ids)
+    if profile is not None:
+        raise ConfigurationError("profile= is only used with aws=True")
+
+    url = endpoint_url or env_endpoint
+    if url:
+        client = _local_client(url, region, use_configured_credentials=True)
+        logger.info("contactkit: using the DynamoDB endpoint %s", url)
+        return Database(client, "endpoint", endpoint_url=url, clock=clock, ids=ids)
+
+    from .embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine()
+    engine.start()
+    client = _local_client(engine.url, region, use_configured_credentials=False)
+    logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", engine.url)
+    return Database(client, "embedded", endpoint_url=engine.url, engine=engine, clock=clock, ids=ids)
+
+
+def _local_client(url: str, region: str | None, *, use_configured_credentials: bool) -> Any:
+    session = boto3.session.Session(region_name=region)
+    credentials: dict[str, str] = {}
+    if not use_configured_credentials or session.get_credentials() is None:
+        credentials = _LOCAL_CREDENTIALS
+    return session.client(
+        "dynamodb",
+        endpoint_url=url,
+        region_name=session.region_name or DEFAULT_REGION,
+        config=_client_config(),
+        **credentials,
+    )

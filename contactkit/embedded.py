@@ -1,0 +1,229 @@
+"""The embedded DynamoDB engine: moto's DynamoDB served over HTTP inside this process.
+
+The engine is a real HTTP endpoint on 127.0.0.1 with a free port, so the library talks to it
+through boto3 exactly as it talks to DynamoDB Local or AWS. Two things differ from a plain
+``moto.server.ThreadedMotoServer``:
+
+* **Isolation.** Each engine owns its own ``DynamoDBBackend`` instead of moto's process-wide
+  registry, so two ``connect()`` calls in one process never see each other's tables.
+* **Correct, fast transactions.** Moto 5.2 deep-copies every table named in a
+  ``TransactWriteItems`` before applying it (O(table) per transaction: 85 ms at 2,000 items,
+  248 ms at 6,000) and restores that copy on failure without a lock, so concurrent
+  transactions lose writes. Here every request to the engine is serialised by one lock, and a
+  transaction checks every condition first, then applies, copying only the items it touches
+  so that a failure part-way through can be rolled back. Cost: O(actions), not O(table).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.dynamodb.exceptions import (
+    ConditionalCheckFailed,
+    MockValidationException,
+    MultipleTransactionsException,
+    TooManyTransactionsException,
+    TransactionCanceledException,
+    TransactWriteSingleOpException,
+)
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.comparisons import get_filter_expression
+from moto.core.request import Request as MotoRequest
+from moto.dynamodb.responses import DynamoHandler
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Response
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+
+_WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class _Action:
+    """One TransactWriteItems action, resolved against its table before anything is applied."""
+
+    def __init__(self, backend: DynamoDBBackend, entry: dict[str, Any]) -> None:
+        if len(entry) != 1:
+            raise TransactWriteSingleOpException()
+        self.op_type, self.op = next(iter(entry.items()))
+        if self.op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
+            raise MockValidationException(f"Unsupported transaction operation {self.op_type}")
+        self.table: Table = backend.get_table(self.op["TableName"])
+        key = self.op["Item"] if self.op_type == "Put" else self.op["Key"]
+        for attr in (self.table.hash_key_attr, self.table.range_key_attr):
+            if attr is not None and attr not in key:
+                raise MockValidationException(
+                    f"One or more parameter values were invalid: Missing the key {attr} in the item"
+                )
+        self.hash_key = DynamoType(key[self.table.hash_key_attr])
+        self.range_key = (
+            DynamoType(key[self.table.range_key_attr]) if self.table.range_key_attr else None
+        )
+
+    @property
+    def identity(self) -> tuple[str, Any, Any]:
+        return (self.table.name, self.hash_key, self.range_key)
+
+    def current(self) -> Item | None:
+        return self.table.get_item(self.hash_key, self.range_key)
+
+    def failed_condition(self) -> tuple[str, str, dict[str, Any] | None] | None:
+        """Return the cancellation reason when this action's condition does not hold."""
+        expression = self.op.get("ConditionExpression")
+        if expression is None:
+            return None
+        current = self.current()
+        condition = get_filter_expression(
+            expression,
+            self.op.get("ExpressionAttributeNames"),
+            self.op.get("ExpressionAttributeValues"),
+        )
+        if condition.expr(current):
+            return None
+        old = None
+        if self.op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+            old = current.to_json()["Attributes"]
+        return ("ConditionalCheckFailed", "The conditional request failed", old)
+
+    def apply(self, backend: DynamoDBBackend) -> None:
+        """Apply the write; its condition was already checked under the engine lock."""
+        name = self.table.name
+        names = self.op.get("ExpressionAttributeNames")
+        values = self.op.get("ExpressionAttributeValues")
+        if self.op_type == "Put":
+            backend.put_item(name, self.op["Item"])
+        elif self.op_type == "Delete":
+            backend.delete_item(name, self.op["Key"])
+        elif self.op_type == "Update":
+            backend.update_item(
+                name,
+                self.op["Key"],
+                update_expression=self.op["UpdateExpression"],
+                expression_attribute_names=names,
+                expression_attribute_values=values,
+            )
+
+    def restore(self, saved: Item | None) -> None:
+        """Put this action's item back exactly as it was before the transaction."""
+        items = self.table.items
+        if self.range_key is None:
+            if saved is None:
+                items.pop(self.hash_key, None)
+            else:
+                items[self.hash_key] = saved
+        elif saved is None:
+            items.get(self.hash_key, {}).pop(self.range_key, None)
+        else:
+            items[self.hash_key][self.range_key] = saved
+
+
+class EngineBackend(DynamoDBBackend):
+    """moto's DynamoDB backend with an O(actions) all-or-nothing TransactWriteItems."""
+
+    def transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        actions = [_Action(self, entry) for entry in transact_items]
+        seen: set[tuple[str, Any, Any]] = set()
+        for action in actions:
+            if action.identity in seen:
+                raise MultipleTransactionsException()
+            seen.add(action.identity)
+
+        # Phase 1: every condition, against the state before the transaction.
+        reasons = [action.failed_condition() for action in actions]
+        if any(reason is not None for reason in reasons):
+            raise TransactionCanceledException(
+                [reason or (None, None, None) for reason in reasons]
+            )
+
+        # Phase 2: apply, keeping a copy of only the touched items for rollback.
+        saved = [copy.deepcopy(action.current()) for action in actions]
+        shards = {a.table.name: a.table.stream_shard for a in actions if a.table.stream_shard}
+        stream_lengths = {name: len(shard.items) for name, shard in shards.items()}
+        for index, action in enumerate(actions):
+            try:
+                action.apply(self)
+            except (ConditionalCheckFailed, MockValidationException) as exc:
+                for done, item in zip(actions[: index + 1], saved, strict=False):
+                    done.restore(item)
+                for name, shard in shards.items():
+                    del shard.items[stream_lengths[name] :]
+                errors: list[Any] = [(None, None, None)] * len(actions)
+                errors[index] = ("ValidationError", exc.message, None)
+                raise TransactionCanceledException(errors) from exc
+
+
+class _ServerRequest(MotoRequest):
+    """A request that arrived over a real socket (moto then lets werkzeug add the Date header)."""
+
+    from_wsgi_server = True
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its per-request log lines."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 (werkzeug's name)
+        pass
+
+
+class _SerialisedApp:
+    """WSGI app that feeds one request at a time to this engine's backend."""
+
+    def __init__(self, backend: EngineBackend) -> None:
+        self.backend = backend
+        self.lock = threading.Lock()
+        engine_backend = backend
+
+        class Handler(DynamoHandler):
+            @property
+            def dynamodb_backend(self) -> DynamoDBBackend:
+                return engine_backend
+
+        self.handler = Handler
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        request = _ServerRequest(environ)
+        with self.lock:
+            status, headers, body = self.handler.dispatch(request)
+        response = Response(body, status=status, headers=headers)
+        return response(environ, start_response)
+
+
+class EmbeddedEngine(ThreadedMotoServer):
+    """moto's DynamoDB on 127.0.0.1:<free port>, silent, isolated and serialised.
+
+    Example::
+
+        engine = EmbeddedEngine()
+        engine.start()
+        print(engine.url)      # http://127.0.0.1:53817
+        engine.stop()
+    """
+
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        self.backend = EngineBackend(REGION, ACCOUNT_ID)
+        self.app = _SerialisedApp(self.backend)
+
+    def _server_entry(self) -> None:
+        self._server = make_server(
+            self._ip_address, self._port, self.app, threaded=True,
+            request_handler=_QuietRequestHandler,
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+    @property
+    def url(self) -> str:
+        host, port = self.get_host_and_port()
+        return f"http://{host}:{port}"

@@ -1,0 +1,24 @@
+"""boto3's ``Key``/``Attr`` condition builders, rendered for the low-level client.
+
+The client API takes expression strings with placeholder maps; boto3's builder produces them,
+so no expression is assembled by hand anywhere in contactkit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import ConditionBase, ConditionExpressionBuilder
+
+from .items import serialize
+
+
+def render(condition: ConditionBase, *, key_condition: bool = False, name: str = "ConditionExpression") -> dict[str, Any]:
+    """``{"ConditionExpression": ..., "ExpressionAttributeNames": ..., ...Values}``."""
+    built = ConditionExpressionBuilder().build_expression(condition, is_key_condition=key_condition)
+    params: dict[str, Any] = {name: built.condition_expression}
+    if built.attribute_name_placeholders:
+        params["ExpressionAttributeNames"] = built.attribute_name_placeholders
+    if built.attribute_value_placeholders:
+        params["ExpressionAttributeValues"] = serialize(built.attribute_value_placeholders)
+    return params

@@ -1,0 +1,166 @@
+"""Contacts to DynamoDB items and back (pure): the attribute layout of every item type.
+
+Index key attributes are written only when they have a value (sparse indexes): DynamoDB rejects
+an empty string in an index key, and an absent attribute keeps the item out of that index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from . import keys
+from .clock import format_timestamp, parse_timestamp
+from .model import Address, Contact
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+Item = dict[str, Any]  # DynamoDB JSON: {"PK": {"S": "..."}, ...}
+
+CONTACT_TYPE = "contact"
+UNIQUE_TYPE = "email"
+TAG_TYPE = "tag"
+ACTIVITY_TYPE = "activity"
+
+
+def serialize(values: Mapping[str, Any]) -> Item:
+    """Python values to DynamoDB JSON, dropping ``None`` (absent attributes)."""
+    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+
+
+def deserialize(item: Item) -> dict[str, Any]:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def contact_item(contact: Contact, write_token: str) -> Item:
+    """The contact's own item, with its index keys and the token of the write that made it."""
+    org, cid = contact.org_id, contact.id
+    values: dict[str, Any] = {
+        **keys.contact_key(org, cid),
+        "type": CONTACT_TYPE,
+        "id": cid,
+        "org_id": org,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "EmailPK": keys.email_partition_key(org, contact.email),
+        "NameSK": keys.name_sort_key(contact.last_name, contact.first_name, cid),
+        "phone": contact.phone,
+        "phone_e164": contact.phone_e164,
+        "PhonePK": keys.phone_partition_key(org, contact.phone_e164) if contact.phone_e164 else None,
+        "company": contact.company,
+        "job_title": contact.job_title,
+        "tags": list(contact.tags) or None,
+        "address": contact.address.as_dict() if contact.address else None,
+        "custom_fields": dict(contact.custom_fields) or None,
+        "notes": contact.notes,
+        "favorite": contact.favorite,
+        "FavPK": keys.favorites_partition_key(org) if contact.favorite else None,
+        "created_at": _timestamp(contact.created_at),
+        "updated_at": _timestamp(contact.updated_at),
+        "last_contacted_at": _timestamp(contact.last_contacted_at),
+        "version": contact.version,
+        "write_token": write_token,
+    }
+    return serialize(values)
+
+
+def contact_from_item(item: Item) -> Contact:
+    values = deserialize(item)
+    address = values.get("address")
+    return Contact(
+        id=values["id"],
+        org_id=values["org_id"],
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        email=values["email"],
+        phone=values.get("phone"),
+        phone_e164=values.get("phone_e164"),
+        company=values.get("company"),
+        job_title=values.get("job_title"),
+        tags=tuple(values.get("tags", ())),
+        address=Address(**address) if address else None,
+        custom_fields=dict(values.get("custom_fields", {})),
+        notes=values.get("notes"),
+        favorite=bool(values.get("favorite", False)),
+        created_at=_datetime(values.get("created_at")),
+        updated_at=_datetime(values.get("updated_at")),
+        last_contacted_at=_datetime(values.get("last_contacted_at")),
+        version=_integer(values.get("version", 1)),
+    )
+
+
+def write_token_of(item: Item | None) -> str | None:
+    """The token of the write that last stored ``item`` (DynamoDB JSON), if any."""
+    if not item or "write_token" not in item:
+        return None
+    return str(item["write_token"]["S"])
+
+
+def version_of(item: Item | None) -> int | None:
+    if not item or "version" not in item:
+        return None
+    return int(item["version"]["N"])
+
+
+def uniqueness_item(contact: Contact) -> Item:
+    """Claims the email within the org for one contact; its key is the normalised email."""
+    return serialize(
+        {
+            **keys.uniqueness_key(contact.org_id, contact.email),
+            "type": UNIQUE_TYPE,
+            "contact_id": contact.id,
+            "email": contact.email,
+        }
+    )
+
+
+def tag_item(contact: Contact, tag: str) -> Item:
+    """A pointer from a tag to a contact: found by key, never by scanning contacts."""
+    return serialize(
+        {
+            "PK": keys.tenant_partition_key(contact.org_id),
+            "SK": keys.tag_sort_key(tag, contact.id),
+            "type": TAG_TYPE,
+            "tag": tag,
+            "contact_id": contact.id,
+        }
+    )
+
+
+def tag_key(contact: Contact, tag: str) -> Item:
+    return serialize(
+        {"PK": keys.tenant_partition_key(contact.org_id), "SK": keys.tag_sort_key(tag, contact.id)}
+    )
+
+
+def activity_item(
+    contact: Contact, activity_id: str, kind: str, note: str | None, at: str
+) -> Item:
+    return serialize(
+        {
+            "PK": keys.activity_partition_key(contact.org_id, contact.id),
+            "SK": keys.activity_sort_key(at, activity_id),
+            "type": ACTIVITY_TYPE,
+            "contact_id": contact.id,
+            "kind": kind,
+            "note": note,
+            "at": at,
+        }
+    )
+
+
+def _timestamp(moment: Any) -> str | None:
+    return format_timestamp(moment) if moment is not None else None
+
+
+def _datetime(text: str | None) -> Any:
+    return parse_timestamp(text) if text else None
+
+
+def _integer(value: Decimal | int) -> int:
+    return int(value)

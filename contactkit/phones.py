@@ -1,0 +1,85 @@
+"""Phone numbers: E.164 for storage and keys, national or international format for display.
+
+A number whose ``is_possible_number_with_reason`` is ``IS_POSSIBLE`` is stored in E.164 and
+indexed. Anything else (too short, local-only such as the seed's 7-digit ``555-0101``, or not a
+number at all) is kept exactly as entered, not indexed, and reported as a warning, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import PhoneNumberFormat, ValidationResult
+
+DEFAULT_REGION = "US"
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone as stored: ``text`` is E.164 when ``e164`` is set, else the input as entered."""
+
+    text: str
+    e164: str | None
+    warning: str | None = None
+
+
+def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
+    """Normalise user input to E.164 when it is a possible number for ``region``.
+
+    Example::
+
+        normalise("555-123-4567").e164   # '+15551234567'
+        normalise("555-0101").e164       # None (local-only: kept as entered, with a warning)
+    """
+    text = raw.strip()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return Phone(text, None, f"phone {text!r} is not a phone number; kept as entered")
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != ValidationResult.IS_POSSIBLE:
+        why = _REASONS.get(reason, "not a possible number")
+        return Phone(
+            text, None, f"phone {text!r} is {why} for region {region}; kept as entered, not indexed"
+        )
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return Phone(e164, e164)
+
+
+def display(text: str, region: str = DEFAULT_REGION) -> str:
+    """Format a stored phone for people: national in ``region``, international elsewhere.
+
+    ``display("+15551234567") == "(555) 123-4567"``; text that is not E.164 comes back as is.
+    """
+    if not text.startswith("+"):
+        return text
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return text
+    if phonenumbers.region_code_for_number(number) == region or (
+        number.country_code == phonenumbers.country_code_for_region(region)
+        and not phonenumbers.is_valid_number(number)
+    ):
+        return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def country(text: str) -> str | None:
+    """The ISO region of a stored E.164 phone (``"GB"``), or ``None`` if unknown."""
+    if not text.startswith("+"):
+        return None
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(text, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+_REASONS = {
+    ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "a local-only number (no area code)",
+    ValidationResult.INVALID_COUNTRY_CODE: "a number with an unknown country code",
+    ValidationResult.TOO_SHORT: "too short",
+    ValidationResult.INVALID_LENGTH: "of an impossible length",
+    ValidationResult.TOO_LONG: "too long",
+}

@@ -1,0 +1,52 @@
+"""Item sizes by DynamoDB's documented rules (pure), for the 400 KB limit and capacity units.
+
+Rules (DynamoDB Developer Guide, "Item sizes and formats"): an item's size is the sum of its
+attribute names' and values' sizes. Strings and binary count their bytes (UTF-8); a number counts
+about one byte per two significant digits plus one; null and booleans count one byte; a list or
+map counts 3 bytes plus one byte per element plus its elements (map keys count as names).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+_CONTAINER_OVERHEAD = 3
+
+
+def number_size(text: str | int | Decimal) -> int:
+    """Bytes of a DynamoDB number: significant digits / 2, rounded up, plus one."""
+    digits = Decimal(str(text)).normalize().as_tuple().digits
+    significant = len(digits) or 1
+    return (significant + 1) // 2 + 1
+
+
+def value_size(value: dict[str, Any]) -> int:
+    """Bytes of one DynamoDB-JSON value such as ``{"S": "abc"}``."""
+    ((kind, payload),) = value.items()
+    if kind == "S":
+        return len(payload.encode("utf-8"))
+    if kind == "N":
+        return number_size(payload)
+    if kind == "B":
+        return len(payload)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(s.encode("utf-8")) for s in payload)
+    if kind == "NS":
+        return sum(number_size(n) for n in payload)
+    if kind == "BS":
+        return sum(len(b) for b in payload)
+    if kind == "L":
+        return _CONTAINER_OVERHEAD + sum(1 + value_size(v) for v in payload)
+    if kind == "M":
+        return _CONTAINER_OVERHEAD + sum(
+            1 + len(k.encode("utf-8")) + value_size(v) for k, v in payload.items()
+        )
+    raise ValueError(f"unknown DynamoDB type {kind!r}")
+
+
+def item_size(item: dict[str, dict[str, Any]]) -> int:
+    """Bytes of a DynamoDB-JSON item, as DynamoDB counts them against the 400 KB limit."""
+    return sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items())

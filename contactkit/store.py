@@ -1,0 +1,408 @@
+"""The tenant-scoped contact store: every read and write of one org, and nothing outside it.
+
+Writes are single ``TransactWriteItems`` (see :mod:`contactkit.limits` for the worst-case
+action counts). Each write carries a fresh ``write_token`` stored on the contact item and a
+condition on the version it read, which gives three guarantees:
+
+* optimistic locking: a write based on a stale read is cancelled (``VersionConflictError``
+  when the caller passed ``expected_version``; otherwise re-read and re-applied);
+* email uniqueness within the org: the uniqueness item is created with
+  ``attribute_not_exists`` in the same transaction as the contact;
+* safe retries: if a write succeeded but its answer was lost, the retry's condition fails and
+  returns the stored item (``ALL_OLD``); finding our own ``write_token`` there means success.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from . import items, keys, limits
+from .batches import batch_write, chunks
+from .clock import format_timestamp, to_millis
+from .errors import (
+    CancellationReason,
+    EmailTakenError,
+    NotFoundError,
+    TransactionCanceledError,
+    ValidationError,
+    VersionConflictError,
+    backend_errors,
+)
+from .expressions import render
+from .model import Contact, Interaction, apply_changes, clean_changes, clean_new, clean_text
+from .sizes import item_size, value_size
+from .transactions import Action, TransactionWriter
+
+if TYPE_CHECKING:
+    from .table import Table
+
+MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
+
+
+class OrgStore:
+    """Contacts of one org. Get it from ``table.org("org-a1b2c3d4")``.
+
+    Example::
+
+        org = table.org("org-a1b2c3d4")
+        c = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        org.update(c.id, expected_version=c.version, company="Analytical Engines")
+    """
+
+    def __init__(self, table: Table, org_id: str, *, phone_region: str = "US") -> None:
+        self.org_id = keys.validate_org_id(org_id)
+        self.table = table
+        self.phone_region = phone_region
+        self._client = table.client
+        self._clock = table.db.clock
+        self._ids = table.db.ids
+        self._writer = TransactionWriter(table.client, table.name)
+
+    def __repr__(self) -> str:
+        return f"<contactkit.OrgStore {self.org_id} in {self.table.name!r}>"
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def get(self, contact_id: str) -> Contact:
+        """The contact with this id; ``NotFoundError`` if it is not in this org."""
+        item = self._read_item(contact_id)
+        if item is None:
+            raise NotFoundError(self.org_id, contact_id)
+        return items.contact_from_item(item)
+
+    def activity(self, contact_id: str, limit: int = 20) -> list[Interaction]:
+        """A contact's most recent interactions, newest first."""
+        keys.validate_contact_id(contact_id)
+        with backend_errors("Query"):
+            response = self._client.query(
+                TableName=self.table.name,
+                Limit=limit,
+                ScanIndexForward=False,
+                **render(
+                    Key("PK").eq(keys.activity_partition_key(self.org_id, contact_id))
+                    & Key("SK").begins_with(keys.ACTIVITY_PREFIX),
+                    key_condition=True,
+                    name="KeyConditionExpression",
+                ),
+            )
+        return [_interaction(items.deserialize(i)) for i in response.get("Items", [])]
+
+    # -- writes --------------------------------------------------------------------------
+
+    def add(
+        self,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        company: str | None = None,
+        job_title: str | None = None,
+        tags: list[str] | tuple[str, ...] | None = None,
+        address: Mapping[str, str] | None = None,
+        custom_fields: Mapping[str, str] | None = None,
+        notes: str | None = None,
+        favorite: bool = False,
+    ) -> Contact:
+        """Create a contact; its email must be unused in this org (``EmailTakenError``).
+
+        Example::
+
+            org.add(first_name="John", last_name="Doe", email="john.doe@example.com",
+                    phone="555-123-4567", tags=["vip", "client"])
+        """
+        given = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "phone": phone,
+            "company": company,
+            "job_title": job_title,
+            "tags": tags,
+            "address": address,
+            "custom_fields": custom_fields,
+            "notes": notes,
+            "favorite": favorite,
+        }
+        cleaned = clean_new({k: v for k, v in given.items() if v is not None}, self.phone_region)
+        now = to_millis(self._clock())
+        blank = Contact(
+            id=self._ids(),
+            org_id=self.org_id,
+            first_name="",
+            last_name="",
+            email="",
+            created_at=now,
+            updated_at=now,
+        )
+        contact = apply_changes(blank, cleaned)
+        token = self._ids()
+        actions: list[Action] = [
+            self._put_contact(contact, token, Attr("PK").not_exists()),
+            _put(items.uniqueness_item(contact), Attr("PK").not_exists()),
+            *(_put(items.tag_item(contact, tag)) for tag in contact.tags),
+        ]
+        try:
+            self._writer.write(actions, token, "add")
+        except TransactionCanceledError as error:
+            contact_reason, unique_reason = error.reasons[0], error.reasons[1]
+            if items.write_token_of(contact_reason.item) == token:
+                return contact  # our own earlier attempt succeeded; its answer was lost
+            if unique_reason.code == "ConditionalCheckFailed":
+                owner = _attribute(unique_reason, "contact_id")
+                if owner == contact.id:
+                    return contact
+                raise EmailTakenError(contact.email, owner) from error
+            raise
+        return contact
+
+    def update(self, contact_id: str, expected_version: int | None = None, **changes: Any) -> Contact:
+        """Change some fields of a contact and return the new version.
+
+        With ``expected_version`` the update applies only if nobody wrote since that version
+        (``VersionConflictError`` otherwise); without it, it is re-applied on a fresh read.
+        Changing the email moves its uniqueness claim in the same transaction.
+        """
+        cleaned = clean_changes(changes, self.phone_region)
+        if not cleaned:
+            raise ValidationError("changes", "nothing to update; pass fields such as company='ACME'")
+        return self._rewrite(contact_id, expected_version, lambda c: apply_changes(c, cleaned))
+
+    def set_favorite(self, contact_id: str, favorite: bool = True) -> Contact:
+        """Mark or unmark a favourite (favourites alone are in the sparse ``gsi-favorites``)."""
+        return self.update(contact_id, favorite=favorite)
+
+    def record_interaction(
+        self, contact_id: str, kind: str, note: str | None = None, at: datetime | None = None
+    ) -> Contact:
+        """Append an interaction to the contact's activity and move its last-contacted time."""
+        kind_text = clean_text("kind", kind, limits.INTERACTION_KIND_MAX, required=True)
+        note_text = clean_text("note", note, limits.INTERACTION_NOTE_MAX, multiline=True)
+        if at is not None and at.tzinfo is None:
+            raise ValidationError("at", "must be timezone-aware, for example datetime.now(UTC)")
+        moment = to_millis(at or self._clock())
+        activity_id = self._ids()
+
+        def touch(contact: Contact) -> Contact:
+            last = contact.last_contacted_at
+            return dataclasses.replace(
+                contact, last_contacted_at=moment if last is None or moment > last else last
+            )
+
+        def activity(contact: Contact) -> list[Action]:
+            item = items.activity_item(
+                contact, activity_id, str(kind_text), note_text, format_timestamp(moment)
+            )
+            return [_put(item, Attr("PK").not_exists())]
+
+        return self._rewrite(contact_id, None, touch, extra_actions=activity)
+
+    def delete(self, contact_id: str, expected_version: int | None = None) -> None:
+        """Delete a contact with its email claim, tag items and activity.
+
+        ``NotFoundError`` if it does not exist. The contact, its uniqueness item and its tag
+        items go in one transaction; its activity (unbounded) is then removed by
+        :meth:`purge_activity`, which is safe to call again if interrupted.
+        """
+        for _ in range(MAX_REREADS):
+            item = self._read_item(contact_id)
+            if item is None:
+                raise NotFoundError(self.org_id, contact_id)
+            current = items.contact_from_item(item)
+            if expected_version is not None and current.version != expected_version:
+                raise VersionConflictError(contact_id, expected_version, current.version)
+            actions: list[Action] = [
+                {
+                    "Delete": {
+                        "Key": items.serialize(keys.contact_key(self.org_id, contact_id)),
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        **render(Attr("version").eq(current.version)),
+                    }
+                },
+                {
+                    "Delete": {
+                        "Key": items.serialize(keys.uniqueness_key(self.org_id, current.email)),
+                        **render(Attr("contact_id").eq(contact_id)),
+                    }
+                },
+                *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
+            ]
+            try:
+                self._writer.write(actions, self._ids(), "delete")
+            except TransactionCanceledError as error:
+                stored = error.reasons[0].item
+                if error.reasons[0].code == "ConditionalCheckFailed" and stored is None:
+                    break  # already gone: deleted by our own lost-answer attempt, or concurrently
+                if error.reasons[0].code != "ConditionalCheckFailed":
+                    raise
+                if expected_version is not None:
+                    raise VersionConflictError(
+                        contact_id, expected_version, items.version_of(stored)
+                    ) from error
+                continue
+            break
+        else:
+            raise VersionConflictError(contact_id, current.version, None)
+        self.purge_activity(contact_id)
+
+    def purge_activity(self, contact_id: str) -> int:
+        """Delete a contact's activity items in batches of 25; returns how many were deleted.
+
+        Resumable: it deletes whatever is left, so running it again after an interruption
+        finishes the job. ``delete()`` calls it after removing the contact.
+        """
+        keys.validate_contact_id(contact_id)
+        deleted = 0
+        condition = render(
+            Key("PK").eq(keys.activity_partition_key(self.org_id, contact_id)),
+            key_condition=True,
+            name="KeyConditionExpression",
+        )
+        while True:
+            with backend_errors("Query"):
+                response = self._client.query(
+                    TableName=self.table.name,
+                    ProjectionExpression="PK, SK",
+                    Limit=limits.MAX_BATCH_WRITE_ITEMS * 4,
+                    **condition,
+                )
+            found = response.get("Items", [])
+            if not found:
+                return deleted
+            for chunk in chunks({"DeleteRequest": {"Key": key}} for key in found):
+                batch_write(self._client, self.table.name, chunk)
+                deleted += len(chunk)
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _read_item(self, contact_id: str) -> dict[str, Any] | None:
+        keys.validate_contact_id(contact_id)
+        with backend_errors("GetItem"):
+            response = self._client.get_item(
+                TableName=self.table.name,
+                Key=items.serialize(keys.contact_key(self.org_id, contact_id)),
+                ConsistentRead=True,
+            )
+        item = response.get("Item")
+        return dict(item) if item is not None else None
+
+    def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
+        item = items.contact_item(contact, token)
+        _check_item_size(item)
+        return {
+            "Put": {"Item": item, "ReturnValuesOnConditionCheckFailure": "ALL_OLD", **render(condition)}
+        }
+
+    def _rewrite(
+        self,
+        contact_id: str,
+        expected_version: int | None,
+        change: Any,
+        extra_actions: Any = None,
+    ) -> Contact:
+        """Read, change, and write back a contact under a version condition."""
+        for _ in range(MAX_REREADS):
+            current = self.get(contact_id)
+            if expected_version is not None and current.version != expected_version:
+                raise VersionConflictError(contact_id, expected_version, current.version)
+            updated = dataclasses.replace(
+                change(current), version=current.version + 1, updated_at=to_millis(self._clock())
+            )
+            token = self._ids()
+            actions = [
+                self._put_contact(updated, token, Attr("version").eq(current.version)),
+                *self._email_actions(current, updated),
+                *self._tag_actions(current, updated),
+                *(extra_actions(updated) if extra_actions else []),
+            ]
+            try:
+                self._writer.write(actions, token, "update")
+            except TransactionCanceledError as error:
+                stored = error.reasons[0].item
+                if items.write_token_of(stored) == token:
+                    return updated  # our own earlier attempt succeeded; its answer was lost
+                if error.reasons[0].code == "ConditionalCheckFailed":
+                    if stored is None:
+                        raise NotFoundError(self.org_id, contact_id) from error
+                    if expected_version is not None:
+                        raise VersionConflictError(
+                            contact_id, expected_version, items.version_of(stored)
+                        ) from error
+                    continue  # someone else wrote first: re-read and re-apply
+                for reason in error.reasons[1:]:
+                    if reason.code == "ConditionalCheckFailed" and reason.item and "contact_id" in reason.item:
+                        raise EmailTakenError(updated.email, _attribute(reason, "contact_id")) from error
+                raise
+            return updated
+        raise VersionConflictError(contact_id, current.version, None)
+
+    def _email_actions(self, old: Contact, new: Contact) -> list[Action]:
+        same_key = keys.normalise_email(old.email) == keys.normalise_email(new.email)
+        if old.email == new.email:
+            return []
+        claim = items.uniqueness_item(new)
+        if same_key:  # case-only change: one action on the same uniqueness item
+            return [_put(claim, Attr("contact_id").eq(new.id))]
+        release = {
+            "Delete": {
+                "Key": items.serialize(keys.uniqueness_key(old.org_id, old.email)),
+                **render(Attr("contact_id").eq(old.id)),
+            }
+        }
+        return [release, _put(claim, Attr("PK").not_exists())]
+
+    def _tag_actions(self, old: Contact, new: Contact) -> list[Action]:
+        old_keys = {keys.fold_tag(t): t for t in old.tags}
+        new_keys = {keys.fold_tag(t): t for t in new.tags}
+        removed = [{"Delete": {"Key": items.tag_key(old, t)}} for k, t in old_keys.items() if k not in new_keys]
+        # Re-put tags whose spelling changed ("vip" -> "VIP") so the pointer shows the new one.
+        added = [
+            _put(items.tag_item(new, t))
+            for k, t in new_keys.items()
+            if k not in old_keys or old_keys[k] != t
+        ]
+        return [*removed, *added]
+
+
+def _put(item: dict[str, Any], condition: Any = None) -> Action:
+    body: dict[str, Any] = {"Item": item}
+    if condition is not None:
+        body.update(render(condition))
+        body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    return {"Put": body}
+
+
+def _attribute(reason: CancellationReason, name: str) -> str | None:
+    if reason.item is None or name not in reason.item:
+        return None
+    return str(items.deserialize({name: reason.item[name]})[name])
+
+
+def _check_item_size(item: dict[str, Any]) -> None:
+    """Refuse an item over DynamoDB's 400 KB before writing, naming the largest field."""
+    size = item_size(item)
+    if size <= limits.MAX_ITEM_BYTES:
+        return
+    largest = max(item, key=lambda name: len(name) + value_size(item[name]))
+    raise ValidationError(
+        largest,
+        f"makes the contact {size:,} bytes; DynamoDB's item limit is {limits.MAX_ITEM_BYTES:,} "
+        "bytes (400 KB): shorten it",
+    )
+
+
+def _interaction(values: dict[str, Any]) -> Interaction:
+    from .clock import parse_timestamp
+
+    return Interaction(
+        id=str(values["SK"]).rsplit(keys.SEPARATOR, 1)[-1],
+        contact_id=values["contact_id"],
+        kind=values["kind"],
+        note=values.get("note"),
+        at=parse_timestamp(values["at"]),
+    )

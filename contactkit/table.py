@@ -1,0 +1,104 @@
+"""A contacts table: create it (waiting until it is usable), delete it, and open an org in it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from . import schema
+from .errors import ConfigurationError, ContactKitError, backend_errors, translate
+
+if TYPE_CHECKING:
+    from .connection import Database
+    from .store import OrgStore
+
+
+class Table:
+    """One DynamoDB table holding contacts of many orgs. Get it from ``db.table(name)``."""
+
+    def __init__(self, db: Database, name: str = schema.DEFAULT_TABLE_NAME) -> None:
+        self.db = db
+        self.name = name
+        self.client = db.client
+
+    def __repr__(self) -> str:
+        return f"<contactkit.Table {self.name!r} on {self.db.backend}>"
+
+    def org(self, org_id: str, *, phone_region: str = "US") -> OrgStore:
+        """The store of one tenant: every read and write stays inside ``org_id``."""
+        from .store import OrgStore
+
+        return OrgStore(self, org_id, phone_region=phone_region)
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeTable's ``Table`` description."""
+        with backend_errors("DescribeTable"):
+            return dict(self.client.describe_table(TableName=self.name)["Table"])
+
+    def exists(self) -> bool:
+        try:
+            self.client.describe_table(TableName=self.name)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+                return False
+            raise translate(exc, "DescribeTable") from exc
+        return True
+
+    def create(self, exist_ok: bool = False, *, timeout: float = 300.0) -> Table:
+        """Create the table with every index of the design and wait until all are ACTIVE.
+
+        Real DynamoDB creates tables asynchronously; this returns only when the table can be
+        used. With ``exist_ok=True`` an existing table is accepted if its keys and indexes
+        match the design (a mismatch raises ``ConfigurationError``).
+        """
+        try:
+            self.client.create_table(**schema.create_table_request(self.name))
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ResourceInUseException" or not exist_ok:
+                raise translate(exc, "CreateTable") from exc
+            self._check_schema()
+        self._wait(lambda d: d is not None and _all_active(d), timeout, "become ACTIVE")
+        return self
+
+    def delete(self, missing_ok: bool = False, *, timeout: float = 300.0) -> None:
+        """Delete the table and all its data, and wait until it is gone."""
+        try:
+            self.client.delete_table(TableName=self.name)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ResourceNotFoundException" and missing_ok:
+                return
+            raise translate(exc, "DeleteTable") from exc
+        self._wait(lambda d: d is None, timeout, "be deleted")
+
+    def _check_schema(self) -> None:
+        found = schema.describe_schema(self.describe())
+        expected = schema.expected_schema()
+        if found != expected:
+            raise ConfigurationError(
+                f"table {self.name!r} exists with keys/indexes {found}, not contactkit's "
+                f"{expected}; use another table name or delete it"
+            )
+
+    def _wait(
+        self, done: Callable[[dict[str, Any] | None], bool], timeout: float, what: str
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        delay = 0.05
+        while True:
+            description = self.describe() if self.exists() else None
+            if done(description):
+                return
+            if time.monotonic() > deadline:
+                raise ContactKitError(f"table {self.name!r} did not {what} within {timeout} s")
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _all_active(description: dict[str, Any]) -> bool:
+    indexes = description.get("GlobalSecondaryIndexes", [])
+    return description["TableStatus"] == "ACTIVE" and all(
+        index.get("IndexStatus", "ACTIVE") == "ACTIVE" for index in indexes
+    )

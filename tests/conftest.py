@@ -1,0 +1,55 @@
+"""Shared fixtures. Store tests run on the embedded engine, or on any endpoint named by
+``AWS_ENDPOINT_URL_DYNAMODB`` (DynamoDB Local, ``contactkit serve``): ``connect()`` honours it.
+
+``CONTACTKIT_TEST_SCALE`` (default 1) multiplies the sizes of the heavier tests.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import contactkit as ck
+
+SCALE = max(1, int(os.environ.get("CONTACTKIT_TEST_SCALE", "1")))
+
+
+@pytest.fixture(scope="session")
+def db() -> Iterator[ck.Database]:
+    database = ck.connect()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def table(db: ck.Database) -> Iterator[ck.Table]:
+    table = db.table(f"contacts-test-{uuid.uuid4().hex[:10]}").create()
+    yield table
+    table.delete(missing_ok=True)
+
+
+@pytest.fixture
+def org(table: ck.Table) -> ck.OrgStore:
+    return table.org("org-test")
+
+
+def scan_all(table: ck.Table) -> list[dict[str, Any]]:
+    """Every item of the table, read outside the store (plain Python values)."""
+    from contactkit.items import deserialize
+
+    found: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table.name, "ConsistentRead": True}
+    while True:
+        page = table.client.scan(**kwargs)
+        found.extend(deserialize(item) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def items_of_type(table: ck.Table, kind: str) -> list[dict[str, Any]]:
+    return [item for item in scan_all(table) if item.get("type") == kind]
