@@ -23,7 +23,9 @@ BASE_DELAY = 0.05
 MAX_DELAY = 5.0
 
 
-def chunks(requests: Iterable[WriteRequest], size: int = limits.MAX_BATCH_WRITE_ITEMS) -> Iterator[list[WriteRequest]]:
+def chunks(
+    requests: Iterable[WriteRequest], size: int = limits.MAX_BATCH_WRITE_ITEMS
+) -> Iterator[list[WriteRequest]]:
     chunk: list[WriteRequest] = []
     for request in requests:
         chunk.append(request)

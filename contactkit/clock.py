@@ -19,6 +19,7 @@ IdGenerator = Callable[[], str]
 
 _RANDOM_BITS = 80
 _RANDOM_LIMIT = 1 << _RANDOM_BITS
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def system_clock() -> datetime:
@@ -57,6 +58,9 @@ class FixedClock:
     """
 
     def __init__(self, start: str | datetime, tick: timedelta = timedelta(seconds=1)) -> None:
+        if isinstance(start, datetime) and start.tzinfo is None:
+            # astimezone() would read a naive start in the machine's zone: not reproducible.
+            raise ValueError("naive datetimes are ambiguous; pass a timezone-aware start")
         self._now = parse_timestamp(start) if isinstance(start, str) else start.astimezone(UTC)
         self._tick = tick
         self._lock = threading.Lock()
@@ -93,7 +97,8 @@ class UlidGenerator:
 
     def __call__(self) -> str:
         with self._lock:
-            ms = int(self._clock().timestamp() * 1000)
+            # Integer arithmetic: a float timestamp() * 1000 can round up to the next millisecond.
+            ms = (self._clock() - _EPOCH) // timedelta(milliseconds=1)
             if ms <= self._last_ms:
                 ms = self._last_ms
                 self._last_random += 1

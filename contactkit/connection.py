@@ -31,14 +31,16 @@ logger = logging.getLogger("contactkit")
 
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 DEFAULT_REGION = "us-east-1"
-_LOCAL_CREDENTIALS = {"aws_access_key_id": "contactkit", "aws_secret_access_key": "contactkit"}
+_LOCAL_CREDENTIALS = ("contactkit", "contactkit")
 
 Backend = Literal["embedded", "endpoint", "aws"]
 
 
 def _client_config() -> Config:
     # Standard retry mode retries throttling, 5xx and dropped connections with jittered backoff.
-    return Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+    return Config(
+        retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
+    )
 
 
 class Database:
@@ -155,18 +157,21 @@ def connect(
     engine.start()
     client = _local_client(engine.url, region, use_configured_credentials=False)
     logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", engine.url)
-    return Database(client, "embedded", endpoint_url=engine.url, engine=engine, clock=clock, ids=ids)
+    return Database(
+        client, "embedded", endpoint_url=engine.url, engine=engine, clock=clock, ids=ids
+    )
 
 
 def _local_client(url: str, region: str | None, *, use_configured_credentials: bool) -> Any:
     session = boto3.session.Session(region_name=region)
-    credentials: dict[str, str] = {}
+    key_id = secret = None
     if not use_configured_credentials or session.get_credentials() is None:
-        credentials = _LOCAL_CREDENTIALS
+        key_id, secret = _LOCAL_CREDENTIALS  # local endpoints accept any credentials
     return session.client(
         "dynamodb",
         endpoint_url=url,
         region_name=session.region_name or DEFAULT_REGION,
         config=_client_config(),
-        **credentials,
+        aws_access_key_id=key_id,
+        aws_secret_access_key=secret,
     )

@@ -1,8 +1,11 @@
 """The embedded DynamoDB engine: moto's DynamoDB served over HTTP inside this process.
 
 The engine is a real HTTP endpoint on 127.0.0.1 with a free port, so the library talks to it
-through boto3 exactly as it talks to DynamoDB Local or AWS. Two things differ from a plain
-``moto.server.ThreadedMotoServer``:
+through boto3 exactly as it talks to DynamoDB Local or AWS. It is built like moto's
+``ThreadedMotoServer`` (werkzeug's threaded WSGI server in a daemon thread) but serves moto's
+DynamoDB request handler directly instead of moto's Flask dispatcher, which needs moto's heavy
+``server`` extra (Flask, cfn-lint, ...) and routes every request to process-global backends.
+Two things differ from ``ThreadedMotoServer``:
 
 * **Isolation.** Each engine owns its own ``DynamoDBBackend`` instead of moto's process-wide
   registry, so two ``connect()`` calls in one process never see each other's tables.
@@ -19,8 +22,11 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable, Iterable
+from types import TracebackType
 from typing import Any
 
+from moto.core.request import Request as MotoRequest
+from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MockValidationException,
@@ -32,11 +38,8 @@ from moto.dynamodb.exceptions import (
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.comparisons import get_filter_expression
-from moto.core.request import Request as MotoRequest
 from moto.dynamodb.responses import DynamoHandler
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
 ACCOUNT_ID = "123456789012"
@@ -111,7 +114,7 @@ class _Action:
 
     def restore(self, saved: Item | None) -> None:
         """Put this action's item back exactly as it was before the transaction."""
-        items = self.table.items
+        items: Any = self.table.items  # {hash: Item} or {hash: {range: Item}}
         if self.range_key is None:
             if saved is None:
                 items.pop(self.hash_key, None)
@@ -139,9 +142,7 @@ class EngineBackend(DynamoDBBackend):
         # Phase 1: every condition, against the state before the transaction.
         reasons = [action.failed_condition() for action in actions]
         if any(reason is not None for reason in reasons):
-            raise TransactionCanceledException(
-                [reason or (None, None, None) for reason in reasons]
-            )
+            raise TransactionCanceledException([reason or (None, None, None) for reason in reasons])
 
         # Phase 2: apply, keeping a copy of only the touched items for rollback.
         saved = [copy.deepcopy(action.current()) for action in actions]
@@ -172,7 +173,7 @@ class _QuietRequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass
 
-    def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 (werkzeug's name)
+    def log(self, type: str, message: str, *args: Any) -> None:
         pass
 
 
@@ -199,31 +200,58 @@ class _SerialisedApp:
         return response(environ, start_response)
 
 
-class EmbeddedEngine(ThreadedMotoServer):
+class EmbeddedEngine:
     """moto's DynamoDB on 127.0.0.1:<free port>, silent, isolated and serialised.
 
     Example::
 
-        engine = EmbeddedEngine()
-        engine.start()
-        print(engine.url)      # http://127.0.0.1:53817
-        engine.stop()
+        with EmbeddedEngine() as engine:
+            print(engine.url)      # http://127.0.0.1:53817
     """
 
     def __init__(self, port: int = 0) -> None:
-        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
         self.backend = EngineBackend(REGION, ACCOUNT_ID)
         self.app = _SerialisedApp(self.backend)
+        self._port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
-    def _server_entry(self) -> None:
-        self._server = make_server(
-            self._ip_address, self._port, self.app, threaded=True,
-            request_handler=_QuietRequestHandler,
+    def start(self) -> None:
+        """Bind the port and serve requests in a daemon thread."""
+        server = make_server(
+            "127.0.0.1", self._port, self.app, threaded=True, request_handler=_QuietRequestHandler
         )
-        self._server_ready_event.set()
-        self._server.serve_forever()
+        # A short poll interval makes stop() return in ~50 ms instead of werkzeug's 0.5 s.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._server = server
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving; the engine's data is discarded with it."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
     @property
     def url(self) -> str:
-        host, port = self.get_host_and_port()
-        return f"http://{host}:{port}"
+        if self._server is None:
+            raise RuntimeError("the engine is not running; call start() first")
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def __enter__(self) -> EmbeddedEngine:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -133,7 +133,7 @@ def translate(exc: ClientError | BotoCoreError, operation: str) -> BackendError:
                 CancellationReason(
                     code=str(r.get("Code", "None")),
                     message=str(r.get("Message", "")),
-                    item=r.get("Item"),
+                    item=cast("dict[str, Any] | None", r.get("Item")),
                 )
                 for r in exc.response.get("CancellationReasons", [])
             ]

@@ -13,7 +13,9 @@ from boto3.dynamodb.conditions import ConditionBase, ConditionExpressionBuilder
 from .items import serialize
 
 
-def render(condition: ConditionBase, *, key_condition: bool = False, name: str = "ConditionExpression") -> dict[str, Any]:
+def render(
+    condition: ConditionBase, *, key_condition: bool = False, name: str = "ConditionExpression"
+) -> dict[str, Any]:
     """``{"ConditionExpression": ..., "ExpressionAttributeNames": ..., ...Values}``."""
     built = ConditionExpressionBuilder().build_expression(condition, is_key_condition=key_condition)
     params: dict[str, Any] = {name: built.condition_expression}

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import urllib3
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 from botocore.exceptions import ConnectionClosedError
 
 FaultKind = Literal["drop_after_send", "throttle", "server_error"]
@@ -117,7 +118,9 @@ class FaultInjector:
             raise ConnectionClosedError(endpoint_url=request.url)
         if rule.kind == "throttle":
             return _error_response(
-                request.url, 400, "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                request.url,
+                400,
+                "com.amazonaws.dynamodb.v20120810#ThrottlingException",
                 "Rate of requests exceeds the allowed throughput.",
             )
         return _error_response(request.url, 500, "InternalServerError", "Internal server error")
@@ -125,5 +128,7 @@ class FaultInjector:
 
 def _error_response(url: str, status: int, error_type: str, message: str) -> AWSResponse:
     body = json.dumps({"__type": error_type, "message": message}).encode()
-    headers = {"Content-Type": "application/x-amz-json-1.0", "Content-Length": str(len(body))}
+    headers = HTTPHeaders()
+    headers["Content-Type"] = "application/x-amz-json-1.0"
+    headers["Content-Length"] = str(len(body))
     return AWSResponse(url, status, headers, _Body(body))

@@ -51,7 +51,9 @@ def contact_item(contact: Contact, write_token: str) -> Item:
         "NameSK": keys.name_sort_key(contact.last_name, contact.first_name, cid),
         "phone": contact.phone,
         "phone_e164": contact.phone_e164,
-        "PhonePK": keys.phone_partition_key(org, contact.phone_e164) if contact.phone_e164 else None,
+        "PhonePK": keys.phone_partition_key(org, contact.phone_e164)
+        if contact.phone_e164
+        else None,
         "company": contact.company,
         "job_title": contact.job_title,
         "tags": list(contact.tags) or None,
@@ -138,9 +140,7 @@ def tag_key(contact: Contact, tag: str) -> Item:
     )
 
 
-def activity_item(
-    contact: Contact, activity_id: str, kind: str, note: str | None, at: str
-) -> Item:
+def activity_item(contact: Contact, activity_id: str, kind: str, note: str | None, at: str) -> Item:
     return serialize(
         {
             "PK": keys.activity_partition_key(contact.org_id, contact.id),

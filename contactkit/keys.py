@@ -47,7 +47,7 @@ _HASH_MARK = "%H"
 
 def validate_org_id(org_id: str) -> str:
     """Return ``org_id`` if it is ``org-`` plus lowercase letters, digits and inner dashes."""
-    if not isinstance(org_id, str) or not ORG_ID_PATTERN.match(org_id):
+    if not isinstance(org_id, str) or not ORG_ID_PATTERN.fullmatch(org_id):
         raise ValidationError(
             "org_id",
             f"{org_id!r} is not an org id: use 'org-' followed by 1-60 lowercase letters, "
@@ -58,7 +58,7 @@ def validate_org_id(org_id: str) -> str:
 
 def validate_contact_id(contact_id: str) -> str:
     """Return ``contact_id`` if it is a ULID as contactkit generates them."""
-    if not isinstance(contact_id, str) or not CONTACT_ID_PATTERN.match(contact_id):
+    if not isinstance(contact_id, str) or not CONTACT_ID_PATTERN.fullmatch(contact_id):
         raise ValidationError(
             "id", f"{contact_id!r} is not a contact id (26 characters, as returned by add())"
         )

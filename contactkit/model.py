@@ -75,7 +75,10 @@ class Contact:
     def warnings(self) -> tuple[str, ...]:
         """What was kept but could not be normalised (for example a local-only phone)."""
         if self.phone and not self.phone_e164:
-            return (f"phone {self.phone!r} was kept as entered and is not searchable by phone",)
+            return (
+                f"phone {self.phone!r} is not a complete number (no area code?): "
+                "kept as entered, not searchable by phone",
+            )
         return ()
 
 
@@ -171,11 +174,14 @@ def clean_address(value: Any) -> Address | None:
         raise ValidationError("address", f"must be a mapping, not {type(value).__name__}")
     parts: dict[str, str | None] = {}
     for key, raw in value.items():
-        name = _ADDRESS_ALIASES.get(str(key).lower(), str(key))
+        name = _ADDRESS_ALIASES.get(str(key).lower(), str(key).lower())
         if name not in _ADDRESS_FIELDS:
             raise ValidationError(
-                f"address.{key}", f"is not an address field; use one of {', '.join(_ADDRESS_FIELDS)}"
+                f"address.{key}",
+                f"is not an address field; use one of {', '.join(_ADDRESS_FIELDS)}",
             )
+        if name in parts:
+            raise ValidationError(f"address.{key}", f"gives {name} a second time")
         parts[name] = clean_text(f"address.{name}", raw, limits.ADDRESS_FIELD_MAX)
     address = Address(**parts)
     return None if address.is_empty() else address

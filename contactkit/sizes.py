@@ -16,7 +16,8 @@ _CONTAINER_OVERHEAD = 3
 
 def number_size(text: str | int | Decimal) -> int:
     """Bytes of a DynamoDB number: significant digits / 2, rounded up, plus one."""
-    digits = Decimal(str(text)).normalize().as_tuple().digits
+    # Strip zeros by hand: Decimal.normalize() rounds to 28 digits, DynamoDB keeps 38.
+    digits = "".join(map(str, Decimal(str(text)).as_tuple().digits)).strip("0")
     significant = len(digits) or 1
     return (significant + 1) // 2 + 1
 

@@ -15,7 +15,7 @@ condition on the version it read, which gives three guarantees:
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +161,9 @@ class OrgStore:
             raise
         return contact
 
-    def update(self, contact_id: str, expected_version: int | None = None, **changes: Any) -> Contact:
+    def update(
+        self, contact_id: str, expected_version: int | None = None, **changes: Any
+    ) -> Contact:
         """Change some fields of a contact and return the new version.
 
         With ``expected_version`` the update applies only if nobody wrote since that version
@@ -170,7 +172,9 @@ class OrgStore:
         """
         cleaned = clean_changes(changes, self.phone_region)
         if not cleaned:
-            raise ValidationError("changes", "nothing to update; pass fields such as company='ACME'")
+            raise ValidationError(
+                "changes", "nothing to update; pass fields such as company='ACME'"
+            )
         return self._rewrite(contact_id, expected_version, lambda c: apply_changes(c, cleaned))
 
     def set_favorite(self, contact_id: str, favorite: bool = True) -> Contact:
@@ -295,15 +299,19 @@ class OrgStore:
         item = items.contact_item(contact, token)
         _check_item_size(item)
         return {
-            "Put": {"Item": item, "ReturnValuesOnConditionCheckFailure": "ALL_OLD", **render(condition)}
+            "Put": {
+                "Item": item,
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                **render(condition),
+            }
         }
 
     def _rewrite(
         self,
         contact_id: str,
         expected_version: int | None,
-        change: Any,
-        extra_actions: Any = None,
+        change: Callable[[Contact], Contact],
+        extra_actions: Callable[[Contact], list[Action]] | None = None,
     ) -> Contact:
         """Read, change, and write back a contact under a version condition."""
         for _ in range(MAX_REREADS):
@@ -335,8 +343,14 @@ class OrgStore:
                         ) from error
                     continue  # someone else wrote first: re-read and re-apply
                 for reason in error.reasons[1:]:
-                    if reason.code == "ConditionalCheckFailed" and reason.item and "contact_id" in reason.item:
-                        raise EmailTakenError(updated.email, _attribute(reason, "contact_id")) from error
+                    if (
+                        reason.code == "ConditionalCheckFailed"
+                        and reason.item
+                        and "contact_id" in reason.item
+                    ):
+                        raise EmailTakenError(
+                            updated.email, _attribute(reason, "contact_id")
+                        ) from error
                 raise
             return updated
         raise VersionConflictError(contact_id, current.version, None)
@@ -359,7 +373,11 @@ class OrgStore:
     def _tag_actions(self, old: Contact, new: Contact) -> list[Action]:
         old_keys = {keys.fold_tag(t): t for t in old.tags}
         new_keys = {keys.fold_tag(t): t for t in new.tags}
-        removed = [{"Delete": {"Key": items.tag_key(old, t)}} for k, t in old_keys.items() if k not in new_keys]
+        removed = [
+            {"Delete": {"Key": items.tag_key(old, t)}}
+            for k, t in old_keys.items()
+            if k not in new_keys
+        ]
         # Re-put tags whose spelling changed ("vip" -> "VIP") so the pointer shows the new one.
         added = [
             _put(items.tag_item(new, t))

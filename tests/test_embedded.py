@@ -40,6 +40,19 @@ def put(pk: str, condition: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"Put": body}
 
 
+def add_one_to_text() -> dict[str, Any]:
+    """An update that passes every condition but fails when applied to a string."""
+    return {
+        "Update": {
+            "TableName": "t",
+            "Key": key("s"),
+            "UpdateExpression": "ADD #t :one",
+            "ExpressionAttributeNames": {"#t": "text"},
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+
+
 def stored(client: Any, pk: str) -> dict[str, Any] | None:
     return client.get_item(TableName="t", Key=key(pk), ConsistentRead=True).get("Item")
 
@@ -55,8 +68,13 @@ def test_transaction_applies_every_action(client: Any) -> None:
         TransactItems=[
             put("a", "attribute_not_exists(PK)"),
             {"Delete": {"TableName": "t", "Key": key("old")}},
-            {"ConditionCheck": {"TableName": "t", "Key": key("zzz"),
-                                "ConditionExpression": "attribute_not_exists(PK)"}},
+            {
+                "ConditionCheck": {
+                    "TableName": "t",
+                    "Key": key("zzz"),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
         ]
     )
     assert stored(client, "a") is not None
@@ -69,8 +87,11 @@ def test_one_failed_condition_cancels_all_with_reasons_and_all_old(client: Any) 
         client.transact_write_items(
             TransactItems=[
                 put("new"),
-                put("taken", "attribute_not_exists(PK)",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD"),
+                put(
+                    "taken",
+                    "attribute_not_exists(PK)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                ),
                 put("other", "attribute_not_exists(PK)"),
             ]
         )
@@ -93,8 +114,13 @@ def test_conditions_see_the_state_before_the_transaction(client: Any) -> None:
     client.put_item(TableName="t", Item=key("a"))
     client.transact_write_items(
         TransactItems=[
-            {"Delete": {"TableName": "t", "Key": key("a"),
-                        "ConditionExpression": "attribute_exists(PK)"}},
+            {
+                "Delete": {
+                    "TableName": "t",
+                    "Key": key("a"),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
             put("b", "attribute_not_exists(PK)"),
         ]
     )
@@ -107,9 +133,7 @@ def test_failure_while_applying_rolls_back_earlier_actions(client: Any) -> None:
         client.transact_write_items(
             TransactItems=[
                 put("first"),
-                {"Update": {"TableName": "t", "Key": key("s"), "UpdateExpression": "ADD #t :one",
-                            "ExpressionAttributeNames": {"#t": "text"},
-                            "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                add_one_to_text(),
             ]
         )
     assert [r["Code"] for r in cancellation(exc)] == ["None", "ValidationError"]
@@ -124,9 +148,7 @@ def test_rollback_restores_an_overwritten_item(client: Any) -> None:
         client.transact_write_items(
             TransactItems=[
                 put("a"),
-                {"Update": {"TableName": "t", "Key": key("s"), "UpdateExpression": "ADD #t :one",
-                            "ExpressionAttributeNames": {"#t": "text"},
-                            "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                add_one_to_text(),
             ]
         )
     assert stored(client, "a") == {**key("a"), "v": {"S": "original"}}
@@ -170,9 +192,10 @@ def test_engine_is_silent(capfd: pytest.CaptureFixture[str]) -> None:
     engine = EmbeddedEngine()
     engine.start()
     try:
+        import urllib.error
         import urllib.request
 
-        with pytest.raises(Exception):  # an unsigned request is refused, but quietly
+        with pytest.raises(urllib.error.HTTPError):  # an unsigned request is refused, quietly
             urllib.request.urlopen(engine.url, data=b"{}", timeout=5)
     finally:
         engine.stop()

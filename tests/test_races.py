@@ -63,8 +63,12 @@ def test_one_email_in_20_orgs_all_succeed(table: ck.Table) -> None:
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_concurrent_versioned_updates_lose_nothing(table: ck.Table, round_: int) -> None:
     org = table.org("org-race")
-    contact = org.add(first_name="Count", last_name="Er", email=f"c{round_}@example.com",
-                      custom_fields={"count": "0"})
+    contact = org.add(
+        first_name="Count",
+        last_name="Er",
+        email=f"c{round_}@example.com",
+        custom_fields={"count": "0"},
+    )
     increments_per_thread = 5
 
     def increment(_: int) -> int:
@@ -74,8 +78,11 @@ def test_concurrent_versioned_updates_lose_nothing(table: ck.Table, round_: int)
             current = org.get(contact.id)
             value = int(current.custom_fields["count"]) + 1
             try:
-                org.update(contact.id, expected_version=current.version,
-                           custom_fields={"count": str(value)})
+                org.update(
+                    contact.id,
+                    expected_version=current.version,
+                    custom_fields={"count": str(value)},
+                )
                 done += 1
             except ck.VersionConflictError:
                 conflicts += 1
@@ -97,7 +104,10 @@ def test_concurrent_unversioned_updates_of_different_fields_both_land(table: ck.
     run_together(len(fields), lambda n: org.update(contact.id, **{fields[n]: values[n]}))
     final = org.get(contact.id)
     assert (final.company, final.job_title, final.notes, final.phone) == (
-        "Acme", "CEO", "hello", "+15551234567"
+        "Acme",
+        "CEO",
+        "hello",
+        "+15551234567",
     )
     assert final.version == 1 + len(fields)
 
@@ -107,7 +117,11 @@ def test_concurrent_email_swaps_never_duplicate_an_email(table: ck.Table) -> Non
     a = org.add(first_name="A", last_name="A", email="a@example.com")
     b = org.add(first_name="B", last_name="B", email="b@example.com")
     for n in range(10 * SCALE):
-        run_together(2, lambda i: org.update([a.id, b.id][i], email=f"{'ba'[i]}{n}@example.com"))
+
+        def swap(i: int, n: int = n) -> ck.Contact:
+            return org.update([a.id, b.id][i], email=f"{'ba'[i]}{n}@example.com")
+
+        run_together(2, swap)
         contacts = items_of_type(table, "contact")
         claims = items_of_type(table, "email")
         emails = [c["email"].lower() for c in contacts]

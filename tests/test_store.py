@@ -41,7 +41,9 @@ def test_add_then_get_returns_the_same_contact(org: ck.OrgStore) -> None:
     assert contact.phone == contact.phone_e164 == "+15551234567"
     assert contact.phone_display() == "(555) 123-4567"
     assert contact.tags == ("vip", "client")
-    assert contact.address == ck.Address(street="1 Main St", city="Springfield", postal_code="12345")
+    assert contact.address == ck.Address(
+        street="1 Main St", city="Springfield", postal_code="12345"
+    )
     assert contact.version == 1
     assert contact.created_at is not None and contact.created_at.tzinfo is not None
 
@@ -51,7 +53,7 @@ def test_add_writes_contact_uniqueness_and_tag_items_together(
 ) -> None:
     contact = add(org, email="Ada@Example.com", tags=["vip", "client"])
     (claim,) = items_of_type(table, "email")
-    assert claim["PK"] == f"ORG#org-test#EMAIL#ada@example.com"
+    assert claim["PK"] == "ORG#org-test#EMAIL#ada@example.com"
     assert claim["contact_id"] == contact.id
     tags = sorted(item["SK"] for item in items_of_type(table, "tag"))
     assert tags == [
