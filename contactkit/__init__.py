@@ -26,7 +26,8 @@ from .errors import (
     ValidationError,
     VersionConflictError,
 )
-from .model import Address, Contact, Interaction
+from .model import Address, Contact, ContactSummary, Interaction
+from .queries import Page
 from .store import OrgStore
 from .table import Table
 
@@ -39,6 +40,7 @@ __all__ = [
     "ConfigurationError",
     "Contact",
     "ContactKitError",
+    "ContactSummary",
     "Database",
     "EmailTakenError",
     "FixedClock",
@@ -46,6 +48,7 @@ __all__ = [
     "InvalidCursorError",
     "NotFoundError",
     "OrgStore",
+    "Page",
     "Table",
     "ThrottledError",
     "TransactionCanceledError",

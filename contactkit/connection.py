@@ -18,6 +18,7 @@ import boto3
 from botocore.config import Config
 
 from .clock import Clock, IdGenerator, UlidGenerator, system_clock
+from .cursor import CursorCodec
 from .errors import ConfigurationError
 from .schema import DEFAULT_TABLE_NAME
 
@@ -58,6 +59,7 @@ class Database:
         engine: EmbeddedEngine | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
+        cursor_secret: str | bytes | None = None,
     ) -> None:
         self.client = client
         self.backend = backend
@@ -65,6 +67,7 @@ class Database:
         self.engine = engine
         self.clock: Clock = clock or system_clock
         self.ids: IdGenerator = ids or UlidGenerator(clock=self.clock)
+        self.cursors = CursorCodec(cursor_secret)
 
     def table(self, name: str = DEFAULT_TABLE_NAME) -> Table:
         """The contacts table called ``name`` (created with ``.create()``)."""
@@ -106,6 +109,7 @@ def connect(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     seed: int | None = None,
+    cursor_secret: str | bytes | None = None,
 ) -> Database:
     """Connect to DynamoDB: embedded by default, an endpoint if given, AWS only if asked.
 
@@ -117,6 +121,9 @@ def connect(
         clock: a callable returning aware UTC datetimes (for example ``FixedClock``).
         ids: a callable returning new ids; by default ULIDs timed by ``clock``.
         seed: seed the default id generator, for reproducible ids (tests, notebooks).
+        cursor_secret: the key that signs pagination cursors; defaults to
+            ``$CONTACTKIT_CURSOR_SECRET``, else a random per-process secret (cursors then
+            stop working when the process ends).
 
     Example::
 
@@ -141,7 +148,7 @@ def connect(
             raise ConfigurationError("aws=True needs a region: pass region='eu-west-1' or set one")
         client = session.client("dynamodb", config=_client_config())
         logger.info("contactkit: using AWS DynamoDB in %s", client.meta.region_name)
-        return Database(client, "aws", clock=clock, ids=ids)
+        return Database(client, "aws", clock=clock, ids=ids, cursor_secret=cursor_secret)
     if profile is not None:
         raise ConfigurationError("profile= is only used with aws=True")
 
@@ -149,7 +156,9 @@ def connect(
     if url:
         client = _local_client(url, region, use_configured_credentials=True)
         logger.info("contactkit: using the DynamoDB endpoint %s", url)
-        return Database(client, "endpoint", endpoint_url=url, clock=clock, ids=ids)
+        return Database(
+            client, "endpoint", endpoint_url=url, clock=clock, ids=ids, cursor_secret=cursor_secret
+        )
 
     from .embedded import EmbeddedEngine
 
@@ -158,7 +167,13 @@ def connect(
     client = _local_client(engine.url, region, use_configured_credentials=False)
     logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", engine.url)
     return Database(
-        client, "embedded", endpoint_url=engine.url, engine=engine, clock=clock, ids=ids
+        client,
+        "embedded",
+        endpoint_url=engine.url,
+        engine=engine,
+        clock=clock,
+        ids=ids,
+        cursor_secret=cursor_secret,
     )
 
 

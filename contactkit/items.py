@@ -14,7 +14,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from . import keys
 from .clock import format_timestamp, parse_timestamp
-from .model import Address, Contact
+from .model import Address, Contact, ContactSummary
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -25,6 +25,7 @@ CONTACT_TYPE = "contact"
 UNIQUE_TYPE = "email"
 TAG_TYPE = "tag"
 ACTIVITY_TYPE = "activity"
+TOKEN_TYPE = "token"
 
 
 def serialize(values: Mapping[str, Any]) -> Item:
@@ -71,10 +72,27 @@ def contact_item(contact: Contact, write_token: str) -> Item:
     return serialize(values)
 
 
+def summary_from_item(item: Item) -> ContactSummary:
+    """A list view's contact, from an item projected to ``SUMMARY_FIELDS`` (or a full one)."""
+    values = deserialize(item)
+    return ContactSummary(**_summary_values(values))
+
+
 def contact_from_item(item: Item) -> Contact:
     values = deserialize(item)
     address = values.get("address")
     return Contact(
+        **_summary_values(values),
+        address=Address(**address) if address else None,
+        custom_fields=dict(values.get("custom_fields", {})),
+        notes=values.get("notes"),
+        updated_at=_datetime(values.get("updated_at")),
+        last_contacted_at=_datetime(values.get("last_contacted_at")),
+    )
+
+
+def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
+    return dict(
         id=values["id"],
         org_id=values["org_id"],
         first_name=values["first_name"],
@@ -85,13 +103,8 @@ def contact_from_item(item: Item) -> Contact:
         company=values.get("company"),
         job_title=values.get("job_title"),
         tags=tuple(values.get("tags", ())),
-        address=Address(**address) if address else None,
-        custom_fields=dict(values.get("custom_fields", {})),
-        notes=values.get("notes"),
         favorite=bool(values.get("favorite", False)),
         created_at=_datetime(values.get("created_at")),
-        updated_at=_datetime(values.get("updated_at")),
-        last_contacted_at=_datetime(values.get("last_contacted_at")),
         version=_integer(values.get("version", 1)),
     )
 
@@ -164,3 +177,25 @@ def _datetime(text: str | None) -> Any:
 
 def _integer(value: Decimal | int) -> int:
     return int(value)
+
+
+def token_item(contact: Contact, token: str, *, in_name: bool) -> Item:
+    """A search-index entry: one word of one contact, found by ``begins_with`` on its key."""
+    return serialize(
+        {
+            "PK": keys.search_partition_key(contact.org_id),
+            "SK": keys.search_sort_key(token, contact.id),
+            "type": TOKEN_TYPE,
+            "contact_id": contact.id,
+            "name_token": True if in_name else None,  # name words rank above other fields
+        }
+    )
+
+
+def token_key(contact: Contact, token: str) -> Item:
+    return serialize(
+        {
+            "PK": keys.search_partition_key(contact.org_id),
+            "SK": keys.search_sort_key(token, contact.id),
+        }
+    )

@@ -189,3 +189,19 @@ def check_key_sizes(key: dict[str, str]) -> None:
         raise ValidationError("PK", f"partition key longer than {MAX_PARTITION_KEY_BYTES} bytes")
     if len(sk.encode("utf-8")) > MAX_SORT_KEY_BYTES:
         raise ValidationError("SK", f"sort key longer than {MAX_SORT_KEY_BYTES} bytes")
+
+
+def search_partition_key(org_id: str) -> str:
+    """``ORG#<org>#SEARCH``: the org's token index (one item per word per contact)."""
+    return f"ORG#{org_id}#SEARCH"
+
+
+def search_sort_key(token: str, contact_id: str) -> str:
+    """``<token>#<id>``; tokens are folded letters and digits, so they never contain ``#``."""
+    return f"{token}{SEPARATOR}{contact_id}"
+
+
+def token_of(search_sort_key_value: str) -> tuple[str, str]:
+    """Split a token sort key back into ``(token, contact id)``."""
+    token, _, contact_id = search_sort_key_value.rpartition(SEPARATOR)
+    return token, contact_id

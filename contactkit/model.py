@@ -39,8 +39,8 @@ class Address:
 
 
 @dataclass(frozen=True)
-class Contact:
-    """A contact as stored in one org. Returned by the store; never built by hand for writes."""
+class ContactSummary:
+    """The fields list views show; list lookups fetch only these (see ``SUMMARY_FIELDS``)."""
 
     id: str
     org_id: str
@@ -52,13 +52,8 @@ class Contact:
     company: str | None = None
     job_title: str | None = None
     tags: tuple[str, ...] = ()
-    address: Address | None = None
-    custom_fields: Mapping[str, str] = field(default_factory=dict)
-    notes: str | None = None
     favorite: bool = False
     created_at: datetime | None = None
-    updated_at: datetime | None = None
-    last_contacted_at: datetime | None = None
     version: int = 1
 
     @property
@@ -80,6 +75,20 @@ class Contact:
                 "kept as entered, not searchable by phone",
             )
         return ()
+
+
+SUMMARY_FIELDS = tuple(f.name for f in fields(ContactSummary))
+
+
+@dataclass(frozen=True)
+class Contact(ContactSummary):
+    """A contact as stored in one org, every field. Returned by the store."""
+
+    address: Address | None = None
+    custom_fields: Mapping[str, str] = field(default_factory=dict)
+    notes: str | None = None
+    updated_at: datetime | None = None
+    last_contacted_at: datetime | None = None
 
 
 # Fields a caller may set, and the ones that only the store sets.

@@ -15,6 +15,7 @@ condition on the version it read, which gives three guarantees:
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,10 @@ from .errors import (
     backend_errors,
 )
 from .expressions import render
+from .lookups import OrgLookups
 from .model import Contact, Interaction, apply_changes, clean_changes, clean_new, clean_text
+from .queries import OrgReader, Page
+from .search import SearchFields, contact_tokens
 from .sizes import item_size, value_size
 from .transactions import Action, TransactionWriter
 
@@ -44,8 +48,12 @@ if TYPE_CHECKING:
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
 
 
-class OrgStore:
+class OrgStore(OrgLookups):
     """Contacts of one org. Get it from ``table.org("org-a1b2c3d4")``.
+
+    Reads are in :class:`~contactkit.lookups.OrgLookups`; this class adds the writes.
+    ``cache_size`` > 0 keeps that many contacts from ``get`` in a read-through cache that every
+    write through this store updates (other writers are not seen: off by default).
 
     Example::
 
@@ -54,7 +62,9 @@ class OrgStore:
         org.update(c.id, expected_version=c.version, company="Analytical Engines")
     """
 
-    def __init__(self, table: Table, org_id: str, *, phone_region: str = "US") -> None:
+    def __init__(
+        self, table: Table, org_id: str, *, phone_region: str = "US", cache_size: int = 0
+    ) -> None:
         self.org_id = keys.validate_org_id(org_id)
         self.table = table
         self.phone_region = phone_region
@@ -62,35 +72,30 @@ class OrgStore:
         self._clock = table.db.clock
         self._ids = table.db.ids
         self._writer = TransactionWriter(table.client, table.name)
+        self._reader = OrgReader(table.client, table.name, self.org_id, table.db.cursors)
+        self._cache_size = cache_size
+        self._cache = OrderedDict() if cache_size > 0 else None
 
     def __repr__(self) -> str:
         return f"<contactkit.OrgStore {self.org_id} in {self.table.name!r}>"
 
     # -- reads ---------------------------------------------------------------------------
 
-    def get(self, contact_id: str) -> Contact:
-        """The contact with this id; ``NotFoundError`` if it is not in this org."""
-        item = self._read_item(contact_id)
-        if item is None:
-            raise NotFoundError(self.org_id, contact_id)
-        return items.contact_from_item(item)
-
-    def activity(self, contact_id: str, limit: int = 20) -> list[Interaction]:
-        """A contact's most recent interactions, newest first."""
+    def activity(
+        self, contact_id: str, *, limit: int = 20, cursor: str | None = None
+    ) -> Page[Interaction]:
+        """A contact's interactions, newest first (one Query of its activity partition)."""
         keys.validate_contact_id(contact_id)
-        with backend_errors("Query"):
-            response = self._client.query(
-                TableName=self.table.name,
-                Limit=limit,
-                ScanIndexForward=False,
-                **render(
-                    Key("PK").eq(keys.activity_partition_key(self.org_id, contact_id))
-                    & Key("SK").begins_with(keys.ACTIVITY_PREFIX),
-                    key_condition=True,
-                    name="KeyConditionExpression",
-                ),
-            )
-        return [_interaction(items.deserialize(i)) for i in response.get("Items", [])]
+        found, next_cursor = self._reader.query_page(
+            "activity",
+            {"contact_id": contact_id},
+            Key("PK").eq(keys.activity_partition_key(self.org_id, contact_id))
+            & Key("SK").begins_with(keys.ACTIVITY_PREFIX),
+            limit=limit,
+            cursor=cursor,
+            forward=False,
+        )
+        return Page([_interaction(items.deserialize(i)) for i in found], next_cursor)
 
     # -- writes --------------------------------------------------------------------------
 
@@ -146,6 +151,7 @@ class OrgStore:
             self._put_contact(contact, token, Attr("PK").not_exists()),
             _put(items.uniqueness_item(contact), Attr("PK").not_exists()),
             *(_put(items.tag_item(contact, tag)) for tag in contact.tags),
+            *self._token_actions(None, contact),
         ]
         try:
             self._writer.write(actions, token, "add")
@@ -159,6 +165,7 @@ class OrgStore:
                     return contact
                 raise EmailTakenError(contact.email, owner) from error
             raise
+        self._remember(contact)
         return contact
 
     def update(
@@ -213,8 +220,9 @@ class OrgStore:
         items go in one transaction; its activity (unbounded) is then removed by
         :meth:`purge_activity`, which is safe to call again if interrupted.
         """
+        self._forget(contact_id)
         for _ in range(MAX_REREADS):
-            item = self._read_item(contact_id)
+            item = self._read_contact_item(contact_id)
             if item is None:
                 raise NotFoundError(self.org_id, contact_id)
             current = items.contact_from_item(item)
@@ -235,6 +243,7 @@ class OrgStore:
                     }
                 },
                 *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
+                *self._token_actions(current, None),
             ]
             try:
                 self._writer.write(actions, self._ids(), "delete")
@@ -284,17 +293,6 @@ class OrgStore:
 
     # -- internals -----------------------------------------------------------------------
 
-    def _read_item(self, contact_id: str) -> dict[str, Any] | None:
-        keys.validate_contact_id(contact_id)
-        with backend_errors("GetItem"):
-            response = self._client.get_item(
-                TableName=self.table.name,
-                Key=items.serialize(keys.contact_key(self.org_id, contact_id)),
-                ConsistentRead=True,
-            )
-        item = response.get("Item")
-        return dict(item) if item is not None else None
-
     def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
         item = items.contact_item(contact, token)
         _check_item_size(item)
@@ -314,8 +312,12 @@ class OrgStore:
         extra_actions: Callable[[Contact], list[Action]] | None = None,
     ) -> Contact:
         """Read, change, and write back a contact under a version condition."""
+        self._forget(contact_id)  # always start from the stored contact, never a cached one
         for _ in range(MAX_REREADS):
-            current = self.get(contact_id)
+            item = self._read_contact_item(contact_id)
+            if item is None:
+                raise NotFoundError(self.org_id, contact_id)
+            current = items.contact_from_item(item)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflictError(contact_id, expected_version, current.version)
             updated = dataclasses.replace(
@@ -326,6 +328,7 @@ class OrgStore:
                 self._put_contact(updated, token, Attr("version").eq(current.version)),
                 *self._email_actions(current, updated),
                 *self._tag_actions(current, updated),
+                *self._token_actions(current, updated),
                 *(extra_actions(updated) if extra_actions else []),
             ]
             try:
@@ -333,6 +336,7 @@ class OrgStore:
             except TransactionCanceledError as error:
                 stored = error.reasons[0].item
                 if items.write_token_of(stored) == token:
+                    self._remember(updated)
                     return updated  # our own earlier attempt succeeded; its answer was lost
                 if error.reasons[0].code == "ConditionalCheckFailed":
                     if stored is None:
@@ -352,6 +356,7 @@ class OrgStore:
                             updated.email, _attribute(reason, "contact_id")
                         ) from error
                 raise
+            self._remember(updated)
             return updated
         raise VersionConflictError(contact_id, current.version, None)
 
@@ -385,6 +390,62 @@ class OrgStore:
             if k not in old_keys or old_keys[k] != t
         ]
         return [*removed, *added]
+
+    def _token_actions(self, old: Contact | None, new: Contact | None) -> list[Action]:
+        """Search-index entries to delete and put so the index matches ``new``."""
+        before, after = _token_plan(old), _token_plan(new)
+        removed = [
+            {"Delete": {"Key": items.token_key(old, t)}}
+            for t in before
+            if old is not None and t not in after
+        ]
+        added = [
+            _put(items.token_item(new, t, in_name=flag))
+            for t, flag in after.items()
+            if new is not None and before.get(t) != flag
+        ]
+        return [*removed, *added]
+
+    def backfill_search_index(self) -> int:
+        """Write the token index entries of every contact; returns how many contacts.
+
+        For contacts stored before the token index existed. Idempotent (entries are plain
+        puts of the same items), so an interrupted backfill is finished by running it again.
+        Reads the org once (projected), writes in BatchWriteItem chunks of 25.
+        """
+        done = 0
+        requests: list[dict[str, Any]] = []
+        for contact in self.iter_pages(self.list, limit=100):
+            full = Contact(
+                **{f.name: getattr(contact, f.name) for f in dataclasses.fields(contact)}
+            )
+            for token, flag in _token_plan(full).items():
+                requests.append(
+                    {"PutRequest": {"Item": items.token_item(full, token, in_name=flag)}}
+                )
+            done += 1
+        for chunk in chunks(requests):
+            batch_write(self._client, self.table.name, chunk)
+        return done
+
+
+def _token_plan(contact: Contact | None) -> dict[str, bool]:
+    """``{token: is a name word}`` for a contact's search-index entries (none for ``None``)."""
+    if contact is None:
+        return {}
+    fields = search_fields(contact)
+    names = set(fields.name_tokens())
+    return {token: token in names for token in contact_tokens(fields)}
+
+
+def search_fields(contact: Contact) -> SearchFields:
+    return SearchFields(
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        email=contact.email,
+        company=contact.company,
+        job_title=contact.job_title,
+    )
 
 
 def _put(item: dict[str, Any], condition: Any = None) -> Action:

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from . import schema
 from .errors import ConfigurationError, ContactKitError, backend_errors, translate
+from .meter import Meter
 
 if TYPE_CHECKING:
     from .connection import Database
@@ -27,11 +28,26 @@ class Table:
     def __repr__(self) -> str:
         return f"<contactkit.Table {self.name!r} on {self.db.backend}>"
 
-    def org(self, org_id: str, *, phone_region: str = "US") -> OrgStore:
-        """The store of one tenant: every read and write stays inside ``org_id``."""
+    def org(self, org_id: str, *, phone_region: str = "US", cache_size: int = 0) -> OrgStore:
+        """The store of one tenant: every read and write stays inside ``org_id``.
+
+        ``phone_region`` is the default region for phones without a country code;
+        ``cache_size`` > 0 turns on a read-through cache for ``get`` (off by default).
+        """
         from .store import OrgStore
 
-        return OrgStore(self, org_id, phone_region=phone_region)
+        return OrgStore(self, org_id, phone_region=phone_region, cache_size=cache_size)
+
+    def meter(self) -> Meter:
+        """A :class:`~contactkit.meter.Meter` of the requests made through this table's client.
+
+        Example::
+
+            with table.meter() as m:
+                org.get(contact_id)
+            m.requests, m.items_read, m.rcu      # 1, 1, 1.0
+        """
+        return Meter(self.client)
 
     def describe(self) -> dict[str, Any]:
         """DescribeTable's ``Table`` description."""
