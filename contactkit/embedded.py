@@ -45,6 +45,20 @@ from werkzeug.wrappers import Response
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 
+_READ_OPERATIONS = frozenset(
+    {
+        "BatchGetItem",
+        "DescribeContinuousBackups",
+        "DescribeTable",
+        "DescribeTimeToLive",
+        "GetItem",
+        "ListTables",
+        "ListTagsOfResource",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+    }
+)
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -191,10 +205,15 @@ class _SerialisedApp:
                 return engine_backend
 
         self.handler = Handler
+        # Requests that may have changed data; `contactkit serve` snapshots only when it moved.
+        self.writes = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = _ServerRequest(environ)
+        operation = str(environ.get("HTTP_X_AMZ_TARGET", "")).rpartition(".")[2]
         with self.lock:
+            if operation not in _READ_OPERATIONS:
+                self.writes += 1
             status, headers, body = self.handler.dispatch(request)
         response = Response(body, status=status, headers=headers)
         return response(environ, start_response)
