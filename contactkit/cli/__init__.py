@@ -10,11 +10,11 @@ A thin layer over the library (needs the ``cli`` extra: click, platformdirs)::
 from __future__ import annotations
 
 from .commands import cli
-from .serve import serve
-from .shell import shell
+from .serve import serve_command
+from .shell import shell_command
 
-cli.add_command(shell)
-cli.add_command(serve)
+cli.add_command(shell_command)
+cli.add_command(serve_command)
 
 
 def main(argv: list[str] | None = None) -> None:

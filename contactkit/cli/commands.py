@@ -147,9 +147,10 @@ def cli(ctx: click.Context) -> None:
     Without a command, starts the interactive shell (`contactkit shell`).
     """
     if ctx.invoked_subcommand is None:
-        from .shell import shell
+        from .shell import shell_command
 
-        ctx.invoke(shell)
+        with shell_command.make_context("shell", [], parent=ctx) as shell_context:
+            shell_command.invoke(shell_context)
 
 
 contact_fields = [

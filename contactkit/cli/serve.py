@@ -23,7 +23,7 @@ DEFAULT_PORT = 8000
 DEFAULT_INTERVAL = 30.0
 
 
-@click.command()
+@click.command(name="serve")
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -44,7 +44,7 @@ DEFAULT_INTERVAL = 30.0
     show_default=True,
     help="Seconds between periodic snapshots (only when data changed).",
 )
-def serve(port: int, snapshot_path: Path | None, interval: float) -> None:
+def serve_command(port: int, snapshot_path: Path | None, interval: float) -> None:
     """Serve the embedded DynamoDB engine on 127.0.0.1 as a local endpoint (no Docker).
 
     Stop it with Ctrl-C (or SIGTERM); with --snapshot the data survives restarts.

@@ -422,12 +422,12 @@ def _history_excluded() -> Iterator[None]:
             readline.remove_history_item(readline.get_current_history_length() - 1)
 
 
-@click.command()
+@click.command(name="shell")
 @connection_options(org_required=False, json_flag=False)
 @click.option(
     "--history/--no-history", default=True, help="Keep command history in the user state dir."
 )
-def shell(settings: Settings, history: bool) -> None:
+def shell_command(settings: Settings, history: bool) -> None:
     """Start the interactive contacts app (the seed's session).
 
     Type 'help' inside for the commands; Ctrl-C cancels a prompt, Ctrl-D quits.
