@@ -12,8 +12,15 @@ import contactkit.cli.shell as shell_module
 from contactkit.cli.context import Settings, open_session
 from contactkit.cli.shell import COMMANDS, Shell
 
-JOHN = ["John", "Doe", "john.doe@example.com", "555-123-4567", "Acme Corp", "CEO",
-        "vip, client, decision-maker"]  # fmt: skip
+JOHN = [
+    "John",
+    "Doe",
+    "john.doe@example.com",
+    "555-123-4567",
+    "Acme Corp",
+    "CEO",
+    "vip, client, decision-maker",
+]
 JANE = ["Jane", "Roe", "jane@example.com", "", "Globex", "", "client"]
 
 
@@ -65,9 +72,14 @@ def test_add_then_list_in_the_seed_format(term: Terminal) -> None:
     ]
     assert out[5].startswith("   ID: ") and len(out[5]) == len("   ID: ") + 8
     assert term.prompts[:7] == [
-        "First Name: ", "Last Name: ", "Email: ", "Phone: ", "Company: ", "Job Title: ",
+        "First Name: ",
+        "Last Name: ",
+        "Email: ",
+        "Phone: ",
+        "Company: ",
+        "Job Title: ",
         "Tags (comma-separated): ",
-    ]  # fmt: skip
+    ]
 
 
 def test_add_reprompts_a_bad_email_and_a_blank_name(term: Terminal) -> None:
@@ -102,7 +114,9 @@ def test_numbers_refer_to_the_last_list_shown(term: Terminal) -> None:
     assert term.run("show 1")[0] == "👤 John Doe"
     term.run("name roe")
     assert term.run("show 1")[0] == "👤 Jane Roe"  # the seed would have shown John
-    assert term.run("show 2") == ["❌ there is no 2 in the last list (Names starting with 'roe': 1-1)"]
+    assert term.run("show 2") == [
+        "❌ there is no 2 in the last list (Names starting with 'roe': 1-1)"
+    ]
 
 
 def test_number_before_any_list(term: Terminal) -> None:
@@ -155,8 +169,10 @@ def test_edit_keeps_changes_and_clears(term: Terminal) -> None:
     term.run("list")
     # Enter keeps, '-' clears, a new value replaces; the email is re-asked when invalid.
     out = term.run("edit 1", "", "", "bad", "", "-", "Initech", "", "vip")
-    assert out == ["❌ email: 'bad' is not a valid address: " + out[0].split(": ", 2)[2],
-                   "✅ Updated contact: John Doe"]  # fmt: skip
+    assert out == [
+        "❌ email: 'bad' is not a valid address: " + out[0].split(": ", 2)[2],
+        "✅ Updated contact: John Doe",
+    ]
     shown = "\n".join(term.run("show 1"))
     assert "Initech" in shown and "📱" not in shown and "vip, client" not in shown
     assert term.run("edit 1", *[""] * 7) == ["Nothing changed."]
@@ -170,7 +186,9 @@ def test_note_is_shown_in_activity(term: Terminal) -> None:
     shown = term.run("show 1")
     assert "   🕘 Activity:" in shown
     assert shown[-1].endswith("note: called about the renewal")
-    assert term.run("note 1") == ["❌ usage: note N TEXT (for example: note 1 called about renewal)"]
+    assert term.run("note 1") == [
+        "❌ usage: note N TEXT (for example: note 1 called about renewal)"
+    ]
 
 
 def test_delete_asks_first(term: Terminal) -> None:

@@ -22,8 +22,14 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
     path = tmp_path / "snap.json"
     with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
         org = db.table("contacts").create().org("org-a")
-        ada = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com",
-                      address={"city": "London"}, custom_fields={"era": "1840s"}, tags=["math"])  # fmt: skip
+        ada = org.add(
+            first_name="Ada",
+            last_name="Lovelace",
+            email="ada@example.com",
+            address={"city": "London"},
+            custom_fields={"era": "1840s"},
+            tags=["math"],
+        )
         db.table("other").create()
         info = snapshot.save(engine, path)
         before = {name: scan(db, name) for name in ("contacts", "other")}
@@ -68,7 +74,9 @@ def test_foreign_files_are_refused_and_left_alone(
     assert path.read_text() == content  # a snapshot that failed to load is never overwritten
 
 
-def test_a_failed_write_keeps_the_old_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_keeps_the_old_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "snap.json"
     with EmbeddedEngine() as engine:
         snapshot.save(engine, path)
