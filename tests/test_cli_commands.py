@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -243,3 +244,21 @@ def test_unreachable_endpoint_is_one_line(run: Any) -> None:
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_command_starts_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTACTKIT_ORG", "org-from-env")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    result = CliRunner().invoke(cli, [], input="help\nquit\n")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["📇 Welcome to the contactkit Contacts App!", "Organization: org-from-env"]
+    assert lines[-1].endswith("👋 Goodbye!")  # after the last prompt (no echo here)
+
+
+def test_shell_makes_up_an_org_when_none_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CONTACTKIT_ORG", "ORG_ID"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(cli, ["shell", "--no-history"], input="")
+    assert result.exit_code == 0
+    assert re.fullmatch(r"Organization: org-[0-9a-f]{8}", result.stdout.splitlines()[1])

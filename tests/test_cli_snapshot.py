@@ -91,3 +91,17 @@ def test_a_failed_write_keeps_the_old_snapshot(
             snapshot.save(engine, path)
     assert path.read_text() == old
     assert [p.name for p in tmp_path.iterdir()] == ["snap.json"]  # the temporary file is gone
+
+
+def test_engine_counts_writes_but_not_reads() -> None:
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        org = db.table("contacts").create().org("org-a")
+        ada = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        writes = engine.app.writes
+        org.get(ada.id)
+        org.list()
+        org.find_by_email("ada@example.com")
+        db.table("contacts").describe()
+        assert engine.app.writes == writes
+        org.set_favorite(ada.id)
+        assert engine.app.writes > writes
