@@ -220,11 +220,10 @@ class Shell:
     @command("help", "", "Show the commands", "?")
     def do_help(self, args: str) -> None:
         self.say("Commands:")
-        seen: set[str] = set()
-        for entry in COMMANDS.values():
-            if entry.name not in seen:
-                seen.add(entry.name)
-                self.say(f"  {(entry.name + ' ' + entry.usage).strip():<22} {entry.help}")
+        entries = {entry.name: entry for entry in COMMANDS.values()}
+        last = [entries.pop(name) for name in ("help", "quit")]  # modules add commands later
+        for entry in [*entries.values(), *last]:
+            self.say(f"  {(entry.name + ' ' + entry.usage).strip():<22} {entry.help}")
 
     @command("add", "", "Add a contact (asks for each field)")
     def do_add(self, args: str) -> None:
