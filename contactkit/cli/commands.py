@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -119,7 +119,7 @@ def emit_page(settings: Settings, title: str, page: Page[Any], command: str) -> 
     emit(settings, page, lines)
 
 
-def warn(lines: Any) -> None:
+def warn(lines: Iterable[str]) -> None:
     for line in lines:
         click.echo(f"{render.WARNING_MARK}  {line}", err=True)
 

@@ -21,7 +21,7 @@ from ..errors import ContactKitError, EmailTakenError, ValidationError, translat
 from ..model import Contact, ContactSummary, clean_changes
 from ..queries import Page
 from . import render
-from .commands import connection_options
+from .commands import connection_options, split_tags
 from .context import Session, Settings, open_session
 from .secret import APP_NAME
 
@@ -203,7 +203,7 @@ class Shell:
                 return _UNCHANGED
             if answer == "-" and name not in REQUIRED:
                 answer = ""
-            value: Any = _split_tags(answer) if name == "tags" else answer
+            value: Any = split_tags(answer) if name == "tags" else answer
             try:
                 clean_changes({name: value}, self.org.phone_region)
             except ValidationError as error:
@@ -363,10 +363,6 @@ class Shell:
 
 
 _UNCHANGED: Any = object()
-
-
-def _split_tags(text: str) -> list[str]:
-    return [tag.strip() for tag in text.split(",") if tag.strip()]
 
 
 def _required(args: str, name: str, what: str) -> str:
