@@ -240,3 +240,19 @@ def test_history_file_is_written(tmp_path: Any, term: Terminal) -> None:
     with shell_module._readline_history(path):
         pass
     assert path.exists()
+
+
+def test_unexpected_errors_are_one_line_and_the_session_goes_on(
+    term: Terminal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(term.shell.org, "favorites", broken)
+    assert term.run("favorites") == ["❌ unexpected RuntimeError: boom (please report this)"]
+
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/root/x.csv")
+
+    monkeypatch.setattr(term.shell.org, "favorites", unreadable)
+    assert term.run("favorites") == ["❌ cannot use /root/x.csv: Permission denied"]

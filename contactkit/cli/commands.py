@@ -34,6 +34,14 @@ class ContactKitGroup(click.Group):
             raise click.ClickException(str(error)) from error
         except (BotoCoreError, ClientError) as exc:
             raise click.ClickException(str(translate(exc, "request"))) from exc
+        except OSError as error:
+            raise click.ClickException(describe_os_error(error)) from error
+
+
+def describe_os_error(error: OSError) -> str:
+    """``cannot use /x/y.csv: Permission denied`` (file errors of import, export, backup)."""
+    where = f" {error.filename}" if error.filename else ""
+    return f"cannot use{where}: {error.strerror or error}"
 
 
 def connection_options(

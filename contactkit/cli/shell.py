@@ -21,7 +21,7 @@ from ..errors import ContactKitError, EmailTakenError, ValidationError, translat
 from ..model import Contact, ContactSummary, clean_changes
 from ..queries import Page
 from . import render
-from .commands import connection_options, split_tags
+from .commands import connection_options, describe_os_error, split_tags
 from .context import Session, Settings, open_session
 from .secret import APP_NAME
 
@@ -135,6 +135,10 @@ class Shell:
             self.say(f"❌ {error}")
         except (BotoCoreError, ClientError) as exc:
             self.say(f"❌ {translate(exc, entry.name)}")
+        except OSError as error:  # files of import/export
+            self.say(f"❌ {describe_os_error(error)}")
+        except Exception as error:  # a bug: say so in one line and keep the session alive
+            self.say(f"❌ unexpected {type(error).__name__}: {error} (please report this)")
         return None
 
     def banner(self) -> None:
