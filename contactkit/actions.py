@@ -58,6 +58,19 @@ def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = Tru
     ]
 
 
+def changed_contact_actions(old: Contact, new: Contact, token: str) -> list[Action]:
+    """Replace ``old`` by ``new`` (version ``old.version + 1``) if nobody wrote since ``old``.
+
+    The first action is always the contact, conditioned on the version read.
+    """
+    return [
+        put_contact(new, token, Attr("version").eq(old.version)),
+        *email_actions(old, new),
+        *tag_actions(old, new),
+        *token_actions(old, new),
+    ]
+
+
 def email_actions(old: Contact, new: Contact) -> list[Action]:
     """Move the email claim when the email changes (in the same transaction as the contact)."""
     same_key = keys.normalise_email(old.email) == keys.normalise_email(new.email)

@@ -24,6 +24,7 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from . import items, keys, limits
 from .actions import (
+    changed_contact_actions,
     email_actions,
     new_contact_actions,
     put_contact,
@@ -319,10 +320,7 @@ class OrgStore(OrgLookups):
             )
             token = self._ids()
             actions = [
-                self._put_contact(updated, token, Attr("version").eq(current.version)),
-                *self._email_actions(current, updated),
-                *self._tag_actions(current, updated),
-                *self._token_actions(current, updated),
+                *changed_contact_actions(current, updated, token),
                 *(extra_actions(updated) if extra_actions else []),
             ]
             try:
