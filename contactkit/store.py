@@ -15,10 +15,11 @@ condition on the version it read, which gives three guarantees:
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
@@ -51,6 +52,8 @@ from .queries import OrgReader, Page
 from .transactions import Action, TransactionWriter
 
 if TYPE_CHECKING:
+    from .importer import OnConflict, Plan, Progress
+    from .report import ImportReport
     from .table import Table
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
@@ -293,6 +296,44 @@ class OrgStore(OrgLookups):
             for chunk in chunks({"DeleteRequest": {"Key": key}} for key in found):
                 batch_write(self._client, self.table.name, chunk)
                 deleted += len(chunk)
+
+    def import_contacts(
+        self,
+        source: str | os.PathLike[str] | IO[Any] | Iterable[Mapping[str, Any]],
+        format: str | None = None,
+        dry_run: bool = False,
+        on_conflict: OnConflict = "skip",
+        progress: Progress = None,
+        *,
+        plan: Plan = "atomic",
+        encoding: str | None = None,
+    ) -> ImportReport:
+        """Import contacts from a file or dicts, validated like ``add``; returns a report.
+
+        ``source``: a path, an open file or an iterable of dicts with our field names.
+        ``format``: ``csv``, ``json``, ``jsonl``, ``google``, ``google-old``, ``outlook``,
+        ``google-outlook`` or ``vcard``; by default from the extension and the header.
+        ``on_conflict``: an email already in the org is ``"skip"``-ped or its contact
+        ``"update"``-d. ``progress``: ``None`` shows a bar for large interactive imports
+        (``CONTACTKIT_PROGRESS=0`` turns it off), ``True``/``False`` force it, a callable gets
+        ``(done, total)``. ``plan``: see :mod:`contactkit.importer` and ``docs/import.md``.
+
+        Example::
+
+            report = org.import_contacts("data/seed-contacts.csv")
+            report.imported, report.warnings, report.requests, report.minimum_requests
+        """
+        from .formats import read_source
+        from .importer import Importer
+
+        read = read_source(source, format, encoding)
+        importer = Importer(
+            self, on_conflict=on_conflict, dry_run=dry_run, plan=plan, progress=progress
+        )
+        report = importer.run(read)
+        for contact_id in report.contact_ids.values():
+            self._forget(contact_id)
+        return report
 
     # -- internals -----------------------------------------------------------------------
 
