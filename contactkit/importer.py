@@ -99,10 +99,10 @@ class _Unit:
     actions: list[Action]
     batch_puts: list[dict[str, Any]]
     update: bool
+    size: int = 0  # bytes of the actions, as DynamoDB counts them towards 4 MB
 
-    @property
-    def size(self) -> int:
-        return sum(_action_bytes(a) for a in self.actions)
+    def __post_init__(self) -> None:
+        self.size = sum(_action_bytes(a) for a in self.actions)
 
 
 class Importer:
