@@ -669,9 +669,7 @@ def main(out: Path = DATA) -> None:
             text = json.dumps([_json_contact(c) for c in contacts], ensure_ascii=False, indent=1)
             (out / f"{org}.json").write_text(text + "\n", encoding="utf-8")
     _write_csv(out / "interactions.csv", ["org_id", "email", "kind", "note", "at"], interactions)
-    _write_csv(
-        out / "near-duplicates.csv", ["org_id", "email", "duplicate_email", "kind"], planted
-    )
+    _write_csv(out / "near-duplicates.csv", ["org_id", "email", "duplicate_email", "kind"], planted)
 
 
 if __name__ == "__main__":
