@@ -448,23 +448,36 @@ class Importer:
             report.failed.append(FailedRow(unit.row.row, unit.row.email, reason))
 
 
-def pack(units: Sequence[_Unit]) -> Iterator[list[_Unit]]:
-    """Rows in file order, packed whole into transactions of <= 100 actions and <= 4 MB."""
-    chunk: list[_Unit] = []
-    actions = size = 0
+PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
+
+
+def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Unit]]:
+    """Rows packed whole into transactions of <= 100 actions and <= 4 MB (first fit).
+
+    Each row goes into the first of ``window`` open transactions with room for it, so small
+    rows fill the gaps big ones leave; a transaction is sent once full or pushed out of the
+    window. Rows keep their file order inside a transaction.
+    """
+    open_chunks: list[tuple[list[_Unit], list[int]]] = []  # rows, [actions, bytes]
     for unit in units:
-        count, unit_size = len(unit.actions), unit.size
-        if chunk and (
-            actions + count > limits.MAX_TRANSACTION_ACTIONS
-            or size + unit_size > limits.MAX_TRANSACTION_BYTES
+        count, size = len(unit.actions), unit.size
+        for rows, used in open_chunks:
+            if (
+                used[0] + count <= limits.MAX_TRANSACTION_ACTIONS
+                and used[1] + size <= limits.MAX_TRANSACTION_BYTES
+            ):
+                rows.append(unit)
+                used[0] += count
+                used[1] += size
+                break
+        else:
+            open_chunks.append(([unit], [count, size]))
+        while open_chunks and (
+            len(open_chunks) > window or open_chunks[0][1][0] == limits.MAX_TRANSACTION_ACTIONS
         ):
-            yield chunk
-            chunk, actions, size = [], 0, 0
-        chunk.append(unit)
-        actions += count
-        size += unit_size
-    if chunk:
-        yield chunk
+            yield open_chunks.pop(0)[0]
+    for rows, _ in open_chunks:
+        yield rows
 
 
 def check_formulas(values: dict[str, Any]) -> None:
