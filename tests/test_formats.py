@@ -326,3 +326,8 @@ def test_records_that_are_not_objects_are_flagged() -> None:
     rows = read_source([{"email": "a@example.com"}, "oops"]).rows
     assert rows[1].problems == [("row", "must be an object, not str")]
     assert read_source([]).rows == []
+
+
+def test_a_text_file_opened_with_its_bom_still_has_a_known_header() -> None:
+    source = read_source(io.StringIO("\ufeff" + TEXT))
+    assert source.format == "csv" and source.rows[0].values["email"] == "j@example.com"
