@@ -27,6 +27,7 @@ from . import items, keys, limits
 from .actions import (
     changed_contact_actions,
     email_actions,
+    name_moved_at,
     new_contact_actions,
     put_contact,
     tag_actions,
@@ -83,7 +84,9 @@ class OrgStore(OrgLookups):
         self._clock = table.db.clock
         self._ids = table.db.ids
         self._writer = TransactionWriter(table.client, table.name)
-        self._reader = OrgReader(table.client, table.name, self.org_id, table.db.cursors)
+        self._reader = OrgReader(
+            table.client, table.name, self.org_id, table.db.cursors, clock=table.db.clock
+        )
         self._cache_size = cache_size
         self._cache = OrderedDict() if cache_size > 0 else None
 
@@ -337,8 +340,10 @@ class OrgStore(OrgLookups):
 
     # -- internals -----------------------------------------------------------------------
 
-    def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
-        return put_contact(contact, token, condition)
+    def _put_contact(
+        self, contact: Contact, token: str, condition: Any, *, name_moved_at: str | None = None
+    ) -> Action:
+        return put_contact(contact, token, condition, name_moved_at=name_moved_at)
 
     def _rewrite(
         self,
@@ -361,7 +366,9 @@ class OrgStore(OrgLookups):
             )
             token = self._ids()
             actions = [
-                *changed_contact_actions(current, updated, token),
+                *changed_contact_actions(
+                    current, updated, token, name_moved_at=name_moved_at(item, current, updated)
+                ),
                 *(extra_actions(updated) if extra_actions else []),
             ]
             try:
