@@ -262,3 +262,37 @@ def test_shell_makes_up_an_org_when_none_is_given(monkeypatch: pytest.MonkeyPatc
     result = CliRunner().invoke(cli, ["shell", "--no-history"], input="")
     assert result.exit_code == 0
     assert re.fullmatch(r"Organization: org-[0-9a-f]{8}", result.stdout.splitlines()[1])
+
+
+# -- import, export, stats, backup, restore --------------------
+
+SEED_CSV = Path(__file__).resolve().parents[1] / "data" / "seed-contacts.csv"
+
+
+def test_import_reports_and_is_idempotent(run: Any) -> None:
+    first = as_json(run("import", str(SEED_CSV), "--json"))
+    assert (first["rows"], first["imported"]) == (3, 3)
+    assert len(first["warnings"]) == 3  # the seed's 7-digit phones, kept as entered
+    again = as_json(run("import", str(SEED_CSV), "--json"))
+    assert (again["imported"], len(again["skipped"])) == (0, 3)
+    text = run("import", str(SEED_CSV))
+    assert text.stdout.splitlines()[0] == "✅ Imported 0/3 contacts"
+
+
+def test_import_with_invalid_rows_exits_1(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{"first_name": "A", "last_name": "B", "email": "nope"}]))
+    result = run("import", str(path), "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["invalid_rows"][0]["field"] == "email"
+    assert "1 of 1 rows were not imported" in result.stderr
+
+
+def test_import_dry_run_writes_nothing(run: Any) -> None:
+    report = as_json(run("import", str(SEED_CSV), "--dry-run", "--json"))
+    assert report["dry_run"] is True
+    assert as_json(run("list", "--json"))["items"] == []
+
+
+def test_import_of_a_missing_file_is_a_usage_error(run: Any, tmp_path: Path) -> None:
+    assert run("import", str(tmp_path / "missing.csv")).exit_code == 2

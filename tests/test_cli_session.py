@@ -101,3 +101,58 @@ def test_bad_input_gets_one_line_and_a_new_question(terminal: Terminal) -> None:
     terminal.expect("👋 Goodbye!")
     terminal.child.expect(pexpect.EOF)
     assert "Traceback" not in (terminal.child.before or "")
+
+
+def test_the_seed_session(terminal: Terminal) -> None:
+    """The seed README's example session, line for line where the seed's output is possible."""
+    terminal.expect("📇 Welcome to", "Organization: org-a1b2c3d4", "> ")
+    terminal.type("add")
+    terminal.answer("First Name: ", "John")
+    terminal.answer("Last Name: ", "Doe")
+    terminal.answer("Email: ", "john.doe@example.com")
+    terminal.answer("Phone: ", "555-123-4567")
+    terminal.answer("Company: ", "Acme Corp")
+    terminal.answer("Job Title: ", "CEO")
+    terminal.answer("Tags (comma-separated): ", "vip, client, decision-maker")
+    terminal.expect("✅ Created contact: John Doe", "> ")
+
+    terminal.type("import")
+    terminal.expect("✅ Imported 3/3 contacts", "> ")
+
+    terminal.type("list")
+    terminal.expect(
+        "👥 Contacts (4 contacts):",
+        "─" * 25,
+        "1. John Doe at Acme Corp",
+        "📧 john.doe@example.com | 📱 (555) 123-4567",
+        "🏷️  vip, client, decision-maker",
+        "ID: ",
+        "2. Alice Johnson at Tech Corp",
+        "📧 alice@example.com | 📱 555-0101 ⚠️",  # seed: (555) 010-1000, see docs/cli.md
+        "🏷️  engineering, client",
+        "> ",
+    )
+
+    terminal.type("search tech")
+    terminal.expect(
+        "👥 Search results for 'tech' (1 contacts):",
+        "─" * 25,
+        "1. Alice Johnson at Tech Corp",
+        "📧 alice@example.com | 📱 555-0101 ⚠️",
+        "🏷️  engineering, client",
+        "> ",
+    )
+
+    terminal.type("email john.doe@example.com")
+    terminal.expect(
+        "👥 Contact found (1 contacts):",
+        "─" * 25,
+        "1. John Doe at Acme Corp",
+        "📧 john.doe@example.com | 📱 (555) 123-4567",
+        "🏷️  vip, client, decision-maker",
+        "> ",
+    )
+    terminal.type("quit")
+    terminal.expect("👋 Goodbye!")
+    terminal.child.expect(pexpect.EOF)
+    assert "Traceback" not in (terminal.child.before or "")

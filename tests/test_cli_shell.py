@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -256,3 +258,37 @@ def test_unexpected_errors_are_one_line_and_the_session_goes_on(
 
     monkeypatch.setattr(term.shell.org, "favorites", unreadable)
     assert term.run("favorites") == ["❌ cannot use /root/x.csv: Permission denied"]
+
+
+# -- import, export, groups, duplicates, stats --------------------
+
+
+def test_import_seed_contacts_then_again(term: Terminal) -> None:
+    out = term.run("import")
+    assert out[0] == "✅ Imported 3/3 contacts"
+    assert sum("555-010" in line for line in out[1:]) == 3  # one warning per 7-digit phone
+    again = term.run("import")
+    assert again[0] == "✅ Imported 0/3 contacts"
+    assert again[1].startswith("↩️  Skipped 3")
+    assert term.run("list")[0] == "👥 Contacts (3 contacts):"
+
+
+def test_import_a_file_and_refuse_a_missing_one(term: Terminal, tmp_path: Path) -> None:
+    path = tmp_path / "people.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
+                {"first_name": "Bad", "last_name": "Row", "email": "nope"},
+            ]
+        )
+    )
+    out = term.run(f"import {path}")
+    assert out[0] == "✅ Imported 1/2 contacts"
+    assert any(line.startswith("❌ row 2: email:") for line in out)
+    assert term.run(f"import {tmp_path / 'missing.csv'}")[0].startswith("❌ no file")
+
+
+@pytest.mark.parametrize("name", ["import"])
+def test_the_issue_commands_are_registered(name: str) -> None:
+    assert name in COMMANDS

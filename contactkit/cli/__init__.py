@@ -9,12 +9,14 @@ A thin layer over the library (needs the ``cli`` extra: click, platformdirs)::
 
 from __future__ import annotations
 
+from . import commands_data, shell_data
 from .commands import cli
 from .serve import serve_command
 from .shell import shell_command
 
 cli.add_command(shell_command)
 cli.add_command(serve_command)
+_REGISTERED = (commands_data, shell_data)  # imported for their commands
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,9 +18,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from ..model import Contact, ContactSummary, Interaction
+
+if TYPE_CHECKING:
+    from ..report import ImportReport
 
 RULE = "─" * 25
 WARNING_MARK = "⚠️"
@@ -123,6 +127,8 @@ def to_json(value: Any) -> Any:
     """Plain JSON-ready data from contacts, pages, reports and other dataclasses."""
     if isinstance(value, datetime):
         return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, PurePath):
+        return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         data = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
         if isinstance(value, ContactSummary):
@@ -133,3 +139,19 @@ def to_json(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [to_json(v) for v in value]
     return value
+
+
+def import_report(report: ImportReport) -> list[str]:
+    """The seed's ``✅ Imported 3/3 contacts``, then what was skipped, refused or remarked."""
+    verb = "Would import" if report.dry_run else "Imported"
+    first = f"✅ {verb} {report.imported}/{report.rows} contacts"
+    if report.updated:
+        first += f", updated {report.updated}"
+    lines = [first]
+    if report.skipped:
+        skipped = len(report.skipped)
+        lines.append(f"↩️  Skipped {skipped} already in this org or repeated in the file")
+    lines.extend(f"❌ row {r.row}: {r.field}: {r.reason}" for r in report.invalid_rows)
+    lines.extend(f"❌ row {r.row}: not written: {r.reason}" for r in report.failed)
+    lines.extend(f"{WARNING_MARK}  row {w.row}: {w.message}" for w in report.warnings)
+    return lines
