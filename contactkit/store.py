@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, Key
 
 from . import items, keys, limits
+from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
 from .batches import batch_write, chunks
 from .clock import format_timestamp, to_millis
 from .errors import (
@@ -97,6 +98,25 @@ class OrgStore(OrgLookups):
         )
         return Page([_interaction(items.deserialize(i)) for i in found], next_cursor)
 
+    def audit(self, *, limit: int = 25, cursor: str | None = None) -> Page[AuditEntry]:
+        """The org's audit trail, newest first: one Query of its audit partition.
+
+        Example::
+
+            page = org.audit(limit=10)
+            [(e.action, e.contact_id, e.fields) for e in page]
+        """
+        found, next_cursor = self._reader.query_page(
+            "audit",
+            {},
+            Key("PK").eq(keys.audit_partition_key(self.org_id))
+            & Key("SK").begins_with(keys.AUDIT_PREFIX),
+            limit=limit,
+            cursor=cursor,
+            forward=False,
+        )
+        return Page([entry_from_item(i) for i in found], next_cursor)
+
     # -- writes --------------------------------------------------------------------------
 
     def add(
@@ -152,6 +172,7 @@ class OrgStore(OrgLookups):
             _put(items.uniqueness_item(contact), Attr("PK").not_exists()),
             *(_put(items.tag_item(contact, tag)) for tag in contact.tags),
             *self._token_actions(None, contact),
+            self._audit_action("add", contact.id, token, changed_fields(None, contact)),
         ]
         try:
             self._writer.write(actions, token, "add")
@@ -211,7 +232,14 @@ class OrgStore(OrgLookups):
             )
             return [_put(item, Attr("PK").not_exists())]
 
-        return self._rewrite(contact_id, None, touch, extra_actions=activity)
+        return self._rewrite(
+            contact_id,
+            None,
+            touch,
+            extra_actions=activity,
+            operation="interaction",
+            detail=kind_text,
+        )
 
     def delete(self, contact_id: str, expected_version: int | None = None) -> None:
         """Delete a contact with its email claim, tag items and activity.
@@ -228,6 +256,7 @@ class OrgStore(OrgLookups):
             current = items.contact_from_item(item)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflictError(contact_id, expected_version, current.version)
+            token = self._ids()
             actions: list[Action] = [
                 {
                     "Delete": {
@@ -244,9 +273,11 @@ class OrgStore(OrgLookups):
                 },
                 *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
                 *self._token_actions(current, None),
+                *({"Delete": {"Key": items.member_key(current, g)}} for g in current.groups),
+                self._audit_action("delete", contact_id, token),
             ]
             try:
-                self._writer.write(actions, self._ids(), "delete")
+                self._writer.write(actions, token, "delete")
             except TransactionCanceledError as error:
                 stored = error.reasons[0].item
                 if error.reasons[0].code == "ConditionalCheckFailed" and stored is None:
@@ -310,8 +341,11 @@ class OrgStore(OrgLookups):
         expected_version: int | None,
         change: Callable[[Contact], Contact],
         extra_actions: Callable[[Contact], list[Action]] | None = None,
+        *,
+        operation: str = "update",
+        detail: str | None = None,
     ) -> Contact:
-        """Read, change, and write back a contact under a version condition."""
+        """Read, change, and write back a contact under a version condition (audited)."""
         self._forget(contact_id)  # always start from the stored contact, never a cached one
         for _ in range(MAX_REREADS):
             item = self._read_contact_item(contact_id)
@@ -329,7 +363,11 @@ class OrgStore(OrgLookups):
                 *self._email_actions(current, updated),
                 *self._tag_actions(current, updated),
                 *self._token_actions(current, updated),
+                *self._membership_actions(current, updated),
                 *(extra_actions(updated) if extra_actions else []),
+                self._audit_action(
+                    operation, contact_id, token, changed_fields(current, updated), detail
+                ),
             ]
             try:
                 self._writer.write(actions, token, "update")
@@ -390,6 +428,38 @@ class OrgStore(OrgLookups):
             if k not in old_keys or old_keys[k] != t
         ]
         return [*removed, *added]
+
+    def _membership_actions(self, old: Contact, new: Contact) -> list[Action]:
+        """Group member items to delete and put so they mirror ``new.groups``."""
+        old_keys = {keys.fold_group(g): g for g in old.groups}
+        new_keys = {keys.fold_group(g): g for g in new.groups}
+        removed = [
+            {"Delete": {"Key": items.member_key(old, g)}}
+            for k, g in old_keys.items()
+            if k not in new_keys
+        ]
+        added = [
+            _put(items.member_item(new, g))
+            for k, g in new_keys.items()
+            if k not in old_keys or old_keys[k] != g
+        ]
+        return [*removed, *added]
+
+    def _audit_action(
+        self,
+        action: str,
+        contact_id: str | None,
+        token: str,
+        fields: tuple[str, ...] = (),
+        detail: str | None = None,
+    ) -> Action:
+        """The Put of one audit entry, to ride in the transaction of the write it records.
+
+        The write's own token (a ULID) is the entry's id and gives its time, so auditing
+        reads neither the clock nor the id generator (runs stay reproducible).
+        """
+        item = audit_item(self.org_id, token, id_time(token), action, contact_id, fields, detail)
+        return {"Put": {"Item": item}}
 
     def _token_actions(self, old: Contact | None, new: Contact | None) -> list[Action]:
         """Search-index entries to delete and put so the index matches ``new``."""
