@@ -6,6 +6,7 @@
     ├── ConfigurationError        connect() was asked for something contradictory
     ├── ValidationError           bad input: .field and .reason
     ├── NotFoundError             no such contact in this org
+    │   └── GroupNotFoundError    no such group in this org
     ├── EmailTakenError           another contact in this org has that email
     ├── VersionConflictError      someone else wrote first (optimistic locking)
     ├── InvalidCursorError        a cursor that is tampered, foreign or stale
@@ -57,6 +58,16 @@ class NotFoundError(ContactKitError, LookupError):
         super().__init__(f"no contact {contact_id!r} in {org_id}")
         self.org_id = org_id
         self.contact_id = contact_id
+
+
+class GroupNotFoundError(NotFoundError):
+    """The group does not exist in this org (create it with ``org.create_group(name)``)."""
+
+    def __init__(self, org_id: str, name: str) -> None:
+        LookupError.__init__(self, f"no group {name!r} in {org_id}; create it first")
+        self.org_id = org_id
+        self.contact_id = ""
+        self.name = name
 
 
 class EmailTakenError(ContactKitError):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from . import items, keys, limits
+from . import groups, items, keys, limits
 from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
 from .batches import batch_write, chunks
 from .clock import format_timestamp, to_millis
@@ -36,8 +36,17 @@ from .errors import (
     backend_errors,
 )
 from .expressions import render
+from .groups import Group
 from .lookups import OrgLookups
-from .model import Contact, Interaction, apply_changes, clean_changes, clean_new, clean_text
+from .model import (
+    Contact,
+    ContactSummary,
+    Interaction,
+    apply_changes,
+    clean_changes,
+    clean_new,
+    clean_text,
+)
 from .queries import OrgReader, Page
 from .search import SearchFields, contact_tokens
 from .sizes import item_size, value_size
@@ -321,6 +330,42 @@ class OrgStore(OrgLookups):
             for chunk in chunks({"DeleteRequest": {"Key": key}} for key in found):
                 batch_write(self._client, self.table.name, chunk)
                 deleted += len(chunk)
+
+    # -- groups (contactkit.groups) -------------------------------------------------------
+
+    def create_group(self, name: str) -> Group:
+        """Create a group (names are case-insensitive): ``org.create_group("Friends")``."""
+        return groups.create_group(self, name)
+
+    def rename_group(self, old: str, new: str) -> Group:
+        """Rename a group and move its members; resumable (call again to finish)."""
+        return groups.rename_group(self, old, new)
+
+    def delete_group(self, name: str) -> int:
+        """Delete a group and its memberships; returns how many contacts left it."""
+        return groups.delete_group(self, name)
+
+    def add_to_group(self, name: str, contact_id: str) -> Contact:
+        """Add a contact to an existing group (one transaction)."""
+        return groups.add_to_group(self, name, contact_id)
+
+    def remove_from_group(self, name: str, contact_id: str) -> Contact:
+        """Remove a contact from a group (one transaction; nothing if not a member)."""
+        return groups.remove_from_group(self, name, contact_id)
+
+    def groups(self) -> list[Group]:
+        """Every group of the org (one Query)."""
+        return groups.groups(self)
+
+    def group_members(
+        self, name: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """A page of a group's members (one Query and one BatchGetItem)."""
+        return groups.group_members(self, name, limit=limit, cursor=cursor)
+
+    def contact_groups(self, contact_id: str) -> list[str]:
+        """The groups a contact is in (one GetItem)."""
+        return groups.contact_groups(self, contact_id)
 
     # -- internals -----------------------------------------------------------------------
 
