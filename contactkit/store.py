@@ -18,6 +18,7 @@ import dataclasses
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
@@ -35,6 +36,7 @@ from .errors import (
     VersionConflictError,
     backend_errors,
 )
+from .export import ExportReport, export_contacts
 from .expressions import render
 from .groups import Group
 from .lookups import OrgLookups
@@ -366,6 +368,20 @@ class OrgStore(OrgLookups):
     def contact_groups(self, contact_id: str) -> list[str]:
         """The groups a contact is in (one GetItem)."""
         return groups.contact_groups(self, contact_id)
+
+    # -- files (contactkit.export) ---------------------------------------------------------
+
+    def export(self, path: str | Path, format: str | None = None) -> ExportReport:
+        """Write every contact to ``path`` as ``"csv"``, ``"json"`` or ``"vcf"``.
+
+        The format defaults to the file's extension. The files import back with
+        ``org.import_contacts`` with nothing lost; see :mod:`contactkit.export`.
+
+        Example::
+
+            org.export("contacts.csv")
+        """
+        return export_contacts(self, path, format)
 
     # -- internals -----------------------------------------------------------------------
 
