@@ -11,14 +11,18 @@ Example::
 
 from __future__ import annotations
 
+from .audit import AuditEntry
+from .backup import BackupReport, RestoreReport
 from .clock import FixedClock, UlidGenerator, system_clock
 from .connection import Database, connect
 from .errors import (
     BackendError,
+    BackupFormatError,
     CancellationReason,
     ConfigurationError,
     ContactKitError,
     EmailTakenError,
+    GroupNotFoundError,
     InvalidCursorError,
     NotFoundError,
     ThrottledError,
@@ -26,6 +30,8 @@ from .errors import (
     ValidationError,
     VersionConflictError,
 )
+from .export import ExportReport
+from .groups import Group
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
 from .store import OrgStore
@@ -35,7 +41,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Address",
+    "AuditEntry",
     "BackendError",
+    "BackupFormatError",
+    "BackupReport",
     "CancellationReason",
     "ConfigurationError",
     "Contact",
@@ -43,12 +52,16 @@ __all__ = [
     "ContactSummary",
     "Database",
     "EmailTakenError",
+    "ExportReport",
     "FixedClock",
+    "Group",
+    "GroupNotFoundError",
     "Interaction",
     "InvalidCursorError",
     "NotFoundError",
     "OrgStore",
     "Page",
+    "RestoreReport",
     "Table",
     "ThrottledError",
     "TransactionCanceledError",

@@ -5,6 +5,7 @@
     ContactKitError
     ├── ConfigurationError        connect() was asked for something contradictory
     ├── ValidationError           bad input: .field and .reason
+    │   └── BackupFormatError     a backup file with bad lines: .bad_lines
     ├── NotFoundError             no such contact in this org
     │   └── GroupNotFoundError    no such group in this org
     ├── EmailTakenError           another contact in this org has that email
@@ -49,6 +50,19 @@ class ValidationError(ContactKitError, ValueError):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
+
+
+class BackupFormatError(ValidationError):
+    """A backup file that cannot be restored; ``bad_lines`` holds ``(line, reason)`` pairs."""
+
+    def __init__(self, file_name: str, bad_lines: list[tuple[int, str]]) -> None:
+        shown = "; ".join(f"line {n}: {reason}" for n, reason in bad_lines[:10])
+        more = f" (and {len(bad_lines) - 10} more)" if len(bad_lines) > 10 else ""
+        super().__init__(
+            "path",
+            f"{file_name} has {len(bad_lines)} bad line(s), nothing was restored: {shown}{more}",
+        )
+        self.bad_lines = bad_lines
 
 
 class NotFoundError(ContactKitError, LookupError):
