@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from . import groups, items, keys, limits
+from . import erase, groups, items, keys, limits
 from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
 from .batches import batch_write, chunks
 from .clock import format_timestamp, to_millis
+from .erase import EraseReport, PurgeReport
 from .errors import (
     CancellationReason,
     EmailTakenError,
@@ -382,6 +383,22 @@ class OrgStore(OrgLookups):
             org.export("contacts.csv")
         """
         return export_contacts(self, path, format)
+
+    # -- forgetting (contactkit.erase) ----------------------------------------------------
+
+    def erase(self, contact_id: str) -> EraseReport:
+        """Remove a contact with everything about it: activity, memberships, tags, search
+        entries, email claim and the audit entries naming it. Resumable.
+
+        Example::
+
+            org.erase(contact_id)   # EraseReport(contact=True, activity=3, audit_entries=5)
+        """
+        return erase.erase(self, contact_id)
+
+    def purge(self) -> PurgeReport:
+        """Delete every item of this org (resumable: run it again to finish)."""
+        return erase.purge(self)
 
     # -- internals -----------------------------------------------------------------------
 
