@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from . import erase, groups, items, keys, limits
+from . import bulk, erase, groups, items, keys, limits
 from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
 from .batches import batch_write, chunks
+from .bulk import BulkReport
 from .clock import format_timestamp, to_millis
 from .erase import EraseReport, PurgeReport
 from .errors import (
@@ -399,6 +400,23 @@ class OrgStore(OrgLookups):
     def purge(self) -> PurgeReport:
         """Delete every item of this org (resumable: run it again to finish)."""
         return erase.purge(self)
+
+    # -- bulk (contactkit.bulk) -------------------------------------------------------------
+
+    def bulk_update(
+        self, ids: Iterable[str] | None = None, tag: str | None = None, **changes: Any
+    ) -> BulkReport:
+        """Apply the same changes to the contacts in ``ids`` or with ``tag``; a report per id.
+
+        Example::
+
+            org.bulk_update(tag="lead", company="ACME")  # BulkReport(done=[...], ...)
+        """
+        return bulk.bulk_update(self, ids, tag, changes)
+
+    def bulk_delete(self, ids: Iterable[str] | None = None, tag: str | None = None) -> BulkReport:
+        """Delete the contacts in ``ids`` or with ``tag``; a report per id."""
+        return bulk.bulk_delete(self, ids, tag)
 
     # -- internals -----------------------------------------------------------------------
 
