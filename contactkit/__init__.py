@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from .audit import AuditEntry
 from .backup import BackupReport, RestoreReport
+from .bulk import BulkFailure, BulkReport
 from .clock import FixedClock, UlidGenerator, system_clock
 from .connection import Database, connect
+from .erase import EraseReport, PurgeReport
 from .errors import (
     BackendError,
     BackupFormatError,
@@ -32,6 +34,7 @@ from .errors import (
 )
 from .export import ExportReport
 from .groups import Group
+from .merge import DuplicateCandidate
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
 from .store import OrgStore
@@ -45,13 +48,17 @@ __all__ = [
     "BackendError",
     "BackupFormatError",
     "BackupReport",
+    "BulkFailure",
+    "BulkReport",
     "CancellationReason",
     "ConfigurationError",
     "Contact",
     "ContactKitError",
     "ContactSummary",
     "Database",
+    "DuplicateCandidate",
     "EmailTakenError",
+    "EraseReport",
     "ExportReport",
     "FixedClock",
     "Group",
@@ -61,6 +68,7 @@ __all__ = [
     "NotFoundError",
     "OrgStore",
     "Page",
+    "PurgeReport",
     "RestoreReport",
     "Table",
     "ThrottledError",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from . import bulk, erase, groups, items, keys, limits
+from . import bulk, erase, groups, items, keys, limits, merge
 from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
 from .batches import batch_write, chunks
 from .bulk import BulkReport
@@ -42,6 +42,7 @@ from .export import ExportReport, export_contacts
 from .expressions import render
 from .groups import Group
 from .lookups import OrgLookups
+from .merge import DuplicateCandidate
 from .model import (
     Contact,
     ContactSummary,
@@ -417,6 +418,27 @@ class OrgStore(OrgLookups):
     def bulk_delete(self, ids: Iterable[str] | None = None, tag: str | None = None) -> BulkReport:
         """Delete the contacts in ``ids`` or with ``tag``; a report per id."""
         return bulk.bulk_delete(self, ids, tag)
+
+    # -- duplicates (contactkit.merge) ----------------------------------------------------
+
+    def duplicate_candidates(self, threshold: float = 85.0) -> list[DuplicateCandidate]:
+        """Pairs of contacts that may be one person (same email or phone, similar names).
+
+        Reads the org once (projected); best score first. See :mod:`contactkit.merge`.
+        """
+        return merge.duplicate_candidates(self, threshold)
+
+    def merge(self, keep_id: str, other_id: str) -> Contact:
+        """Fold ``other_id`` into ``keep_id`` (fields, tags, groups, activity), then delete it.
+
+        The merge rule and the resumable sequence are in :mod:`contactkit.merge`.
+
+        Example::
+
+            best = org.duplicate_candidates()[0]
+            org.merge(best.first.id, best.second.id)
+        """
+        return merge.merge(self, keep_id, other_id)
 
     # -- internals -----------------------------------------------------------------------
 
