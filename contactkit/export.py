@@ -11,7 +11,8 @@ imports back with nothing lost:
 * **JSON**: a list of objects with our field names (``tags`` a list, ``address`` and
   ``custom_fields`` objects); absent fields are left out.
 * **vCard 3.0** (vobject): ``N``, ``FN``, ``EMAIL``, ``TEL``, ``ORG``, ``TITLE``,
-  ``CATEGORIES`` (tags), ``ADR``, ``NOTE``, and contactkit's own
+  ``CATEGORIES`` (tags), ``ADR``, ``NOTE``, ``BDAY``/``NICKNAME``/``URL`` for the custom
+  fields ``birthday``/``nickname``/``website``, and contactkit's own
   ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>``, ``X-CONTACTKIT-FAVORITE:TRUE`` and
   ``X-CONTACTKIT-CREATED:<ISO 8601>``.
 
@@ -46,6 +47,8 @@ ADDRESS_COLUMNS = ("street", "city", "state", "postal_code", "country")
 TRAILING_COLUMNS = ("notes", "favorite", "created_at")
 CUSTOM_PREFIX = "custom."
 TAG_SEPARATOR = ";"
+# Custom fields written as the vCard properties of the same meaning.
+VCARD_PROPERTIES = {"birthday": "bday", "nickname": "nickname", "website": "url"}
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,9 @@ def vcard(contact: Contact) -> Any:
     if contact.notes:
         card.add("note").value = contact.notes
     for name, value in contact.custom_fields.items():
+        if name in VCARD_PROPERTIES:  # standard properties that importers map back
+            card.add(VCARD_PROPERTIES[name]).value = value
+            continue
         line = card.add("x-contactkit-custom")
         line.value = value
         line.params["NAME"] = [name]
