@@ -484,7 +484,15 @@ class OrgStore(OrgLookups):
         report = importer.run(read)
         for contact_id in report.contact_ids.values():
             self._forget(contact_id)
+        if not dry_run and (report.imported or report.updated):
+            self._audit_import(report.imported, report.updated)
         return report
+
+    def _audit_import(self, imported: int, updated: int) -> None:
+        """One audit entry per import run (its packed transactions carry none of their own)."""
+        token = self._ids()
+        detail = f"{imported} imported, {updated} updated"
+        self._writer.write([self._audit_action("import", None, token, (), detail)], token, "import")
 
     # -- internals -----------------------------------------------------------------------
 

@@ -71,3 +71,13 @@ def test_activity_is_newest_first_with_cursors(org: ck.OrgStore) -> None:
 def test_audit_helpers() -> None:
     assert id_time("01ARZ3NDEKTSV4RRFFQ69G5FAV").year == 2016
     assert changed_fields(None, None) == ()
+
+
+def test_an_import_run_is_one_audit_entry(org: ck.OrgStore) -> None:
+    rows = [{"first_name": "A", "last_name": "B", "email": f"a{n}@example.com"} for n in range(3)]
+    org.import_contacts(rows, dry_run=True)
+    assert list(org.audit()) == []
+    org.import_contacts(rows)
+    org.import_contacts(rows)  # nothing new: no entry
+    (entry,) = org.audit()
+    assert (entry.action, entry.detail) == ("import", "3 imported, 0 updated")
