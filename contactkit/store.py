@@ -279,25 +279,7 @@ class OrgStore(OrgLookups):
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflictError(contact_id, expected_version, current.version)
             token = self._ids()
-            actions: list[Action] = [
-                {
-                    "Delete": {
-                        "Key": items.serialize(keys.contact_key(self.org_id, contact_id)),
-                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                        **render(Attr("version").eq(current.version)),
-                    }
-                },
-                {
-                    "Delete": {
-                        "Key": items.serialize(keys.uniqueness_key(self.org_id, current.email)),
-                        **render(Attr("contact_id").eq(contact_id)),
-                    }
-                },
-                *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
-                *self._token_actions(current, None),
-                *({"Delete": {"Key": items.member_key(current, g)}} for g in current.groups),
-                self._audit_action("delete", contact_id, token),
-            ]
+            actions = self._delete_actions(current, token)
             try:
                 self._writer.write(actions, token, "delete")
             except TransactionCanceledError as error:
@@ -564,6 +546,28 @@ class OrgStore(OrgLookups):
 
     def _tag_actions(self, old: Contact, new: Contact) -> list[Action]:
         return tag_actions(old, new)
+
+    def _delete_actions(self, current: Contact, token: str) -> list[Action]:
+        """Delete a contact (if still at the version read) and every item derived from it."""
+        return [
+            {
+                "Delete": {
+                    "Key": items.serialize(keys.contact_key(self.org_id, current.id)),
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    **render(Attr("version").eq(current.version)),
+                }
+            },
+            {
+                "Delete": {
+                    "Key": items.serialize(keys.uniqueness_key(self.org_id, current.email)),
+                    **render(Attr("contact_id").eq(current.id)),
+                }
+            },
+            *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
+            *self._token_actions(current, None),
+            *({"Delete": {"Key": items.member_key(current, g)}} for g in current.groups),
+            self._audit_action("delete", current.id, token),
+        ]
 
     def _membership_actions(self, old: Contact, new: Contact) -> list[Action]:
         """Group member items to delete and put so they mirror ``new.groups``."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import contactkit as ck
@@ -91,19 +93,42 @@ def test_bulk_delete_by_tag_and_by_ids(table: ck.Table, org: ck.OrgStore) -> Non
     assert data_items(table) == []
 
 
-def test_a_version_conflict_is_a_reported_failure(
+def test_a_concurrent_write_cancels_the_pack_and_nothing_is_lost(
     org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b = people(org, 2, [])
-    real = org.update
+    real = org._reader.batch_get
 
-    def flaky(contact_id: str, **changes: object) -> ck.Contact:
-        if contact_id == a.id:
-            raise ck.VersionConflictError(a.id, 1, 2)
-        return real(contact_id, **changes)
+    def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
+        found = real(*args, **kwargs)
+        org.update(a.id, company="Changed meanwhile")
+        return found
 
-    monkeypatch.setattr(org, "update", flaky)
-    report = org.bulk_update(ids=[a.id, b.id], company="ACME")
-    assert report.done == [b.id]
-    assert [f.contact_id for f in report.failed] == [a.id]
-    assert "version" in report.failed[0].reason
+    monkeypatch.setattr(org._reader, "batch_get", read_then_someone_writes)
+    report = org.bulk_update(ids=[a.id, b.id], favorite=True)
+    assert sorted(report.done) == sorted([a.id, b.id])
+    stored = org.get(a.id)
+    assert stored.favorite and stored.company == "Changed meanwhile"
+    assert org.get(b.id).favorite
+
+
+@pytest.mark.parametrize("operation", ["update", "delete"])
+def test_bulk_writes_pack_many_contacts_per_transaction(
+    table: ck.Table, org: ck.OrgStore, operation: str
+) -> None:
+    ids = [c.id for c in people(org, 30, ["t"])]
+    with table.meter() as m:
+        if operation == "update":
+            report = org.bulk_update(ids=ids, company="ACME")
+        else:
+            report = org.bulk_delete(ids=ids)
+    assert sorted(report.done) == sorted(ids)
+    stats = m.by_operation
+    assert stats["BatchGetItem"].requests == 1
+    assert stats["TransactWriteItems"].requests <= 8  # not 30
+    assert "GetItem" not in stats
+    if operation == "update":
+        assert {org.get(i).company for i in ids} == {"ACME"}
+        assert len([e for e in org.iter_pages(org.audit) if e.detail == "bulk"]) == 30
+    else:
+        assert [i for i in data_items(table) if i["type"] != "audit"] == []

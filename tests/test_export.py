@@ -107,6 +107,8 @@ def test_export_reads_only_its_org(table: ck.Table, org: ck.OrgStore, tmp_path: 
     assert [c["email"] for c in json.loads((tmp_path / "a.json").read_text())] == ["a@example.com"]
 
 
+DATA = Path(__file__).parents[1] / "data"
+
 ROUND_TRIP_FIELDS = (
     "first_name",
     "last_name",
@@ -140,9 +142,7 @@ def test_export_then_import_gives_the_same_contacts(
     table: ck.Table, tmp_path: Path, format: str
 ) -> None:
     source = table.org("org-source")
-    sample = json.loads(
-        Path(__file__).parents[1] / "data" / "org-fabrikam.json".read_text(encoding="utf-8")
-    )[:40]
+    sample = json.loads((DATA / "org-fabrikam.json").read_text(encoding="utf-8"))[:40]
     assert source.import_contacts(sample).imported == 40
     source.add(
         first_name="Ada",
