@@ -198,23 +198,21 @@ def contact_groups(store: OrgStore, contact_id: str) -> list[str]:
     return list(store.get(contact_id).groups)
 
 
-def _update(
-    name_key: dict[str, Any], expression: str, values: dict[str, Any], condition: Any
-) -> Action:
-    """An ``Update`` action; ``#m`` in ``expression`` names the ``marker`` attribute."""
+def _set_marker(key: dict[str, Any], marker: str, value: Any, condition: Any) -> Action:
+    """An ``Update`` action setting (or, with ``None``, removing) one marker attribute."""
     rendered = render(condition)
+    names = {**rendered.get("ExpressionAttributeNames", {}), "#m": marker}
     body: dict[str, Any] = {
-        "Key": name_key,
-        "UpdateExpression": expression,
+        "Key": key,
+        "UpdateExpression": "REMOVE #m" if value is None else "SET #m = :m",
         "ConditionExpression": rendered["ConditionExpression"],
-        "ExpressionAttributeNames": {
-            **rendered.get("ExpressionAttributeNames", {}),
-            **values["names"],
-        },
+        "ExpressionAttributeNames": names,
     }
-    attribute_values = {**rendered.get("ExpressionAttributeValues", {}), **values["values"]}
-    if attribute_values:
-        body["ExpressionAttributeValues"] = attribute_values
+    values = dict(rendered.get("ExpressionAttributeValues", {}))
+    if value is not None:
+        values.update(items.serialize({":m": value}))
+    if values:
+        body["ExpressionAttributeValues"] = values
     return {"Update": body}
 
 
@@ -257,12 +255,7 @@ def rename_group(store: OrgStore, old: str, new: str) -> Group:
         fresh = items.group_item(store.org_id, new_name, current["created_at"])
         fresh["renamed_from"] = {"S": current["name"]}
         claim: Action = {"Put": {"Item": fresh, **render(Attr("PK").not_exists())}}
-        mark = _update(
-            old_key,
-            "SET #m = :m",
-            {"names": {"#m": "renaming_to"}, "values": items.serialize({":m": new_name})},
-            _joinable(),
-        )
+        mark = _set_marker(old_key, "renaming_to", new_name, _joinable())
         try:
             _write(store, [claim, mark, audit], token, "rename_group")
         except TransactionCanceledError as error:
@@ -281,12 +274,7 @@ def rename_group(store: OrgStore, old: str, new: str) -> Group:
     new_key = items.group_key(store.org_id, new_name)
     finish: list[Action] = [
         {"Delete": {"Key": old_key}},
-        _update(
-            new_key,
-            "REMOVE #m",
-            {"names": {"#m": "renamed_from"}, "values": {}},
-            Attr("PK").exists(),
-        ),
+        _set_marker(new_key, "renamed_from", None, Attr("PK").exists()),
     ]
     _write(store, finish, store._ids(), "rename_group")
     return Group(new_name, created)
@@ -303,12 +291,7 @@ def delete_group(store: OrgStore, name: str) -> int:
     key = items.group_key(store.org_id, clean)
     if not current.get("deleting"):
         token = store._ids()
-        mark = _update(
-            key,
-            "SET #m = :m",
-            {"names": {"#m": "deleting"}, "values": items.serialize({":m": True})},
-            Attr("PK").exists(),
-        )
+        mark = _set_marker(key, "deleting", True, Attr("PK").exists())
         audit = store._audit_action("group.delete", None, token, (), current["name"])
         _write(store, [mark, audit], token, "delete_group")
     removed = _relabel_members(store, clean, None, "group.remove")

@@ -81,3 +81,30 @@ def test_an_import_run_is_one_audit_entry(org: ck.OrgStore) -> None:
     org.import_contacts(rows)  # nothing new: no entry
     (entry,) = org.audit()
     assert (entry.action, entry.detail) == ("import", "3 imported, 0 updated")
+
+
+def test_the_bulk_and_exercise_methods_are_documented() -> None:
+    import inspect
+
+    methods = (
+        "audit",
+        "export",
+        "erase",
+        "purge",
+        "create_group",
+        "rename_group",
+        "delete_group",
+        "add_to_group",
+        "remove_from_group",
+        "groups",
+        "group_members",
+        "contact_groups",
+        "duplicate_candidates",
+        "merge",
+        "bulk_update",
+        "bulk_delete",
+    )
+    for name in methods:
+        assert inspect.getdoc(getattr(ck.OrgStore, name)), name
+    for name in ("backup", "restore"):
+        assert inspect.getdoc(getattr(ck.Table, name)), name
