@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import items, keys, limits
-from .actions import changed_contact_actions
 from .audit import changed_fields
 from .clock import to_millis
 from .errors import ContactKitError, NotFoundError, TransactionCanceledError, ValidationError
+from .items import Item
 from .model import Contact, apply_changes, clean_changes
 from .transactions import Action, _action_bytes
 
@@ -98,7 +98,7 @@ Unit = tuple[str, list[Action]]
 def packed(
     store: OrgStore,
     ids: list[str],
-    build: Callable[[Contact, str], list[Action]],
+    build: Callable[[Item, Contact, str], list[Action]],
     one: Callable[[str], Any],
     operation: str,
 ) -> BulkReport:
@@ -113,18 +113,19 @@ def packed(
         chunk = ids[start : start + limits.MAX_BATCH_GET_KEYS]
         wanted = [items.serialize(keys.contact_key(store.org_id, cid)) for cid in chunk]
         found = {
-            c.id: c for c in (items.contact_from_item(i) for i in store._reader.batch_get(wanted))
+            str(i["id"]["S"]): (i, items.contact_from_item(i))
+            for i in store._reader.batch_get(wanted)
         }
         units: list[Unit] = []
         retry: list[str] = []
         for contact_id in chunk:
-            contact = found.get(contact_id)
-            if contact is None:
+            if contact_id not in found:
                 retry.append(contact_id)  # BatchGetItem reads eventually: confirm one by one
                 continue
+            stored, contact = found[contact_id]
             store._forget(contact_id)
             try:
-                units.append((contact_id, build(contact, store._ids())))
+                units.append((contact_id, build(stored, contact, store._ids())))
             except ContactKitError as error:
                 report.failed.append(BulkFailure(contact_id, str(error)))
         for pack in _packs(units):
@@ -168,7 +169,7 @@ def bulk_update(
         raise ValidationError("email", "is unique per contact; it cannot be set in bulk")
     cleaned = clean_changes(changes, store.phone_region)  # fail before the first write
 
-    def build(current: Contact, token: str) -> list[Action]:
+    def build(stored: Item, current: Contact, token: str) -> list[Action]:
         updated = dataclasses.replace(
             apply_changes(current, cleaned),
             version=current.version + 1,
@@ -176,7 +177,7 @@ def bulk_update(
         )
         fields = changed_fields(current, updated)
         return [
-            *changed_contact_actions(current, updated, token),
+            *store._contact_actions(stored, current, updated, token),
             store._audit_action("update", current.id, token, fields, "bulk"),
         ]
 
@@ -192,7 +193,11 @@ def bulk_update(
 def bulk_delete(store: OrgStore, ids: Iterable[str] | None, tag: str | None) -> BulkReport:
     """Delete many contacts (each with its claim, tags, memberships and activity)."""
     report = packed(
-        store, targets(store, ids, tag), store._delete_actions, store.delete, "bulk_delete"
+        store,
+        targets(store, ids, tag),
+        lambda _stored, current, token: store._delete_actions(current, token),
+        store.delete,
+        "bulk_delete",
     )
     for contact_id in report.done:
         store.purge_activity(contact_id)  # unbounded, so after the transactions (resumable)

@@ -63,7 +63,7 @@ from .model import (
     clean_new,
     clean_text,
 )
-from .queries import OrgReader, Page
+from .queries import NAME_MOVED_AT, OrgReader, Page
 from .transactions import Action, TransactionWriter
 
 if TYPE_CHECKING:
@@ -98,7 +98,9 @@ class OrgStore(OrgLookups):
         self._clock = table.db.clock
         self._ids = table.db.ids
         self._writer = TransactionWriter(table.client, table.name)
-        self._reader = OrgReader(table.client, table.name, self.org_id, table.db.cursors)
+        self._reader = OrgReader(
+            table.client, table.name, self.org_id, table.db.cursors, clock=table.db.clock
+        )
         self._cache_size = cache_size
         self._cache = OrderedDict() if cache_size > 0 else None
 
@@ -481,6 +483,16 @@ class OrgStore(OrgLookups):
     def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
         return put_contact(contact, token, condition)
 
+    def _contact_actions(
+        self, stored: dict[str, Any], current: Contact, updated: Contact, token: str
+    ) -> list[Action]:
+        """The actions replacing ``current`` (read as ``stored``) by ``updated``."""
+        actions = changed_contact_actions(current, updated, token)
+        moved = _name_moved_at(stored, current, updated)
+        if moved is not None:  # the contact item is always the first action
+            actions[0]["Put"]["Item"][NAME_MOVED_AT] = {"S": moved}
+        return actions
+
     def _rewrite(
         self,
         contact_id: str,
@@ -505,7 +517,7 @@ class OrgStore(OrgLookups):
             )
             token = self._ids()
             actions = [
-                *changed_contact_actions(current, updated, token),
+                *self._contact_actions(item, current, updated, token),
                 *self._membership_actions(current, updated),
                 *(extra_actions(updated) if extra_actions else []),
                 self._audit_action(
@@ -626,6 +638,19 @@ class OrgStore(OrgLookups):
         for chunk in chunks(requests):
             batch_write(self._client, self.table.name, chunk)
         return done
+
+
+def _name_moved_at(stored: dict[str, Any], current: Contact, updated: Contact) -> str | None:
+    """When the contact last moved in name order: now if this write renames it, else as stored.
+
+    Name-ordered walks leave out contacts that moved after they started (see
+    :meth:`~contactkit.queries.OrgReader.query_page`), so the mark must survive later writes.
+    """
+    if (current.last_name, current.first_name) != (updated.last_name, updated.first_name):
+        assert updated.updated_at is not None
+        return format_timestamp(updated.updated_at)
+    previous = stored.get(NAME_MOVED_AT)
+    return str(previous["S"]) if previous else None
 
 
 def _attribute(reason: CancellationReason, name: str) -> str | None:
