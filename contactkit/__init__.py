@@ -37,6 +37,7 @@ from .groups import Group
 from .merge import DuplicateCandidate
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
+from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
 from .store import OrgStore
 from .table import Table
 
@@ -60,16 +61,21 @@ __all__ = [
     "EmailTakenError",
     "EraseReport",
     "ExportReport",
+    "FailedRow",
     "FixedClock",
     "Group",
     "GroupNotFoundError",
+    "ImportReport",
     "Interaction",
     "InvalidCursorError",
+    "InvalidRow",
     "NotFoundError",
     "OrgStore",
     "Page",
     "PurgeReport",
     "RestoreReport",
+    "RowWarning",
+    "SkippedRow",
     "Table",
     "ThrottledError",
     "TransactionCanceledError",

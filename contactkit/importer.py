@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -73,6 +74,7 @@ MAX_CHUNK_ATTEMPTS = 6  # our retries of a chunk after botocore's own retries ga
 PROGRESS_MIN_ROWS = 300  # smaller imports finish before a bar would tell anything
 PROGRESS_VARIABLE = "CONTACTKIT_PROGRESS"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"\s*[+-]?[\d\s().-]+")  # a phone or a number: no formula in it
 _FORMULA_FIELDS = ("first_name", "last_name", "company", "job_title")
 _COMPARED = tuple(f.name for f in fields(Contact) if f.name not in {"version", "updated_at"})
 
@@ -88,7 +90,7 @@ class _Row:
     created_at: datetime | None
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity
 class _Unit:
     """One row's writes: its transaction actions (and, in the economy plan, batch puts)."""
 
@@ -97,10 +99,10 @@ class _Unit:
     actions: list[Action]
     batch_puts: list[dict[str, Any]]
     update: bool
+    size: int = 0  # bytes of the actions, as DynamoDB counts them towards 4 MB
 
-    @property
-    def size(self) -> int:
-        return sum(_action_bytes(a) for a in self.actions)
+    def __post_init__(self) -> None:
+        self.size = sum(_action_bytes(a) for a in self.actions)
 
 
 class Importer:
@@ -407,6 +409,7 @@ class Importer:
     def _write_batch_puts(self, units: list[_Unit], report: ImportReport) -> None:
         """Economy plan: the rows' search-index entries, 25 per BatchWriteItem."""
         requests = [(unit, put) for unit in units for put in unit.batch_puts]
+        unwritten: dict[_Unit, str] = {}
         for chunk in _chunks(requests, limits.MAX_BATCH_WRITE_ITEMS):
             for attempt in range(MAX_CHUNK_ATTEMPTS):
                 try:
@@ -420,14 +423,16 @@ class Importer:
                     break
                 except BackendError as error:
                     if attempt == MAX_CHUNK_ATTEMPTS - 1:
-                        why = (
-                            f"imported, but its search-index entries were not written "
-                            f"({error.code}); run org.backfill_search_index()"
-                        )
-                        for unit in dict.fromkeys(u for u, _ in chunk):
-                            report.failed.append(FailedRow(unit.row.row, unit.row.email, why))
+                        for unit, _ in chunk:
+                            unwritten.setdefault(unit, error.code)
                         break
                     self._sleep(backoff_delay(attempt, self._random))
+        for unit, code in unwritten.items():
+            why = (
+                f"imported, but its search-index entries were not written ({code}); "
+                "run org.backfill_search_index()"
+            )
+            report.failed.append(FailedRow(unit.row.row, unit.row.email, why))
 
     def _succeed(self, units: list[_Unit], report: ImportReport, written: list[_Unit]) -> None:
         for unit in units:
@@ -443,23 +448,36 @@ class Importer:
             report.failed.append(FailedRow(unit.row.row, unit.row.email, reason))
 
 
-def pack(units: Sequence[_Unit]) -> Iterator[list[_Unit]]:
-    """Rows in file order, packed whole into transactions of <= 100 actions and <= 4 MB."""
-    chunk: list[_Unit] = []
-    actions = size = 0
+PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
+
+
+def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Unit]]:
+    """Rows packed whole into transactions of <= 100 actions and <= 4 MB (first fit).
+
+    Each row goes into the first of ``window`` open transactions with room for it, so small
+    rows fill the gaps big ones leave; a transaction is sent once full or pushed out of the
+    window. Rows keep their file order inside a transaction.
+    """
+    open_chunks: list[tuple[list[_Unit], list[int]]] = []  # rows, [actions, bytes]
     for unit in units:
-        count, unit_size = len(unit.actions), unit.size
-        if chunk and (
-            actions + count > limits.MAX_TRANSACTION_ACTIONS
-            or size + unit_size > limits.MAX_TRANSACTION_BYTES
+        count, size = len(unit.actions), unit.size
+        for rows, used in open_chunks:
+            if (
+                used[0] + count <= limits.MAX_TRANSACTION_ACTIONS
+                and used[1] + size <= limits.MAX_TRANSACTION_BYTES
+            ):
+                rows.append(unit)
+                used[0] += count
+                used[1] += size
+                break
+        else:
+            open_chunks.append(([unit], [count, size]))
+        while open_chunks and (
+            len(open_chunks) > window or open_chunks[0][1][0] == limits.MAX_TRANSACTION_ACTIONS
         ):
-            yield chunk
-            chunk, actions, size = [], 0, 0
-        chunk.append(unit)
-        actions += count
-        size += unit_size
-    if chunk:
-        yield chunk
+            yield open_chunks.pop(0)[0]
+    for rows, _ in open_chunks:
+        yield rows
 
 
 def check_formulas(values: dict[str, Any]) -> None:
@@ -473,13 +491,22 @@ def check_formulas(values: dict[str, Any]) -> None:
         if isinstance(parts, dict):
             candidates.extend((f"{group}.{k}", v) for k, v in parts.items())
     for name, value in candidates:
-        if isinstance(value, str) and value.strip().startswith(FORMULA_PREFIXES):
+        if isinstance(value, str) and _is_formula(value.strip()):
             first = value.strip()[0]
             raise ValidationError(
                 name,
                 f"starts with {first!r}, so a spreadsheet would run it as a formula "
                 f"(spreadsheet formula injection); remove the leading {first!r}",
             )
+
+
+def _is_formula(text: str) -> bool:
+    """``=``/``@`` first, or ``+``/``-`` first in anything but numbers ("+1 212-555-0187")."""
+    if not text.startswith(FORMULA_PREFIXES):
+        return False
+    if text[0] in "+-":
+        return not all(_NUMBER.fullmatch(part) for part in text.split(","))
+    return True
 
 
 def _created_at(text: Any) -> datetime:

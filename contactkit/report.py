@@ -52,7 +52,7 @@ class FailedRow:
     reason: str
 
 
-@dataclass
+@dataclass(repr=False)
 class ImportReport:
     """The outcome of :meth:`OrgStore.import_contacts`.
 
@@ -60,7 +60,9 @@ class ImportReport:
     ``warnings`` and ``failed`` list rows. ``requests`` is every request the import made
     (retries included) and ``minimum_requests`` what the write plan needs when nothing fails
     (see ``docs/import.md``); ``rcu``/``wcu`` are the capacity used, by DynamoDB's rules, and
-    ``minimum_wcu`` the write capacity of the planned items.
+    ``minimum_wcu`` the write capacity of the planned items. Requests and capacity are metered
+    on the client while the import runs (other requests made through that client meanwhile
+    would count too). ``contact_ids`` maps each imported or updated row to its contact's id.
     """
 
     format: str
@@ -111,3 +113,11 @@ class ImportReport:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"<ImportReport {self.format}: {self.rows} rows, imported {self.imported}, "
+            f"updated {self.updated}, skipped {len(self.skipped)}, invalid "
+            f"{len(self.invalid_rows)}, failed {len(self.failed)}, requests {self.requests}/"
+            f"{self.minimum_requests}>"
+        )

@@ -42,7 +42,7 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     first_line = text.split("\n", 1)[0]
     delimiter = max([",", "\t", ";"], key=first_line.count)
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip() for name in next(records, [])]
+    header = [name.strip().lstrip("\ufeff") for name in next(records, [])]
     if not header:
         raise ValidationError("source", "the file is empty: no header row")
     detected = detect(header)

@@ -88,5 +88,8 @@ def _legacy_guess(data: bytes) -> str:
     if not matches:
         return PREFERRED_LEGACY
     best_chaos = min(m.chaos for m in matches)
-    best = [m.encoding for m in matches if m.chaos == best_chaos]
-    return PREFERRED_LEGACY if PREFERRED_LEGACY in best else best[0]
+    best = [m for m in matches if m.chaos == best_chaos]
+    # Code pages that decode these bytes to the same text are equally right; prefer 1252.
+    if any(PREFERRED_LEGACY in m.could_be_from_charset for m in best):
+        return PREFERRED_LEGACY
+    return str(best[0].encoding)
