@@ -413,12 +413,12 @@ class OrgStore(OrgLookups):
 
     # -- duplicates (contactkit.merge) ----------------------------------------------------
 
-    def duplicate_candidates(self, threshold: float = 85.0) -> list[DuplicateCandidate]:
+    def duplicate_candidates(self, min_score: float = 85.0) -> list[DuplicateCandidate]:
         """Pairs of contacts that may be one person (same email or phone, similar names).
 
         Reads the org once (projected); best score first. See :mod:`contactkit.merge`.
         """
-        return merge.duplicate_candidates(self, threshold)
+        return merge.duplicate_candidates(self, min_score)
 
     def merge(self, keep_id: str, other_id: str) -> Contact:
         """Fold ``other_id`` into ``keep_id`` (fields, tags, groups, activity), then delete it.
