@@ -26,8 +26,10 @@ from .errors import (
     ValidationError,
     VersionConflictError,
 )
+from .loader import load_export, load_frame
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
+from .stats import ContactStats
 from .store import OrgStore
 from .table import Table
 
@@ -40,6 +42,7 @@ __all__ = [
     "ConfigurationError",
     "Contact",
     "ContactKitError",
+    "ContactStats",
     "ContactSummary",
     "Database",
     "EmailTakenError",
@@ -57,5 +60,7 @@ __all__ = [
     "VersionConflictError",
     "__version__",
     "connect",
+    "load_export",
+    "load_frame",
     "system_clock",
 ]

@@ -249,9 +249,8 @@ def _export_pages(
 ) -> Iterator[list[dict[str, Any]]]:
     with file.open("rb") as raw:
         gzipped = raw.read(2) == _GZIP_MAGIC
-    opened = gzip.open(file, "rb") if gzipped else file.open("rb")
     page: list[dict[str, Any]] = []
-    with opened as lines:
+    with gzip.open(file, "rb") if gzipped else file.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
