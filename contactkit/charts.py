@@ -137,4 +137,3 @@ def plotted_bars(ax: Axes) -> list[tuple[str, float]]:
     labels = [tick.get_text() for tick in ax.get_yticklabels()]
     widths = [float(p.get_width()) for p in ax.patches if isinstance(p, Rectangle)]
     return list(zip(labels, widths, strict=True))
-

@@ -46,6 +46,7 @@ def load_frame(
     segments: int = DEFAULT_SEGMENTS,
     expand_custom_fields: bool = False,
     consistent: bool = False,
+    page_size: int | None = None,
     progress: bool | None = None,
     max_items: int | None = DEFAULT_MAX_ITEMS,
 ) -> pd.DataFrame:
@@ -58,6 +59,7 @@ def load_frame(
         segments: parallel Scan segments for a table (ignored for an org: one Query).
         expand_custom_fields: add one ``custom.<key>`` column per custom field.
         consistent: strongly consistent reads (twice the read capacity).
+        page_size: items per request (DynamoDB's ``Limit``); default: as many as fit in 1 MB.
         progress: show a progress bar (``None``: only in interactive sessions, for big loads).
         max_items: on real AWS, refuse to scan a table of more contacts than this (checked
             before the scan from DescribeTable's estimate, and while reading). ``None``: no
@@ -72,6 +74,10 @@ def load_frame(
     request: dict[str, Any] = {"ReturnConsumedCapacity": "NONE", **_projection(selected)}
     if consistent:
         request["ConsistentRead"] = True
+    if page_size is not None:
+        if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
+            raise ValidationError("page_size", f"must be a whole number >= 1, not {page_size!r}")
+        request["Limit"] = page_size
     from .store import OrgStore
 
     if isinstance(source, OrgStore):
