@@ -33,6 +33,7 @@ RECENCY_BUCKETS: tuple[tuple[str, int | None], ...] = (
     ("over a year", None),
 )
 NEVER = "never"
+FUTURE = "in the future"  # clock skew or bad data: shown only when there is some
 UNKNOWN_COUNTRY = "unknown"
 
 
@@ -140,7 +141,12 @@ def phone_country(e164: str) -> str:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return UNKNOWN_COUNTRY
-    return phonenumbers.region_code_for_number(number) or UNKNOWN_COUNTRY
+    # Possible-but-unassigned numbers (the tutorial's 555s) have no region of their own: use
+    # their country code's main region.
+    region = phonenumbers.region_code_for_number(
+        number
+    ) or phonenumbers.region_code_for_country_code(number.country_code)
+    return region if region and region != "ZZ" else UNKNOWN_COUNTRY
 
 
 def phone_countries(df: pd.DataFrame, n: int | None = None) -> pd.Series[int]:
@@ -157,13 +163,17 @@ def completeness(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.S
 
 
 def interaction_recency(df: pd.DataFrame, now: datetime) -> pd.Series[int]:
-    """Contacts per time since last contact: last 7 days, 8-30, 31-90, 91-365, older, never."""
+    """Contacts per time since last contact: last 7 days, 8-30, 31-90, 91-365, older, never.
+
+    Contacts "last contacted" after ``now`` get a last row, ``in the future``, if there are any.
+    """
     moment = _check_now(now)
     age_days = (moment - df["last_contacted_at"]).dt.total_seconds() / 86_400
     labels = [label for label, _ in RECENCY_BUCKETS]
     counts = dict.fromkeys([*labels, NEVER], 0)
     for age in age_days:
-        counts[_bucket(age)] += 1
+        label = _bucket(age)
+        counts[label] = counts.get(label, 0) + 1
     return pd.Series(
         list(counts.values()),
         index=pd.CategoricalIndex(
@@ -177,6 +187,8 @@ def interaction_recency(df: pd.DataFrame, now: datetime) -> pd.Series[int]:
 def _bucket(age_days: float) -> str:
     if pd.isna(age_days):
         return NEVER
+    if age_days < 0:
+        return FUTURE
     for label, limit in RECENCY_BUCKETS:
         if limit is None or age_days <= limit:
             return label
@@ -242,7 +254,7 @@ def _keys(values: Iterable[Any]) -> list[str | None]:
 def interaction_heatmap(df: pd.DataFrame, column: str = "last_contacted_at") -> pd.DataFrame:
     """Counts of ``column``'s times (UTC) by weekday (rows, Mon-Sun) and hour (columns, 0-23)."""
     at = df[column].dropna().dt.tz_convert("UTC")
-    table = pd.crosstab(at.dt.weekday, at.dt.hour) if len(at) else pd.DataFrame()
+    table = pd.crosstab(at.dt.day_of_week, at.dt.hour) if len(at) else pd.DataFrame()
     table = table.reindex(index=range(7), columns=range(24), fill_value=0).astype("int64")
     table.index = pd.Index(WEEKDAYS, name="weekday")
     table.columns = pd.Index(range(24), name="hour")
