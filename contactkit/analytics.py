@@ -145,7 +145,7 @@ def phone_country(e164: str) -> str:
     # their country code's main region.
     region = phonenumbers.region_code_for_number(
         number
-    ) or phonenumbers.region_code_for_country_code(number.country_code)
+    ) or phonenumbers.region_code_for_country_code(number.country_code or 0)
     return region if region and region != "ZZ" else UNKNOWN_COUNTRY
 
 

@@ -10,13 +10,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display in tests
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from contactkit import charts  # noqa: E402
+from contactkit import charts
 
-from .sample_frames import NOW, contact, frame  # noqa: E402
+from .sample_frames import NOW, contact, frame
 
 PLOTS: list[Callable[..., Any]] = [
     charts.plot_top_companies,
@@ -88,7 +88,7 @@ def test_interactions_heatmap_data(df: pd.DataFrame) -> None:
     moment = NOW - timedelta(days=7, hours=3)
     assert data[moment.weekday(), moment.hour] == 2
     assert data.sum() == 2
-    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Mon"
+    assert ax.get_yticklabels()[0].get_text() == "Mon"
 
 
 @pytest.mark.parametrize("plot", PLOTS)
