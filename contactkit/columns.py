@@ -204,16 +204,22 @@ class FrameBuilder:
         self.rows += len(items)
 
     def extend(self, other: FrameBuilder) -> None:
+        """Append ``other``'s rows, emptying it (its lists are not kept twice)."""
         for name, values in other.data.items():
             self.data[name].extend(values)
+            values.clear()
         self.rows += other.rows
+        other.rows = 0
 
     def frame(self, *, expand_custom_fields: bool = False) -> pd.DataFrame:
         """The typed DataFrame; optionally one ``custom.<key>`` string column per custom field."""
         import pandas as pd
 
-        typed = {c.name: _typed(c.kind, self.data[c.name]) for c in self.columns}
-        self.data = {c.name: [] for c in self.columns}  # free the lists as early as possible
+        typed = {}
+        for column in self.columns:
+            # Each Python list is dropped as soon as its typed array exists: lower peak memory.
+            typed[column.name] = _typed(column.kind, self.data.pop(column.name))
+        self.data = {c.name: [] for c in self.columns}
         frame = pd.DataFrame(typed, index=pd.RangeIndex(self.rows))
         if expand_custom_fields and "custom_fields" in frame:
             frame = frame.join(expand(frame["custom_fields"]))
