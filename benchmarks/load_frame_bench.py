@@ -22,7 +22,6 @@ each loader alone in a fresh process.
 from __future__ import annotations
 
 import argparse
-import warnings
 import decimal
 import gc
 import http.server
@@ -34,8 +33,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -243,7 +242,7 @@ LOADERS: dict[str, Callable[[str], Any]] = {
 }
 
 
-# -- equality ---------------------------------------------------------------------------------------
+# -- equality ----------------------------------------------------------------------------------
 
 
 def _value(value: Any) -> Any:
@@ -338,10 +337,12 @@ def main() -> None:
         while not (workdir / "port").exists() or not (workdir / "port").read_text():
             time.sleep(0.05)
         url = f"http://127.0.0.1:{(workdir / 'port').read_text()}"
-        print(f"{args.contacts:,} contacts; endpoint: local HTTP stub replaying {len(pages)} "
-              f"recorded Scan pages ({SEGMENTS} segments, pages cut at 1 MB of items, mean item "
-              f"{mean_size:,.0f} bytes, {item_bytes:,.0f} bytes as DynamoDB JSON); not moto, whose "
-              f"server is the bottleneck. Same pages, segments, filter and projection for all.")  # fmt: skip
+        print(
+            f"{args.contacts:,} contacts; endpoint: local HTTP stub replaying {len(pages)} "
+            f"recorded Scan pages ({SEGMENTS} segments, pages cut at 1 MB of items, mean item "
+            f"{mean_size:,.0f} bytes, {item_bytes:,.0f} bytes as DynamoDB JSON); not moto, "
+            "whose server is the bottleneck. Same pages, segments, filter and projection for all."
+        )
         print(f"data and pages prepared in {time.perf_counter() - started:.1f} s")
         run(url, args.reps)
     finally:
@@ -381,7 +382,8 @@ def run(url: str, reps: int) -> None:
         f"\n{reps} repetitions, alternating; median seconds; peak RSS of a fresh process per loader"
     )
     print(
-        "| loader | median s | runs (s) | vs load_frame | peak RSS MB | peak minus RSS before the load MB |"
+        "| loader | median s | runs (s) | vs load_frame | peak RSS MB "
+        "| peak minus RSS before the load MB |"
     )
     print("|---|---:|---|---:|---:|---:|")
     for name, runs in timings.items():
