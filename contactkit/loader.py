@@ -23,7 +23,7 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from . import columns as cols
 from . import keys
-from .errors import ValidationError, backend_errors
+from .errors import ConfigurationError, ValidationError, backend_errors
 from .expressions import render
 from .fastparse import fast_items
 from .items import CONTACT_TYPE
@@ -105,6 +105,7 @@ def load_frame(
         df = ck.load_frame(org)                                   # one tenant
         df = ck.load_frame(table, columns=["org_id", "company"])  # all tenants, two columns
     """
+    _require_pandas()
     selected = cols.select(columns)
     request: dict[str, Any] = {"ReturnConsumedCapacity": "NONE", **_projection(selected)}
     if consistent:
@@ -197,6 +198,16 @@ def _scan_frame(
         return first.frame(expand_custom_fields=expand_custom_fields)
 
 
+def _require_pandas() -> None:
+    """pandas is an optional dependency (the ``notebooks`` extra): say how to get it."""
+    try:
+        import pandas  # noqa: F401
+    except ImportError as exc:
+        raise ConfigurationError(
+            "loading contacts into pandas needs pandas: pip install 'contactkit[notebooks]'"
+        ) from exc
+
+
 def _pages(
     client: Any, method: str, request: dict[str, Any], stop: threading.Event | None = None
 ) -> Iterator[list[dict[str, Any]]]:
@@ -266,6 +277,7 @@ def load_export(
 
         df = ck.load_export("backup.json.gz", org="org-a1b2c3d4")
     """
+    _require_pandas()
     selected = cols.select(columns)
     wanted_org = keys.validate_org_id(org) if org is not None else None
     builder = cols.FrameBuilder(selected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -364,3 +365,11 @@ def test_missing_export_is_a_clear_error(tmp_path: Path) -> None:
         ck.load_export(tmp_path / "nope.json.gz")
     with pytest.raises(ck.ValidationError, match="holds no"):
         ck.load_export(tmp_path)
+
+
+def test_without_pandas_the_error_says_how_to_install_it(
+    table: ck.Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    with pytest.raises(ck.ConfigurationError, match=r"contactkit\[notebooks\]"):
+        ck.load_frame(table)
