@@ -61,31 +61,27 @@ def _hbars(
         ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
 
 
+def _ranking(ax: Axes | None, ranked: pd.Series[int], title: str, label: str) -> Axes:
+    """A ranked count (index: names) as horizontal bars, the first on top."""
+    ax = _axes(ax, BAR_SIZE)
+    _hbars(ax, list(ranked.index), list(ranked.values))
+    _style(ax, title, "contacts", label)
+    return ax
+
+
 def plot_top_companies(df: pd.DataFrame, ax: Axes | None = None, *, n: int = 10) -> Axes:
     """The ``n`` companies with most contacts, ranked (ties by name)."""
-    ax = _axes(ax, BAR_SIZE)
-    top = analytics.top_companies(df, n)
-    _hbars(ax, list(top.index), list(top.values))
-    _style(ax, f"Top {n} companies", "contacts", "company")
-    return ax
+    return _ranking(ax, analytics.top_companies(df, n), f"Top {n} companies", "company")
 
 
 def plot_tags(df: pd.DataFrame, ax: Axes | None = None, *, n: int = 10) -> Axes:
     """The ``n`` most used tags, ranked (ties by name)."""
-    ax = _axes(ax, BAR_SIZE)
-    tags = analytics.popular_tags(df, n)
-    _hbars(ax, list(tags.index), list(tags.values))
-    _style(ax, f"Top {n} tags", "contacts", "tag")
-    return ax
+    return _ranking(ax, analytics.popular_tags(df, n), f"Top {n} tags", "tag")
 
 
 def plot_phone_countries(df: pd.DataFrame, ax: Axes | None = None, *, n: int = 10) -> Axes:
     """Contacts per phone country (from E.164), ranked."""
-    ax = _axes(ax, BAR_SIZE)
-    countries = analytics.phone_countries(df, n)
-    _hbars(ax, list(countries.index), list(countries.values))
-    _style(ax, "Phone numbers by country", "contacts", "country")
-    return ax
+    return _ranking(ax, analytics.phone_countries(df, n), "Phone numbers by country", "country")
 
 
 def plot_completeness(
