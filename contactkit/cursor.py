@@ -6,7 +6,8 @@ A cursor is two base64url parts (no padding) joined by a dot::
 
     payload = compact JSON {"v": 1, "o": <org id>, "p": <pattern>,
                             "a": <SHA-256 of the canonical JSON of the pattern's arguments>,
-                            "k": <LastEvaluatedKey, DynamoDB JSON>}
+                            "k": <LastEvaluatedKey, DynamoDB JSON>,
+                            "s": <when the walk started, for name-ordered walks (optional)>}
 
 The cursor is therefore bound to the org, to the access pattern and to its arguments: resuming
 it anywhere else raises :class:`~contactkit.errors.InvalidCursorError`, as does any alteration,
@@ -148,7 +149,13 @@ class CursorCodec:
         return hmac.new(self._key, payload, hashlib.sha256).digest()
 
     def encode(
-        self, org_id: str, pattern: str, args: Mapping[str, Any], last_key: Mapping[str, Any]
+        self,
+        org_id: str,
+        pattern: str,
+        args: Mapping[str, Any],
+        last_key: Mapping[str, Any],
+        *,
+        since: str | None = None,
     ) -> str:
         """Return the cursor that resumes ``pattern(args)`` in ``org_id`` after ``last_key``.
 
@@ -156,6 +163,8 @@ class CursorCodec:
         :param pattern: the access pattern's name, e.g. ``"by_tag"``.
         :param args: the pattern's arguments (JSON scalars and lists), e.g. ``{"tag": "vip"}``.
         :param last_key: DynamoDB's ``LastEvaluatedKey``, e.g. ``{"PK": {"S": "ORG#org-a"}}``.
+        :param since: when the walk started (ISO 8601), for walks that hide items moved during
+            them; returned by :meth:`decode_walk`.
         :raises ValidationError: if ``args`` or ``last_key`` cannot go into a cursor.
         """
         if not _is_key(last_key):
@@ -169,6 +178,8 @@ class CursorCodec:
             "a": _args_digest(args),
             "k": {name: dict(typed) for name, typed in last_key.items()},
         }
+        if since is not None:
+            body["s"] = since
         try:
             payload = json.dumps(
                 body, sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -195,6 +206,12 @@ class CursorCodec:
             another org or another query.
         :raises ValidationError: if ``args`` are not plain JSON values (a caller's bug).
         """
+        return self.decode_walk(cursor, org_id, pattern, args)[0]
+
+    def decode_walk(
+        self, cursor: str, org_id: str, pattern: str, args: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], str | None]:
+        """Like :meth:`decode`, and also the walk's start time given to :meth:`encode`."""
         payload = self._verified_payload(cursor)
         try:
             body = json.loads(payload)
@@ -219,7 +236,10 @@ class CursorCodec:
             raise InvalidCursorError(f"cursor is malformed; {_RESTART}")
         if not _belongs_to(key, org_id):
             raise InvalidCursorError(f"cursor points into another org's data; {_RESTART}")
-        return dict(key)
+        since = body.get("s")
+        if since is not None and not isinstance(since, str):
+            raise InvalidCursorError(f"cursor is malformed; {_RESTART}")
+        return dict(key), since
 
     def _verified_payload(self, cursor: object) -> bytes:
         """The payload bytes of ``cursor`` if its signature is ours, else InvalidCursorError."""

@@ -14,10 +14,19 @@ from .items import serialize
 
 
 def render(
-    condition: ConditionBase, *, key_condition: bool = False, name: str = "ConditionExpression"
+    condition: ConditionBase,
+    *,
+    key_condition: bool = False,
+    name: str = "ConditionExpression",
+    builder: ConditionExpressionBuilder | None = None,
 ) -> dict[str, Any]:
-    """``{"ConditionExpression": ..., "ExpressionAttributeNames": ..., ...Values}``."""
-    built = ConditionExpressionBuilder().build_expression(condition, is_key_condition=key_condition)
+    """``{"ConditionExpression": ..., "ExpressionAttributeNames": ..., ...Values}``.
+
+    Expressions of one request (a key condition and a filter) must share a ``builder`` so their
+    placeholders do not collide; merge their name and value maps.
+    """
+    builder = builder or ConditionExpressionBuilder()
+    built = builder.build_expression(condition, is_key_condition=key_condition)
     params: dict[str, Any] = {name: built.condition_expression}
     if built.attribute_name_placeholders:
         params["ExpressionAttributeNames"] = built.attribute_name_placeholders

@@ -149,6 +149,7 @@ class OrgLookups:
             limit=limit,
             cursor=cursor,
             index=schema.NAME_INDEX,
+            hide_moved=True,
         )
 
     def find_by_tag(
@@ -197,6 +198,7 @@ class OrgLookups:
                 limit=limit,
                 cursor=cursor,
                 index=schema.NAME_INDEX,
+                hide_moved=True,
             )
         if order != "created":
             raise ValidationError("order", f"must be 'created' or 'name', not {order!r}")
@@ -326,6 +328,7 @@ class OrgLookups:
         cursor: str | None,
         index: str | None = None,
         forward: bool = True,
+        hide_moved: bool = False,
     ) -> Page[ContactSummary]:
         found, next_cursor = self._reader.query_page(
             pattern,
@@ -336,6 +339,7 @@ class OrgLookups:
             index=index,
             forward=forward,
             attributes=SUMMARY_FIELDS,
+            hide_moved=hide_moved,
         )
         return Page([items.summary_from_item(i) for i in found], next_cursor)
 

@@ -25,6 +25,8 @@ Approximations, because a client sees only requests and responses:
   a page returns nothing, only the minimum charge is counted. ``Select="COUNT"`` and projection
   expressions likewise hide sizes (DynamoDB charges the whole item), so ``bytes_read`` and
   ``rcu`` are then lower bounds.
+  A page that ends (``LastEvaluatedKey``) before reaching ``Limit`` was cut by DynamoDB at
+  1 MB of data read, so it counts at least 1 MB whatever the filter kept.
 * UpdateItem and DeleteItem do not send the item, so they are counted at the minimum of one
   write unit, unless ``ReturnValues`` (``ALL_OLD``/``ALL_NEW``) returns the item, whose size is
   used. PutItem counts the larger of the new item and, with ``ReturnValues="ALL_OLD"``, the
@@ -63,7 +65,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import TracebackType
 from typing import Any
 
-from . import schema
+from . import limits, schema
 from .capacity import (
     Item,
     batch_read_units,
@@ -441,6 +443,10 @@ def _query_or_scan(
     # at the average size of the returned ones.
     estimate = round(returned_bytes / len(items) * unseen) if items else 0
     bytes_read = returned_bytes + estimate
+    limit = params.get("Limit")
+    if "LastEvaluatedKey" in response and (limit is None or scanned < int(limit)):
+        # The page stopped before Limit with more to come: DynamoDB stopped it at 1 MB read.
+        bytes_read = max(bytes_read, limits.MAX_PAGE_BYTES)
     consistent = bool(params.get("ConsistentRead")) and "IndexName" not in params
     return RequestCost(
         items_read=scanned,

@@ -11,12 +11,14 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from boto3.dynamodb.conditions import ConditionBase
+from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
 
 from . import limits
 from .batches import backoff_delay
+from .clock import format_timestamp, system_clock
 from .cursor import CursorCodec
 from .errors import BackendError, ValidationError, backend_errors
 from .expressions import render
@@ -26,6 +28,7 @@ Item = dict[str, Any]
 
 MAX_PAGE_SIZE = 100
 MAX_BATCH_GET_ATTEMPTS = 8
+NAME_MOVED_AT = "name_moved_at"  # on contact items: when the name sort key last changed
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def _merge(*parts: Mapping[str, Any]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for part in parts:
         for key, value in part.items():
-            if key == "ExpressionAttributeNames" and key in merged:
+            if key in ("ExpressionAttributeNames", "ExpressionAttributeValues") and key in merged:
                 merged[key] = {**merged[key], **value}
             else:
                 merged[key] = value
@@ -84,12 +87,14 @@ class OrgReader:
         org_id: str,
         cursors: CursorCodec,
         *,
+        clock: Callable[[], datetime] = system_clock,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.table_name = table_name
         self.org_id = org_id
         self.cursors = cursors
+        self._clock = clock
         self._sleep = sleep
         self._random = random.Random()
 
@@ -105,17 +110,38 @@ class OrgReader:
         forward: bool = True,
         attributes: Sequence[str] | None = None,
         consistent: bool = False,
+        hide_moved: bool = False,
     ) -> tuple[list[Item], str | None]:
-        """One DynamoDB Query page; returns its items and the signed cursor of the next."""
-        request = self._query_request(key_condition, index, forward, attributes, consistent)
-        request["Limit"] = check_limit(limit)
+        """One DynamoDB Query page; returns its items and the signed cursor of the next.
+
+        ``hide_moved`` is for walks in name order: a contact renamed while the walk runs moves
+        in the index and could come back on a later page. The first page records when the walk
+        started (in the cursor); every page then leaves out contacts whose name sort key
+        changed after that moment (``name_moved_at``), so a renamed contact appears at most once
+        and every other contact exactly once. Like any filter this can make a page shorter.
+        """
+        check_limit(limit)
+        since: str | None = None
+        start_key: Item | None = None
         if cursor is not None:
-            request["ExclusiveStartKey"] = self.cursors.decode(cursor, self.org_id, pattern, args)
+            start_key, since = self.cursors.decode_walk(cursor, self.org_id, pattern, args)
+        not_moved = None
+        if hide_moved:
+            since = since or format_timestamp(self._clock())
+            not_moved = Attr(NAME_MOVED_AT).not_exists() | Attr(NAME_MOVED_AT).lte(since)
+        request = self._query_request(
+            key_condition, index, forward, attributes, consistent, not_moved
+        )
+        request["Limit"] = limit
+        if start_key is not None:
+            request["ExclusiveStartKey"] = start_key
         with backend_errors("Query"):
             response = self.client.query(**request)
         last_key = response.get("LastEvaluatedKey")
         next_cursor = (
-            self.cursors.encode(self.org_id, pattern, args, last_key) if last_key else None
+            self.cursors.encode(self.org_id, pattern, args, last_key, since=since)
+            if last_key
+            else None
         )
         return list(response.get("Items", [])), next_cursor
 
@@ -184,11 +210,17 @@ class OrgReader:
         forward: bool,
         attributes: Sequence[str] | None,
         consistent: bool,
+        filter_condition: ConditionBase | None = None,
     ) -> dict[str, Any]:
+        builder = ConditionExpressionBuilder()
         parts: list[Mapping[str, Any]] = [
             {"TableName": self.table_name, "ScanIndexForward": forward},
-            render(key_condition, key_condition=True, name="KeyConditionExpression"),
+            render(
+                key_condition, key_condition=True, name="KeyConditionExpression", builder=builder
+            ),
         ]
+        if filter_condition is not None:
+            parts.append(render(filter_condition, name="FilterExpression", builder=builder))
         if index is not None:
             parts.append({"IndexName": index})
         elif consistent:

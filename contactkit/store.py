@@ -37,7 +37,7 @@ from .errors import (
 from .expressions import render
 from .lookups import OrgLookups
 from .model import Contact, Interaction, apply_changes, clean_changes, clean_new, clean_text
-from .queries import OrgReader, Page
+from .queries import NAME_MOVED_AT, OrgReader, Page
 from .search import SearchFields, contact_tokens
 from .sizes import item_size, value_size
 from .transactions import Action, TransactionWriter
@@ -73,7 +73,9 @@ class OrgStore(OrgLookups):
         self._clock = table.db.clock
         self._ids = table.db.ids
         self._writer = TransactionWriter(table.client, table.name)
-        self._reader = OrgReader(table.client, table.name, self.org_id, table.db.cursors)
+        self._reader = OrgReader(
+            table.client, table.name, self.org_id, table.db.cursors, clock=table.db.clock
+        )
         self._cache_size = cache_size
         self._cache = OrderedDict() if cache_size > 0 else None
 
@@ -314,8 +316,12 @@ class OrgStore(OrgLookups):
 
     # -- internals -----------------------------------------------------------------------
 
-    def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
+    def _put_contact(
+        self, contact: Contact, token: str, condition: Any, *, name_moved_at: str | None = None
+    ) -> Action:
         item = items.contact_item(contact, token)
+        if name_moved_at is not None:
+            item[NAME_MOVED_AT] = {"S": name_moved_at}
         _check_item_size(item)
         return {
             "Put": {
@@ -346,7 +352,12 @@ class OrgStore(OrgLookups):
             )
             token = self._ids()
             actions = [
-                self._put_contact(updated, token, Attr("version").eq(current.version)),
+                self._put_contact(
+                    updated,
+                    token,
+                    Attr("version").eq(current.version),
+                    name_moved_at=_name_moved_at(item, current, updated),
+                ),
                 *self._email_actions(current, updated),
                 *self._tag_actions(current, updated),
                 *self._token_actions(current, updated),
@@ -448,6 +459,19 @@ class OrgStore(OrgLookups):
         for chunk in chunks(requests):
             batch_write(self._client, self.table.name, chunk)
         return done
+
+
+def _name_moved_at(stored: dict[str, Any], current: Contact, updated: Contact) -> str | None:
+    """When the contact last moved in name order: now if this write renames it, else as stored.
+
+    Name-ordered walks leave out contacts that moved after they started (see
+    :meth:`~contactkit.queries.OrgReader.query_page`), so the mark must survive later writes.
+    """
+    if (current.last_name, current.first_name) != (updated.last_name, updated.first_name):
+        assert updated.updated_at is not None
+        return format_timestamp(updated.updated_at)
+    previous = stored.get(NAME_MOVED_AT)
+    return str(previous["S"]) if previous else None
 
 
 def _token_plan(contact: Contact | None) -> dict[str, bool]:

@@ -120,6 +120,13 @@ def test_decode_returns_the_encoded_key(query: tuple[str, str, dict[str, Any], A
     assert codec.decode(cursor, org_id, pattern, args) == last_key
 
 
+@pytest.mark.parametrize("since", [None, "2026-01-05T09:00:00.000Z"])
+def test_a_walk_start_rides_along_signed(codec: CursorCodec, since: str | None) -> None:
+    cursor = codec.encode(ORG, PATTERN, ARGS, LAST_KEY, since=since)
+    assert codec.decode_walk(cursor, ORG, PATTERN, ARGS) == (LAST_KEY, since)
+    assert codec.decode(cursor, ORG, PATTERN, ARGS) == LAST_KEY
+
+
 @given(queries())
 def test_cursors_are_deterministic(query: tuple[str, str, dict[str, Any], Any]) -> None:
     org_id, pattern, args, last_key = query

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import contactkit as ck
 
@@ -207,6 +210,49 @@ def test_inserts_during_a_walk_appear_at_most_once(org: ck.OrgStore) -> None:
             break
     assert before <= set(seen)
     assert len(seen) == len(set(seen))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    size=st.integers(min_value=0, max_value=14),
+    limit=st.integers(min_value=1, max_value=6),
+    order=st.sampled_from(["created", "name"]),
+    changes=st.lists(st.sampled_from(["insert", "rename", "none"]), max_size=8),
+)
+def test_walks_under_concurrent_changes_see_stable_items_exactly_once(
+    table: ck.Table, size: int, limit: int, order: str, changes: list[str]
+) -> None:
+    org = table.org(f"org-walk-{uuid.uuid4().hex[:8]}")
+    stable = [add(org, f"S{n}", f"Stable{n:02}").id for n in range(size)]
+    moving = [add(org, f"M{n}", f"Moving{n:02}") for n in range(3)]
+    seen: list[str] = []
+    cursor = None
+    step = 0
+    while True:
+        page = org.list(limit=limit, cursor=cursor, order=order)  # type: ignore[arg-type]
+        seen.extend(c.id for c in page)
+        change = changes[step] if step < len(changes) else "none"  # then the walk can end
+        if change == "insert":
+            add(org, f"N{step}", f"New{step:02}")
+        elif change == "rename":
+            target = moving[step % len(moving)]
+            org.update(target.id, last_name=f"Renamed{step:02}")
+        step += 1
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)), "an item appeared twice in one walk"
+    assert set(stable) <= set(seen), "an item that existed for the whole walk was skipped"
+
+
+def test_pages_cut_at_1_mb_hold_fewer_items_and_the_walk_goes_on(org: ck.OrgStore) -> None:
+    big_notes = "n" * 90_000  # DynamoDB reads whole items, projection or not: 11 fill 1 MB
+    added = [add(org, f"B{n}", f"Big{n:02}", notes=big_notes).id for n in range(15)]
+    first = org.list(limit=100)
+    assert len(first) < 15 and first.next_cursor is not None
+    assert [c.id for c in org.iter_pages(org.list, limit=100)] == added
 
 
 def test_cursor_from_another_org_or_query_is_refused(table: ck.Table) -> None:
