@@ -112,7 +112,10 @@ def select(columns: Sequence[str] | None) -> tuple[Column, ...]:
 
 
 def projection_expression(columns: Sequence[Column]) -> dict[str, Any]:
-    """``ProjectionExpression`` fetching only these columns' attributes (nested paths allowed)."""
+    """``ProjectionExpression`` fetching only these columns' attributes (nested paths allowed).
+
+    Placeholders are ``#c<n>``, which never collide with boto3's condition builder (``#n<n>``).
+    """
     names: dict[str, str] = {}
     paths: list[str] = []
     for path in dict.fromkeys(c.path for c in columns):

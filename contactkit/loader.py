@@ -28,6 +28,7 @@ from .expressions import render
 from .fastparse import fast_items
 from .items import CONTACT_TYPE
 from .progress import Progress, wanted
+from .queries import _merge  # one rule for combining request parts and their placeholders
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +121,7 @@ def load_frame(
         condition = Key("PK").eq(keys.tenant_partition_key(source.org_id)) & Key("SK").begins_with(
             keys.CONTACT_PREFIX
         )
-        request = _with(
+        request = _merge(
             request,
             {"TableName": source.table.name},
             render(condition, key_condition=True, name="KeyConditionExpression"),
@@ -158,7 +159,7 @@ def _scan_frame(
     estimate = _estimated_items(table) if guard is not None or wanted(progress) else None
     if guard is not None and estimate is not None and estimate > guard:
         raise ValidationError("max_items", _too_many(table.name, estimate, guard, "holds about"))
-    request = _with(
+    request = _merge(
         request,
         {"TableName": table.name},
         render(Attr("type").eq(CONTACT_TYPE), name="FilterExpression"),
@@ -227,21 +228,6 @@ def _pages(
 
 def _projection(selected: Sequence[cols.Column]) -> dict[str, Any]:
     return cols.projection_expression(selected)
-
-
-def _with(request: dict[str, Any], *parts: dict[str, Any]) -> dict[str, Any]:
-    """The request with ``parts`` added, their attribute-name placeholders merged.
-
-    They never collide: projections use ``#c<n>``, boto3's condition builder ``#n<n>``.
-    """
-    merged = dict(request)
-    for part in parts:
-        for key, value in part.items():
-            if key == "ExpressionAttributeNames":
-                merged[key] = {**merged.get(key, {}), **value}
-            else:
-                merged[key] = value
-    return merged
 
 
 def _estimated_items(table: Table) -> int | None:
