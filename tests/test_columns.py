@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import gc
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contactkit import columns as cols
+from contactkit import items
+from contactkit.clock import to_millis
 from contactkit.loader import collector_paused
+from contactkit.model import Address, Contact
 
 
 def _frame(items: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
@@ -81,3 +88,63 @@ def test_collector_pause_nests_and_restores(enabled_before: bool) -> None:
         assert gc.isenabled() is enabled_before
     finally:
         (gc.enable if was else gc.disable)()
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_moments = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+).map(to_millis)
+
+
+@given(
+    first=_text,
+    company=st.none() | _text,
+    tags=st.lists(_text, max_size=3, unique=True),
+    city=st.none() | _text,
+    custom=st.dictionaries(_text, _text, max_size=3),
+    favorite=st.booleans(),
+    created=_moments,
+    contacted=st.none() | _moments,
+    version=st.integers(1, 10**6),
+)
+def test_a_stored_contact_comes_back_as_it_was(
+    first: str,
+    company: str | None,
+    tags: list[str],
+    city: str | None,
+    custom: dict[str, str],
+    favorite: bool,
+    created: datetime,
+    contacted: datetime | None,
+    version: int,
+) -> None:
+    contact = Contact(
+        id="01J00000000000000000000000",
+        org_id="org-a",
+        first_name=first,
+        last_name="L",
+        email="a@example.com",
+        company=company,
+        tags=tuple(tags),
+        favorite=favorite,
+        address=Address(city=city) if city else None,
+        custom_fields=custom,
+        created_at=created,
+        updated_at=created,
+        last_contacted_at=contacted,
+        version=version,
+    )
+    builder = cols.FrameBuilder(cols.COLUMNS)
+    builder.add([orjson.loads(orjson.dumps(items.contact_item(contact, "t")))])
+    row = builder.frame().iloc[0]
+    assert row["first_name"] == first
+    assert (pd.isna(row["company"]) and company is None) or row["company"] == company
+    assert row["tags"] == tags
+    assert (pd.isna(row["city"]) and city is None) or row["city"] == city
+    assert row["custom_fields"] == custom
+    assert bool(row["favorite"]) is favorite
+    assert row["created_at"].to_pydatetime() == created
+    assert (pd.isna(row["last_contacted_at"]) and contacted is None) or (
+        row["last_contacted_at"].to_pydatetime() == contacted
+    )
+    assert row["version"] == version
