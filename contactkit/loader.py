@@ -96,10 +96,11 @@ def load_frame(
         expand_custom_fields: add one ``custom.<key>`` column per custom field.
         consistent: strongly consistent reads (twice the read capacity).
         page_size: items per request (DynamoDB's ``Limit``); default: as many as fit in 1 MB.
-        progress: show a progress bar (``None``: only in interactive sessions, for big loads).
-        max_items: on real AWS, refuse to scan a table of more contacts than this (checked
-            before the scan from DescribeTable's estimate, and while reading). ``None``: no
-            limit. Tables that large are better read from an export (:func:`load_export`).
+        progress: show a progress bar (``None``: in interactive sessions, for loads over 5,000
+            items, unless ``CONTACTKIT_PROGRESS=0``).
+        max_items: on real AWS, refuse to scan a table of more items than this (checked
+            before the scan against DescribeTable's ``ItemCount``, an estimate of every item
+            type, and against the contacts read while reading). ``None``: no limit. Tables that large are better read from an export (:func:`load_export`).
 
     Example::
 
