@@ -100,7 +100,8 @@ def load_frame(
             items, unless ``CONTACTKIT_PROGRESS=0``).
         max_items: on real AWS, refuse to scan a table of more items than this (checked
             before the scan against DescribeTable's ``ItemCount``, an estimate of every item
-            type, and against the contacts read while reading). ``None``: no limit. Tables that large are better read from an export (:func:`load_export`).
+            type, and against the contacts read while reading). ``None``: no limit.
+            Tables that large are better read from an export (:func:`load_export`).
 
     Example::
 
