@@ -70,6 +70,7 @@ from .transactions import Action, TransactionWriter
 if TYPE_CHECKING:
     from .importer import OnConflict, Plan, Progress
     from .report import ImportReport
+    from .stats import ContactStats
     from .table import Table
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
@@ -144,6 +145,26 @@ class OrgStore(OrgLookups):
             forward=False,
         )
         return Page([entry_from_item(i) for i in found], next_cursor)
+
+    def stats(self, *, now: datetime | None = None, top: int = 5) -> ContactStats:
+        """The seed's statistics over every contact of the org (a full, paginated Query).
+
+        "Recently contacted" means within 30 days before ``now`` (default: the clock's now).
+        """
+        from .clock import parse_timestamp
+        from .stats import STATS_ATTRIBUTES, contact_stats
+
+        found = self._reader.query_all(self._contacts_condition(), attributes=STATS_ATTRIBUTES)
+        contacts = (
+            {
+                **values,
+                "last_contacted_at": parse_timestamp(at)
+                if (at := values.get("last_contacted_at"))
+                else None,
+            }
+            for values in map(items.deserialize, found)
+        )
+        return contact_stats(contacts, now or self._clock(), top=top)
 
     # -- writes --------------------------------------------------------------------------
 
