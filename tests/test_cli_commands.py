@@ -296,3 +296,34 @@ def test_import_dry_run_writes_nothing(run: Any) -> None:
 
 def test_import_of_a_missing_file_is_a_usage_error(run: Any, tmp_path: Path) -> None:
     assert run("import", str(tmp_path / "missing.csv")).exit_code == 2
+
+
+def test_export_and_stats(run: Any, tmp_path: Path) -> None:
+    add(run, "John", "Doe", "john.doe@example.com", "--company", "Acme Corp", "--tags", "vip")
+    run("import", str(SEED_CSV))
+    path = tmp_path / "out.json"
+    report = as_json(run("export", str(path), "--json"))
+    assert (report["contacts"], report["format"], report["path"]) == (4, "json", str(path))
+    assert path.exists()
+    numbers = as_json(run("stats", "--json"))
+    assert (numbers["total"], numbers["with_phone"]) == (4, 3)
+    assert run("stats").stdout.splitlines()[2] == "   Total contacts: 4"
+
+
+def test_backup_and_restore_round_trip(run: Any, tmp_path: Path) -> None:
+    add(run, "John", "Doe", "john.doe@example.com")
+    path = tmp_path / "backup.json.gz"
+    backed = as_json(run("backup", str(path), "--json"))
+    assert backed["items"] > 1
+    john = as_json(run("list", "--json"))["items"][0]
+    assert as_json(run("delete", john["id"], "--yes", "--json")) == {"deleted": john["id"]}
+    restored = as_json(run("restore", str(path), "--json"))
+    assert restored["items"] == backed["items"]
+    assert as_json(run("get", john["id"], "--json"))["contact"]["email"] == "john.doe@example.com"
+
+
+def test_export_to_an_unwritable_place_is_one_line(run: Any, tmp_path: Path) -> None:
+    add(run, "John", "Doe", "john.doe@example.com")
+    result = run("export", str(tmp_path / "no-such-dir" / "out.csv"))
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -289,6 +289,61 @@ def test_import_a_file_and_refuse_a_missing_one(term: Terminal, tmp_path: Path) 
     assert term.run(f"import {tmp_path / 'missing.csv'}")[0].startswith("❌ no file")
 
 
-@pytest.mark.parametrize("name", ["import"])
+def test_export_writes_a_file(term: Terminal, tmp_path: Path) -> None:
+    term.run("import")
+    path = tmp_path / "out.csv"
+    assert term.run(f"export {path}") == [f"📤 Exported 3 contacts to {path} (csv)"]
+    assert "alice@example.com" in path.read_text()
+    assert term.run("export") == ["❌ usage: export PATH (the extension picks csv, json or vcf)"]
+
+
+def test_groups(term: Terminal) -> None:
+    term.run("import")
+    term.run("list")
+    assert term.run("groups") == ["📭 No groups yet: 'group create NAME'."]
+    assert term.run('group create "Board Members"') == ["👪 Created group Board Members"]
+    assert term.run('group add "Board Members" 1 3') == [
+        "👪 Added Alice Johnson to Board Members",
+        "👪 Added Carol Williams to Board Members",
+    ]
+    assert "   👪 Board Members" in term.run("show 1")
+    term.run('group rename "Board Members" Board')
+    assert term.run("groups")[2:] == ["   Board"]
+    out = term.run("group show Board")
+    assert out[0] == "👥 Group Board (2 contacts):"
+    assert term.run("group remove Board 1") == ["👪 Removed Alice Johnson from Board"]
+    assert term.run("group delete Board")[0].startswith("🗑️  Deleted group Board")
+    assert term.run("group frob")[0].startswith("❌ usage: group create NAME")
+
+
+def test_duplicates_and_merge(term: Terminal) -> None:
+    term.run("add", *JOHN)
+    term.run("add", "Jon", "Doe", "jon.doe@example.com", "555 123 4567", "", "", "")
+    out = term.run("duplicates")
+    assert out[0] == "👥 Possible duplicates, 1 pairs (2 contacts):"
+    assert out[-1].startswith("   1 ↔ 2: score")
+    assert term.run("merge 1 2", "n") == ["Not merged."]
+    assert term.run("merge 1 2", "y") == ["🔀 Merged Jon Doe into John Doe"]
+    assert term.run("list")[0] == "👥 Contacts (1 contacts):"
+    assert term.run("merge 1 1")[0] == "❌ N and M are the same contact"
+    assert term.run("merge 1")[0] == "❌ usage: merge N M (keeps N, folds M into it)"
+
+
+def test_no_duplicates(term: Terminal) -> None:
+    term.run("add", *JOHN)
+    assert term.run("duplicates") == ["✅ No likely duplicates."]
+
+
+def test_stats(term: Terminal) -> None:
+    term.run("add", *JOHN)
+    term.run("import")
+    out = term.run("stats")
+    assert out[0] == "📊 Statistics for org-shell-test:"
+    assert "   Total contacts: 4" in out
+    assert "   With phone: 4" in out
+    assert any(line.startswith("   Popular tags: client (2)") for line in out)
+
+
+@pytest.mark.parametrize("name", ["import", "export", "groups", "group", "merge", "stats"])
 def test_the_issue_commands_are_registered(name: str) -> None:
     assert name in COMMANDS

@@ -212,10 +212,11 @@ def get(settings: Settings, contact_id: str) -> None:
     with session(settings) as opened:
         contact = opened.org.get(contact_id)
         activity = opened.org.activity(contact_id).items
+        groups = opened.org.contact_groups(contact_id)
     emit(
         settings,
-        {"contact": contact, "activity": activity},
-        render.contact_details(contact, activity),
+        {"contact": contact, "activity": activity, "groups": groups},
+        render.contact_details(contact, activity, groups),
     )
 
 

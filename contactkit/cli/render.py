@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from ..model import Contact, ContactSummary, Interaction
 
 if TYPE_CHECKING:
+    from ..groups import Group
     from ..report import ImportReport
+    from ..stats import ContactStats
 
 RULE = "─" * 25
 WARNING_MARK = "⚠️"
@@ -155,3 +157,27 @@ def import_report(report: ImportReport) -> list[str]:
     lines.extend(f"❌ row {r.row}: not written: {r.reason}" for r in report.failed)
     lines.extend(f"{WARNING_MARK}  row {w.row}: {w.message}" for w in report.warnings)
     return lines
+
+
+def stats(org_id: str, numbers: ContactStats) -> list[str]:
+    """The seed's statistics, ranked."""
+
+    def ranked(pairs: Sequence[tuple[str, int]]) -> str:
+        return ", ".join(f"{name} ({count})" for name, count in pairs) or "none"
+
+    return [
+        f"📊 Statistics for {org_id}:",
+        RULE,
+        f"   Total contacts: {numbers.total}",
+        f"   Favorites: {numbers.favorites}",
+        f"   With phone: {numbers.with_phone}",
+        f"   Recently contacted (30 days): {numbers.recently_contacted}",
+        f"   Top companies: {ranked(numbers.top_companies)}",
+        f"   Popular tags: {ranked(numbers.popular_tags)}",
+    ]
+
+
+def groups(found: Sequence[Group]) -> list[str]:
+    if not found:
+        return ["📭 No groups yet: 'group create NAME'."]
+    return [f"👪 Groups ({len(found)}):", RULE, *(f"   {g.name}" for g in found)]

@@ -320,7 +320,8 @@ class Shell:
     def do_show(self, args: str) -> None:
         contact = self.contact(args)
         activity = self.org.activity(contact.id, limit=10).items
-        for line in render.contact_details(contact, activity):
+        groups = self.org.contact_groups(contact.id)
+        for line in render.contact_details(contact, activity, groups):
             self.say(line)
 
     @command("edit", "N", "Change contact N (Enter keeps a value, '-' clears it)")
