@@ -14,10 +14,11 @@ Example::
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import ContactKitError
 from .items import deserialize
 from .meter import Meter
 from .model import ContactSummary
@@ -171,6 +172,18 @@ def schema(description: Mapping[str, Any]) -> TextTable:
     return TextTable.of(
         found, ("name", "kind", "partition key", "sort key", "projection", "status")
     )
+
+
+def attempt(action: Callable[[], Any]) -> str:
+    """Run ``action``; its result's ``repr``, or ``"<ErrorClass>: <message>"`` for our errors.
+
+    Only :class:`~contactkit.errors.ContactKitError` is caught (anything else is a bug and
+    propagates), so a notebook cell can show an expected refusal in one line.
+    """
+    try:
+        return repr(action())
+    except ContactKitError as error:
+        return f"{type(error).__name__}: {error}"
 
 
 def rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> TextTable:
