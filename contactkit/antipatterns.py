@@ -120,9 +120,15 @@ class SeedTable:
             self.client.get_waiter("table_exists").wait(TableName=self.name)
         return self
 
-    def delete(self) -> None:
-        with backend_errors("DeleteTable"):
-            self.client.delete_table(TableName=self.name)
+    def delete(self, missing_ok: bool = False) -> None:
+        """Delete the table (``missing_ok``: no error if it does not exist)."""
+        try:
+            with backend_errors("DeleteTable"):
+                self.client.delete_table(TableName=self.name)
+                self.client.get_waiter("table_not_exists").wait(TableName=self.name)
+        except BackendError as error:
+            if not (missing_ok and error.code == "ResourceNotFoundException"):
+                raise
 
     def put_contact(self, org_id: str, contact_id: str, email: str, **attributes: Any) -> None:
         """The seed's write: one unconditional PutItem of the whole contact."""

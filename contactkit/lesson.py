@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .antipatterns import SeedTable
 from .clock import FixedClock
 from .connection import ENDPOINT_VARIABLE, connect
 from .errors import ConfigurationError, backend_errors
@@ -74,7 +75,7 @@ class Lesson:
     clock: FixedClock
     table: Table
     prefix: str = ""
-    tables: list[Table] = field(default_factory=list)
+    tables: list[Table | SeedTable] = field(default_factory=list)
 
     def __repr__(self) -> str:
         return f"<Lesson {self.name}: table {self.table.name!r} on {self.db.backend}>"
@@ -90,6 +91,13 @@ class Lesson:
     def scratch_table(self, suffix: str) -> Table:
         """Another table of this lesson, created empty (for experiments beside the main one)."""
         return self._fresh_table(self.table_name(suffix))
+
+    def seed_table(self, suffix: str = "seed") -> SeedTable:
+        """A scratch table with the seed app's design (see :class:`SeedTable`), created empty."""
+        seed = SeedTable(self.db.client, self.table_name(suffix))
+        seed.delete(missing_ok=True)
+        self.tables.append(seed.create())
+        return seed
 
     def _fresh_table(self, name: str) -> Table:
         table = self.db.table(name)

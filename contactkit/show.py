@@ -25,7 +25,7 @@ from .model import ContactSummary
 
 CONTACT_COLUMNS = ("id", "name", "email", "phone", "company", "tags")
 COST_COLUMNS = ("requests", "items read", "items returned", "RCU", "WCU")
-_MAX_CELL = 60
+_MAX_CELL = 110
 
 
 @dataclass(frozen=True)

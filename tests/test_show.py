@@ -22,7 +22,7 @@ from contactkit.items import serialize
         (1234.25, "1,234.2"),
         (["a", "b"], "a, b"),
         ("line\nbreak", "line break"),
-        ("x" * 70, "x" * 59 + "…"),
+        ("x" * 120, "x" * 109 + "…"),
     ],
 )
 def test_format_cell(value: Any, text: str) -> None:
