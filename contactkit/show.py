@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ContactKitError
+from botocore.exceptions import ClientError
+
+from .errors import ContactKitError, translate
 from .items import deserialize
 from .meter import Meter
 from .model import ContactSummary
@@ -177,13 +179,17 @@ def schema(description: Mapping[str, Any]) -> TextTable:
 def attempt(action: Callable[[], Any]) -> str:
     """Run ``action``; its result's ``repr``, or ``"<ErrorClass>: <message>"`` for our errors.
 
-    Only :class:`~contactkit.errors.ContactKitError` is caught (anything else is a bug and
-    propagates), so a notebook cell can show an expected refusal in one line.
+    :class:`~contactkit.errors.ContactKitError` is caught, and so is a botocore
+    ``ClientError`` from a raw client call, translated into contactkit's tree first; anything
+    else is a bug and propagates. A notebook cell can so show an expected refusal in one line.
     """
     try:
         return repr(action())
-    except ContactKitError as error:
-        return f"{type(error).__name__}: {error}"
+    except ClientError as exc:
+        error: ContactKitError = translate(exc, exc.operation_name)
+    except ContactKitError as exc:
+        error = exc
+    return f"{type(error).__name__}: {error}"
 
 
 def rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> TextTable:

@@ -92,3 +92,16 @@ def test_schema_lists_table_and_indexes(table: ck.Table) -> None:
 def test_rows_takes_columns_of_first_row() -> None:
     assert show.rows([{"a": 1, "b": 2}]).columns == ("a", "b")
     assert show.rows([]).rows == ()
+
+
+def test_attempt_shows_results_and_our_errors(table: ck.Table) -> None:
+    org = table.org("org-a")
+    assert show.attempt(lambda: 1 + 1) == "2"
+    assert show.attempt(lambda: org.get("42")).startswith("ValidationError: id: ")
+    raw = show.attempt(lambda: table.client.get_item(TableName="missing", Key={}))
+    assert raw.startswith("BackendError: GetItem failed: ")
+
+
+def test_attempt_lets_bugs_through() -> None:
+    with pytest.raises(ZeroDivisionError):
+        show.attempt(lambda: 1 / 0)
