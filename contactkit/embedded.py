@@ -39,11 +39,14 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
+_STREAMS_TARGET = "DynamoDBStreams_20120810."
 
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -177,25 +180,50 @@ class _QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
+class _StreamsBackend(DynamoDBStreamsBackend):
+    """moto's DynamoDB Streams, reading this engine's tables instead of moto's global ones."""
+
+    def __init__(self, tables: DynamoDBBackend) -> None:
+        super().__init__(REGION, ACCOUNT_ID)
+        self._tables = tables
+
+    @property
+    def dynamodb(self) -> DynamoDBBackend:
+        return self._tables
+
+
 class _SerialisedApp:
-    """WSGI app that feeds one request at a time to this engine's backend."""
+    """WSGI app that feeds one request at a time to this engine's backend.
+
+    Requests for the DynamoDB Streams API (``X-Amz-Target: DynamoDBStreams_20120810.*``, the
+    same endpoint as DynamoDB Local uses) go to moto's Streams handler over the same tables.
+    """
 
     def __init__(self, backend: EngineBackend) -> None:
         self.backend = backend
         self.lock = threading.Lock()
         engine_backend = backend
+        streams_backend = _StreamsBackend(backend)
 
         class Handler(DynamoHandler):
             @property
             def dynamodb_backend(self) -> DynamoDBBackend:
                 return engine_backend
 
+        class StreamsHandler(DynamoDBStreamsHandler):
+            @property
+            def backend(self) -> DynamoDBStreamsBackend:
+                return streams_backend
+
         self.handler = Handler
+        self.streams_handler = StreamsHandler
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = _ServerRequest(environ)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        handler = self.streams_handler if target.startswith(_STREAMS_TARGET) else self.handler
         with self.lock:
-            status, headers, body = self.handler.dispatch(request)
+            status, headers, body = handler.dispatch(request)
         response = Response(body, status=status, headers=headers)
         return response(environ, start_response)
 
