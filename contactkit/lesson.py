@@ -26,7 +26,7 @@ starts them empty, so lessons do not depend on each other and can be re-run.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,7 @@ from .errors import ConfigurationError, backend_errors
 
 if TYPE_CHECKING:
     from .connection import Database
+    from .meter import Meter
     from .store import OrgStore
     from .table import Table
 
@@ -105,6 +106,12 @@ class Lesson:
         table.create()
         self.tables.append(table)
         return table
+
+    def measure(self, action: Callable[[], object]) -> Meter:
+        """Run ``action`` inside a meter of the lesson's table and return the meter."""
+        with self.table.meter() as meter:
+            action()
+        return meter
 
     def items(self, table: Table | None = None) -> list[dict[str, Any]]:
         """Every item of a lesson table (a consistent Scan: fine for a lesson, never in an app)."""

@@ -24,8 +24,8 @@ Approximations, because a client sees only requests and responses:
   visible. A page that DynamoDB ended at its 1 MB limit (``LastEvaluatedKey`` without ``Limit``
   being reached) read 1 MB, and the meter remembers the bytes per item that implies for the
   table or index. Other pages estimate the dropped items at that remembered size, else at the
-  average size of the items the page returned; when it returned nothing, only the minimum
-  charge is counted. ``Select="COUNT"`` and projection
+  average size of the items the page returned, and never above 1 MB; when it returned
+  nothing, only the minimum charge is counted. ``Select="COUNT"`` and projection
   expressions likewise hide sizes (DynamoDB charges the whole item), so ``bytes_read`` and
   ``rcu`` are then lower bounds.
 * UpdateItem and DeleteItem do not send the item, so they are counted at the minimum of one
@@ -476,7 +476,8 @@ def _query_or_scan(
             per_item = unseen_item_bytes
         else:
             per_item = returned_bytes / len(items) if items else 0.0
-        bytes_read = returned_bytes + round(per_item * unseen)
+        # No page reads more than 1 MB (beyond the item that crossed the limit).
+        bytes_read = min(returned_bytes + round(per_item * unseen), max(returned_bytes, PAGE_BYTES))
     consistent = bool(params.get("ConsistentRead")) and "IndexName" not in params
     return RequestCost(
         items_read=scanned,

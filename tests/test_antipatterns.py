@@ -31,3 +31,13 @@ def test_global_index_returns_other_tenants_items(db: ck.Database) -> None:
     assert (result.items_read, result.other_tenants_items) == (3, 2)
     assert result.orgs_seen == ["org-a", "org-b", "org-c"]
     assert "scratch-global-test" not in db.client.list_tables()["TableNames"]
+
+
+def test_scan_with_a_matching_condition_still_reads_everything(table: ck.Table) -> None:
+    org = table.org("org-a")
+    org.add(first_name="A", last_name="Smith", email="a@example.com", tags=["vip"])
+    org.add(first_name="B", last_name="Jones", email="b@example.com")
+    total = table.client.scan(TableName=table.name, Select="COUNT")["Count"]
+    result = antipatterns.scan_with_filter(table, "org-a", lambda c: "vip" in c.get("tags", ()))
+    assert [c.last_name for c in result.contacts] == ["Smith"]
+    assert result.items_read == total

@@ -72,3 +72,14 @@ def test_repr_names_the_lesson_table_and_backend() -> None:
         assert repr(setup) == "<Lesson 99-repr: table 'tutorial-99-repr' on embedded>"
     finally:
         setup.cleanup()
+
+
+def test_measure_returns_the_meter_of_the_action() -> None:
+    setup = lesson.start("99-measure", environ={})
+    try:
+        org = setup.org("org-a")
+        ada = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        meter = setup.measure(lambda: org.get(ada.id))
+        assert (meter.requests, meter.items_read) == (1, 1)
+    finally:
+        setup.cleanup()

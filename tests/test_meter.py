@@ -515,3 +515,10 @@ def test_meter_estimates_the_last_filtered_page_from_a_full_one(table: ck.Table)
     assert pages >= 2 and m.items_read == 40
     # Every page, the last one included, is charged near the true 40 KB per item read.
     assert 0.9 * 40 * 40 * KB <= m.bytes_read <= 1.2 * 40 * 40 * KB
+
+
+def test_a_filtered_last_page_is_never_estimated_above_1_mb() -> None:
+    big = {"PK": {"S": "p"}, "SK": {"S": "s"}, "blob": {"S": "x" * 10_000}}
+    response = {"Items": [big], "Count": 1, "ScannedCount": 5_000}
+    cost = request_cost("Scan", {"TableName": "t", "FilterExpression": "x"}, response)
+    assert cost.bytes_read == 1024 * 1024
