@@ -106,12 +106,26 @@ def index_html(found: Sequence[LessonFile]) -> str:
         "<h1>contactkit: multi-tenant DynamoDB, step by step</h1>\n"
         "<p>The lessons, rendered with their outputs. Run them yourself with "
         "<code>make lab</code>.</p>\n"
-        f"<ol start='0'>\n{entries}\n</ol>\n</body></html>\n"
+        f"<ul>\n{entries}\n</ul>\n</body></html>\n"
     )
 
 
+_NOTEBOOK_LINK = re.compile(r'href="(\d\d-[a-z0-9-]+)\.ipynb(#[^"]*)?"')
+
+
+def html_links(page: str) -> str:
+    """Links between lessons (``01-x.ipynb``) pointed at their rendered pages (``01-x.html``)."""
+    return _NOTEBOOK_LINK.sub(lambda m: f'href="{m[1]}.html{m[2] or ""}"', page)
+
+
 def write_index(notebooks: Path, out_dir: Path) -> Path:
+    """Write ``index.html`` into ``out_dir`` and point the rendered lessons' links at HTML."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for page in out_dir.glob("[0-9][0-9]-*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = html_links(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
     target = out_dir / "index.html"
     target.write_text(index_html(lessons(notebooks)), encoding="utf-8")
     return target

@@ -84,3 +84,23 @@ def test_notebook_follows_the_lesson_rules(lesson: course.LessonFile) -> None:
         assert "0x7f" not in json.dumps(cell["outputs"]), "memory address in an output"
     if lesson.number != LESSONS[-1].number:
         assert "**Next:**" in markdown
+
+
+@pytest.mark.parametrize(
+    ("page", "fixed"),
+    [
+        ('<a href="01-composite-keys.ipynb">', '<a href="01-composite-keys.html">'),
+        ('<a href="02-x.ipynb#summary">', '<a href="02-x.html#summary">'),
+        ('<a href="https://example.com/a.ipynb">', '<a href="https://example.com/a.ipynb">'),
+    ],
+)
+def test_html_links_point_at_rendered_lessons(page: str, fixed: str) -> None:
+    assert course.html_links(page) == fixed
+
+
+def test_write_index_fixes_links_in_rendered_pages(tmp_path: Path) -> None:
+    out = tmp_path / "html"
+    out.mkdir()
+    (out / "01-a.html").write_text('<a href="02-b.ipynb">next</a>')
+    course.write_index(tmp_path, out)
+    assert (out / "01-a.html").read_text() == '<a href="02-b.html">next</a>'
