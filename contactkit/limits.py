@@ -24,6 +24,7 @@ MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 MAX_BATCH_WRITE_ITEMS = 25
 MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024
 MAX_BATCH_GET_KEYS = 100
+MAX_PAGE_BYTES = 1024 * 1024  # a Query or Scan page stops after reading 1 MB
 
 # Contact field limits (characters unless stated).
 NAME_MAX = 100

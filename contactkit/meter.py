@@ -28,6 +28,8 @@ Approximations, because a client sees only requests and responses:
   nothing, only the minimum charge is counted. ``Select="COUNT"`` and projection
   expressions likewise hide sizes (DynamoDB charges the whole item), so ``bytes_read`` and
   ``rcu`` are then lower bounds.
+  A page that ends (``LastEvaluatedKey``) before reaching ``Limit`` was cut by DynamoDB at
+  1 MB of data read, so it counts at least 1 MB whatever the filter kept.
 * UpdateItem and DeleteItem do not send the item, so they are counted at the minimum of one
   write unit, unless ``ReturnValues`` (``ALL_OLD``/``ALL_NEW``) returns the item, whose size is
   used. PutItem counts the larger of the new item and, with ``ReturnValues="ALL_OLD"``, the
@@ -66,7 +68,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import TracebackType
 from typing import Any
 
-from . import schema
+from . import limits, schema
 from .capacity import (
     Item,
     batch_read_units,
@@ -82,7 +84,6 @@ from .sizes import item_size
 IndexKeys = Mapping[str, tuple[str, str | None]]
 
 SCAN_PARTITION = "(scan)"
-PAGE_BYTES = 1024 * 1024  # DynamoDB ends a Query or Scan page after 1 MB read
 UNKNOWN_PARTITION = "(unknown)"
 
 # Per-request state lives in botocore's request context (one dict per API call), shared by
@@ -467,7 +468,7 @@ def _query_or_scan(
     page_item_bytes = None
     if unseen and stopped_at_size:
         # The page ended at DynamoDB's 1 MB read limit: that is what it read.
-        bytes_read = max(returned_bytes, PAGE_BYTES)
+        bytes_read = max(returned_bytes, limits.MAX_PAGE_BYTES)
         page_item_bytes = bytes_read / scanned
     else:
         # Items a filter dropped (or Select=COUNT hid) were read but not returned: estimate them
@@ -477,7 +478,9 @@ def _query_or_scan(
         else:
             per_item = returned_bytes / len(items) if items else 0.0
         # No page reads more than 1 MB (beyond the item that crossed the limit).
-        bytes_read = min(returned_bytes + round(per_item * unseen), max(returned_bytes, PAGE_BYTES))
+        bytes_read = min(
+            returned_bytes + round(per_item * unseen), max(returned_bytes, limits.MAX_PAGE_BYTES)
+        )
     consistent = bool(params.get("ConsistentRead")) and "IndexName" not in params
     return RequestCost(
         items_read=scanned,

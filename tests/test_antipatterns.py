@@ -1,43 +1,66 @@
-"""The seed's access patterns, measured: refused Query, whole-table Scan, global index."""
+"""The seed's access patterns, run for real: what DynamoDB says and what they cost."""
 
 from __future__ import annotations
+
+import pytest
 
 import contactkit as ck
 from contactkit import antipatterns
 
+from .conftest import scan_all
 
-def test_begins_with_on_partition_key_is_refused_by_the_server(table: ck.Table) -> None:
-    error = antipatterns.begins_with_on_partition_key(table, "org-a")
-    assert error.code == "ValidationException"
-    assert "Query key condition not supported" in str(error)
+ORGS = ["org-alpha", "org-beta", "org-gamma"]
 
 
-def test_scan_reads_every_tenant_to_return_one(table: ck.Table) -> None:
-    for org_id, count in (("org-a", 2), ("org-b", 5)):
+@pytest.fixture
+def three_orgs(table: ck.Table) -> ck.Table:
+    for n, org_id in enumerate(ORGS):
         org = table.org(org_id)
-        for n in range(count):
-            org.add(first_name="F", last_name=f"L{n}", email=f"{n}@example.com")
-    total = table.client.scan(TableName=table.name, Select="COUNT")["Count"]
-    result = antipatterns.scan_with_filter(table, "org-a")
-    assert len(result.contacts) == 2
-    assert {c.org_id for c in result.contacts} == {"org-a"}
-    assert result.items_read == total
+        for i in range(n + 2):  # 2, 3 and 4 contacts
+            org.add(first_name="Pat", last_name=f"Lee{i}", email=f"pat{i}@{org_id}.example")
+    return table
 
 
-def test_global_index_returns_other_tenants_items(db: ck.Database) -> None:
-    result = antipatterns.global_email_index_lookup(
-        db, ["org-a", "org-b", "org-c"], "x@example.com", table_name="scratch-global-test"
-    )
-    assert (result.items_read, result.other_tenants_items) == (3, 2)
-    assert result.orgs_seen == ["org-a", "org-b", "org-c"]
-    assert "scratch-global-test" not in db.client.list_tables()["TableNames"]
+def test_begins_with_on_a_partition_key_is_refused_by_the_server(three_orgs: ck.Table) -> None:
+    error = antipatterns.begins_with_on_partition_key(three_orgs, "org-alpha")
+    assert isinstance(error, ck.BackendError)
+    assert error.operation == "Query"
+    assert error.code == "ValidationException"
+    assert "key condition" in error.message.lower()
 
 
-def test_scan_with_a_matching_condition_still_reads_everything(table: ck.Table) -> None:
-    org = table.org("org-a")
+def test_scan_with_filter_returns_one_org_but_reads_every_item(three_orgs: ck.Table) -> None:
+    result = antipatterns.scan_with_filter(three_orgs, "org-beta")
+    assert sorted(c.last_name for c in result.contacts) == ["Lee0", "Lee1", "Lee2"]
+    assert {c.org_id for c in result.contacts} == {"org-beta"}
+    assert result.items_read == len(scan_all(three_orgs))  # contacts, claims, tokens of all orgs
+    assert result.requests >= 1
+
+
+def test_global_email_index_reads_other_tenants(db: ck.Database) -> None:
+    result = antipatterns.global_email_index_lookup(db, ORGS, "shared@example.com")
+    assert result.org_id == "org-alpha"
+    assert result.items_read == 3
+    assert result.other_tenants_items == 2
+    assert result.orgs_seen == sorted(ORGS)
+    assert "scratch-seed-design" not in db.client.list_tables()["TableNames"]
+
+
+def test_tenant_scoped_email_lookup_reads_only_its_own_org(three_orgs: ck.Table) -> None:
+    for org_id in ORGS:
+        three_orgs.org(org_id).add(first_name="Sam", last_name="Shared", email="shared@example.com")
+    with three_orgs.meter() as meter:
+        found = three_orgs.org("org-alpha").find_by_email("shared@example.com")
+    assert found is not None and found.org_id == "org-alpha"
+    assert meter.items_read == 1
+
+
+def test_scan_with_a_matching_condition_still_reads_everything(three_orgs: ck.Table) -> None:
+    org = three_orgs.org("org-alpha")
     org.add(first_name="A", last_name="Smith", email="a@example.com", tags=["vip"])
-    org.add(first_name="B", last_name="Jones", email="b@example.com")
-    total = table.client.scan(TableName=table.name, Select="COUNT")["Count"]
-    result = antipatterns.scan_with_filter(table, "org-a", lambda c: "vip" in c.get("tags", ()))
+    total = len(scan_all(three_orgs))
+    result = antipatterns.scan_with_filter(
+        three_orgs, "org-alpha", lambda c: "vip" in c.get("tags", ())
+    )
     assert [c.last_name for c in result.contacts] == ["Smith"]
     assert result.items_read == total

@@ -12,7 +12,7 @@ import pytest
 from boto3.dynamodb.conditions import Key
 
 import contactkit as ck
-from contactkit import keys
+from contactkit import keys, limits
 from contactkit.expressions import render
 from contactkit.meter import Meter, OperationStats, partition_keys, request_cost
 from contactkit.sizes import item_size
@@ -403,6 +403,25 @@ def test_unprocessed_batch_requests_are_not_charged() -> None:
     assert (cost.items_read, cost.rcu) == (1, 0.5)
 
 
+@pytest.mark.parametrize(
+    ("params", "rcu"),
+    [
+        ({"TableName": "t"}, 128.0),  # cut at 1 MB: 1 MB eventually consistent
+        ({"TableName": "t", "ConsistentRead": True}, 256.0),
+        ({"TableName": "t", "Limit": 1000}, 128.0),  # more than was read: still the 1 MB cut
+        ({"TableName": "t", "Limit": 20}, 1.5),  # the Limit ended the page, not the size
+    ],
+)
+def test_a_page_cut_before_its_limit_counts_the_1_mb_read(
+    params: dict[str, Any], rcu: float
+) -> None:
+    item = sized_item("p", "a", 500)
+    response = {"Items": [item], "Count": 1, "ScannedCount": 20, "LastEvaluatedKey": key("p", "a")}
+    cost = request_cost("Scan", params, response)
+    assert cost.items_read == 20
+    assert cost.rcu == rcu
+
+
 def test_put_with_all_old_counts_the_larger_image_and_index_changes() -> None:
     old = sized_item("p", "a", 3 * KB, EmailPK="old")
     new = sized_item("p", "a", 500, EmailPK="new")
@@ -521,4 +540,4 @@ def test_a_filtered_last_page_is_never_estimated_above_1_mb() -> None:
     big = {"PK": {"S": "p"}, "SK": {"S": "s"}, "blob": {"S": "x" * 10_000}}
     response = {"Items": [big], "Count": 1, "ScannedCount": 5_000}
     cost = request_cost("Scan", {"TableName": "t", "FilterExpression": "x"}, response)
-    assert cost.bytes_read == 1024 * 1024
+    assert cost.bytes_read == limits.MAX_PAGE_BYTES

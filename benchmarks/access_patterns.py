@@ -1,0 +1,99 @@
+"""What each access pattern reads and costs, as orgs grow, beside the seed's anti-patterns.
+
+Fills a table with 5 orgs of N contacts each (through ``add()``), then runs every lookup once in
+the middle org under ``table.meter()`` and prints requests, items read and read capacity units
+computed from DynamoDB's item-size rules (the same on every backend). Indexed patterns stay flat
+as N grows; the Scan the seed's code needs grows with the whole table.
+
+    .venv/bin/python benchmarks/access_patterns.py              # N = 200 and 2000
+    .venv/bin/python benchmarks/access_patterns.py 1000 10000   # other sizes
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import contactkit as ck
+from contactkit import antipatterns
+
+ORGS = [f"org-bench{n}" for n in range(5)]
+ORG = ORGS[2]
+PAGE = 25
+FIRST = ["Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jun"]
+LAST = ["Smith", "Jones", "Brown", "Garcia", "Müller", "O'Brien", "Nguyen", "Kim", "Rossi", "Ito"]
+
+
+def fields(org_index: int, n: int) -> dict[str, Any]:
+    first, last = FIRST[n % 10], LAST[(n // 10) % 10]
+    planted = n < 3  # three contacts share a phone, a tag and a company in every org
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": f"c{n}@org{org_index}.example",
+        "phone": "+1 303 555 0199" if planted else f"+1 202 555 {n % 10000:04d}",
+        "company": "Probe Labs" if planted else f"Company {n % 40}",
+        "tags": ["common", "rare" if planted else f"team-{n % 5}"],
+    }
+
+
+def seed(db: ck.Database, size: int) -> ck.Table:
+    table = db.table(f"bench-access-{size}").create()
+    for index, org_id in enumerate(ORGS):
+        org = table.org(org_id)
+        for n in range(size):
+            contact = org.add(**fields(index, n))
+            if n % 10 == 0:
+                org.set_favorite(contact.id)
+    return table
+
+
+def patterns(table: ck.Table) -> dict[str, Callable[[], object]]:
+    org = table.org(ORG)
+    some_id = org.find_by_email("c5@org2.example")
+    assert some_id is not None
+    return {
+        "get": lambda: org.get(some_id.id),
+        "find_by_email (index)": lambda: org.find_by_email("C5@org2.example"),
+        "find_by_email (consistent)": lambda: org.find_by_email("c5@org2.example", consistent=True),
+        "find_by_phone": lambda: org.find_by_phone("303.555.0199"),
+        "find_by_name": lambda: org.find_by_name("smi", limit=PAGE),
+        "find_by_tag": lambda: org.find_by_tag("common", limit=PAGE),
+        "favorites": lambda: org.favorites(limit=PAGE),
+        "list": lambda: org.list(limit=PAGE),
+        "list (by name)": lambda: org.list(limit=PAGE, order="name"),
+        "recent": lambda: org.recent(limit=PAGE),
+        "search 'probe labs' (token index)": lambda: org.search("probe labs", limit=PAGE),
+        "search 'probe labs' (org read)": lambda: org.search("probe labs", use_index=False),
+        "search 'prbe lbs' (fuzzy, org read)": lambda: org.search("prbe lbs", fuzzy=True),
+        "anti-pattern: Scan + filter on org": lambda: antipatterns.scan_with_filter(table, ORG),
+    }
+
+
+def measure(table: ck.Table) -> dict[str, tuple[int, int, float]]:
+    results = {}
+    for name, run in patterns(table).items():
+        with table.meter() as meter:
+            run()
+        results[name] = (meter.requests, meter.items_read, meter.rcu)
+    return results
+
+
+def main(sizes: list[int]) -> None:
+    by_size = {}
+    with ck.connect() as db:
+        for size in sizes:
+            table = seed(db, size)
+            by_size[size] = measure(table)
+            table.delete()
+    header = " | ".join(f"{s:,}/org: requests, items read, RCU" for s in sizes)
+    print(f"| pattern | {header} |")
+    print("|---|" + "---:|" * len(sizes))
+    for name in by_size[sizes[0]]:
+        cells = " | ".join(f"{r}, {i:,}, {u:g}" for r, i, u in (by_size[s][name] for s in sizes))
+        print(f"| {name} | {cells} |")
+
+
+if __name__ == "__main__":
+    main([int(arg) for arg in sys.argv[1:]] or [200, 2000])
