@@ -36,7 +36,7 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy
 # --dist loadscope keeps every cell of a notebook on one worker, in order: nbval runs a
 # notebook in one kernel, so plain `-n` (which scatters cells) makes later cells fail.
 test: lint ## Lint, then run the tests and the notebooks (nbval) in parallel
-	CONTACTKIT_TEST_SCALE=$(TEST_SCALE) $(BIN)/python -m pytest \
+	CONTACTKIT_TEST_SCALE=$(TEST_SCALE) CONTACTKIT_PROGRESS=0 $(BIN)/python -m pytest \
 		-n $(PYTEST_WORKERS) --dist loadscope --nbval --nbval-current-env
 
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1:LAB_PORT (8888); open the printed URL

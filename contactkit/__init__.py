@@ -28,6 +28,7 @@ from .errors import (
 )
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
+from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
 from .store import OrgStore
 from .table import Table
 
@@ -43,12 +44,17 @@ __all__ = [
     "ContactSummary",
     "Database",
     "EmailTakenError",
+    "FailedRow",
     "FixedClock",
+    "ImportReport",
     "Interaction",
     "InvalidCursorError",
+    "InvalidRow",
     "NotFoundError",
     "OrgStore",
     "Page",
+    "RowWarning",
+    "SkippedRow",
     "Table",
     "ThrottledError",
     "TransactionCanceledError",

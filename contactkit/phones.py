@@ -35,8 +35,13 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
     text = raw.strip()
     try:
         number = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return Phone(text, None, f"phone {text!r} is not a phone number; kept as entered")
+    except phonenumbers.NumberParseException as exc:
+        why = _PARSE_ERRORS.get(exc.error_type)
+        if why is None:
+            return Phone(text, None, f"phone {text!r} is not a phone number; kept as entered")
+        return Phone(
+            text, None, f"phone {text!r} is {why} for region {region}; kept as entered, not indexed"
+        )
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != ValidationResult.IS_POSSIBLE:
         why = _REASONS.get(reason, "not a possible number")
@@ -82,4 +87,10 @@ _REASONS = {
     ValidationResult.TOO_SHORT: "too short",
     ValidationResult.INVALID_LENGTH: "of an impossible length",
     ValidationResult.TOO_LONG: "too long",
+}
+_PARSE_ERRORS = {
+    phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "a number with an unknown country code",
+    phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+    phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+    phonenumbers.NumberParseException.TOO_LONG: "too long",
 }

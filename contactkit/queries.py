@@ -147,7 +147,11 @@ class OrgReader:
         return dict(item) if item is not None else None
 
     def batch_get(
-        self, keys: Sequence[Item], attributes: Sequence[str] | None = None
+        self,
+        keys: Sequence[Item],
+        attributes: Sequence[str] | None = None,
+        *,
+        consistent: bool = False,
     ) -> list[Item]:
         """The items of ``keys`` (at most 100) that exist, in the order of ``keys``.
 
@@ -158,7 +162,7 @@ class OrgReader:
             raise ValueError(f"{len(keys)} keys in one BatchGetItem; DynamoDB allows 100")
         if not keys:
             return []
-        request: dict[str, Any] = {"Keys": list(keys), "ConsistentRead": False}
+        request: dict[str, Any] = {"Keys": list(keys), "ConsistentRead": consistent}
         if attributes is not None:
             attrs = list(dict.fromkeys([*attributes, "PK", "SK"]))
             request.update(projection(attrs))

@@ -15,14 +15,25 @@ condition on the version it read, which gives three guarantees:
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
 from . import items, keys, limits
+from .actions import (
+    changed_contact_actions,
+    email_actions,
+    new_contact_actions,
+    put_contact,
+    tag_actions,
+    token_actions,
+    token_plan,
+)
+from .actions import put as _put
 from .batches import batch_write, chunks
 from .clock import format_timestamp, to_millis
 from .errors import (
@@ -38,11 +49,11 @@ from .expressions import render
 from .lookups import OrgLookups
 from .model import Contact, Interaction, apply_changes, clean_changes, clean_new, clean_text
 from .queries import OrgReader, Page
-from .search import SearchFields, contact_tokens
-from .sizes import item_size, value_size
 from .transactions import Action, TransactionWriter
 
 if TYPE_CHECKING:
+    from .importer import OnConflict, Plan, Progress
+    from .report import ImportReport
     from .table import Table
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
@@ -147,12 +158,7 @@ class OrgStore(OrgLookups):
         )
         contact = apply_changes(blank, cleaned)
         token = self._ids()
-        actions: list[Action] = [
-            self._put_contact(contact, token, Attr("PK").not_exists()),
-            _put(items.uniqueness_item(contact), Attr("PK").not_exists()),
-            *(_put(items.tag_item(contact, tag)) for tag in contact.tags),
-            *self._token_actions(None, contact),
-        ]
+        actions = new_contact_actions(contact, token)
         try:
             self._writer.write(actions, token, "add")
         except TransactionCanceledError as error:
@@ -291,18 +297,48 @@ class OrgStore(OrgLookups):
                 batch_write(self._client, self.table.name, chunk)
                 deleted += len(chunk)
 
+    def import_contacts(
+        self,
+        source: str | os.PathLike[str] | IO[Any] | Iterable[Mapping[str, Any]],
+        format: str | None = None,
+        dry_run: bool = False,
+        on_conflict: OnConflict = "skip",
+        progress: Progress = None,
+        *,
+        plan: Plan = "atomic",
+        encoding: str | None = None,
+    ) -> ImportReport:
+        """Import contacts from a file or dicts, validated like ``add``; returns a report.
+
+        ``source``: a path, an open file or an iterable of dicts with our field names.
+        ``format``: ``csv``, ``json``, ``jsonl``, ``google``, ``google-old``, ``outlook``,
+        ``google-outlook`` or ``vcard``; by default from the extension and the header.
+        ``on_conflict``: an email already in the org is ``"skip"``-ped or its contact
+        ``"update"``-d. ``progress``: ``None`` shows a bar for large interactive imports
+        (``CONTACTKIT_PROGRESS=0`` turns it off), ``True``/``False`` force it, a callable gets
+        ``(done, total)``. ``plan``: see :mod:`contactkit.importer` and ``docs/import.md``.
+
+        Example::
+
+            report = org.import_contacts("data/seed-contacts.csv")
+            report.imported, report.warnings, report.requests, report.minimum_requests
+        """
+        from .formats import read_source
+        from .importer import Importer
+
+        read = read_source(source, format, encoding)
+        importer = Importer(
+            self, on_conflict=on_conflict, dry_run=dry_run, plan=plan, progress=progress
+        )
+        report = importer.run(read)
+        for contact_id in report.contact_ids.values():
+            self._forget(contact_id)
+        return report
+
     # -- internals -----------------------------------------------------------------------
 
     def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
-        item = items.contact_item(contact, token)
-        _check_item_size(item)
-        return {
-            "Put": {
-                "Item": item,
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                **render(condition),
-            }
-        }
+        return put_contact(contact, token, condition)
 
     def _rewrite(
         self,
@@ -325,10 +361,7 @@ class OrgStore(OrgLookups):
             )
             token = self._ids()
             actions = [
-                self._put_contact(updated, token, Attr("version").eq(current.version)),
-                *self._email_actions(current, updated),
-                *self._tag_actions(current, updated),
-                *self._token_actions(current, updated),
+                *changed_contact_actions(current, updated, token),
                 *(extra_actions(updated) if extra_actions else []),
             ]
             try:
@@ -361,50 +394,14 @@ class OrgStore(OrgLookups):
         raise VersionConflictError(contact_id, current.version, None)
 
     def _email_actions(self, old: Contact, new: Contact) -> list[Action]:
-        same_key = keys.normalise_email(old.email) == keys.normalise_email(new.email)
-        if old.email == new.email:
-            return []
-        claim = items.uniqueness_item(new)
-        if same_key:  # case-only change: one action on the same uniqueness item
-            return [_put(claim, Attr("contact_id").eq(new.id))]
-        release = {
-            "Delete": {
-                "Key": items.serialize(keys.uniqueness_key(old.org_id, old.email)),
-                **render(Attr("contact_id").eq(old.id)),
-            }
-        }
-        return [release, _put(claim, Attr("PK").not_exists())]
+        return email_actions(old, new)
 
     def _tag_actions(self, old: Contact, new: Contact) -> list[Action]:
-        old_keys = {keys.fold_tag(t): t for t in old.tags}
-        new_keys = {keys.fold_tag(t): t for t in new.tags}
-        removed = [
-            {"Delete": {"Key": items.tag_key(old, t)}}
-            for k, t in old_keys.items()
-            if k not in new_keys
-        ]
-        # Re-put tags whose spelling changed ("vip" -> "VIP") so the pointer shows the new one.
-        added = [
-            _put(items.tag_item(new, t))
-            for k, t in new_keys.items()
-            if k not in old_keys or old_keys[k] != t
-        ]
-        return [*removed, *added]
+        return tag_actions(old, new)
 
     def _token_actions(self, old: Contact | None, new: Contact | None) -> list[Action]:
         """Search-index entries to delete and put so the index matches ``new``."""
-        before, after = _token_plan(old), _token_plan(new)
-        removed = [
-            {"Delete": {"Key": items.token_key(old, t)}}
-            for t in before
-            if old is not None and t not in after
-        ]
-        added = [
-            _put(items.token_item(new, t, in_name=flag))
-            for t, flag in after.items()
-            if new is not None and before.get(t) != flag
-        ]
-        return [*removed, *added]
+        return token_actions(old, new)
 
     def backfill_search_index(self) -> int:
         """Write the token index entries of every contact; returns how many contacts.
@@ -419,7 +416,7 @@ class OrgStore(OrgLookups):
             full = Contact(
                 **{f.name: getattr(contact, f.name) for f in dataclasses.fields(contact)}
             )
-            for token, flag in _token_plan(full).items():
+            for token, flag in token_plan(full).items():
                 requests.append(
                     {"PutRequest": {"Item": items.token_item(full, token, in_name=flag)}}
                 )
@@ -429,50 +426,10 @@ class OrgStore(OrgLookups):
         return done
 
 
-def _token_plan(contact: Contact | None) -> dict[str, bool]:
-    """``{token: is a name word}`` for a contact's search-index entries (none for ``None``)."""
-    if contact is None:
-        return {}
-    fields = search_fields(contact)
-    names = set(fields.name_tokens())
-    return {token: token in names for token in contact_tokens(fields)}
-
-
-def search_fields(contact: Contact) -> SearchFields:
-    return SearchFields(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        email=contact.email,
-        company=contact.company,
-        job_title=contact.job_title,
-    )
-
-
-def _put(item: dict[str, Any], condition: Any = None) -> Action:
-    body: dict[str, Any] = {"Item": item}
-    if condition is not None:
-        body.update(render(condition))
-        body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-    return {"Put": body}
-
-
 def _attribute(reason: CancellationReason, name: str) -> str | None:
     if reason.item is None or name not in reason.item:
         return None
     return str(items.deserialize({name: reason.item[name]})[name])
-
-
-def _check_item_size(item: dict[str, Any]) -> None:
-    """Refuse an item over DynamoDB's 400 KB before writing, naming the largest field."""
-    size = item_size(item)
-    if size <= limits.MAX_ITEM_BYTES:
-        return
-    largest = max(item, key=lambda name: len(name) + value_size(item[name]))
-    raise ValidationError(
-        largest,
-        f"makes the contact {size:,} bytes; DynamoDB's item limit is {limits.MAX_ITEM_BYTES:,} "
-        "bytes (400 KB): shorten it",
-    )
 
 
 def _interaction(values: dict[str, Any]) -> Interaction:

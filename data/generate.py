@@ -653,7 +653,8 @@ def _json_contact(contact: dict[str, object]) -> dict[str, object]:
     return found
 
 
-def main() -> None:
+def main(out: Path = DATA) -> None:
+    """Write the generated files into ``out`` (``data/`` by default)."""
     rng = random.Random(SEED)
     planted: list[dict[str, str]] = []
     interactions: list[dict[str, str]] = []
@@ -663,14 +664,12 @@ def main() -> None:
         planted += _plant_near_duplicates(rng, org, contacts, duplicates)
         interactions += _interactions(rng, org, contacts)
         if fmt == "csv":
-            _write_csv(DATA / f"{org}.csv", CSV_COLUMNS, [_csv_row(c) for c in contacts])
+            _write_csv(out / f"{org}.csv", CSV_COLUMNS, [_csv_row(c) for c in contacts])
         else:
             text = json.dumps([_json_contact(c) for c in contacts], ensure_ascii=False, indent=1)
-            (DATA / f"{org}.json").write_text(text + "\n", encoding="utf-8")
-    _write_csv(DATA / "interactions.csv", ["org_id", "email", "kind", "note", "at"], interactions)
-    _write_csv(
-        DATA / "near-duplicates.csv", ["org_id", "email", "duplicate_email", "kind"], planted
-    )
+            (out / f"{org}.json").write_text(text + "\n", encoding="utf-8")
+    _write_csv(out / "interactions.csv", ["org_id", "email", "kind", "note", "at"], interactions)
+    _write_csv(out / "near-duplicates.csv", ["org_id", "email", "duplicate_email", "kind"], planted)
 
 
 if __name__ == "__main__":

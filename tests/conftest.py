@@ -16,6 +16,7 @@ import pytest
 import contactkit as ck
 
 SCALE = max(1, int(os.environ.get("CONTACTKIT_TEST_SCALE", "1")))
+os.environ.setdefault("CONTACTKIT_PROGRESS", "0")  # no import progress bars in test output
 
 
 @pytest.fixture(scope="session")

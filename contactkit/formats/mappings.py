@@ -1,0 +1,178 @@
+"""Column mappings of the CSV formats: contactkit's own, Google (two generations) and Outlook.
+
+Each mapping turns one row's :class:`Cells` into our field names. Secondary values that have
+no field of their own (a second email, other phones, a birthday, a department) are kept as
+custom fields rather than dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .rows import Cells, extras, parse_flag, split_multi
+
+Mapping = Callable[[Cells], tuple[dict[str, Any], list[tuple[str, str]]]]
+
+ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+# Google's system labels: "* starred" is a favourite, "* myContacts" means nothing to us.
+_SYSTEM_LABELS = {"mycontacts", "my contacts", "starred"}
+_TAG_SEPARATORS = re.compile(r"\s*[;,]\s*")
+
+
+def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """contactkit's CSV: our field names; ``street``..``country``; ``custom.<name>``."""
+    problems: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
+    for name in ("first_name", "last_name", "email", "phone", "company", "job_title", "notes"):
+        value = cells.get(name)
+        if value is not None:
+            values[name] = value
+    tags = cells.get("tags")
+    if tags:
+        values["tags"] = [t for t in _TAG_SEPARATORS.split(tags.strip()) if t]
+    address = {part: cells.get(part) for part in ADDRESS_PARTS}
+    if any(address.values()):
+        values["address"] = {k: v for k, v in address.items() if v}
+    custom = cells.prefixed("custom.")
+    if custom:
+        values["custom_fields"] = custom
+    flag, reason = parse_flag(cells.get("favorite"))
+    if reason:
+        problems.append(("favorite", reason))
+    elif flag:
+        values["favorite"] = True
+    created = cells.get("created_at")
+    if created:
+        values["created_at"] = created
+    return values, problems
+
+
+def _labels(values: dict[str, Any], labels: list[str]) -> None:
+    tags: list[str] = []
+    for label in labels:
+        name = label.removeprefix("*").strip()
+        if name.lower() == "starred":
+            values["favorite"] = True
+        elif name.lower() not in _SYSTEM_LABELS and name:
+            tags.append(name)
+    if tags:
+        values["tags"] = tags
+
+
+def _primary(values: dict[str, Any], field: str, found: list[str], extra: str) -> None:
+    if found:
+        values[field] = found[0]
+        extras(values, extra, found[1:])
+
+
+def _numbered(prefix: str, suffix: str, count: int = 5) -> list[str]:
+    return [f"{prefix} {n} - {suffix}" for n in range(1, count + 1)]
+
+
+def _google_common(cells: Cells, values: dict[str, Any]) -> None:
+    _primary(values, "email", cells.all(*_numbered("E-mail", "Value")), "other_emails")
+    _primary(values, "phone", cells.all(*_numbered("Phone", "Value")), "other_phones")
+    address = {
+        "street": cells.get("Address 1 - Street"),
+        "city": cells.get("Address 1 - City"),
+        "state": cells.get("Address 1 - Region"),
+        "postal_code": cells.get("Address 1 - Postal Code"),
+        "country": cells.get("Address 1 - Country"),
+    }
+    if any(address.values()):
+        values["address"] = {k: split_multi(v)[0] for k, v in address.items() if v}
+    for column, name in (("Notes", "notes"),):
+        text = cells.get(column)
+        if text:
+            values[name] = text
+    for column, name in (("Birthday", "birthday"), ("Nickname", "nickname")):
+        text = cells.get(column)
+        if text:
+            values.setdefault("custom_fields", {})[name] = text
+    extras(values, "website", cells.all(*_numbered("Website", "Value", 3)))
+
+
+def google(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Google Contacts CSV, current export (``First Name``, ``Labels``, ``E-mail 1 - Value``)."""
+    values: dict[str, Any] = {}
+    _names(values, cells.get("First Name"), cells.get("Last Name"))
+    _text(values, "company", cells.get("Organization Name"))
+    _text(values, "job_title", cells.get("Organization Title"))
+    extras(values, "department", cells.all("Organization Department"))
+    _google_common(cells, values)
+    _labels(values, cells.all("Labels"))
+    return values, []
+
+
+def google_old(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Google Contacts CSV, older export (``Given Name``, ``Group Membership``, ...)."""
+    values: dict[str, Any] = {}
+    first, last, full = cells.get("Given Name"), cells.get("Family Name"), cells.get("Name")
+    if not first and not last and full:  # only "Name": split at the last space
+        first, _, last = full.strip().rpartition(" ")
+    _names(values, first, last)
+    _text(values, "company", cells.get("Organization 1 - Name"))
+    _text(values, "job_title", cells.get("Organization 1 - Title"))
+    extras(values, "department", cells.all("Organization 1 - Department"))
+    _google_common(cells, values)
+    _labels(values, cells.all("Group Membership"))
+    return values, []
+
+
+_OUTLOOK_PHONES = (
+    "Mobile Phone",
+    "Business Phone",
+    "Home Phone",
+    "Primary Phone",
+    "Other Phone",
+    "Business Phone 2",
+    "Home Phone 2",
+    "Company Main Phone",
+    "Car Phone",
+)
+
+
+def outlook(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Outlook CSV (Outlook's own export and Google's "Outlook CSV" option)."""
+    values: dict[str, Any] = {}
+    _names(values, cells.get("First Name"), cells.get("Last Name"))
+    _text(values, "company", cells.get("Company"))
+    _text(values, "job_title", cells.get("Job Title"))
+    extras(values, "department", cells.all("Department"))
+    emails = cells.all("E-mail Address", "E-mail 2 Address", "E-mail 3 Address")
+    _primary(values, "email", emails, "other_emails")
+    _primary(values, "phone", cells.all(*_OUTLOOK_PHONES), "other_phones")
+    for kind in ("Business", "Home", "Other"):
+        address = {
+            "street": cells.get(f"{kind} Street"),
+            "city": cells.get(f"{kind} City"),
+            "state": cells.get(f"{kind} State"),
+            "postal_code": cells.get(f"{kind} Postal Code"),
+            "country": cells.get(f"{kind} Country/Region"),
+        }
+        if any(address.values()) and "address" not in values:
+            values["address"] = {k: v for k, v in address.items() if v}
+    _text(values, "notes", cells.get("Notes"))
+    birthday = cells.get("Birthday")
+    if birthday and birthday.strip() not in {"0/0/00", "00/00/0000"}:  # Outlook's "no date"
+        values.setdefault("custom_fields", {})["birthday"] = birthday
+    nickname = cells.get("Nickname")
+    if nickname:
+        values.setdefault("custom_fields", {})["nickname"] = nickname
+    extras(values, "website", cells.all("Web Page", "Personal Web Page"))
+    categories = cells.get("Categories") or ""
+    separator = " ::: " if " ::: " in categories else ";"
+    _labels(values, [c.strip() for c in categories.split(separator.strip()) if c.strip()])
+    return values, []
+
+
+def _names(values: dict[str, Any], first: str | None, last: str | None) -> None:
+    _text(values, "first_name", first)
+    _text(values, "last_name", last)
+
+
+def _text(values: dict[str, Any], name: str, text: str | None) -> None:
+    if text is not None and text.strip():
+        values[name] = text

@@ -1,0 +1,97 @@
+"""What every format reader produces: rows in contactkit's own field names, not yet validated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+MULTI_VALUE_SEPARATOR = " ::: "  # Google's separator of several values in one cell
+TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0", ""})
+
+
+@dataclass
+class SourceRow:
+    """One contact as read from a file, in our field names (``first_name``, ``tags``, ...).
+
+    ``problems`` are ``(field, reason)`` pairs found while reading (a row with stray cells,
+    text that was not valid UTF-8); ``empty`` marks a row with no value at all.
+    """
+
+    row: int
+    values: dict[str, Any]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    empty: bool = False
+
+
+@dataclass
+class Source:
+    """A parsed file: its format, rows, the columns no field came from, and reading notes."""
+
+    format: str
+    rows: list[SourceRow]
+    unused_columns: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def split_multi(text: str | None) -> list[str]:
+    """``"a ::: b"`` -> ``["a", "b"]``; blanks dropped."""
+    if not text:
+        return []
+    return [part.strip() for part in text.split(MULTI_VALUE_SEPARATOR.strip()) if part.strip()]
+
+
+def parse_flag(value: Any) -> tuple[bool | None, str | None]:
+    """A favourite flag from a cell: ``(value, None)`` or ``(None, reason)``."""
+    if isinstance(value, bool) or value is None:
+        return value, None
+    text = str(value).strip().lower()
+    if text in TRUE_WORDS:
+        return True, None
+    if text in FALSE_WORDS:
+        return False, None
+    return None, f"must be true or false (or yes/no, 1/0), not {value!r}"
+
+
+def extras(values: dict[str, Any], name: str, found: Iterable[str]) -> None:
+    """Keep secondary values (a second email, other phones) as a custom field."""
+    kept = [v for v in found if v]
+    if kept:
+        values.setdefault("custom_fields", {})[name] = ", ".join(kept)
+
+
+class Cells:
+    """The cells of one CSV row by column name, remembering which columns were consulted."""
+
+    def __init__(self, header: list[str], cells: list[str], used: set[str]) -> None:
+        self._values = dict(zip(header, cells, strict=False))
+        self._used = used
+
+    def get(self, *names: str) -> str | None:
+        """The first non-blank cell of ``names`` (all of them count as used columns)."""
+        self._used.update(names)
+        for name in names:
+            value = self._values.get(name)
+            if value is not None and value.strip():
+                return value
+        return None
+
+    def all(self, *names: str) -> list[str]:
+        """Every non-blank value of ``names``, multi-value cells split."""
+        self._used.update(names)
+        found: list[str] = []
+        for name in names:
+            found.extend(split_multi(self._values.get(name)))
+        return found
+
+    def prefixed(self, prefix: str) -> dict[str, str]:
+        """``{rest of the column name: value}`` for columns starting with ``prefix``."""
+        found: dict[str, str] = {}
+        for name, value in self._values.items():
+            if name.startswith(prefix):
+                self._used.add(name)
+                if value is not None and value.strip():
+                    found[name[len(prefix) :]] = value
+        return found

@@ -1,0 +1,95 @@
+"""Bytes of a contacts file to text: BOMs, UTF-8, UTF-16 and legacy Windows code pages.
+
+The rules, in order:
+
+1. a byte-order mark decides (UTF-8, UTF-16 LE/BE: what Outlook's "Unicode" export writes);
+2. UTF-16 without a BOM is recognised by its NUL bytes;
+3. valid UTF-8 is UTF-8;
+4. mostly UTF-8 with a few invalid bytes (rows pasted from another encoding) stays UTF-8: the
+   invalid bytes become U+FFFD and the rows holding them are reported, never silently mangled;
+5. anything else is a legacy code page guessed by charset-normalizer (Windows-1252 when it
+   is among the equally good guesses: what western Outlook and Excel write), with a warning.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+REPLACEMENT = "\ufffd"
+PREFERRED_LEGACY = "cp1252"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text, the encoding used, and whether invalid bytes were replaced."""
+
+    text: str
+    encoding: str
+    replaced: bool = False
+    note: str | None = None
+
+
+def decode(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode a file's bytes by the rules above (or with ``encoding`` when given)."""
+    if encoding is not None:
+        return Decoded(data.decode(encoding), encoding)
+    if data.startswith(codecs.BOM_UTF8):
+        return _utf8(data[len(codecs.BOM_UTF8) :], "utf-8-sig")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Decoded(data.decode("utf-16"), "utf-16")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return Decoded(data.decode(utf16), utf16)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    lenient = data.decode("utf-8", errors="replace")
+    if any(ord(ch) > 127 and ch != REPLACEMENT for ch in lenient):
+        return _utf8(data, "utf-8")
+    guess = _legacy_guess(data)
+    return Decoded(
+        data.decode(guess),
+        guess,
+        note=f"the file is not UTF-8; read it as {guess} (a guess: pass encoding= to choose)",
+    )
+
+
+def _utf8(data: bytes, name: str) -> Decoded:
+    text = data.decode("utf-8", errors="replace")
+    replaced = REPLACEMENT in text and REPLACEMENT not in _strict_or_empty(data)
+    return Decoded(text, name, replaced=replaced)
+
+
+def _strict_or_empty(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:400]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.1:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _legacy_guess(data: bytes) -> str:
+    matches = list(from_bytes(data))
+    if not matches:
+        return PREFERRED_LEGACY
+    best_chaos = min(m.chaos for m in matches)
+    best = [m for m in matches if m.chaos == best_chaos]
+    # Code pages that decode these bytes to the same text are equally right; prefer 1252.
+    if any(PREFERRED_LEGACY in m.could_be_from_charset for m in best):
+        return PREFERRED_LEGACY
+    return str(best[0].encoding)
