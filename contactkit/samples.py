@@ -1,33 +1,28 @@
-"""The sample data sets of ``data/`` as rows for the store, and loading them into an org.
+"""The sample data sets of ``data/``: their first rows, and loading them into an org.
 
-The files are described in ``data/README.md``. :func:`read_rows` turns our own CSV and JSON
-formats into dicts of the store's field names (``first_name``, ``tags``, ``address`` ...), the
-shape ``org.add(**row)`` and ``org.import_contacts(rows)`` accept. :func:`load` writes them.
+The files are described in ``data/README.md``. :func:`read_rows` reads one with the importer's
+own readers (:mod:`contactkit.formats`) and returns the first rows as dicts in the store's field
+names; :func:`load` imports them with ``org.import_contacts`` (batched, idempotent).
 
 Example::
 
     rows = read_rows("org-northwind.csv", limit=500)
-    load(table.org("org-northwind"), rows)
+    load(table.org("org-northwind"), rows)      # 500
 """
 
 from __future__ import annotations
 
-import csv
-import json
 from collections.abc import Iterable, Mapping
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigurationError
+from .errors import ConfigurationError, ContactKitError
+from .formats import read_source
 
 if TYPE_CHECKING:
     from .store import OrgStore
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-_ADDRESS = ("street", "city", "state", "postal_code", "country")
-_TEXT = ("first_name", "last_name", "email", "phone", "company", "job_title", "notes")
-_TRUE = frozenset({"true", "yes", "1"})
 
 
 def data_path(name: str) -> Path:
@@ -41,42 +36,20 @@ def data_path(name: str) -> Path:
     return path
 
 
-def row_from_record(record: Mapping[str, Any]) -> dict[str, Any]:
-    """One CSV row or JSON object of our format as store fields (empty cells left out)."""
-    row: dict[str, Any] = {k: record[k] for k in _TEXT if record.get(k)}
-    tags = record.get("tags")
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.replace(",", ";").split(";") if t.strip()]
-    if tags:
-        row["tags"] = list(tags)
-    address = record.get("address") or {k: record[k] for k in _ADDRESS if record.get(k)}
-    if address:
-        row["address"] = dict(address)
-    custom = record.get("custom_fields") or {
-        k.removeprefix("custom."): v for k, v in record.items() if k.startswith("custom.") and v
-    }
-    if custom:
-        row["custom_fields"] = dict(custom)
-    favorite = record.get("favorite")
-    if favorite is True or (isinstance(favorite, str) and favorite.strip().lower() in _TRUE):
-        row["favorite"] = True
-    return row
-
-
 def read_rows(name: str, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """The first ``limit`` contacts (all by default) of a sample file in our CSV or JSON format."""
-    path = data_path(name)
-    if path.suffix == ".json":
-        records: Iterable[Mapping[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-        return [row_from_record(r) for r in islice(records, limit)]
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        return [row_from_record(r) for r in islice(csv.DictReader(handle), limit)]
+    """The first ``limit`` contacts (all by default) of a sample file, in our field names."""
+    rows = read_source(data_path(name)).rows
+    return [dict(row.values) for row in rows[:limit] if not row.empty]
 
 
 def load(org: OrgStore, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Add every row to ``org`` (one ``add`` per row); returns how many were added."""
-    added = 0
-    for row in rows:
-        org.add(**row)
-        added += 1
-    return added
+    """Import ``rows`` into ``org`` (no progress bar); returns how many were imported.
+
+    Raises ``ContactKitError`` if any row was refused: sample data is expected to be clean.
+    """
+    report = org.import_contacts(list(rows), progress=False)
+    if report.invalid_rows or report.failed:
+        raise ContactKitError(
+            f"sample rows were refused: {report.invalid_rows[:3]} {report.failed[:3]}"
+        )
+    return report.imported
