@@ -11,14 +11,20 @@ Example::
 
 from __future__ import annotations
 
+from .audit import AuditEntry
+from .backup import BackupReport, RestoreReport
+from .bulk import BulkFailure, BulkReport
 from .clock import FixedClock, UlidGenerator, system_clock
 from .connection import Database, connect
+from .erase import EraseReport, PurgeReport
 from .errors import (
     BackendError,
+    BackupFormatError,
     CancellationReason,
     ConfigurationError,
     ContactKitError,
     EmailTakenError,
+    GroupNotFoundError,
     InvalidCursorError,
     NotFoundError,
     ThrottledError,
@@ -26,9 +32,14 @@ from .errors import (
     ValidationError,
     VersionConflictError,
 )
+from .export import ExportReport
+from .groups import Group
+from .loader import load_export, load_frame
+from .merge import DuplicateCandidate
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
+from .stats import ContactStats
 from .store import OrgStore
 from .table import Table
 
@@ -36,16 +47,27 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Address",
+    "AuditEntry",
     "BackendError",
+    "BackupFormatError",
+    "BackupReport",
+    "BulkFailure",
+    "BulkReport",
     "CancellationReason",
     "ConfigurationError",
     "Contact",
     "ContactKitError",
+    "ContactStats",
     "ContactSummary",
     "Database",
+    "DuplicateCandidate",
     "EmailTakenError",
+    "EraseReport",
+    "ExportReport",
     "FailedRow",
     "FixedClock",
+    "Group",
+    "GroupNotFoundError",
     "ImportReport",
     "Interaction",
     "InvalidCursorError",
@@ -53,6 +75,8 @@ __all__ = [
     "NotFoundError",
     "OrgStore",
     "Page",
+    "PurgeReport",
+    "RestoreReport",
     "RowWarning",
     "SkippedRow",
     "Table",
@@ -63,5 +87,7 @@ __all__ = [
     "VersionConflictError",
     "__version__",
     "connect",
+    "load_export",
+    "load_frame",
     "system_clock",
 ]

@@ -5,7 +5,9 @@
     ContactKitError
     ├── ConfigurationError        connect() was asked for something contradictory
     ├── ValidationError           bad input: .field and .reason
+    │   └── BackupFormatError     a backup file with bad lines: .bad_lines
     ├── NotFoundError             no such contact in this org
+    │   └── GroupNotFoundError    no such group in this org
     ├── EmailTakenError           another contact in this org has that email
     ├── VersionConflictError      someone else wrote first (optimistic locking)
     ├── InvalidCursorError        a cursor that is tampered, foreign or stale
@@ -50,6 +52,19 @@ class ValidationError(ContactKitError, ValueError):
         self.reason = reason
 
 
+class BackupFormatError(ValidationError):
+    """A backup file that cannot be restored; ``bad_lines`` holds ``(line, reason)`` pairs."""
+
+    def __init__(self, file_name: str, bad_lines: list[tuple[int, str]]) -> None:
+        shown = "; ".join(f"line {n}: {reason}" for n, reason in bad_lines[:10])
+        more = f" (and {len(bad_lines) - 10} more)" if len(bad_lines) > 10 else ""
+        super().__init__(
+            "path",
+            f"{file_name} has {len(bad_lines)} bad line(s), nothing was restored: {shown}{more}",
+        )
+        self.bad_lines = bad_lines
+
+
 class NotFoundError(ContactKitError, LookupError):
     """The contact does not exist in this org (ids from other orgs are never found)."""
 
@@ -57,6 +72,16 @@ class NotFoundError(ContactKitError, LookupError):
         super().__init__(f"no contact {contact_id!r} in {org_id}")
         self.org_id = org_id
         self.contact_id = contact_id
+
+
+class GroupNotFoundError(NotFoundError):
+    """The group does not exist in this org (create it with ``org.create_group(name)``)."""
+
+    def __init__(self, org_id: str, name: str) -> None:
+        LookupError.__init__(self, f"no group {name!r} in {org_id}; create it first")
+        self.org_id = org_id
+        self.contact_id = ""
+        self.name = name
 
 
 class EmailTakenError(ContactKitError):

@@ -574,7 +574,7 @@ def _progress_bar(progress: Progress, total: int) -> Any:
             return None
         if not (_in_jupyter() or sys.stderr.isatty()):
             return None
-    from tqdm.auto import tqdm  # type: ignore[import-untyped]
+    from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="contact", desc="import")
 

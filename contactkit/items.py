@@ -26,6 +26,9 @@ UNIQUE_TYPE = "email"
 TAG_TYPE = "tag"
 ACTIVITY_TYPE = "activity"
 TOKEN_TYPE = "token"
+GROUP_TYPE = "group"
+MEMBER_TYPE = "member"
+AUDIT_TYPE = "audit"
 
 
 def serialize(values: Mapping[str, Any]) -> Item:
@@ -61,6 +64,7 @@ def contact_item(contact: Contact, write_token: str) -> Item:
         "address": contact.address.as_dict() if contact.address else None,
         "custom_fields": dict(contact.custom_fields) or None,
         "notes": contact.notes,
+        "groups": list(contact.groups) or None,
         "favorite": contact.favorite,
         "FavPK": keys.favorites_partition_key(org) if contact.favorite else None,
         "created_at": _timestamp(contact.created_at),
@@ -88,6 +92,7 @@ def contact_from_item(item: Item) -> Contact:
         notes=values.get("notes"),
         updated_at=_datetime(values.get("updated_at")),
         last_contacted_at=_datetime(values.get("last_contacted_at")),
+        groups=tuple(values.get("groups", ())),
     )
 
 
@@ -197,5 +202,44 @@ def token_key(contact: Contact, token: str) -> Item:
         {
             "PK": keys.search_partition_key(contact.org_id),
             "SK": keys.search_sort_key(token, contact.id),
+        }
+    )
+
+
+def group_item(org_id: str, name: str, created_at: str) -> Item:
+    """A group of an org; its members are separate items under its key."""
+    return serialize(
+        {
+            "PK": keys.tenant_partition_key(org_id),
+            "SK": keys.group_sort_key(name),
+            "type": GROUP_TYPE,
+            "name": name,
+            "created_at": created_at,
+        }
+    )
+
+
+def group_key(org_id: str, name: str) -> Item:
+    return serialize({"PK": keys.tenant_partition_key(org_id), "SK": keys.group_sort_key(name)})
+
+
+def member_item(contact: Contact, group: str) -> Item:
+    """A pointer from a group to a contact (the contact item lists its groups too)."""
+    return serialize(
+        {
+            "PK": keys.tenant_partition_key(contact.org_id),
+            "SK": keys.group_member_sort_key(group, contact.id),
+            "type": MEMBER_TYPE,
+            "group": group,
+            "contact_id": contact.id,
+        }
+    )
+
+
+def member_key(contact: Contact, group: str) -> Item:
+    return serialize(
+        {
+            "PK": keys.tenant_partition_key(contact.org_id),
+            "SK": keys.group_member_sort_key(group, contact.id),
         }
     )

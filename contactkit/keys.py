@@ -6,6 +6,9 @@ Layout (single table, string keys ``PK``/``SK``; see the README's key design tab
     email uniqueness   PK ORG#<org>#EMAIL#<email>      SK UNIQUE
     tag membership     PK ORG#<org>                    SK TAG#<tag>#CONTACT#<id>
     activity           PK ORG#<org>#CONTACT#<id>       SK ACTIVITY#<timestamp>#<ulid>
+    group              PK ORG#<org>                    SK GROUP#<group>
+    group member       PK ORG#<org>                    SK GROUP#<group>#MEMBER#<id>
+    audit entry        PK ORG#<org>#AUDIT              SK AUDIT#<timestamp>#<ulid>
 
     gsi-email      EmailPK ORG#<org>#EMAIL#<email>
     gsi-phone      PhonePK ORG#<org>#PHONE#<E.164>     SK (the contact's)
@@ -38,6 +41,9 @@ UNIQUE_SORT_KEY = "UNIQUE"
 CONTACT_PREFIX = "CONTACT#"
 TAG_PREFIX = "TAG#"
 ACTIVITY_PREFIX = "ACTIVITY#"
+GROUP_PREFIX = "GROUP#"
+MEMBER_LABEL = "MEMBER#"
+AUDIT_PREFIX = "AUDIT#"
 
 # Budgets for user text inside keys, leaving room for the fixed parts (ORG#, org id, labels).
 _EXACT_VALUE_BYTES = 900
@@ -205,3 +211,37 @@ def token_of(search_sort_key_value: str) -> tuple[str, str]:
     """Split a token sort key back into ``(token, contact id)``."""
     token, _, contact_id = search_sort_key_value.rpartition(SEPARATOR)
     return token, contact_id
+
+
+def fold_group(name: str) -> str:
+    """The case-insensitive identity of a group name (``Friends`` and ``friends`` are one)."""
+    return fold_tag(name)
+
+
+def group_sort_key(name: str) -> str:
+    """``GROUP#<group>``: the group's own item in the tenant partition."""
+    return f"{GROUP_PREFIX}{exact(fold_group(name))}"
+
+
+def group_member_prefix(name: str) -> str:
+    """``GROUP#<group>#MEMBER#``: every member item of one group, and of no other group."""
+    return f"{group_sort_key(name)}{SEPARATOR}{MEMBER_LABEL}"
+
+
+def group_member_sort_key(name: str, contact_id: str) -> str:
+    return f"{group_member_prefix(name)}{contact_id}"
+
+
+def audit_partition_key(org_id: str) -> str:
+    """``ORG#<org>#AUDIT``: the org's audit trail, one item per write."""
+    return f"ORG#{org_id}#AUDIT"
+
+
+def audit_sort_key(timestamp: str, entry_id: str) -> str:
+    """``AUDIT#<timestamp>#<ulid>``: sorts by time, so a backwards Query is newest first."""
+    return f"{AUDIT_PREFIX}{timestamp}{SEPARATOR}{entry_id}"
+
+
+def org_partition_prefix(org_id: str) -> str:
+    """``ORG#<org>#``: every partition key of an org other than ``ORG#<org>`` starts so."""
+    return f"{tenant_partition_key(org_id)}{SEPARATOR}"

@@ -89,6 +89,7 @@ class Contact(ContactSummary):
     notes: str | None = None
     updated_at: datetime | None = None
     last_contacted_at: datetime | None = None
+    groups: tuple[str, ...] = ()  # display names; membership items mirror them
 
 
 # Fields a caller may set, and the ones that only the store sets.

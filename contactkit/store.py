@@ -19,11 +19,12 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from . import items, keys, limits
+from . import bulk, erase, groups, items, keys, limits, merge
 from .actions import (
     changed_contact_actions,
     email_actions,
@@ -35,8 +36,11 @@ from .actions import (
     token_plan,
 )
 from .actions import put as _put
+from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
 from .batches import batch_write, chunks
+from .bulk import BulkReport
 from .clock import format_timestamp, to_millis
+from .erase import EraseReport, PurgeReport
 from .errors import (
     CancellationReason,
     EmailTakenError,
@@ -46,15 +50,27 @@ from .errors import (
     VersionConflictError,
     backend_errors,
 )
+from .export import ExportReport, export_contacts
 from .expressions import render
+from .groups import Group
 from .lookups import OrgLookups
-from .model import Contact, Interaction, apply_changes, clean_changes, clean_new, clean_text
+from .merge import DuplicateCandidate
+from .model import (
+    Contact,
+    ContactSummary,
+    Interaction,
+    apply_changes,
+    clean_changes,
+    clean_new,
+    clean_text,
+)
 from .queries import OrgReader, Page
 from .transactions import Action, TransactionWriter
 
 if TYPE_CHECKING:
     from .importer import OnConflict, Plan, Progress
     from .report import ImportReport
+    from .stats import ContactStats
     from .table import Table
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
@@ -111,6 +127,45 @@ class OrgStore(OrgLookups):
         )
         return Page([_interaction(items.deserialize(i)) for i in found], next_cursor)
 
+    def audit(self, *, limit: int = 25, cursor: str | None = None) -> Page[AuditEntry]:
+        """The org's audit trail, newest first: one Query of its audit partition.
+
+        Example::
+
+            page = org.audit(limit=10)
+            [(e.action, e.contact_id, e.fields) for e in page]
+        """
+        found, next_cursor = self._reader.query_page(
+            "audit",
+            {},
+            Key("PK").eq(keys.audit_partition_key(self.org_id))
+            & Key("SK").begins_with(keys.AUDIT_PREFIX),
+            limit=limit,
+            cursor=cursor,
+            forward=False,
+        )
+        return Page([entry_from_item(i) for i in found], next_cursor)
+
+    def stats(self, *, now: datetime | None = None, top: int = 5) -> ContactStats:
+        """The seed's statistics over every contact of the org (a full, paginated Query).
+
+        "Recently contacted" means within 30 days before ``now`` (default: the clock's now).
+        """
+        from .clock import parse_timestamp
+        from .stats import STATS_ATTRIBUTES, contact_stats
+
+        found = self._reader.query_all(self._contacts_condition(), attributes=STATS_ATTRIBUTES)
+        contacts = (
+            {
+                **values,
+                "last_contacted_at": parse_timestamp(at)
+                if (at := values.get("last_contacted_at"))
+                else None,
+            }
+            for values in map(items.deserialize, found)
+        )
+        return contact_stats(contacts, now or self._clock(), top=top)
+
     # -- writes --------------------------------------------------------------------------
 
     def add(
@@ -161,7 +216,10 @@ class OrgStore(OrgLookups):
         )
         contact = apply_changes(blank, cleaned)
         token = self._ids()
-        actions = new_contact_actions(contact, token)
+        actions = [
+            *new_contact_actions(contact, token),
+            self._audit_action("add", contact.id, token, changed_fields(None, contact)),
+        ]
         try:
             self._writer.write(actions, token, "add")
         except TransactionCanceledError as error:
@@ -220,7 +278,14 @@ class OrgStore(OrgLookups):
             )
             return [_put(item, Attr("PK").not_exists())]
 
-        return self._rewrite(contact_id, None, touch, extra_actions=activity)
+        return self._rewrite(
+            contact_id,
+            None,
+            touch,
+            extra_actions=activity,
+            operation="interaction",
+            detail=kind_text,
+        )
 
     def delete(self, contact_id: str, expected_version: int | None = None) -> None:
         """Delete a contact with its email claim, tag items and activity.
@@ -237,25 +302,10 @@ class OrgStore(OrgLookups):
             current = items.contact_from_item(item)
             if expected_version is not None and current.version != expected_version:
                 raise VersionConflictError(contact_id, expected_version, current.version)
-            actions: list[Action] = [
-                {
-                    "Delete": {
-                        "Key": items.serialize(keys.contact_key(self.org_id, contact_id)),
-                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-                        **render(Attr("version").eq(current.version)),
-                    }
-                },
-                {
-                    "Delete": {
-                        "Key": items.serialize(keys.uniqueness_key(self.org_id, current.email)),
-                        **render(Attr("contact_id").eq(contact_id)),
-                    }
-                },
-                *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
-                *self._token_actions(current, None),
-            ]
+            token = self._ids()
+            actions = self._delete_actions(current, token)
             try:
-                self._writer.write(actions, self._ids(), "delete")
+                self._writer.write(actions, token, "delete")
             except TransactionCanceledError as error:
                 stored = error.reasons[0].item
                 if error.reasons[0].code == "ConditionalCheckFailed" and stored is None:
@@ -300,6 +350,110 @@ class OrgStore(OrgLookups):
                 batch_write(self._client, self.table.name, chunk)
                 deleted += len(chunk)
 
+    # -- groups (contactkit.groups) -------------------------------------------------------
+
+    def create_group(self, name: str) -> Group:
+        """Create a group (names are case-insensitive): ``org.create_group("Friends")``."""
+        return groups.create_group(self, name)
+
+    def rename_group(self, old: str, new: str) -> Group:
+        """Rename a group and move its members; resumable (call again to finish)."""
+        return groups.rename_group(self, old, new)
+
+    def delete_group(self, name: str) -> int:
+        """Delete a group and its memberships; returns how many contacts left it."""
+        return groups.delete_group(self, name)
+
+    def add_to_group(self, name: str, contact_id: str) -> Contact:
+        """Add a contact to an existing group (one transaction)."""
+        return groups.add_to_group(self, name, contact_id)
+
+    def remove_from_group(self, name: str, contact_id: str) -> Contact:
+        """Remove a contact from a group (one transaction; nothing if not a member)."""
+        return groups.remove_from_group(self, name, contact_id)
+
+    def groups(self) -> list[Group]:
+        """Every group of the org (one Query)."""
+        return groups.groups(self)
+
+    def group_members(
+        self, name: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """A page of a group's members (one Query and one BatchGetItem)."""
+        return groups.group_members(self, name, limit=limit, cursor=cursor)
+
+    def contact_groups(self, contact_id: str) -> list[str]:
+        """The groups a contact is in (one GetItem)."""
+        return groups.contact_groups(self, contact_id)
+
+    # -- files (contactkit.export) ---------------------------------------------------------
+
+    def export(self, path: str | Path, format: str | None = None) -> ExportReport:
+        """Write every contact to ``path`` as ``"csv"``, ``"json"`` or ``"vcf"``.
+
+        The format defaults to the file's extension. The files import back with
+        ``org.import_contacts`` with nothing lost; see :mod:`contactkit.export`.
+
+        Example::
+
+            org.export("contacts.csv")
+        """
+        return export_contacts(self, path, format)
+
+    # -- forgetting (contactkit.erase) ----------------------------------------------------
+
+    def erase(self, contact_id: str) -> EraseReport:
+        """Remove a contact with everything about it: activity, memberships, tags, search
+        entries, email claim and the audit entries naming it. Resumable.
+
+        Example::
+
+            org.erase(contact_id)   # EraseReport(contact=True, activity=3, audit_entries=5)
+        """
+        return erase.erase(self, contact_id)
+
+    def purge(self) -> PurgeReport:
+        """Delete every item of this org (resumable: run it again to finish)."""
+        return erase.purge(self)
+
+    # -- bulk (contactkit.bulk) -------------------------------------------------------------
+
+    def bulk_update(
+        self, ids: Iterable[str] | None = None, tag: str | None = None, **changes: Any
+    ) -> BulkReport:
+        """Apply the same changes to the contacts in ``ids`` or with ``tag``; a report per id.
+
+        Example::
+
+            org.bulk_update(tag="lead", company="ACME")  # BulkReport(done=[...], ...)
+        """
+        return bulk.bulk_update(self, ids, tag, changes)
+
+    def bulk_delete(self, ids: Iterable[str] | None = None, tag: str | None = None) -> BulkReport:
+        """Delete the contacts in ``ids`` or with ``tag``; a report per id."""
+        return bulk.bulk_delete(self, ids, tag)
+
+    # -- duplicates (contactkit.merge) ----------------------------------------------------
+
+    def duplicate_candidates(self, min_score: float = 85.0) -> list[DuplicateCandidate]:
+        """Pairs of contacts that may be one person (same email or phone, similar names).
+
+        Reads the org once (projected); best score first. See :mod:`contactkit.merge`.
+        """
+        return merge.duplicate_candidates(self, min_score)
+
+    def merge(self, keep_id: str, other_id: str) -> Contact:
+        """Fold ``other_id`` into ``keep_id`` (fields, tags, groups, activity), then delete it.
+
+        The merge rule and the resumable sequence are in :mod:`contactkit.merge`.
+
+        Example::
+
+            best = org.duplicate_candidates()[0]
+            org.merge(best.first.id, best.second.id)
+        """
+        return merge.merge(self, keep_id, other_id)
+
     def import_contacts(
         self,
         source: str | os.PathLike[str] | IO[Any] | Iterable[Mapping[str, Any]],
@@ -336,7 +490,15 @@ class OrgStore(OrgLookups):
         report = importer.run(read)
         for contact_id in report.contact_ids.values():
             self._forget(contact_id)
+        if not dry_run and (report.imported or report.updated):
+            self._audit_import(report.imported, report.updated)
         return report
+
+    def _audit_import(self, imported: int, updated: int) -> None:
+        """One audit entry per import run (its packed transactions carry none of their own)."""
+        token = self._ids()
+        detail = f"{imported} imported, {updated} updated"
+        self._writer.write([self._audit_action("import", None, token, (), detail)], token, "import")
 
     # -- internals -----------------------------------------------------------------------
 
@@ -351,8 +513,11 @@ class OrgStore(OrgLookups):
         expected_version: int | None,
         change: Callable[[Contact], Contact],
         extra_actions: Callable[[Contact], list[Action]] | None = None,
+        *,
+        operation: str = "update",
+        detail: str | None = None,
     ) -> Contact:
-        """Read, change, and write back a contact under a version condition."""
+        """Read, change, and write back a contact under a version condition (audited)."""
         self._forget(contact_id)  # always start from the stored contact, never a cached one
         for _ in range(MAX_REREADS):
             item = self._read_contact_item(contact_id)
@@ -369,7 +534,11 @@ class OrgStore(OrgLookups):
                 *changed_contact_actions(
                     current, updated, token, name_moved_at=name_moved_at(item, current, updated)
                 ),
+                *self._membership_actions(current, updated),
                 *(extra_actions(updated) if extra_actions else []),
+                self._audit_action(
+                    operation, contact_id, token, changed_fields(current, updated), detail
+                ),
             ]
             try:
                 self._writer.write(actions, token, "update")
@@ -405,6 +574,60 @@ class OrgStore(OrgLookups):
 
     def _tag_actions(self, old: Contact, new: Contact) -> list[Action]:
         return tag_actions(old, new)
+
+    def _delete_actions(self, current: Contact, token: str) -> list[Action]:
+        """Delete a contact (if still at the version read) and every item derived from it."""
+        return [
+            {
+                "Delete": {
+                    "Key": items.serialize(keys.contact_key(self.org_id, current.id)),
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                    **render(Attr("version").eq(current.version)),
+                }
+            },
+            {
+                "Delete": {
+                    "Key": items.serialize(keys.uniqueness_key(self.org_id, current.email)),
+                    **render(Attr("contact_id").eq(current.id)),
+                }
+            },
+            *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
+            *self._token_actions(current, None),
+            *({"Delete": {"Key": items.member_key(current, g)}} for g in current.groups),
+            self._audit_action("delete", current.id, token),
+        ]
+
+    def _membership_actions(self, old: Contact, new: Contact) -> list[Action]:
+        """Group member items to delete and put so they mirror ``new.groups``."""
+        old_keys = {keys.fold_group(g): g for g in old.groups}
+        new_keys = {keys.fold_group(g): g for g in new.groups}
+        removed = [
+            {"Delete": {"Key": items.member_key(old, g)}}
+            for k, g in old_keys.items()
+            if k not in new_keys
+        ]
+        added = [
+            _put(items.member_item(new, g))
+            for k, g in new_keys.items()
+            if k not in old_keys or old_keys[k] != g
+        ]
+        return [*removed, *added]
+
+    def _audit_action(
+        self,
+        action: str,
+        contact_id: str | None,
+        token: str,
+        fields: tuple[str, ...] = (),
+        detail: str | None = None,
+    ) -> Action:
+        """The Put of one audit entry, to ride in the transaction of the write it records.
+
+        The write's own token (a ULID) is the entry's id and gives its time, so auditing
+        reads neither the clock nor the id generator (runs stay reproducible).
+        """
+        item = audit_item(self.org_id, token, id_time(token), action, contact_id, fields, detail)
+        return {"Put": {"Item": item}}
 
     def _token_actions(self, old: Contact | None, new: Contact | None) -> list[Action]:
         """Search-index entries to delete and put so the index matches ``new``."""

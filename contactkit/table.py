@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from . import schema
+from . import backup, schema
+from .backup import BackupReport, RestoreReport
 from .errors import ConfigurationError, ContactKitError, backend_errors, translate
 from .meter import Meter
 
@@ -48,6 +50,25 @@ class Table:
             m.requests, m.items_read, m.rcu      # 1, 1, 1.0
         """
         return Meter(self.client)
+
+    def backup(self, path: str | Path, org: str | None = None) -> BackupReport:
+        """Write the table's items (or one org's) to ``path``: gzip DynamoDB JSON, one per line.
+
+        The format of DynamoDB's "Export to S3", see :mod:`contactkit.backup`.
+
+        Example::
+
+            table.backup("contacts.json.gz")
+        """
+        return backup.backup(self, path, org)
+
+    def restore(self, path: str | Path) -> RestoreReport:
+        """Put every item of a backup or AWS export file into this table (created if missing).
+
+        Every line is checked first; any bad line raises ``BackupFormatError`` with the line
+        numbers, and nothing is written.
+        """
+        return backup.restore(self, path)
 
     def describe(self) -> dict[str, Any]:
         """DescribeTable's ``Table`` description."""

@@ -54,3 +54,8 @@ def scan_all(table: ck.Table) -> list[dict[str, Any]]:
 
 def items_of_type(table: ck.Table, kind: str) -> list[dict[str, Any]]:
     return [item for item in scan_all(table) if item.get("type") == kind]
+
+
+def data_items(table: ck.Table) -> list[dict[str, Any]]:
+    """Every item except the audit trail (which outlives the contacts it mentions)."""
+    return [item for item in scan_all(table) if item.get("type") != "audit"]

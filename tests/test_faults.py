@@ -15,7 +15,7 @@ from contactkit.batches import batch_write
 from contactkit.faults import FaultInjector
 from contactkit.transactions import is_conflict
 
-from .conftest import items_of_type, scan_all
+from .conftest import data_items, items_of_type, scan_all
 
 
 @pytest.fixture
@@ -70,7 +70,8 @@ def test_delete_retried_after_success_succeeds(
     contact = org.add(first_name="A", last_name="B", email="a@example.com", tags=["x"])
     faults.add("TransactWriteItems", "drop_after_send")
     org.delete(contact.id)
-    assert scan_all(table) == []
+    assert data_items(table) == []
+    assert [e.action for e in org.audit()] == ["delete", "add"]  # the retry wrote nothing
 
 
 def test_throttling_and_server_errors_are_retried(org: ck.OrgStore, faults: FaultInjector) -> None:

@@ -27,6 +27,15 @@ def test_the_budget_is_computed_from_the_tag_limit(monkeypatch: pytest.MonkeyPat
     assert after["delete"] == before["delete"] + 10
 
 
+def test_every_write_pays_one_audit_action() -> None:
+    worst = limits.worst_case_actions()
+    assert worst["add"] == 1 + 1 + limits.MAX_TAGS + limits.MAX_SEARCH_TOKENS + 1
+    assert worst["update"] == 92
+    assert worst["delete"] == 67
+    assert worst["record_interaction"] == 3
+    assert worst["merge"] == 91
+
+
 def test_too_many_tags_would_break_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_TAGS", limits.MAX_TRANSACTION_ACTIONS)
     worst = limits.worst_case_actions()

@@ -18,6 +18,7 @@ from .conftest import SCALE, items_of_type
 
 ROUNDS = 5 * SCALE
 THREADS = 20
+MANY_THREADS = 32
 
 
 def run_together(count: int, task: Callable[[int], Any]) -> list[Any]:
@@ -49,6 +50,19 @@ def test_one_email_added_by_20_threads_in_one_org(table: ck.Table, round_: int) 
     assert len(items_of_type(table, "contact")) == 1
     (claim,) = items_of_type(table, "email")
     assert claim["contact_id"] == winners[0].id
+
+
+def test_one_email_added_by_32_threads_leaves_one_contact_and_one_claim(table: ck.Table) -> None:
+    org = table.org("org-race")
+    results = run_together(
+        MANY_THREADS,
+        lambda n: org.add(first_name=f"T{n}", last_name="Racer", email="Same@Example.com"),
+    )
+    winners = [r for r in results if isinstance(r, ck.Contact)]
+    assert len(winners) == 1
+    assert all(isinstance(r, ck.EmailTakenError) for r in results if r is not winners[0])
+    assert [c["id"] for c in items_of_type(table, "contact")] == [winners[0].id]
+    assert [c["contact_id"] for c in items_of_type(table, "email")] == [winners[0].id]
 
 
 def test_one_email_in_20_orgs_all_succeed(table: ck.Table) -> None:
@@ -96,6 +110,20 @@ def test_concurrent_versioned_updates_lose_nothing(table: ck.Table, round_: int)
     assert all(isinstance(c, int) for c in conflicts)
 
 
+def test_versioned_updates_from_one_read_have_one_winner(table: ck.Table) -> None:
+    org = table.org("org-race")
+    contact = org.add(first_name="Solo", last_name="Winner", email="solo@example.com")
+    results = run_together(
+        THREADS,
+        lambda n: org.update(contact.id, expected_version=contact.version, company=f"Co {n}"),
+    )
+    winners = [r for r in results if isinstance(r, ck.Contact)]
+    losers = [r for r in results if isinstance(r, ck.VersionConflictError)]
+    assert len(winners) == 1 and len(losers) == THREADS - 1
+    final = org.get(contact.id)
+    assert (final.company, final.version) == (winners[0].company, contact.version + 1)
+
+
 def test_concurrent_unversioned_updates_of_different_fields_both_land(table: ck.Table) -> None:
     org = table.org("org-race")
     contact = org.add(first_name="A", last_name="B", email="ab@example.com")
@@ -110,6 +138,31 @@ def test_concurrent_unversioned_updates_of_different_fields_both_land(table: ck.
         "+15551234567",
     )
     assert final.version == 1 + len(fields)
+
+
+def test_taking_an_email_while_its_owner_gives_it_up_never_duplicates(table: ck.Table) -> None:
+    org = table.org("org-race")
+    a = org.add(first_name="A", last_name="A", email="a0@example.com")
+    b = org.add(first_name="B", last_name="B", email="b0@example.com")
+    outcomes = set()
+    for n in range(1, 20 * SCALE + 1):
+        held = org.get(a.id).email
+        # A moves to a fresh address while B grabs the one A is leaving: B wins only if A's
+        # move commits first; either way no address may end up on both or on nobody's claim.
+        moves = [(a.id, f"a{n}@example.com"), (b.id, held)]
+        results = run_together(2, lambda i, moves=moves: org.update(moves[i][0], email=moves[i][1]))
+        outcomes.add(type(results[1]).__name__)
+        assert isinstance(results[0], ck.Contact)
+        assert isinstance(results[1], ck.Contact | ck.EmailTakenError)
+        contacts = items_of_type(table, "contact")
+        claims = items_of_type(table, "email")
+        stored = sorted(c["email"].lower() for c in contacts)
+        assert len(set(stored)) == 2, f"two contacts share an email: {stored}"
+        assert sorted(c["PK"].split("#EMAIL#")[1] for c in claims) == stored  # no orphan claim
+        assert {c["contact_id"] for c in claims} == {a.id, b.id}
+        if isinstance(results[1], ck.Contact):
+            org.update(b.id, email=f"b{n}@example.com")  # hand it back for the next round
+    assert "EmailTakenError" in outcomes  # the race was real at least once
 
 
 def test_concurrent_email_swaps_never_duplicate_an_email(table: ck.Table) -> None:

@@ -14,7 +14,7 @@ import pytest
 import contactkit as ck
 from contactkit import keys
 
-from .conftest import items_of_type, scan_all
+from .conftest import data_items, items_of_type, scan_all
 
 
 def add(org: ck.OrgStore, email: str = "ada@example.com", **fields: Any) -> ck.Contact:
@@ -295,7 +295,7 @@ def test_delete_removes_every_item_of_the_contact(table: ck.Table, org: ck.OrgSt
     for n in range(30):  # more activity than one batch of 25
         org.record_interaction(gone.id, kind="call", note=str(n))
     org.delete(gone.id)
-    remaining = scan_all(table)
+    remaining = data_items(table)
     assert all(gone.id not in str(item) for item in remaining)
     assert org.get(keep.id) == keep
     kinds = sorted(item["type"] for item in remaining)

@@ -1,0 +1,96 @@
+"""Every item one org owns, found by key (no Scan): the walk behind ``purge`` and org backups.
+
+An org's items live in these partitions (see :mod:`contactkit.keys`)::
+
+    ORG#<org>                 contacts, tag memberships, groups, group members
+    ORG#<org>#EMAIL#<email>   one uniqueness item per contact (key derived from its email)
+    ORG#<org>#CONTACT#<id>    each contact's activity
+    ORG#<org>#SEARCH          the token index
+    ORG#<org>#AUDIT           the audit trail
+
+:func:`org_items` walks them with Queries only, so it reads this org's items and nothing
+else: O(org), never O(table). For each page of the tenant partition it yields the contacts'
+own partitions (activity, uniqueness) *before* the page itself: a clean-up that deletes in
+this order and is interrupted still finds, on its next run, every contact whose dependent
+items remain. A new kind of partition must be added here (the purge test scans the table to
+catch one that was forgotten).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from . import keys
+from .errors import backend_errors
+from .expressions import render
+from .items import CONTACT_TYPE
+
+Item = dict[str, Any]
+
+PAGE_SIZE = 100
+
+
+def org_items(
+    client: Any, table_name: str, org_id: str, *, keys_only: bool = False
+) -> Iterator[Item]:
+    """Every item of ``org_id`` (with ``keys_only``: ``PK``, ``SK`` and ``type`` only)."""
+    keys.validate_org_id(org_id)
+    tenant = keys.tenant_partition_key(org_id)
+    for page in _pages(client, table_name, tenant, keys_only):
+        for item in page:
+            if item.get("type", {}).get("S") != CONTACT_TYPE:
+                continue
+            contact_id = item["SK"]["S"].removeprefix(keys.CONTACT_PREFIX)
+            activity = keys.activity_partition_key(org_id, contact_id)
+            for activity_page in _pages(client, table_name, activity, keys_only):
+                yield from activity_page
+            claim = _claim(client, table_name, org_id, item["email"]["S"], keys_only)
+            if claim is not None:
+                yield claim
+        yield from (_trim(i, keys_only) for i in page)
+    for partition in (keys.search_partition_key(org_id), keys.audit_partition_key(org_id)):
+        for page in _pages(client, table_name, partition, keys_only):
+            yield from page
+
+
+def _pages(client: Any, table_name: str, partition: str, keys_only: bool) -> Iterator[list[Item]]:
+    """One partition's items, page by page (strongly consistent)."""
+    request: dict[str, Any] = {
+        "TableName": table_name,
+        "ConsistentRead": True,
+        "Limit": PAGE_SIZE,
+        **render(Key("PK").eq(partition), key_condition=True, name="KeyConditionExpression"),
+    }
+    if keys_only:  # the email too: the walk derives each contact's uniqueness key from it
+        request["ProjectionExpression"] = "PK, SK, #t, email"
+        request["ExpressionAttributeNames"] = {**request["ExpressionAttributeNames"], "#t": "type"}
+    while True:
+        with backend_errors("Query"):
+            response = client.query(**request)
+        found = list(response.get("Items", []))
+        if found:
+            yield found
+        if "LastEvaluatedKey" not in response:
+            return
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _claim(client: Any, table_name: str, org_id: str, email: str, keys_only: bool) -> Item | None:
+    key = keys.uniqueness_key(org_id, email)
+    with backend_errors("GetItem"):
+        response = client.get_item(
+            TableName=table_name,
+            Key={"PK": {"S": key["PK"]}, "SK": {"S": key["SK"]}},
+            ConsistentRead=True,
+        )
+    item = response.get("Item")
+    return _trim(item, keys_only) if item is not None else None
+
+
+def _trim(item: Item, keys_only: bool) -> Item:
+    if not keys_only:
+        return item
+    return {k: v for k, v in item.items() if k in ("PK", "SK", "type")}
