@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint test lab constraints clean bench
+.PHONY: help install lint test lab notebooks html constraints clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,6 +46,19 @@ bench: $(STAMP) ## Install the bench extra, then run every script in benchmarks/
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1:LAB_PORT (8888); open the printed URL
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
 		$(LAB_ROOT_FLAG)
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
+# record_timing=False: no execution timestamps in the cells; `course clean` drops what is left.
+EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600
+
+notebooks: $(STAMP) ## Re-execute every notebook in place (refreshes the committed outputs)
+	printf '%s\n' $(NOTEBOOKS) | xargs -P $(PYTEST_WORKERS) -n 1 $(EXECUTE)
+	$(BIN)/python -m contactkit.course clean $(NOTEBOOKS)
+
+html: $(STAMP) ## Render the notebooks with their outputs to build/html/ (index.html)
+	$(BIN)/jupyter nbconvert --to html --output-dir build/html $(NOTEBOOKS)
+	$(BIN)/python -m contactkit.course index notebooks build/html
 
 constraints: ## Re-resolve pyproject.toml in a throwaway venv and rewrite constraints.txt
 	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \

@@ -60,8 +60,11 @@ class Database:
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
         cursor_secret: str | bytes | None = None,
+        streams_client: Any = None,
     ) -> None:
         self.client = client
+        # The DynamoDB Streams API (same endpoint locally): see contactkit.streams.
+        self.streams_client = streams_client
         self.backend = backend
         self.endpoint_url = endpoint_url
         self.engine = engine
@@ -148,7 +151,14 @@ def connect(
             raise ConfigurationError("aws=True needs a region: pass region='eu-west-1' or set one")
         client = session.client("dynamodb", config=_client_config())
         logger.info("contactkit: using AWS DynamoDB in %s", client.meta.region_name)
-        return Database(client, "aws", clock=clock, ids=ids, cursor_secret=cursor_secret)
+        return Database(
+            client,
+            "aws",
+            clock=clock,
+            ids=ids,
+            cursor_secret=cursor_secret,
+            streams_client=session.client("dynamodbstreams", config=_client_config()),
+        )
     if profile is not None:
         raise ConfigurationError("profile= is only used with aws=True")
 
@@ -157,7 +167,15 @@ def connect(
         client = _local_client(url, region, use_configured_credentials=True)
         logger.info("contactkit: using the DynamoDB endpoint %s", url)
         return Database(
-            client, "endpoint", endpoint_url=url, clock=clock, ids=ids, cursor_secret=cursor_secret
+            client,
+            "endpoint",
+            endpoint_url=url,
+            clock=clock,
+            ids=ids,
+            cursor_secret=cursor_secret,
+            streams_client=_local_client(
+                url, region, use_configured_credentials=True, service="dynamodbstreams"
+            ),
         )
 
     from .embedded import EmbeddedEngine
@@ -174,16 +192,25 @@ def connect(
         clock=clock,
         ids=ids,
         cursor_secret=cursor_secret,
+        streams_client=_local_client(
+            engine.url, region, use_configured_credentials=False, service="dynamodbstreams"
+        ),
     )
 
 
-def _local_client(url: str, region: str | None, *, use_configured_credentials: bool) -> Any:
+def _local_client(
+    url: str,
+    region: str | None,
+    *,
+    use_configured_credentials: bool,
+    service: str = "dynamodb",
+) -> Any:
     session = boto3.session.Session(region_name=region)
     key_id = secret = None
     if not use_configured_credentials or session.get_credentials() is None:
         key_id, secret = _LOCAL_CREDENTIALS  # local endpoints accept any credentials
     return session.client(
-        "dynamodb",
+        service,  # type: ignore[call-overload]
         endpoint_url=url,
         region_name=session.region_name or DEFAULT_REGION,
         config=_client_config(),

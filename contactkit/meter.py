@@ -21,8 +21,11 @@ so they are the same on the embedded engine, DynamoDB Local and AWS.
 Approximations, because a client sees only requests and responses:
 
 * A filter expression drops items after they were read and charged; their sizes are not
-  visible. They are estimated at the average size of the items returned by the same page; when
-  a page returns nothing, only the minimum charge is counted. ``Select="COUNT"`` and projection
+  visible. A page that DynamoDB ended at its 1 MB limit (``LastEvaluatedKey`` without ``Limit``
+  being reached) read 1 MB, and the meter remembers the bytes per item that implies for the
+  table or index. Other pages estimate the dropped items at that remembered size, else at the
+  average size of the items the page returned, and never above 1 MB; when it returned
+  nothing, only the minimum charge is counted. ``Select="COUNT"`` and projection
   expressions likewise hide sizes (DynamoDB charges the whole item), so ``bytes_read`` and
   ``rcu`` are then lower bounds.
   A page that ends (``LastEvaluatedKey``) before reaching ``Limit`` was cut by DynamoDB at
@@ -112,6 +115,8 @@ class RequestCost:
     rcu: float = 0.0
     wcu: float = 0.0
     partitions: tuple[str, ...] = ()
+    # Bytes per item read, known when a filtered page stopped at 1 MB (for later estimates).
+    page_item_bytes: float | None = None
 
 
 @dataclass
@@ -170,6 +175,7 @@ class Meter:
         self.index_keys = index_keys
         self._stats: dict[str, OperationStats] = {}
         self._partitions: Counter[str] = Counter()
+        self._item_bytes: dict[tuple[str, str], float] = {}  # (table, index) -> bytes per item
         self._lock = threading.Lock()
         self._depth = 0  # how many `with` blocks (any thread) are open
 
@@ -216,6 +222,7 @@ class Meter:
         with self._lock:
             self._stats.clear()
             self._partitions.clear()
+            self._item_bytes.clear()
 
     # -- results ---------------------------------------------------------------------------
 
@@ -335,14 +342,22 @@ class Meter:
             context[_CONSUMED] = parsed.pop("ConsumedCapacity")
         consumed = context.get(_CONSUMED, parsed.get("ConsumedCapacity"))
         error = parsed.get("Error", {}).get("Code") if http_response.status_code >= 300 else None
+        params = context[_PARAMS]
+        source = (str(params.get("TableName", "")), str(params.get("IndexName", "")))
+        with self._lock:
+            known_bytes = self._item_bytes.get(source)
         cost = request_cost(
             model.name,
-            context[_PARAMS],
+            params,
             parsed,
             error=error,
             key_attribute=self.key_attribute,
             index_keys=self.index_keys,
+            unseen_item_bytes=known_bytes,
         )
+        if cost.page_item_bytes is not None:
+            with self._lock:
+                self._item_bytes[source] = cost.page_item_bytes
         self._record(model.name, cost, _capacity_units(consumed), context, error is not None)
 
     def _after_call_error(self, context: dict[str, Any], event_name: str, **_: Any) -> None:
@@ -378,11 +393,13 @@ def request_cost(
     error: str | None = None,
     key_attribute: str = "PK",
     index_keys: IndexKeys = schema.INDEX_KEYS,
+    unseen_item_bytes: float | None = None,
 ) -> RequestCost:
     """What one request read, returned, wrote and cost, from its parameters and response.
 
-    ``error`` is the error code when the request failed. See the module docstring for the
-    rules and their approximations.
+    ``error`` is the error code when the request failed. ``unseen_item_bytes`` is the size to
+    assume for items a filter dropped (see the module docstring for the rules and their
+    approximations).
     """
     partitions = tuple(partition_keys(operation, params, key_attribute, index_keys))
     if error is not None:
@@ -394,7 +411,10 @@ def request_cost(
     measure = _MEASURES.get(operation)
     if measure is None:
         return RequestCost(partitions=partitions)
-    cost = measure(operation, params, response, index_keys)
+    if measure is _query_or_scan:
+        cost = _query_or_scan(operation, params, response, index_keys, unseen_item_bytes)
+    else:
+        cost = measure(operation, params, response, index_keys)
     return replace(cost, partitions=partitions)
 
 
@@ -433,26 +453,41 @@ def _batch_get_item(
 
 
 def _query_or_scan(
-    op: str, params: Mapping[str, Any], response: Mapping[str, Any], _: Any
+    op: str,
+    params: Mapping[str, Any],
+    response: Mapping[str, Any],
+    _: Any,
+    unseen_item_bytes: float | None = None,
 ) -> RequestCost:
     items = response.get("Items", [])
     scanned = int(response.get("ScannedCount", response.get("Count", len(items))))
     returned_bytes = sum(item_size(item) for item in items)
     unseen = max(0, scanned - len(items))
-    # Items a filter dropped (or Select=COUNT hid) were read but not returned: estimate them
-    # at the average size of the returned ones.
-    estimate = round(returned_bytes / len(items) * unseen) if items else 0
-    bytes_read = returned_bytes + estimate
     limit = params.get("Limit")
-    if "LastEvaluatedKey" in response and (limit is None or scanned < int(limit)):
-        # The page stopped before Limit with more to come: DynamoDB stopped it at 1 MB read.
-        bytes_read = max(bytes_read, limits.MAX_PAGE_BYTES)
+    stopped_at_size = "LastEvaluatedKey" in response and (limit is None or scanned < int(limit))
+    page_item_bytes = None
+    if unseen and stopped_at_size:
+        # The page ended at DynamoDB's 1 MB read limit: that is what it read.
+        bytes_read = max(returned_bytes, limits.MAX_PAGE_BYTES)
+        page_item_bytes = bytes_read / scanned
+    else:
+        # Items a filter dropped (or Select=COUNT hid) were read but not returned: estimate them
+        # at the size learnt from a full page, else at the average size of the returned ones.
+        if unseen_item_bytes is not None:
+            per_item = unseen_item_bytes
+        else:
+            per_item = returned_bytes / len(items) if items else 0.0
+        # No page reads more than 1 MB (beyond the item that crossed the limit).
+        bytes_read = min(
+            returned_bytes + round(per_item * unseen), max(returned_bytes, limits.MAX_PAGE_BYTES)
+        )
     consistent = bool(params.get("ConsistentRead")) and "IndexName" not in params
     return RequestCost(
         items_read=scanned,
         items_returned=len(items),
         bytes_read=bytes_read,
         rcu=query_read_units(bytes_read, consistent=consistent),
+        page_item_bytes=page_item_bytes,
     )
 
 

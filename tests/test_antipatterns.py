@@ -53,3 +53,14 @@ def test_tenant_scoped_email_lookup_reads_only_its_own_org(three_orgs: ck.Table)
         found = three_orgs.org("org-alpha").find_by_email("shared@example.com")
     assert found is not None and found.org_id == "org-alpha"
     assert meter.items_read == 1
+
+
+def test_scan_with_a_matching_condition_still_reads_everything(three_orgs: ck.Table) -> None:
+    org = three_orgs.org("org-alpha")
+    org.add(first_name="A", last_name="Smith", email="a@example.com", tags=["vip"])
+    total = len(scan_all(three_orgs))
+    result = antipatterns.scan_with_filter(
+        three_orgs, "org-alpha", lambda c: "vip" in c.get("tags", ())
+    )
+    assert [c.last_name for c in result.contacts] == ["Smith"]
+    assert result.items_read == total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -237,3 +238,52 @@ def test_concurrent_transactions_never_lose_writes(client: Any) -> None:
     count = client.scan(TableName="t", Select="COUNT")["Count"]
     assert count == 8 * 20
     assert cancelled == ["TransactionCanceledException"] * (8 * 20)
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_body"),
+    [
+        ("Scan", {"ReturnConsumedCapacity": "TOTAL"}),
+        ("Scan", {"Limit": 1}),
+        (
+            "Query",
+            {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "b"}}},
+        ),
+        ("GetItem", {"Key": {"PK": {"S": "b"}, "SK": {"S": "b"}}}),
+        ("GetItem", {"Key": {"PK": {"S": "none"}, "SK": {"S": "none"}}}),
+    ],
+)
+def test_fast_reads_answer_exactly_like_moto(
+    operation: str, request_body: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    from contactkit.embedded import _FastReadsHandler
+
+    bodies: list[tuple[str, str]] = []
+    fast = _FastReadsHandler.serialized
+
+    def both(self: Any, result: Any) -> Any:
+        answer = fast(self, result)
+        bodies.append((answer[2], DynamoHandler.serialized(self, result)[2]))
+        return answer
+
+    monkeypatch.setattr(_FastReadsHandler, "serialized", both)
+    with ck.connect() as db:
+        db.table("t").create()
+        item = {
+            "PK": {"S": "b"},
+            "SK": {"S": "b"},
+            "bin": {"B": b"\x00\xff"},
+            "ns": {"NS": ["1", "2.5"]},
+            "l": {"L": [{"BOOL": True}, {"NULL": True}, {"M": {"x": {"SS": ["a"]}}}]},
+        }
+        db.client.put_item(TableName="t", Item=item)
+        db.client.put_item(TableName="t", Item={"PK": {"S": "c"}, "SK": {"S": "c"}})
+        getattr(db.client, _snake(operation))(TableName="t", **request_body)
+    answered = [(json.loads(a), json.loads(b)) for a, b in bodies if a is not None]
+    assert answered and all(a == b for a, b in answered)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

@@ -12,7 +12,7 @@ import pytest
 from boto3.dynamodb.conditions import Key
 
 import contactkit as ck
-from contactkit import keys
+from contactkit import keys, limits
 from contactkit.expressions import render
 from contactkit.meter import Meter, OperationStats, partition_keys, request_cost
 from contactkit.sizes import item_size
@@ -497,3 +497,47 @@ def test_meter_works_on_any_client(db: ck.Database, table: ck.Table) -> None:
     with Meter(db.client, key_attribute="PK", index_keys={}) as m:
         put(table, sized_item("p", "a", 500, EmailPK="e"))
     assert m.wcu == 1  # no indexes declared: no index writes counted
+
+
+def test_a_filtered_page_ended_at_1_mb_read_1_mb_and_teaches_the_item_size() -> None:
+    params = {"TableName": "t", "FilterExpression": "x = :x"}
+    full = {"Items": [], "Count": 0, "ScannedCount": 256, "LastEvaluatedKey": {"PK": {"S": "a"}}}
+    cost = request_cost("Scan", params, full)
+    assert (cost.items_read, cost.bytes_read, cost.rcu) == (256, 1024 * 1024, 128.0)
+    assert cost.page_item_bytes == 4096
+    last = {"Items": [], "Count": 0, "ScannedCount": 10}
+    assert request_cost("Scan", params, last, unseen_item_bytes=4096).bytes_read == 40_960
+    assert request_cost("Scan", params, last).bytes_read == 0  # nothing known: the minimum
+
+
+def test_a_page_ended_by_limit_is_not_a_1_mb_page() -> None:
+    params = {"TableName": "t", "Limit": 5, "FilterExpression": "x = :x"}
+    response = {"Items": [], "Count": 0, "ScannedCount": 5, "LastEvaluatedKey": {"PK": {"S": "a"}}}
+    cost = request_cost("Scan", params, response)
+    assert (cost.bytes_read, cost.page_item_bytes) == (0, None)
+
+
+def test_meter_estimates_the_last_filtered_page_from_a_full_one(table: ck.Table) -> None:
+    put(table, *(sized_item(f"ORG#{i}", "C", 40 * KB) for i in range(40)))
+    with table.meter() as m:
+        request: dict[str, Any] = {
+            "TableName": table.name,
+            "FilterExpression": "attribute_exists(nothing)",
+        }
+        pages = 0
+        while True:
+            page = table.client.scan(**request)
+            pages += 1
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    assert pages >= 2 and m.items_read == 40
+    # Every page, the last one included, is charged near the true 40 KB per item read.
+    assert 0.9 * 40 * 40 * KB <= m.bytes_read <= 1.2 * 40 * 40 * KB
+
+
+def test_a_filtered_last_page_is_never_estimated_above_1_mb() -> None:
+    big = {"PK": {"S": "p"}, "SK": {"S": "s"}, "blob": {"S": "x" * 10_000}}
+    response = {"Items": [big], "Count": 1, "ScannedCount": 5_000}
+    cost = request_cost("Scan", {"TableName": "t", "FilterExpression": "x"}, response)
+    assert cost.bytes_read == limits.MAX_PAGE_BYTES

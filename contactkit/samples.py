@@ -1,0 +1,55 @@
+"""The sample data sets of ``data/``: their first rows, and loading them into an org.
+
+The files are described in ``data/README.md``. :func:`read_rows` reads one with the importer's
+own readers (:mod:`contactkit.formats`) and returns the first rows as dicts in the store's field
+names; :func:`load` imports them with ``org.import_contacts`` (batched, idempotent).
+
+Example::
+
+    rows = read_rows("org-northwind.csv", limit=500)
+    load(table.org("org-northwind"), rows)      # 500
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError, ContactKitError
+from .formats import read_source
+
+if TYPE_CHECKING:
+    from .store import OrgStore
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+
+
+def data_path(name: str) -> Path:
+    """The path of a sample file in the repository's ``data/`` directory."""
+    path = DATA_DIR / name
+    if not path.is_file():
+        raise ConfigurationError(
+            f"sample file {name!r} not found in {DATA_DIR}; run the lessons from a clone of "
+            "the repository (pip install -e .)"
+        )
+    return path
+
+
+def read_rows(name: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """The first ``limit`` contacts (all by default) of a sample file, in our field names."""
+    rows = read_source(data_path(name)).rows
+    return [dict(row.values) for row in rows[:limit] if not row.empty]
+
+
+def load(org: OrgStore, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Import ``rows`` into ``org`` (no progress bar); returns how many were imported.
+
+    Raises ``ContactKitError`` if any row was refused: sample data is expected to be clean.
+    """
+    report = org.import_contacts(list(rows), progress=False)
+    if report.invalid_rows or report.failed:
+        raise ContactKitError(
+            f"sample rows were refused: {report.invalid_rows[:3]} {report.failed[:3]}"
+        )
+    return report.imported

@@ -1,0 +1,47 @@
+"""Sample data: the first rows of each file, in the store's field names, and loading them."""
+
+from __future__ import annotations
+
+import pytest
+
+import contactkit as ck
+from contactkit import samples
+
+
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("org-northwind.csv", 2600),
+        ("org-contoso.csv", 1600),
+        ("org-fabrikam.json", 800),
+        ("seed-contacts.csv", 3),
+    ],
+)
+def test_sample_files_read_completely(name: str, count: int) -> None:
+    rows = samples.read_rows(name)
+    assert len(rows) == count
+    assert all(row["first_name"] and row["email"] for row in rows)
+
+
+def test_rows_use_the_store_field_names() -> None:
+    (row,) = samples.read_rows("org-northwind.csv", limit=1)
+    assert row["tags"] == ["client", "referral"]
+    assert row["address"]["city"] == "Bengaluru"
+
+
+def test_limit_and_missing_file() -> None:
+    assert len(samples.read_rows("org-contoso.csv", limit=7)) == 7
+    with pytest.raises(ck.ConfigurationError, match="not found"):
+        samples.data_path("nope.csv")
+
+
+def test_load_imports_every_row_once(org: ck.OrgStore) -> None:
+    rows = samples.read_rows("seed-contacts.csv")
+    assert samples.load(org, rows) == 3
+    assert samples.load(org, rows) == 0  # idempotent: the emails are already there
+    assert len(org.list().items) == 3
+
+
+def test_load_refuses_bad_rows(org: ck.OrgStore) -> None:
+    with pytest.raises(ck.ContactKitError, match="refused"):
+        samples.load(org, [{"first_name": "A", "last_name": "B", "email": "not an email"}])
