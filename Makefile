@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint test lab constraints clean
+.PHONY: help install lint test lab constraints clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,10 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy
 test: lint ## Lint, then run the tests and the notebooks (nbval) in parallel
 	CONTACTKIT_TEST_SCALE=$(TEST_SCALE) CONTACTKIT_PROGRESS=0 $(BIN)/python -m pytest \
 		-n $(PYTEST_WORKERS) --dist loadscope --nbval --nbval-current-env
+
+bench: $(STAMP) ## Install the bench extra, then run every script in benchmarks/ (minutes)
+	$(BIN)/python -m pip install --quiet -e ".[bench]" -c constraints.txt
+	set -e; for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 lab: $(STAMP) ## Start JupyterLab on 127.0.0.1:LAB_PORT (8888); open the printed URL
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \

@@ -34,10 +34,12 @@ from .errors import (
 )
 from .export import ExportReport
 from .groups import Group
+from .loader import load_export, load_frame
 from .merge import DuplicateCandidate
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
+from .stats import ContactStats
 from .store import OrgStore
 from .table import Table
 
@@ -55,6 +57,7 @@ __all__ = [
     "ConfigurationError",
     "Contact",
     "ContactKitError",
+    "ContactStats",
     "ContactSummary",
     "Database",
     "DuplicateCandidate",
@@ -84,5 +87,7 @@ __all__ = [
     "VersionConflictError",
     "__version__",
     "connect",
+    "load_export",
+    "load_frame",
     "system_clock",
 ]

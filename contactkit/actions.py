@@ -13,9 +13,11 @@ from typing import Any
 from boto3.dynamodb.conditions import Attr
 
 from . import items, keys, limits
+from .clock import format_timestamp
 from .errors import ValidationError
 from .expressions import render
 from .model import Contact
+from .queries import NAME_MOVED_AT
 from .search import SearchFields, contact_tokens
 from .sizes import item_size, value_size
 from .transactions import Action
@@ -30,9 +32,16 @@ def put(item: dict[str, Any], condition: Any = None) -> Action:
     return {"Put": body}
 
 
-def put_contact(contact: Contact, token: str, condition: Any) -> Action:
-    """The contact's own item, refused before sending if it exceeds 400 KB."""
+def put_contact(
+    contact: Contact, token: str, condition: Any, *, name_moved_at: str | None = None
+) -> Action:
+    """The contact's own item, refused before sending if it exceeds 400 KB.
+
+    ``name_moved_at`` is kept on the item: when the contact last moved in name order.
+    """
     item = items.contact_item(contact, token)
+    if name_moved_at is not None:
+        item[NAME_MOVED_AT] = {"S": name_moved_at}
     check_item_size(item)
     return {
         "Put": {
@@ -58,17 +67,33 @@ def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = Tru
     ]
 
 
-def changed_contact_actions(old: Contact, new: Contact, token: str) -> list[Action]:
+def changed_contact_actions(
+    old: Contact, new: Contact, token: str, *, name_moved_at: str | None = None
+) -> list[Action]:
     """Replace ``old`` by ``new`` (version ``old.version + 1``) if nobody wrote since ``old``.
 
-    The first action is always the contact, conditioned on the version read.
+    The first action is always the contact, conditioned on the version read. Pass
+    :func:`name_moved_at` of the stored item so name-ordered walks stay correct.
     """
     return [
-        put_contact(new, token, Attr("version").eq(old.version)),
+        put_contact(new, token, Attr("version").eq(old.version), name_moved_at=name_moved_at),
         *email_actions(old, new),
         *tag_actions(old, new),
         *token_actions(old, new),
     ]
+
+
+def name_moved_at(stored: dict[str, Any], current: Contact, updated: Contact) -> str | None:
+    """When the contact last moved in name order: now if this write renames it, else as stored.
+
+    Name-ordered walks leave out contacts that moved after they started (see
+    :meth:`~contactkit.queries.OrgReader.query_page`), so the mark must survive later writes.
+    """
+    if (current.last_name, current.first_name) != (updated.last_name, updated.first_name):
+        assert updated.updated_at is not None
+        return format_timestamp(updated.updated_at)
+    previous = stored.get(NAME_MOVED_AT)
+    return str(previous["S"]) if previous else None
 
 
 def email_actions(old: Contact, new: Contact) -> list[Action]:

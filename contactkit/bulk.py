@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import items, keys, limits
+from .actions import changed_contact_actions, name_moved_at
 from .audit import changed_fields
 from .clock import to_millis
 from .errors import ContactKitError, NotFoundError, TransactionCanceledError, ValidationError
@@ -177,7 +178,9 @@ def bulk_update(
         )
         fields = changed_fields(current, updated)
         return [
-            *store._contact_actions(stored, current, updated, token),
+            *changed_contact_actions(
+                current, updated, token, name_moved_at=name_moved_at(stored, current, updated)
+            ),
             store._audit_action("update", current.id, token, fields, "bulk"),
         ]
 

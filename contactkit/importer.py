@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ulid import ULID
 
 from . import capacity, items, keys, limits, schema
-from .actions import changed_contact_actions, new_contact_actions, token_plan
+from .actions import changed_contact_actions, name_moved_at, new_contact_actions, token_plan
 from .batches import backoff_delay, batch_write
 from .clock import parse_timestamp, to_millis
 from .errors import BackendError, TransactionCanceledError, ValidationError
@@ -283,14 +283,14 @@ class Importer:
         for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
             wanted = [items.serialize(keys.contact_key(org, owners[row.key])) for row in chunk]
             stored = {
-                found["id"]["S"]: items.contact_from_item(found)
-                for found in reader.batch_get(wanted, consistent=True)
+                found["id"]["S"]: found for found in reader.batch_get(wanted, consistent=True)
             }
             for row in chunk:
-                current = stored.get(owners[row.key])
-                if current is None:  # deleted since the look-up: create it instead
+                raw = stored.get(owners[row.key])
+                if raw is None:  # deleted since the look-up: create it instead
                     yield self._new_unit(row)
                     continue
+                current = items.contact_from_item(raw)
                 changed = apply_changes(current, row.cleaned)
                 if all(getattr(changed, n) == getattr(current, n) for n in _COMPARED):
                     report.skipped.append(
@@ -309,7 +309,8 @@ class Importer:
                 )
                 token = self.store._ids()
                 try:
-                    actions = changed_contact_actions(current, updated, token)
+                    moved = name_moved_at(raw, current, updated)
+                    actions = changed_contact_actions(current, updated, token, name_moved_at=moved)
                 except ValidationError as error:  # an item over 400 KB
                     report.invalid_rows.append(InvalidRow(row.row, error.field, error.reason))
                     continue
@@ -573,7 +574,7 @@ def _progress_bar(progress: Progress, total: int) -> Any:
             return None
         if not (_in_jupyter() or sys.stderr.isatty()):
             return None
-    from tqdm.auto import tqdm  # type: ignore[import-untyped]
+    from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="contact", desc="import")
 

@@ -28,6 +28,7 @@ from . import bulk, erase, groups, items, keys, limits, merge
 from .actions import (
     changed_contact_actions,
     email_actions,
+    name_moved_at,
     new_contact_actions,
     put_contact,
     tag_actions,
@@ -63,12 +64,13 @@ from .model import (
     clean_new,
     clean_text,
 )
-from .queries import NAME_MOVED_AT, OrgReader, Page
+from .queries import OrgReader, Page
 from .transactions import Action, TransactionWriter
 
 if TYPE_CHECKING:
     from .importer import OnConflict, Plan, Progress
     from .report import ImportReport
+    from .stats import ContactStats
     from .table import Table
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
@@ -143,6 +145,26 @@ class OrgStore(OrgLookups):
             forward=False,
         )
         return Page([entry_from_item(i) for i in found], next_cursor)
+
+    def stats(self, *, now: datetime | None = None, top: int = 5) -> ContactStats:
+        """The seed's statistics over every contact of the org (a full, paginated Query).
+
+        "Recently contacted" means within 30 days before ``now`` (default: the clock's now).
+        """
+        from .clock import parse_timestamp
+        from .stats import STATS_ATTRIBUTES, contact_stats
+
+        found = self._reader.query_all(self._contacts_condition(), attributes=STATS_ATTRIBUTES)
+        contacts = (
+            {
+                **values,
+                "last_contacted_at": parse_timestamp(at)
+                if (at := values.get("last_contacted_at"))
+                else None,
+            }
+            for values in map(items.deserialize, found)
+        )
+        return contact_stats(contacts, now or self._clock(), top=top)
 
     # -- writes --------------------------------------------------------------------------
 
@@ -480,18 +502,10 @@ class OrgStore(OrgLookups):
 
     # -- internals -----------------------------------------------------------------------
 
-    def _put_contact(self, contact: Contact, token: str, condition: Any) -> Action:
-        return put_contact(contact, token, condition)
-
-    def _contact_actions(
-        self, stored: dict[str, Any], current: Contact, updated: Contact, token: str
-    ) -> list[Action]:
-        """The actions replacing ``current`` (read as ``stored``) by ``updated``."""
-        actions = changed_contact_actions(current, updated, token)
-        moved = _name_moved_at(stored, current, updated)
-        if moved is not None:  # the contact item is always the first action
-            actions[0]["Put"]["Item"][NAME_MOVED_AT] = {"S": moved}
-        return actions
+    def _put_contact(
+        self, contact: Contact, token: str, condition: Any, *, name_moved_at: str | None = None
+    ) -> Action:
+        return put_contact(contact, token, condition, name_moved_at=name_moved_at)
 
     def _rewrite(
         self,
@@ -517,7 +531,9 @@ class OrgStore(OrgLookups):
             )
             token = self._ids()
             actions = [
-                *self._contact_actions(item, current, updated, token),
+                *changed_contact_actions(
+                    current, updated, token, name_moved_at=name_moved_at(item, current, updated)
+                ),
                 *self._membership_actions(current, updated),
                 *(extra_actions(updated) if extra_actions else []),
                 self._audit_action(
@@ -638,19 +654,6 @@ class OrgStore(OrgLookups):
         for chunk in chunks(requests):
             batch_write(self._client, self.table.name, chunk)
         return done
-
-
-def _name_moved_at(stored: dict[str, Any], current: Contact, updated: Contact) -> str | None:
-    """When the contact last moved in name order: now if this write renames it, else as stored.
-
-    Name-ordered walks leave out contacts that moved after they started (see
-    :meth:`~contactkit.queries.OrgReader.query_page`), so the mark must survive later writes.
-    """
-    if (current.last_name, current.first_name) != (updated.last_name, updated.first_name):
-        assert updated.updated_at is not None
-        return format_timestamp(updated.updated_at)
-    previous = stored.get(NAME_MOVED_AT)
-    return str(previous["S"]) if previous else None
 
 
 def _attribute(reason: CancellationReason, name: str) -> str | None:
