@@ -6,7 +6,8 @@ table could take. The fix is to split that key into ``shards`` keys, ``<base>#SH
 writes spread evenly, and a reader queries every shard and merges the results by sort key.
 
 The shard of an item is a hash of its id (:func:`shard_of`), not a random choice, so a reader
-that knows the id goes to one shard; a listing fans out over all of them (:meth:`ShardedPartition.query`).
+that knows the id goes to one shard; a listing fans out over all of them
+(:meth:`ShardedPartition.query`).
 Every shard key still starts with ``ORG#<org>#``, so tenant isolation (and the IAM policy of
 :mod:`contactkit.iam`) is unchanged.
 

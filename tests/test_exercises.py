@@ -1,4 +1,4 @@
-"""Exercise checkers (``contactkit/exercises.py``): each fails on a wrong answer, passes a right one."""
+"""Exercise checkers (``contactkit/exercises.py``): fail on a wrong answer, pass a right one."""
 
 from __future__ import annotations
 

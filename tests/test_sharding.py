@@ -1,4 +1,4 @@
-"""Write sharding (``contactkit/sharding.py``): even spread, one-shard gets, merged fan-out reads."""
+"""Write sharding (``contactkit/sharding.py``): even spread, one-shard gets, merged reads."""
 
 from __future__ import annotations
 
