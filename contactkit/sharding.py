@@ -9,7 +9,10 @@ The shard of an item is a hash of its id (:func:`shard_of`), not a random choice
 that knows the id goes to one shard; a listing fans out over all of them
 (:meth:`ShardedPartition.query`).
 Every shard key still starts with ``ORG#<org>#``, so tenant isolation (and the IAM policy of
-:mod:`contactkit.iam`) is unchanged.
+:mod:`contactkit.iam`) is unchanged. The shards are the caller's own partitions, not part of
+contactkit's design: ``org.purge()`` and ``table.backup(path, org=...)`` do not know them
+(:mod:`contactkit.orgdata` walks the design's partitions by key); remove them with
+:meth:`ShardedPartition.clear`.
 
 Example::
 
@@ -25,9 +28,11 @@ import heapq
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .batches import batch_write, chunks
 from .errors import ValidationError, backend_errors
 from .items import deserialize, serialize
 from .keys import SEPARATOR
+from .limits import MAX_BATCH_WRITE_ITEMS
 
 if TYPE_CHECKING:
     from .table import Table
@@ -127,3 +132,28 @@ class ShardedPartition:
             if len(found) == limit:
                 break
         return found
+
+    def clear(self) -> int:
+        """Delete every item of every shard (Queries of keys, BatchWriteItem); returns how many."""
+        deleted = 0
+        for key in self.keys():
+            request: dict[str, Any] = {
+                "TableName": self.table.name,
+                "KeyConditionExpression": "PK = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": key}},
+                "ProjectionExpression": "PK, SK",
+                "ConsistentRead": True,
+            }
+            found: list[dict[str, Any]] = []
+            while True:
+                with backend_errors("Query"):
+                    page = self.table.client.query(**request)
+                found.extend(page["Items"])
+                if "LastEvaluatedKey" not in page:
+                    break
+                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            for chunk in chunks(found, MAX_BATCH_WRITE_ITEMS):
+                requests = [{"DeleteRequest": {"Key": item}} for item in chunk]
+                batch_write(self.table.client, self.table.name, requests)
+            deleted += len(found)
+        return deleted

@@ -70,3 +70,14 @@ def test_put_refuses_key_attributes(table: ck.Table) -> None:
 def test_query_limit_must_be_positive(table: ck.Table) -> None:
     with pytest.raises(ck.ValidationError, match="limit"):
         ShardedPartition(table, "ORG#org-a#F", shards=2).query(limit=0)
+
+
+def test_clear_deletes_every_shard_and_nothing_else(table: ck.Table) -> None:
+    org = table.org("org-a")
+    ada = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    feed = ShardedPartition(table, "ORG#org-a#FEED", shards=3)
+    for n in range(30 * SCALE):
+        feed.put(f"e{n:04d}", {"n": n})
+    assert feed.clear() == 30 * SCALE
+    assert feed.query(limit=5) == []
+    assert org.get(ada.id).email == "ada@example.com"
