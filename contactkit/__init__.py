@@ -34,11 +34,13 @@ from .errors import (
 )
 from .export import ExportReport
 from .groups import Group
+from .iam import tenant_policy
 from .loader import load_export, load_frame
 from .merge import DuplicateCandidate
 from .model import Address, Contact, ContactSummary, Interaction
 from .queries import Page
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
+from .sharding import ShardedPartition
 from .stats import ContactStats
 from .store import OrgStore
 from .table import Table
@@ -78,6 +80,7 @@ __all__ = [
     "PurgeReport",
     "RestoreReport",
     "RowWarning",
+    "ShardedPartition",
     "SkippedRow",
     "Table",
     "ThrottledError",
@@ -90,4 +93,5 @@ __all__ = [
     "load_export",
     "load_frame",
     "system_clock",
+    "tenant_policy",
 ]
