@@ -12,10 +12,12 @@ Example::
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .clock import parse_timestamp
 from .errors import ConfigurationError, ContactKitError
 from .formats import read_source
 
@@ -53,3 +55,28 @@ def load(org: OrgStore, rows: Iterable[Mapping[str, Any]]) -> int:
             f"sample rows were refused: {report.invalid_rows[:3]} {report.failed[:3]}"
         )
     return report.imported
+
+
+def load_interactions(org: OrgStore, name: str = "interactions.csv") -> int:
+    """Record the sample interactions of ``org``'s contacts; returns how many were recorded.
+
+    Rows of other orgs, and of emails not (or not yet) in ``org``, are left out, so loading
+    the first rows of an org's file and then this gives those contacts their history.
+    """
+    with data_path(name).open(encoding="utf-8", newline="") as handle:
+        mine = [row for row in csv.DictReader(handle) if row["org_id"] == org.org_id]
+    ids: dict[str, str | None] = {}
+    recorded = 0
+    for row in mine:
+        email = row["email"]
+        if email not in ids:
+            found = org.find_by_email(email, consistent=True)
+            ids[email] = found.id if found else None
+        contact_id = ids[email]
+        if contact_id is None:
+            continue
+        org.record_interaction(
+            contact_id, row["kind"], row["note"] or None, at=parse_timestamp(row["at"])
+        )
+        recorded += 1
+    return recorded

@@ -45,3 +45,24 @@ def test_load_imports_every_row_once(org: ck.OrgStore) -> None:
 def test_load_refuses_bad_rows(org: ck.OrgStore) -> None:
     with pytest.raises(ck.ContactKitError, match="refused"):
         samples.load(org, [{"first_name": "A", "last_name": "B", "email": "not an email"}])
+
+
+def test_load_interactions_records_those_of_the_org_contacts(table: ck.Table) -> None:
+    org = table.org("org-northwind")
+    rows = samples.read_rows("org-northwind.csv", limit=5)
+    samples.load(org, rows)
+    emails = {row["email"].lower() for row in rows}
+    with samples.data_path("interactions.csv").open(encoding="utf-8") as handle:
+        expected = sum(
+            1
+            for line in handle
+            if line.startswith("org-northwind,") and line.split(",")[1].lower() in emails
+        )
+    assert expected > 0
+    assert samples.load_interactions(org) == expected
+    recorded = sum(len(org.activity(c.id, limit=100).items) for c in org.list(limit=100).items)
+    assert recorded == expected
+
+
+def test_load_interactions_of_an_org_without_contacts(table: ck.Table) -> None:
+    assert samples.load_interactions(table.org("org-contoso")) == 0
