@@ -57,26 +57,30 @@ def load(org: OrgStore, rows: Iterable[Mapping[str, Any]]) -> int:
     return report.imported
 
 
-def load_interactions(org: OrgStore, name: str = "interactions.csv") -> int:
+def load_interactions(
+    org: OrgStore, *, limit: int | None = None, name: str = "interactions.csv"
+) -> int:
     """Record the sample interactions of ``org``'s contacts; returns how many were recorded.
 
     Rows of other orgs, and of emails not (or not yet) in ``org``, are left out, so loading
-    the first rows of an org's file and then this gives those contacts their history.
+    the first rows of an org's file and then this gives those contacts their history. Each
+    is one transaction (``record_interaction``): ``limit`` keeps only the most recent ones
+    (recorded oldest first, as they happened).
     """
+    ids = {c.email.lower(): c.id for c in org.iter_pages(org.list, limit=100)}
     with data_path(name).open(encoding="utf-8", newline="") as handle:
-        mine = [row for row in csv.DictReader(handle) if row["org_id"] == org.org_id]
-    ids: dict[str, str | None] = {}
-    recorded = 0
-    for row in mine:
-        email = row["email"]
-        if email not in ids:
-            found = org.find_by_email(email, consistent=True)
-            ids[email] = found.id if found else None
-        contact_id = ids[email]
-        if contact_id is None:
-            continue
+        mine = [
+            row
+            for row in csv.DictReader(handle)
+            if row["org_id"] == org.org_id and row["email"].lower() in ids
+        ]
+    mine.sort(key=lambda row: parse_timestamp(row["at"]))
+    chosen = mine if limit is None else mine[len(mine) - min(limit, len(mine)) :]
+    for row in chosen:
         org.record_interaction(
-            contact_id, row["kind"], row["note"] or None, at=parse_timestamp(row["at"])
+            ids[row["email"].lower()],
+            row["kind"],
+            row["note"] or None,
+            at=parse_timestamp(row["at"]),
         )
-        recorded += 1
-    return recorded
+    return len(chosen)
