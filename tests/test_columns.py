@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from contactkit import columns as cols
@@ -96,7 +96,6 @@ _moments = st.datetimes(
 ).map(to_millis)
 
 
-@settings(deadline=None)  # a shared 2-core machine: timing is not what this test checks
 @given(
     first=_text,
     company=st.none() | _text,
