@@ -12,10 +12,12 @@ Example::
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .clock import parse_timestamp
 from .errors import ConfigurationError, ContactKitError
 from .formats import read_source
 
@@ -53,3 +55,32 @@ def load(org: OrgStore, rows: Iterable[Mapping[str, Any]]) -> int:
             f"sample rows were refused: {report.invalid_rows[:3]} {report.failed[:3]}"
         )
     return report.imported
+
+
+def load_interactions(
+    org: OrgStore, *, limit: int | None = None, name: str = "interactions.csv"
+) -> int:
+    """Record the sample interactions of ``org``'s contacts; returns how many were recorded.
+
+    Rows of other orgs, and of emails not (or not yet) in ``org``, are left out, so loading
+    the first rows of an org's file and then this gives those contacts their history. Each
+    is one transaction (``record_interaction``): ``limit`` keeps only the most recent ones
+    (recorded oldest first, as they happened).
+    """
+    ids = {c.email.lower(): c.id for c in org.iter_pages(org.list, limit=100)}
+    with data_path(name).open(encoding="utf-8", newline="") as handle:
+        mine = [
+            row
+            for row in csv.DictReader(handle)
+            if row["org_id"] == org.org_id and row["email"].lower() in ids
+        ]
+    mine.sort(key=lambda row: parse_timestamp(row["at"]))
+    chosen = mine if limit is None else mine[len(mine) - min(limit, len(mine)) :]
+    for row in chosen:
+        org.record_interaction(
+            ids[row["email"].lower()],
+            row["kind"],
+            row["note"] or None,
+            at=parse_timestamp(row["at"]),
+        )
+    return len(chosen)

@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 import contactkit as ck
 
 SCALE = max(1, int(os.environ.get("CONTACTKIT_TEST_SCALE", "1")))
 os.environ.setdefault("CONTACTKIT_PROGRESS", "0")  # no import progress bars in test output
+# No timed tests: on a shared 2-core machine an example may take longer than hypothesis allows.
+settings.register_profile("contactkit", deadline=None)
+settings.load_profile("contactkit")
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import pytest
 
 import contactkit as ck
 from contactkit import samples
+from contactkit.clock import parse_timestamp
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,42 @@ def test_load_imports_every_row_once(org: ck.OrgStore) -> None:
 def test_load_refuses_bad_rows(org: ck.OrgStore) -> None:
     with pytest.raises(ck.ContactKitError, match="refused"):
         samples.load(org, [{"first_name": "A", "last_name": "B", "email": "not an email"}])
+
+
+def test_load_interactions_records_those_of_the_org_contacts(table: ck.Table) -> None:
+    org = table.org("org-northwind")
+    rows = samples.read_rows("org-northwind.csv", limit=5)
+    samples.load(org, rows)
+    emails = {row["email"].lower() for row in rows}
+    with samples.data_path("interactions.csv").open(encoding="utf-8") as handle:
+        expected = sum(
+            1
+            for line in handle
+            if line.startswith("org-northwind,") and line.split(",")[1].lower() in emails
+        )
+    assert expected > 0
+    assert samples.load_interactions(org) == expected
+    recorded = sum(len(org.activity(c.id, limit=100).items) for c in org.list(limit=100).items)
+    assert recorded == expected
+
+
+def test_load_interactions_of_an_org_without_contacts(table: ck.Table) -> None:
+    assert samples.load_interactions(table.org("org-contoso")) == 0
+    assert samples.load_interactions(table.org("org-contoso"), limit=0) == 0
+
+
+def test_load_interactions_stops_at_the_limit(table: ck.Table) -> None:
+    org = table.org("org-northwind")
+    samples.load(org, samples.read_rows("org-northwind.csv", limit=20))
+    assert samples.load_interactions(org, limit=3) == 3
+    recorded = [i for c in org.list(limit=100).items for i in org.activity(c.id).items]
+    assert len(recorded) == 3
+    emails = {row["email"].lower() for row in samples.read_rows("org-northwind.csv", limit=20)}
+    with samples.data_path("interactions.csv").open(encoding="utf-8") as handle:
+        times = sorted(
+            parse_timestamp(line.rstrip("\n").rsplit(",", 1)[1])
+            for line in handle
+            if line.startswith("org-northwind,") and line.split(",")[1].lower() in emails
+        )
+    latest = times[-3:]
+    assert sorted(i.at for i in recorded) == latest  # the most recent ones
