@@ -100,3 +100,12 @@ def test_interactions_and_near_duplicates_point_at_real_contacts() -> None:
     for pair in planted:
         assert (pair["org_id"], pair["email"]) in emails
         assert (pair["org_id"], pair["duplicate_email"]) in emails
+
+
+def test_the_messy_file_is_what_its_script_spells_out(tmp_path: Path) -> None:
+    import runpy
+    import shutil
+
+    shutil.copy(DATA / "make_messy.py", tmp_path / "make_messy.py")
+    runpy.run_path(str(tmp_path / "make_messy.py"))
+    assert (tmp_path / "messy.csv").read_bytes() == (DATA / "messy.csv").read_bytes()
