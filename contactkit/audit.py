@@ -24,23 +24,10 @@ from ulid import ULID
 from . import items, keys
 from .clock import format_timestamp, parse_timestamp
 from .items import Item
+from .model import EDITABLE_FIELDS
 
 # Contact attributes an audit entry may name as changed.
-AUDITED_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "tags",
-    "address",
-    "custom_fields",
-    "notes",
-    "favorite",
-    "groups",
-    "last_contacted_at",
-)
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "groups", "last_contacted_at")
 
 
 @dataclass(frozen=True)

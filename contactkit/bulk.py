@@ -195,13 +195,15 @@ def bulk_update(
 
 def bulk_delete(store: OrgStore, ids: Iterable[str] | None, tag: str | None) -> BulkReport:
     """Delete many contacts (each with its claim, tags, memberships and activity)."""
-    report = packed(
-        store,
-        targets(store, ids, tag),
-        lambda _stored, current, token: store._delete_actions(current, token),
-        store.delete,
-        "bulk_delete",
-    )
+    contacted: set[str] = set()  # only contacts ever contacted have activity to remove
+
+    def build(_stored: Item, current: Contact, token: str) -> list[Action]:
+        if current.last_contacted_at is not None:
+            contacted.add(current.id)
+        return store._delete_actions(current, token)
+
+    report = packed(store, targets(store, ids, tag), build, store.delete, "bulk_delete")
     for contact_id in report.done:
-        store.purge_activity(contact_id)  # unbounded, so after the transactions (resumable)
+        if contact_id in contacted:
+            store.purge_activity(contact_id)  # unbounded, so after the transactions (resumable)
     return report

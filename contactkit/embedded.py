@@ -52,6 +52,20 @@ REGION = "us-east-1"
 _STREAMS_TARGET = "DynamoDBStreams_20120810."
 _PLAIN_JSON_READS = frozenset({"BatchGetItem", "GetItem", "Query", "Scan", "TransactGetItems"})
 
+_READ_OPERATIONS = frozenset(
+    {
+        "BatchGetItem",
+        "DescribeContinuousBackups",
+        "DescribeTable",
+        "DescribeTimeToLive",
+        "GetItem",
+        "ListTables",
+        "ListTagsOfResource",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+    }
+)
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -249,12 +263,17 @@ class _SerialisedApp:
 
         self.handler = Handler
         self.streams_handler = StreamsHandler
+        # Requests that may have changed data; `contactkit serve` snapshots only when it moved.
+        self.writes = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = _ServerRequest(environ)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
-        handler = self.streams_handler if target.startswith(_STREAMS_TARGET) else self.handler
+        streams = target.startswith(_STREAMS_TARGET)
+        handler = self.streams_handler if streams else self.handler
         with self.lock:
+            if not streams and target.rpartition(".")[2] not in _READ_OPERATIONS:
+                self.writes += 1
             status, headers, body = handler.dispatch(request)
         response = Response(body, status=status, headers=headers)
         return response(environ, start_response)

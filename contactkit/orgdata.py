@@ -12,8 +12,13 @@ An org's items live in these partitions (see :mod:`contactkit.keys`)::
 else: O(org), never O(table). For each page of the tenant partition it yields the contacts'
 own partitions (activity, uniqueness) *before* the page itself: a clean-up that deletes in
 this order and is interrupted still finds, on its next run, every contact whose dependent
-items remain. A new kind of partition must be added here (the purge test scans the table to
-catch one that was forgotten).
+items remain.
+
+Costs: one Query page per 100 items of each partition; one Query of activity per contact that
+has ever been contacted (``last_contacted_at``: every interaction sets it); for a full backup,
+one GetItem per contact for its email claim (``keys_only`` walks, used by ``purge``, derive the
+claim's key from the email instead). A new kind of partition must be added here (the purge
+test scans the table to catch one that was forgotten).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from boto3.dynamodb.conditions import Key
 from . import keys
 from .errors import backend_errors
 from .expressions import render
-from .items import CONTACT_TYPE
+from .items import CONTACT_TYPE, UNIQUE_TYPE
 
 Item = dict[str, Any]
 
@@ -44,10 +49,19 @@ def org_items(
             if item.get("type", {}).get("S") != CONTACT_TYPE:
                 continue
             contact_id = item["SK"]["S"].removeprefix(keys.CONTACT_PREFIX)
-            activity = keys.activity_partition_key(org_id, contact_id)
-            for activity_page in _pages(client, table_name, activity, keys_only):
-                yield from activity_page
-            claim = _claim(client, table_name, org_id, item["email"]["S"], keys_only)
+            if "last_contacted_at" in item:  # every interaction sets it: no mark, no activity
+                activity = keys.activity_partition_key(org_id, contact_id)
+                for activity_page in _pages(client, table_name, activity, keys_only):
+                    yield from activity_page
+            if keys_only:  # a key is all a delete needs (deleting a missing item is a no-op)
+                claim_key = keys.uniqueness_key(org_id, item["email"]["S"])
+                yield {
+                    "PK": {"S": claim_key["PK"]},
+                    "SK": {"S": claim_key["SK"]},
+                    "type": {"S": UNIQUE_TYPE},
+                }
+                continue
+            claim = _claim(client, table_name, org_id, item["email"]["S"])
             if claim is not None:
                 yield claim
         yield from (_trim(i, keys_only) for i in page)
@@ -65,7 +79,7 @@ def _pages(client: Any, table_name: str, partition: str, keys_only: bool) -> Ite
         **render(Key("PK").eq(partition), key_condition=True, name="KeyConditionExpression"),
     }
     if keys_only:  # the email too: the walk derives each contact's uniqueness key from it
-        request["ProjectionExpression"] = "PK, SK, #t, email"
+        request["ProjectionExpression"] = "PK, SK, #t, email, last_contacted_at"
         request["ExpressionAttributeNames"] = {**request["ExpressionAttributeNames"], "#t": "type"}
     while True:
         with backend_errors("Query"):
@@ -78,7 +92,7 @@ def _pages(client: Any, table_name: str, partition: str, keys_only: bool) -> Ite
         request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def _claim(client: Any, table_name: str, org_id: str, email: str, keys_only: bool) -> Item | None:
+def _claim(client: Any, table_name: str, org_id: str, email: str) -> Item | None:
     key = keys.uniqueness_key(org_id, email)
     with backend_errors("GetItem"):
         response = client.get_item(
@@ -87,7 +101,7 @@ def _claim(client: Any, table_name: str, org_id: str, email: str, keys_only: boo
             ConsistentRead=True,
         )
     item = response.get("Item")
-    return _trim(item, keys_only) if item is not None else None
+    return dict(item) if item is not None else None
 
 
 def _trim(item: Item, keys_only: bool) -> Item:

@@ -82,6 +82,8 @@ def test_failures_are_reported_per_contact_and_others_still_land(org: ck.OrgStor
 def test_bulk_delete_by_tag_and_by_ids(table: ck.Table, org: ck.OrgStore) -> None:
     gone = people(org, 4, ["old"])
     keep = org.add(first_name="K", last_name="K", email="k@example.com", tags=["new"])
+    for n in range(30):  # more activity than one batch
+        org.record_interaction(gone[1].id, kind="call", note=str(n))
     report = org.bulk_delete(tag="old")
     assert sorted(report.done) == sorted(c.id for c in gone)
     assert [i["type"] for i in data_items(table) if i["type"] in ("contact", "tag")] == [

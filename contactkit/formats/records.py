@@ -7,23 +7,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import ValidationError
+from ..model import EDITABLE_FIELDS
 from .rows import Source, SourceRow, parse_flag
 from .text import Decoded
 
-FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "tags",
-    "address",
-    "custom_fields",
-    "notes",
-    "favorite",
-    "created_at",
-)
+FIELDS = (*EDITABLE_FIELDS, "created_at")
 _IGNORED = {"id", "org_id", "version", "updated_at", "last_contacted_at", "phone_e164"}
 
 

@@ -1,0 +1,370 @@
+"""The scriptable commands: ``contactkit add|get|list|search|...``, a thin layer over the store.
+
+Every command takes ``--org``, ``--endpoint-url``, ``--aws``, ``--region``, ``--table`` and
+``--json``. Exit codes: 0 success, 1 a user error (one line on stderr, never a traceback),
+2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ..errors import ContactKitError, translate
+from ..queries import Page
+from . import render
+from .context import DEFAULT_TABLE, ORG_VARIABLES, TABLE_VARIABLE, Session, Settings, open_session
+
+Command = Callable[..., Any]
+
+
+class ContactKitGroup(click.Group):
+    """A click group that turns contactkit's errors into one-line errors with exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ContactKitError as error:
+            raise click.ClickException(str(error)) from error
+        except (BotoCoreError, ClientError) as exc:
+            raise click.ClickException(str(translate(exc, "request"))) from exc
+        except OSError as error:
+            raise click.ClickException(describe_os_error(error)) from error
+
+
+def describe_os_error(error: OSError) -> str:
+    """``cannot use /x/y.csv: Permission denied`` (file errors of import, export, backup)."""
+    where = f" {error.filename}" if error.filename else ""
+    return f"cannot use{where}: {error.strerror or error}"
+
+
+def connection_options(
+    *, org_required: bool = True, json_flag: bool = True
+) -> Callable[[Command], Command]:
+    """The options every command shares, handed to the command as one ``settings`` argument."""
+
+    def decorate(func: Command) -> Command:
+        @functools.wraps(func)
+        def wrapper(
+            org: str | None,
+            endpoint_url: str | None,
+            aws: bool,
+            region: str | None,
+            table: str,
+            json_output: bool = False,
+            **kwargs: Any,
+        ) -> Any:
+            settings = Settings(org, endpoint_url, aws, region, table, json_output)
+            return func(settings, **kwargs)
+
+        options = [
+            click.option(
+                "--org",
+                envvar=list(ORG_VARIABLES),
+                required=org_required,
+                help="Org id, e.g. org-a1b2c3d4 (env CONTACTKIT_ORG or ORG_ID)."
+                + ("" if org_required else " Default: a new random org."),
+            ),
+            click.option(
+                "--endpoint-url",
+                envvar="AWS_ENDPOINT_URL_DYNAMODB",
+                help="DynamoDB endpoint, e.g. http://127.0.0.1:8000 from `contactkit serve` "
+                "(env AWS_ENDPOINT_URL_DYNAMODB). Default: an in-memory embedded engine.",
+            ),
+            click.option("--aws", is_flag=True, help="Use real AWS DynamoDB (explicit opt-in)."),
+            click.option("--region", help="AWS region (with --aws)."),
+            click.option(
+                "--table",
+                envvar=TABLE_VARIABLE,
+                default=DEFAULT_TABLE,
+                show_default=True,
+                help="Table name (env CONTACTKIT_TABLE).",
+            ),
+        ]
+        if json_flag:
+            options.append(
+                click.option("--json", "json_output", is_flag=True, help="Print JSON for scripts.")
+            )
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
+
+
+@contextmanager
+def session(settings: Settings, *, cursors: bool = False) -> Iterator[Session]:
+    """Open the org for one command, warning when its data will not outlive the command."""
+    with open_session(settings, persistent_cursors=cursors) as opened:
+        if opened.db.backend == "embedded":
+            click.echo(
+                "note: no endpoint given, so this command used a throwaway in-memory engine; "
+                "run `contactkit serve` and pass --endpoint-url http://127.0.0.1:8000 to keep data",
+                err=True,
+            )
+        yield opened
+
+
+def emit(settings: Settings, data: Any, lines: list[str]) -> None:
+    """Print ``data`` as JSON with ``--json``, else the text lines."""
+    if settings.json:
+        click.echo(json.dumps(render.to_json(data), ensure_ascii=False, indent=2))
+    else:
+        for line in lines:
+            click.echo(line)
+
+
+def emit_page(settings: Settings, title: str, page: Page[Any], command: str) -> None:
+    lines = render.contact_list(title, page.items, full_id=True)
+    if page.next_cursor:
+        lines += ["", f"Next page: contactkit {command} --cursor {page.next_cursor}"]
+    emit(settings, page, lines)
+
+
+def warn(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(f"{render.WARNING_MARK}  {line}", err=True)
+
+
+page_options = [
+    click.option(
+        "--limit", type=click.IntRange(1, 100), default=25, show_default=True, help="Page size."
+    ),
+    click.option("--cursor", help="Resume after the page that printed this cursor."),
+]
+
+
+def paged(func: Command) -> Command:
+    for option in reversed(page_options):
+        func = option(func)
+    return func
+
+
+@click.group(cls=ContactKitGroup, invoke_without_command=True)
+@click.version_option(package_name="contactkit")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """contactkit: multi-tenant contacts on DynamoDB.
+
+    Without a command, starts the interactive shell (`contactkit shell`).
+    """
+    if ctx.invoked_subcommand is None:
+        from .shell import shell_command
+
+        with shell_command.make_context("shell", [], parent=ctx) as shell_context:
+            shell_command.invoke(shell_context)
+
+
+contact_fields = [
+    click.option("--first-name", help="First name."),
+    click.option("--last-name", help="Last name."),
+    click.option("--email", help="Email address (unique in the org)."),
+    click.option("--phone", help="Phone, any format; normalised to E.164 when possible."),
+    click.option("--company", help="Company."),
+    click.option("--job-title", help="Job title."),
+    click.option("--tags", help="Comma-separated tags, e.g. 'vip, client'."),
+    click.option("--notes", help="Free-text notes."),
+]
+
+
+def split_tags(text: str) -> list[str]:
+    """``"vip, client,"`` -> ``["vip", "client"]``."""
+    return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+def given_fields(values: dict[str, Any]) -> dict[str, Any]:
+    fields = {name: value for name, value in values.items() if value is not None}
+    if "tags" in fields:
+        fields["tags"] = split_tags(fields["tags"])
+    return fields
+
+
+@cli.command()
+@connection_options()
+@click.option("--first-name", required=True, help="First name.")
+@click.option("--last-name", required=True, help="Last name.")
+@click.option("--email", required=True, help="Email address (unique in the org).")
+@click.option("--phone", help="Phone, any format; normalised to E.164 when possible.")
+@click.option("--company", help="Company.")
+@click.option("--job-title", help="Job title.")
+@click.option("--tags", help="Comma-separated tags, e.g. 'vip, client'.")
+@click.option("--notes", help="Free-text notes.")
+@click.option("--favorite", is_flag=True, help="Mark as a favourite.")
+def add(settings: Settings, **values: Any) -> None:
+    """Add a contact."""
+    with session(settings) as opened:
+        contact = opened.org.add(**given_fields(values))
+    warn(contact.warnings)
+    emit(settings, contact, [f"✅ Created contact: {contact.full_name}", f"   ID: {contact.id}"])
+
+
+@cli.command()
+@connection_options()
+@click.argument("contact_id")
+def get(settings: Settings, contact_id: str) -> None:
+    """Show every field of a contact, with its recent activity."""
+    with session(settings) as opened:
+        contact = opened.org.get(contact_id)
+        activity = opened.org.activity(contact_id).items
+        groups = opened.org.contact_groups(contact_id)
+    emit(
+        settings,
+        {"contact": contact, "activity": activity, "groups": groups},
+        render.contact_details(contact, activity, groups),
+    )
+
+
+def field_options(func: Command) -> Command:
+    for option in reversed(contact_fields):
+        func = option(func)
+    return func
+
+
+@cli.command()
+@connection_options()
+@click.argument("contact_id")
+@field_options
+@click.option(
+    "--expected-version", type=int, help="Refuse the update if the contact changed since then."
+)
+@click.option("--favorite/--no-favorite", default=None, help="Mark or unmark as a favourite.")
+def update(
+    settings: Settings, contact_id: str, expected_version: int | None, **values: Any
+) -> None:
+    """Change some fields of a contact (only the options given)."""
+    with session(settings) as opened:
+        contact = opened.org.update(contact_id, expected_version, **given_fields(values))
+    warn(contact.warnings)
+    emit(settings, contact, [f"✅ Updated contact: {contact.full_name}"])
+
+
+@cli.command()
+@connection_options()
+@click.argument("contact_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(settings: Settings, contact_id: str, yes: bool) -> None:
+    """Delete a contact, its tags and its activity."""
+    with session(settings) as opened:
+        contact = opened.org.get(contact_id)
+        if not yes:
+            click.confirm(f"Delete {contact.full_name}?", abort=True, err=True)
+        opened.org.delete(contact_id)
+    emit(settings, {"deleted": contact_id}, [f"🗑️  Deleted contact: {contact.full_name}"])
+
+
+@cli.command(name="list")
+@connection_options()
+@paged
+@click.option(
+    "--order",
+    type=click.Choice(["created", "name"]),
+    default="created",
+    show_default=True,
+    help="Oldest first, or A to Z by last name.",
+)
+def list_contacts(settings: Settings, limit: int, cursor: str | None, order: str) -> None:
+    """List contacts one page at a time (--cursor continues where the last page ended)."""
+    with session(settings, cursors=True) as opened:
+        by_name = order == "name"
+        page = opened.org.list(limit=limit, cursor=cursor, order="name" if by_name else "created")
+    emit_page(settings, "Contacts", page, "list" + (" --order name" if order == "name" else ""))
+
+
+@cli.command()
+@connection_options()
+@paged
+@click.argument("term")
+@click.option("--fuzzy", is_flag=True, help="Tolerate typos (reads the whole org).")
+def search(settings: Settings, term: str, limit: int, cursor: str | None, fuzzy: bool) -> None:
+    """Find contacts by words of their name, company, job title or email."""
+    with session(settings, cursors=True) as opened:
+        page = opened.org.search(term, limit=limit, cursor=cursor, fuzzy=fuzzy)
+    command = f"search {term!r}" + (" --fuzzy" if fuzzy else "")
+    emit_page(settings, f"Search results for {term!r}", page, command)
+
+
+@cli.command()
+@connection_options()
+@click.argument("address")
+def email(settings: Settings, address: str) -> None:
+    """Find the contact with this email (exits 1 if there is none)."""
+    with session(settings) as opened:
+        contact = opened.org.find_by_email(address)
+    if contact is None:
+        if settings.json:
+            click.echo("null")
+        raise click.ClickException(f"no contact with email {address!r}")
+    emit(settings, contact, render.contact_list("Contact found", [contact], full_id=True))
+
+
+@cli.command()
+@connection_options()
+@paged
+@click.argument("number")
+def phone(settings: Settings, number: str, limit: int, cursor: str | None) -> None:
+    """Find contacts with this phone number, in any format."""
+    with session(settings, cursors=True) as opened:
+        page = opened.org.find_by_phone(number, limit=limit, cursor=cursor)
+    emit_page(settings, f"Phone {number}", page, f"phone {number!r}")
+
+
+@cli.command()
+@connection_options()
+@paged
+@click.argument("prefix")
+def name(settings: Settings, prefix: str, limit: int, cursor: str | None) -> None:
+    """Find contacts whose last name starts with PREFIX (or 'last, first'), A to Z."""
+    with session(settings, cursors=True) as opened:
+        page = opened.org.find_by_name(prefix, limit=limit, cursor=cursor)
+    emit_page(settings, f"Names starting with {prefix!r}", page, f"name {prefix!r}")
+
+
+@cli.command()
+@connection_options()
+@paged
+@click.argument("tag_name", metavar="TAG")
+def tag(settings: Settings, tag_name: str, limit: int, cursor: str | None) -> None:
+    """Find contacts with this tag."""
+    with session(settings, cursors=True) as opened:
+        page = opened.org.find_by_tag(tag_name, limit=limit, cursor=cursor)
+    emit_page(settings, f"Tagged {tag_name!r}", page, f"tag {tag_name!r}")
+
+
+@cli.command()
+@connection_options()
+@paged
+def favorites(settings: Settings, limit: int, cursor: str | None) -> None:
+    """List favourite contacts."""
+    with session(settings, cursors=True) as opened:
+        page = opened.org.favorites(limit=limit, cursor=cursor)
+    emit_page(settings, "Favorites", page, "favorites")
+
+
+@cli.command()
+@connection_options()
+@click.argument("contact_id")
+@click.option("--off", is_flag=True, help="Unmark instead.")
+def favorite(settings: Settings, contact_id: str, off: bool) -> None:
+    """Mark a contact as a favourite (--off to unmark)."""
+    with session(settings) as opened:
+        contact = opened.org.set_favorite(contact_id, not off)
+    state = "no longer a favorite" if off else "now a favorite"
+    emit(settings, contact, [f"⭐ {contact.full_name} is {state}"])
+
+
+@cli.command()
+@connection_options()
+@click.argument("contact_id")
+@click.argument("text")
+@click.option("--kind", default="note", show_default=True, help="call, meeting, email, note...")
+def note(settings: Settings, contact_id: str, text: str, kind: str) -> None:
+    """Record an interaction with a contact (updates its last-contacted time)."""
+    with session(settings) as opened:
+        contact = opened.org.record_interaction(contact_id, kind=kind, note=text)
+    emit(settings, contact, [f"📝 Recorded {kind} with {contact.full_name}"])

@@ -1,0 +1,183 @@
+"""The seed app's output format, as text (for people) and as JSON (for scripts). Pure, no I/O.
+
+A list view looks like the seed's::
+
+    👥 Contacts (2 contacts):
+    ─────────────────────────
+    1. John Doe at Acme Corp
+       📧 john.doe@example.com | 📱 (555) 123-4567
+       🏷️  vip, client, decision-maker
+       ID: 5f3ab2c1
+
+A phone that could not be normalised (the seed's 7-digit ``555-0101``) is shown as entered,
+followed by a warning mark, instead of the seed's impossible ``(555) 010-1000``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from ..model import Contact, ContactSummary, Interaction
+
+if TYPE_CHECKING:
+    from ..groups import Group
+    from ..report import ImportReport
+    from ..stats import ContactStats
+
+RULE = "─" * 25
+WARNING_MARK = "⚠️"
+TAG_MARK = "🏷️ "  # the seed prints the tag emoji and its variation selector, then two spaces
+SHORT_ID_LENGTH = 8
+
+
+def short_id(contact_id: str) -> str:
+    """The seed shows 8 characters of an id; a ULID's last 8 are its random part."""
+    return contact_id[-SHORT_ID_LENGTH:].lower()
+
+
+def phone_text(contact: ContactSummary) -> str | None:
+    """Formatted phone, or the phone as entered plus a warning mark when it is not a full number."""
+    if contact.phone is None:
+        return None
+    shown = contact.phone_display()
+    return shown if contact.phone_e164 else f"{shown} {WARNING_MARK}"
+
+
+def heading(contact: ContactSummary) -> str:
+    """``John Doe at Acme Corp`` (a star for favourites)."""
+    text = contact.full_name
+    if contact.company:
+        text += f" at {contact.company}"
+    return text + (" ⭐" if contact.favorite else "")
+
+
+def contact_entry(number: int, contact: ContactSummary, *, full_id: bool = False) -> list[str]:
+    """One numbered entry of a list view, as in the seed."""
+    lines = [f"{number}. {heading(contact)}"]
+    reach = f"📧 {contact.email}"
+    phone = phone_text(contact)
+    if phone is not None:
+        reach += f" | 📱 {phone}"
+    lines.append(f"   {reach}")
+    if contact.tags:
+        lines.append(f"   {TAG_MARK} {', '.join(contact.tags)}")
+    lines.append(f"   ID: {contact.id if full_id else short_id(contact.id)}")
+    return lines
+
+
+def contact_list(
+    title: str, contacts: Sequence[ContactSummary], *, start: int = 1, full_id: bool = False
+) -> list[str]:
+    """A titled, numbered list view (``👥 <title> (<n> contacts):``)."""
+    if not contacts:
+        return [f"📭 {title}: no contacts."]
+    lines = [f"👥 {title} ({len(contacts)} contacts):", RULE]
+    for offset, contact in enumerate(contacts):
+        if offset:
+            lines.append("")
+        lines.extend(contact_entry(start + offset, contact, full_id=full_id))
+    return lines
+
+
+def contact_details(
+    contact: Contact, activity: Iterable[Interaction] = (), groups: Sequence[str] = ()
+) -> list[str]:
+    """Every field of one contact, then its activity, newest first."""
+    lines = [f"👤 {contact.full_name}" + (" ⭐" if contact.favorite else ""), RULE]
+    lines.append(f"   ID: {contact.id}")
+    lines.append(f"   📧 {contact.email}")
+    phone = phone_text(contact)
+    if phone is not None:
+        lines.append(f"   📱 {phone}")
+    work = " at ".join(part for part in (contact.job_title, contact.company) if part)
+    if work:
+        lines.append(f"   🏢 {work}")
+    if contact.tags:
+        lines.append(f"   {TAG_MARK} {', '.join(contact.tags)}")
+    if groups:
+        lines.append(f"   👪 {', '.join(groups)}")
+    if contact.address is not None:
+        lines.append(f"   🏠 {', '.join(contact.address.as_dict().values())}")
+    for name, value in contact.custom_fields.items():
+        lines.append(f"   • {name}: {value}")
+    if contact.notes:
+        lines.append(f"   📝 {contact.notes}")
+    lines.append(f"   Created {when(contact.created_at)}, updated {when(contact.updated_at)}")
+    if contact.last_contacted_at is not None:
+        lines.append(f"   Last contacted {when(contact.last_contacted_at)}")
+    lines.extend(f"   {WARNING_MARK}  {warning}" for warning in contact.warnings)
+    entries = list(activity)
+    if entries:
+        lines.append("   🕘 Activity:")
+        lines.extend(
+            f"      {when(entry.at)} {entry.kind}" + (f": {entry.note}" if entry.note else "")
+            for entry in entries
+        )
+    return lines
+
+
+def when(moment: datetime | None) -> str:
+    """``2026-01-05 09:00 UTC`` (or ``never``)."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "never"
+
+
+def to_json(value: Any) -> Any:
+    """Plain JSON-ready data from contacts, pages, reports and other dataclasses."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, PurePath):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, ContactSummary):
+            data["warnings"] = list(value.warnings)
+        return data
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json(v) for v in value]
+    return value
+
+
+def import_report(report: ImportReport) -> list[str]:
+    """The seed's ``✅ Imported 3/3 contacts``, then what was skipped, refused or remarked."""
+    verb = "Would import" if report.dry_run else "Imported"
+    first = f"✅ {verb} {report.imported}/{report.rows} contacts"
+    if report.updated:
+        first += f", updated {report.updated}"
+    lines = [first]
+    if report.skipped:
+        skipped = len(report.skipped)
+        lines.append(f"↩️  Skipped {skipped} already in this org or repeated in the file")
+    lines.extend(f"❌ row {r.row}: {r.field}: {r.reason}" for r in report.invalid_rows)
+    lines.extend(f"❌ row {r.row}: not written: {r.reason}" for r in report.failed)
+    lines.extend(f"{WARNING_MARK}  row {w.row}: {w.message}" for w in report.warnings)
+    return lines
+
+
+def stats(org_id: str, numbers: ContactStats) -> list[str]:
+    """The seed's statistics, ranked."""
+
+    def ranked(pairs: Sequence[tuple[str, int]]) -> str:
+        return ", ".join(f"{name} ({count})" for name, count in pairs) or "none"
+
+    return [
+        f"📊 Statistics for {org_id}:",
+        RULE,
+        f"   Total contacts: {numbers.total}",
+        f"   Favorites: {numbers.favorites}",
+        f"   With phone: {numbers.with_phone}",
+        f"   Recently contacted (30 days): {numbers.recently_contacted}",
+        f"   Top companies: {ranked(numbers.top_companies)}",
+        f"   Popular tags: {ranked(numbers.popular_tags)}",
+    ]
+
+
+def groups(found: Sequence[Group]) -> list[str]:
+    if not found:
+        return ["📭 No groups yet: 'group create NAME'."]
+    return [f"👪 Groups ({len(found)}):", RULE, *(f"   {g.name}" for g in found)]

@@ -1,0 +1,104 @@
+"""``contactkit serve``: the embedded engine as a standalone local DynamoDB endpoint.
+
+For people without Docker: the shell, scripts and notebooks share it through
+``AWS_ENDPOINT_URL_DYNAMODB``. It listens on the loopback interface only (the engine has no
+authentication). With ``--snapshot FILE`` the data is loaded on start, saved every
+``--interval`` seconds when something changed, and saved on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from ..connection import connect
+from ..embedded import EmbeddedEngine
+from . import snapshot as snapshots
+
+DEFAULT_PORT = 8000
+DEFAULT_INTERVAL = 30.0
+
+
+@click.command(name="serve")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load data from FILE on start; save it there periodically and on shutdown.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_INTERVAL,
+    show_default=True,
+    help="Seconds between periodic snapshots (only when data changed).",
+)
+def serve_command(port: int, snapshot_path: Path | None, interval: float) -> None:
+    """Serve the embedded DynamoDB engine on 127.0.0.1 as a local endpoint (no Docker).
+
+    Stop it with Ctrl-C (or SIGTERM); with --snapshot the data survives restarts.
+    """
+    engine = EmbeddedEngine(port=port)
+    try:
+        engine.start()
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; "
+            "is another server using it? Try --port 8001"
+        ) from exc
+    stop = threading.Event()
+    previous = {
+        sig: signal.signal(sig, lambda signum, frame: _request_stop(stop, signum, frame))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    saved_writes = 0
+    loaded = False  # never overwrite a snapshot that failed to load
+    try:
+        if snapshot_path is not None and snapshot_path.exists():
+            info = snapshots.load(engine, connect(engine.url).client, snapshot_path)
+            click.echo(
+                f"📂 Loaded {snapshot_path}: {info.items} items in {len(info.tables)} tables"
+            )
+        loaded = True
+        saved_writes = engine.app.writes  # loading is not a change worth saving
+        _announce(engine.url, snapshot_path, interval)
+        while not stop.wait(interval if snapshot_path is not None else None):
+            if snapshot_path is not None and engine.app.writes != saved_writes:
+                saved_writes = engine.app.writes
+                snapshots.save(engine, snapshot_path)
+    finally:
+        engine.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if snapshot_path is not None and loaded:
+            info = snapshots.save(engine, snapshot_path)
+            click.echo(f"💾 Saved {snapshot_path}: {info.items} items in {len(info.tables)} tables")
+        click.echo("👋 Stopped.")
+
+
+def _request_stop(stop: threading.Event, signum: int, frame: FrameType | None) -> None:
+    stop.set()
+
+
+def _announce(url: str, snapshot_path: Path | None, interval: float) -> None:
+    click.echo(f"📡 contactkit serve: DynamoDB endpoint at {url} (embedded engine)")
+    if snapshot_path is not None:
+        click.echo(f"   Snapshot: {snapshot_path} (every {interval:g} s when changed, and on stop)")
+    else:
+        click.echo("   No --snapshot: the data is lost when the server stops.")
+    click.echo("   Use it from another terminal:")
+    click.echo(f"     export AWS_ENDPOINT_URL_DYNAMODB={url}")
+    click.echo("     contactkit shell --org org-a1b2c3d4      # or: contactkit list --org ...")
+    click.echo(f"     python -c 'import contactkit as ck; ck.connect(\"{url}\")'")
+    click.echo("   Press Ctrl-C to stop.", nl=True)

@@ -1,0 +1,436 @@
+"""``contactkit shell``: the seed's interactive contacts app, done right.
+
+``N`` in ``show N``, ``edit N``... always means entry N of the last list shown (the seed
+numbered lists but then looked contacts up by position in a fresh, differently ordered list).
+Ctrl-C cancels the current prompt or command, Ctrl-D quits, errors are one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import platformdirs
+from botocore.exceptions import BotoCoreError, ClientError
+
+from ..errors import ContactKitError, EmailTakenError, ValidationError, translate
+from ..model import Contact, ContactSummary, clean_changes
+from ..queries import Page
+from . import render
+from .commands import connection_options, describe_os_error, split_tags
+from .context import Session, Settings, open_session
+from .secret import APP_NAME
+
+PAGE_SIZE = 20
+RECENT_COUNT = 5
+HISTORY_LENGTH = 1000
+
+# The questions of `add`, in the seed's order and wording.
+ADD_FIELDS = (
+    ("first_name", "First Name"),
+    ("last_name", "Last Name"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("company", "Company"),
+    ("job_title", "Job Title"),
+    ("tags", "Tags (comma-separated)"),
+)
+REQUIRED = {"first_name", "last_name", "email"}
+
+
+class UsageProblem(Exception):
+    """A command typed wrongly (missing argument, unknown list number): shown as one line."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ShellCommand:
+    name: str
+    usage: str
+    help: str
+    run: Callable[[Shell, str], bool | None]  # returning False ends the session
+
+
+COMMANDS: dict[str, ShellCommand] = {}
+
+
+def command(name: str, usage: str, help: str, *aliases: str) -> Callable[[Any], Any]:
+    """Register a shell command; ``help`` is what ``help`` prints (every command has one)."""
+
+    def register(func: Callable[[Shell, str], bool | None]) -> Callable[[Shell, str], bool | None]:
+        entry = ShellCommand(name, usage, help, func)
+        for key in (name, *aliases):
+            COMMANDS[key] = entry
+        return func
+
+    return register
+
+
+@dataclasses.dataclass
+class ListView:
+    """The last list shown: its numbering, and how to fetch its next page."""
+
+    title: str
+    numbers: dict[int, str]
+    fetch: Callable[[str | None], Page[ContactSummary]] | None = None
+    next_cursor: str | None = None
+    next_number: int = 1
+
+
+class Shell:
+    """One interactive session on one org."""
+
+    def __init__(self, session: Session, *, history: Path | None = None) -> None:
+        self.session = session
+        self.org = session.org
+        self.history = history
+        self.view = ListView("", {})
+
+    # -- input and output ---------------------------------------------------------------
+
+    def say(self, line: str = "") -> None:
+        click.echo(line)
+
+    def ask(self, prompt: str) -> str:
+        """A question inside a command: answered, but kept out of the command history."""
+        with _history_excluded():
+            return input(prompt)
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Banner, recent contacts and help, then commands until quit or Ctrl-D."""
+        with _readline_history(self.history):
+            self.banner()
+            while True:
+                try:
+                    if self.execute(input("> ")) is False:
+                        break
+                    self.say()  # a blank line between one command's output and the next prompt
+                except KeyboardInterrupt:
+                    self.say()  # Ctrl-C at the prompt: a fresh prompt
+                except EOFError:
+                    self.say()
+                    break
+        self.say("👋 Goodbye!")
+
+    def execute(self, line: str) -> bool | None:
+        """Run one command line; ``False`` means quit. Errors become one ❌ line."""
+        name, _, rest = line.strip().partition(" ")
+        if not name:
+            return None
+        entry = COMMANDS.get(name.lower())
+        if entry is None:
+            self.say(f"❌ Unknown command: {name}. Type 'help' to see the commands.")
+            return None
+        try:
+            return entry.run(self, rest.strip())
+        except KeyboardInterrupt:
+            self.say()
+            self.say("↩️  Cancelled.")
+        except (ContactKitError, UsageProblem) as error:
+            self.say(f"❌ {error}")
+        except (BotoCoreError, ClientError) as exc:
+            self.say(f"❌ {translate(exc, entry.name)}")
+        except OSError as error:  # files of import/export
+            self.say(f"❌ {describe_os_error(error)}")
+        except Exception as error:  # a bug: say so in one line and keep the session alive
+            self.say(f"❌ unexpected {type(error).__name__}: {error} (please report this)")
+        return None
+
+    def banner(self) -> None:
+        self.say("📇 Welcome to the contactkit Contacts App!")
+        self.say(f"Organization: {self.org.org_id}")
+        self.say(f"Backend: {self.session.backend_description}")
+        self.say()
+        recent = self.org.recent(limit=RECENT_COUNT)
+        if recent.items:
+            self.show("Recent contacts", lambda cursor: recent)
+        else:
+            self.say("📭 No contacts yet: type 'add' or 'import'.")
+        self.say()
+        self.do_help("")
+
+    # -- lists and numbers ----------------------------------------------------------------
+
+    def show(self, title: str, fetch: Callable[[str | None], Page[ContactSummary]]) -> None:
+        """Show the first page of a list and remember its numbering."""
+        self.view = ListView(title, {}, fetch)
+        self._show_page(None)
+
+    def _show_page(self, cursor: str | None) -> None:
+        view = self.view
+        assert view.fetch is not None
+        page = view.fetch(cursor)
+        start = view.next_number
+        for line in render.contact_list(view.title, page.items, start=start):
+            self.say(line)
+        view.numbers = {start + i: c.id for i, c in enumerate(page.items)}
+        view.next_number = start + len(page.items)
+        view.next_cursor = page.next_cursor
+        if page.next_cursor:
+            self.say()
+            self.say("➡️  More: type 'next'")
+
+    def contact_id(self, text: str) -> str:
+        """The id of entry ``N`` of the last list shown (or a full contact id)."""
+        if not text:
+            raise UsageProblem("which contact? give its number from the last list")
+        if not text.isdigit():
+            if len(text) == 26:  # a full ULID, as `show` prints it
+                return text
+            raise UsageProblem(f"{text!r} is not a number from the last list")
+        number = int(text)
+        if number not in self.view.numbers:
+            if not self.view.numbers:
+                raise UsageProblem("no list shown yet: run 'list' (or search) first")
+            low, high = min(self.view.numbers), max(self.view.numbers)
+            raise UsageProblem(
+                f"there is no {number} in the last list ({self.view.title}: {low}-{high})"
+            )
+        return self.view.numbers[number]
+
+    def contact(self, text: str) -> Contact:
+        return self.org.get(self.contact_id(text))
+
+    # -- prompting for fields ---------------------------------------------------------------
+
+    def ask_field(self, name: str, label: str, current: str | None = None) -> Any:
+        """Ask until the answer is valid; ``current`` is kept on Enter, '-' clears it."""
+        while True:
+            suffix = f" [{current}]" if current else ""
+            answer = self.ask(f"{label}{suffix}: ").strip()
+            if current is not None and not answer:
+                return _UNCHANGED
+            if answer == "-" and name not in REQUIRED:
+                answer = ""
+            value: Any = split_tags(answer) if name == "tags" else answer
+            try:
+                clean_changes({name: value}, self.org.phone_region)
+            except ValidationError as error:
+                self.say(f"❌ {error}")
+                continue
+            owner = self.org.find_by_email(answer, consistent=True) if name == "email" else None
+            if owner is not None and (current is None or owner.email.lower() != current.lower()):
+                self.say(f"❌ email: {answer!r} is already used by {owner.full_name}")
+                continue
+            return value if value != "" else None
+
+    # -- commands ---------------------------------------------------------------------------
+
+    @command("help", "", "Show the commands", "?")
+    def do_help(self, args: str) -> None:
+        self.say("Commands:")
+        entries = {entry.name: entry for entry in COMMANDS.values()}
+        last = [entries.pop(name) for name in ("help", "quit")]  # modules add commands later
+        for entry in [*entries.values(), *last]:
+            self.say(f"  {(entry.name + ' ' + entry.usage).strip():<22} {entry.help}")
+
+    @command("add", "", "Add a contact (asks for each field)")
+    def do_add(self, args: str) -> None:
+        values = {name: self.ask_field(name, label) for name, label in ADD_FIELDS}
+        while True:
+            try:
+                contact = self.org.add(**{k: v for k, v in values.items() if v is not None})
+                break
+            except EmailTakenError as error:  # someone took it since we checked
+                self.say(f"❌ {error}")
+                values["email"] = self.ask_field("email", "Email")
+        for warning in contact.warnings:
+            self.say(f"{render.WARNING_MARK}  {warning}")
+        self.say(f"✅ Created contact: {contact.full_name}")
+
+    @command("list", "[n]", f"List contacts, n at a time (default {PAGE_SIZE})", "ls")
+    def do_list(self, args: str) -> None:
+        size = _page_size(args)
+        self.show("Contacts", lambda cursor: self.org.list(limit=size, cursor=cursor))
+
+    @command("next", "", "Show the next page of the last list")
+    def do_next(self, args: str) -> None:
+        if self.view.fetch is None or self.view.next_cursor is None:
+            raise UsageProblem("no more results: the last list was complete")
+        self._show_page(self.view.next_cursor)
+
+    @command("search", "TERM", "Find contacts by name, company, job title or email words")
+    def do_search(self, args: str) -> None:
+        term = _required(args, "search", "TERM")
+        self.show(
+            f"Search results for '{term}'",
+            lambda cursor: self.org.search(term, limit=PAGE_SIZE, cursor=cursor),
+        )
+
+    @command("fuzzy", "TERM", "Search tolerating typos ('jon smth')")
+    def do_fuzzy(self, args: str) -> None:
+        term = _required(args, "fuzzy", "TERM")
+        self.show(
+            f"Fuzzy results for '{term}'",
+            lambda cursor: self.org.search(term, limit=PAGE_SIZE, cursor=cursor, fuzzy=True),
+        )
+
+    @command("email", "ADDRESS", "Find the contact with this email")
+    def do_email(self, args: str) -> None:
+        address = _required(args, "email", "ADDRESS")
+        found = self.org.find_by_email(address)
+        if found is None:
+            self.say(f"📭 No contact with email {address}")
+            return
+        self.show("Contact found", lambda cursor: Page([found]))
+
+    @command("phone", "NUMBER", "Find contacts with this phone, in any format")
+    def do_phone(self, args: str) -> None:
+        number = _required(args, "phone", "NUMBER")
+        self.show(
+            f"Phone {number}",
+            lambda cursor: self.org.find_by_phone(number, limit=PAGE_SIZE, cursor=cursor),
+        )
+
+    @command("name", "PREFIX", "Contacts whose last name starts with PREFIX, A to Z")
+    def do_name(self, args: str) -> None:
+        prefix = _required(args, "name", "PREFIX")
+        self.show(
+            f"Names starting with '{prefix}'",
+            lambda cursor: self.org.find_by_name(prefix, limit=PAGE_SIZE, cursor=cursor),
+        )
+
+    @command("tag", "TAG", "Contacts with this tag")
+    def do_tag(self, args: str) -> None:
+        tag = _required(args, "tag", "TAG")
+        self.show(
+            f"Tagged '{tag}'",
+            lambda cursor: self.org.find_by_tag(tag, limit=PAGE_SIZE, cursor=cursor),
+        )
+
+    @command("favorites", "", "List favourite contacts", "favs")
+    def do_favorites(self, args: str) -> None:
+        self.show("Favorites", lambda cursor: self.org.favorites(limit=PAGE_SIZE, cursor=cursor))
+
+    @command("favorite", "N", "Mark or unmark contact N as a favourite", "fav")
+    def do_favorite(self, args: str) -> None:
+        contact = self.contact(args)
+        updated = self.org.set_favorite(contact.id, not contact.favorite)
+        if updated.favorite:
+            self.say(f"⭐ {updated.full_name} is now a favorite")
+        else:
+            self.say(f"☆ {updated.full_name} is no longer a favorite")
+
+    @command("show", "N", "Every field of contact N, with its activity")
+    def do_show(self, args: str) -> None:
+        contact = self.contact(args)
+        activity = self.org.activity(contact.id, limit=10).items
+        groups = self.org.contact_groups(contact.id)
+        for line in render.contact_details(contact, activity, groups):
+            self.say(line)
+
+    @command("edit", "N", "Change contact N (Enter keeps a value, '-' clears it)")
+    def do_edit(self, args: str) -> None:
+        contact = self.contact(args)
+        changes: dict[str, Any] = {}
+        for name, label in ADD_FIELDS:
+            current = getattr(contact, name)
+            shown = ", ".join(current) if name == "tags" else current
+            value = self.ask_field(name, label, shown or "")
+            if value is not _UNCHANGED:
+                changes[name] = [] if name == "tags" and value is None else value
+        if not changes:
+            self.say("Nothing changed.")
+            return
+        updated = self.org.update(contact.id, expected_version=contact.version, **changes)
+        for warning in updated.warnings:
+            self.say(f"{render.WARNING_MARK}  {warning}")
+        self.say(f"✅ Updated contact: {updated.full_name}")
+
+    @command("note", "N TEXT", "Record an interaction with contact N")
+    def do_note(self, args: str) -> None:
+        number, _, text = args.partition(" ")
+        contact_id = self.contact_id(number)
+        if not text.strip():
+            raise UsageProblem("usage: note N TEXT (for example: note 1 called about renewal)")
+        contact = self.org.record_interaction(contact_id, kind="note", note=text.strip())
+        self.say(f"📝 Noted for {contact.full_name}")
+
+    @command("delete", "N", "Delete contact N (asks first)", "rm")
+    def do_delete(self, args: str) -> None:
+        contact = self.contact(args)
+        answer = self.ask(f"Delete {contact.full_name} <{contact.email}>? [y/N]: ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            self.say("Not deleted.")
+            return
+        self.org.delete(contact.id)
+        self.view.numbers = {n: i for n, i in self.view.numbers.items() if i != contact.id}
+        self.say(f"🗑️  Deleted contact: {contact.full_name}")
+
+    @command("quit", "", "Leave (Ctrl-D works too)", "exit")
+    def do_quit(self, args: str) -> bool:
+        return False
+
+
+_UNCHANGED: Any = object()
+
+
+def _required(args: str, name: str, what: str) -> str:
+    if not args:
+        raise UsageProblem(f"usage: {name} {what}")
+    return args
+
+
+def _page_size(args: str) -> int:
+    if not args:
+        return PAGE_SIZE
+    if not args.isdigit() or not 1 <= int(args) <= 100:
+        raise UsageProblem("usage: list [n], with n from 1 to 100")
+    return int(args)
+
+
+def history_file() -> Path:
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "history"
+
+
+@contextlib.contextmanager
+def _readline_history(path: Path | None) -> Iterator[None]:
+    """Line editing, and history kept across sessions in ``path``."""
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input() still works
+        yield
+        return
+    if path is not None and path.exists():
+        readline.read_history_file(path)
+    readline.set_history_length(HISTORY_LENGTH)
+    try:
+        yield
+    finally:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(path)
+
+
+@contextlib.contextmanager
+def _history_excluded() -> Iterator[None]:
+    try:
+        import readline
+    except ImportError:
+        yield
+        return
+    before = readline.get_current_history_length()
+    try:
+        yield
+    finally:
+        while readline.get_current_history_length() > before:
+            readline.remove_history_item(readline.get_current_history_length() - 1)
+
+
+@click.command(name="shell")
+@connection_options(org_required=False, json_flag=False)
+@click.option(
+    "--history/--no-history", default=True, help="Keep command history in the user state dir."
+)
+def shell_command(settings: Settings, history: bool) -> None:
+    """Start the interactive contacts app (the seed's session).
+
+    Type 'help' inside for the commands; Ctrl-C cancels a prompt, Ctrl-D quits.
+    """
+    with open_session(settings) as session:
+        Shell(session, history=history_file() if history else None).run()
