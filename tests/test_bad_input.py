@@ -304,3 +304,47 @@ def test_an_import_reports_the_bad_row_naming_field_and_reason_and_writes_nothin
     ((bad_row, bad_field, bad_reason),) = [(r.row, r.field, r.reason) for r in report.invalid_rows]
     assert (bad_row, bad_field, reason in bad_reason) == (1, named, True), bad_reason
     assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+# -- the command line (contactkit.cli), on the same table through its endpoint ------------------
+
+CLI_FIELDS = ("first_name", "last_name", "email", "phone", "company", "job_title", "notes")
+CLI_CASES = [
+    (command, field, value, named, reason)
+    for command in ("add", "update")
+    for field, value, named, reason in FIELD_CASES
+    if field in CLI_FIELDS and isinstance(value, str)
+]
+
+
+@pytest.mark.parametrize(("command", "field", "value", "named", "reason"), CLI_CASES)
+def test_the_cli_refuses_bad_input_naming_field_and_reason_and_changes_nothing(
+    db: ck.Database,
+    seeded: tuple[ck.Table, ck.OrgStore, str],
+    command: str,
+    field: str,
+    value: str,
+    named: str,
+    reason: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from contactkit.cli import cli
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    table, org, contact_id = seeded
+    assert db.endpoint_url is not None
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    given = {**VALID, "email": "cli@example.com", field: value}
+    option = f"--{field.replace('_', '-')}"
+    if command == "add":
+        args = ["add", *[a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", v)]]
+    else:
+        args = ["update", contact_id, option, value]
+    connection = ["--endpoint-url", db.endpoint_url, "--table", table.name, "--org", org.org_id]
+    result = CliRunner().invoke(cli, [*args, *connection])
+    assert result.exit_code != 0
+    assert named in result.output and reason in result.output, result.output
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
