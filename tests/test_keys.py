@@ -516,3 +516,62 @@ def test_key_layouts() -> None:
         keys.activity_sort_key("2026-01-05T09:00:00.000Z", OTHER_ID)
         == f"ACTIVITY#2026-01-05T09:00:00.000Z#{OTHER_ID}"
     )
+
+
+# -- fuzzing every user value that reaches a key ------------------------------------------------
+
+any_text = st.one_of(st.text(), tricky_text, long_text())
+
+
+@given(any_text, any_text, contact_ids)
+def test_group_member_prefixes_match_exactly_the_members_of_that_group(
+    a: str, b: str, contact_id: str
+) -> None:
+    member = keys.group_member_sort_key(b, contact_id)
+    same = keys.fold_group(a) == keys.fold_group(b)
+    assert member.startswith(keys.group_member_prefix(a)) == same
+    assert (keys.group_sort_key(a) == keys.group_sort_key(b)) == same
+    assert not keys.group_sort_key(b).startswith(keys.group_member_prefix(a))
+
+
+@given(org_ids, org_ids, any_text, any_text)
+def test_email_and_phone_keys_belong_to_one_org_and_one_value(
+    org_a: str, org_b: str, a: str, b: str
+) -> None:
+    for key_of, same in [
+        (keys.email_partition_key, keys.normalise_email(a) == keys.normalise_email(b)),
+        (keys.phone_partition_key, a == b),
+    ]:
+        first, second = key_of(org_a, a), key_of(org_b, b)
+        assert first.split(keys.SEPARATOR)[1] == org_a  # the org is never overwritten
+        assert (first == second) == (org_a == org_b and same)
+        if org_a != org_b or not same:
+            assert not second.startswith(first + keys.SEPARATOR)
+
+
+@given(any_text, contact_ids)
+def test_search_tokens_never_hold_the_separator_and_split_back(text: str, contact_id: str) -> None:
+    from contactkit.search import words
+
+    for token in words(text):
+        assert keys.SEPARATOR not in token
+        assert keys.token_of(keys.search_sort_key(token, contact_id)) == (token, contact_id)
+
+
+@given(any_text, any_text, contact_ids)
+def test_sort_keys_of_different_kinds_never_prefix_match(tag: str, group: str, cid: str) -> None:
+    tenant_keys = {
+        "contact": keys.contact_sort_key(cid),
+        "tag": keys.tag_sort_key(tag, cid),
+        "group": keys.group_sort_key(group),
+        "member": keys.group_member_sort_key(group, cid),
+    }
+    prefixes = {
+        "contact": keys.CONTACT_PREFIX,
+        "tag": keys.TAG_PREFIX,
+        "group": keys.GROUP_PREFIX,
+        "member": keys.GROUP_PREFIX,
+    }
+    for kind, key in tenant_keys.items():
+        for other, prefix in prefixes.items():
+            assert key.startswith(prefix) == (prefixes[kind] == prefix), (kind, other)

@@ -1,0 +1,350 @@
+"""A corpus of bad input: every case ends in ``ValidationError`` naming the field and the
+reason, and the table is unchanged afterwards (every item compared).
+
+Each case is ``(entry point, field, reason)``: the entry point called, the field the error
+must name, and a fragment its reason must contain. The corpus holds over 200 distinct ones.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import contactkit as ck
+from contactkit import limits
+
+from .conftest import scan_all
+
+
+@dataclass(frozen=True)
+class Case:
+    entry: str
+    field: str
+    reason: str
+    call: Callable[[ck.Table, ck.OrgStore, str, Path], Any]
+
+    @property
+    def id(self) -> str:
+        return f"{self.entry}-{self.field}-{self.reason}"
+
+
+# (field, bad value, field named by the error, reason fragment)
+_TEXT_TYPES = [(42, "not int"), (["x"], "not list"), (b"x", "not bytes"), (1.5, "not float")]
+
+
+def _name_cases(name: str) -> list[tuple[str, Any, str, str]]:
+    return [
+        (name, "", name, "cannot be blank"),
+        (name, "   ", name, "cannot be blank"),  # same reason: not counted twice
+        (name, None, name, "is required"),
+        (name, "x" * (limits.NAME_MAX + 1), name, f"the limit is {limits.NAME_MAX}"),
+        (name, "A\x00B", name, "control characters"),
+        *[(name, value, name, reason) for value, reason in _TEXT_TYPES],
+    ]
+
+
+def _optional_text_cases(name: str, limit: int) -> list[tuple[str, Any, str, str]]:
+    return [
+        (name, "x" * (limit + 1), name, f"the limit is {limit}"),
+        *[(name, value, name, reason) for value, reason in _TEXT_TYPES],
+    ]
+
+
+FIELD_CASES: list[tuple[str, Any, str, str]] = [
+    *_name_cases("first_name"),
+    *_name_cases("last_name"),
+    ("email", "", "email", "cannot be blank"),
+    ("email", None, "email", "is required"),
+    ("email", "a" * 250 + "@b.com", "email", f"the limit is {limits.EMAIL_MAX}"),
+    ("email", "a\x07@b.com", "email", "control characters"),
+    ("email", "not-an-email", "email", "an @-sign"),
+    ("email", "@b.com", "email", "before the @-sign"),
+    ("email", "a@", "email", "after the @-sign"),
+    ("email", "a b@c.com", "email", "invalid characters before the @-sign"),
+    *[("email", value, "email", reason) for value, reason in _TEXT_TYPES],
+    *_optional_text_cases("company", limits.COMPANY_MAX),
+    ("company", "Acme\nCorp", "company", "control characters"),
+    *_optional_text_cases("job_title", limits.JOB_TITLE_MAX),
+    ("job_title", "CTO\x1b[31m", "job_title", "control characters"),
+    *_optional_text_cases("notes", limits.NOTES_MAX),
+    ("notes", "a\x00b", "notes", "control characters"),
+    *_optional_text_cases("phone", limits.PHONE_MAX),
+    ("tags", "vip", "tags", "not one string"),
+    ("tags", 7, "tags", "not int"),
+    ("tags", [f"t{n}" for n in range(limits.MAX_TAGS + 1)], "tags", "the limit is 20"),
+    ("tags", ["x" * (limits.TAG_MAX + 1)], "tags[0]", f"the limit is {limits.TAG_MAX}"),
+    ("tags", ["ok", ""], "tags[1]", "cannot be blank"),
+    ("tags", [None], "tags[0]", "is required"),
+    ("tags", ["a\x00"], "tags[0]", "control characters"),
+    ("tags", [5], "tags[0]", "not int"),
+    ("address", "Paris", "address", "not str"),
+    ("address", 42, "address", "not int"),
+    ("address", {"province": "x"}, "address.province", "not an address field"),
+    ("address", {"zip": "1", "postal_code": "2"}, "address.postal_code", "a second time"),
+    ("address", {"city": "x" * 201}, "address.city", "the limit is 200"),
+    ("address", {"city": "a\x00"}, "address.city", "control characters"),
+    ("address", {"city": 5}, "address.city", "not int"),
+    ("custom_fields", "x", "custom_fields", "not str"),
+    ("custom_fields", [("a", "b")], "custom_fields", "not list"),
+    ("custom_fields", {f"k{n}": "v" for n in range(51)}, "custom_fields", "the limit is 50"),
+    ("custom_fields", {"": "v"}, "custom_fields key", "cannot be blank"),
+    ("custom_fields", {"k" * 101: "v"}, "custom_fields key", "the limit is 100"),
+    ("custom_fields", {"k": "v" * 2001}, "custom_fields.k", "the limit is 2000"),
+    ("custom_fields", {"k": 5}, "custom_fields.k", "not int"),
+    ("custom_fields", {"k": "\x00"}, "custom_fields.k", "control characters"),
+    ("favorite", 1, "favorite", "not 1"),
+    ("favorite", "yes", "favorite", "not 'yes'"),
+    ("favorite", None, "favorite", "not None"),
+]
+UNKNOWN_FIELDS = ["nickname", "id", "org_id", "version", "created_at"]
+# Fields an import row holds as text: the importer's own parsing applies to the others.
+IMPORT_FIELDS = ("first_name", "last_name", "email", "company", "job_title", "notes", "phone")
+
+VALID = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+
+
+def _add(field: str, value: Any) -> Callable[..., Any]:
+    return lambda table, org, cid, tmp: org.add(
+        **{**VALID, "email": "new@example.com", field: value}
+    )
+
+
+def _update(field: str, value: Any) -> Callable[..., Any]:
+    return lambda table, org, cid, tmp: org.update(cid, **{field: value})
+
+
+def _bulk_update(field: str, value: Any) -> Callable[..., Any]:
+    return lambda table, org, cid, tmp: org.bulk_update(ids=[cid], **{field: value})
+
+
+def field_cases() -> Iterator[Case]:
+    for field, value, named, reason in FIELD_CASES:
+        if value is not None or field in ("first_name", "last_name", "email"):
+            yield Case("add", named, reason, _add(field, value))  # add() takes None as "not given"
+        yield Case("update", named, reason, _update(field, value))
+        if field != "email":
+            yield Case("bulk_update", named, reason, _bulk_update(field, value))
+    for field in UNKNOWN_FIELDS:
+        yield Case("update", field, "not a contact field", _update(field, "x"))
+        yield Case("bulk_update", field, "not a contact field", _bulk_update(field, "x"))
+    yield Case("bulk_update", "email", "unique per contact", _bulk_update("email", "a@b.com"))
+    yield Case("update", "changes", "nothing to update", lambda t, org, cid, p: org.update(cid))
+
+
+def _restore_lines(lines: list[str]) -> Callable[..., Any]:
+    def call(table: ck.Table, org: ck.OrgStore, cid: str, tmp: Path) -> Any:
+        path = tmp / "bad.json.gz"
+        with gzip.open(path, "wt") as out:
+            out.write("\n".join(lines) + "\n")
+        return table.restore(path)
+
+    return call
+
+
+def _item(**values: Any) -> str:
+    key = {"PK": {"S": "ORG#org-x"}, "SK": {"S": "CONTACT#1"}}
+    return json.dumps({"Item": {**key, **values}})
+
+
+RESTORE_CASES = [
+    ("not JSON", ["{not json"]),
+    ("is not a {", ['["Item"]']),
+    ("has no string key PK", [json.dumps({"Item": {"SK": {"S": "x"}}})]),
+    ("has no string key SK", [json.dumps({"Item": {"PK": {"S": "x"}}})]),
+    ("not a typed value", [_item(name="Ada")]),
+    ("unknown type", [_item(name={"Q": "x"})]),
+    ("a bad N value", [_item(n={"N": "twelve"})]),
+    ("duplicate members", [_item(s={"SS": ["a", "a"]})]),
+    ("not base64", [_item(b={"B": "***"})]),
+    ("over DynamoDB's 400 KB", [_item(big={"S": "x" * 410_000})]),
+]
+
+
+def other_cases() -> Iterator[Case]:
+    for reason, lines in RESTORE_CASES:
+        yield Case("restore", "path", reason, _restore_lines(lines))
+    yield Case(
+        "restore", "path", "is not a file", lambda t, o, c, tmp: t.restore(tmp / "missing.gz")
+    )
+    for bad in ["", "ORG-A", "org-", "org_a", "org-a#b", 42]:
+        yield Case(
+            "table.org", "org_id", f"{bad!r} is not an org id", lambda t, o, c, p, b=bad: t.org(b)
+        )
+    for name, method in [
+        ("get", lambda o, i: o.get(i)),
+        ("delete", lambda o, i: o.delete(i)),
+        ("update", lambda o, i: o.update(i, company="X")),
+        ("set_favorite", lambda o, i: o.set_favorite(i)),
+        ("record_interaction", lambda o, i: o.record_interaction(i, kind="call")),
+        ("merge", lambda o, i: o.merge(i, i)),
+        ("activity", lambda o, i: o.activity(i)),
+        ("erase", lambda o, i: o.erase(i)),
+        ("contact_groups", lambda o, i: o.contact_groups(i)),
+    ]:
+        for bad in ["nope", "0" * 25, "01J00000000000000000000000#", 7]:
+            yield Case(
+                name,
+                "id",
+                f"{bad!r} is not a contact id",
+                lambda t, o, c, p, m=method, b=bad: m(o, b),
+            )
+    yield Case("merge", "other_id", "different contacts", lambda t, o, c, p: o.merge(c, c))
+    yield Case("find_by_email", "email", "is required", lambda t, o, c, p: o.find_by_email(""))
+    yield Case("find_by_phone", "phone", "is required", lambda t, o, c, p: o.find_by_phone(""))
+    yield Case(
+        "find_by_name", "prefix", "no letters or digits", lambda t, o, c, p: o.find_by_name("!!")
+    )
+    yield Case("find_by_tag", "tag", "is required", lambda t, o, c, p: o.find_by_tag(""))
+    yield Case("list", "order", "must be 'created' or 'name'", lambda t, o, c, p: o.list(order="x"))  # type: ignore[arg-type]
+    yield Case("search", "term", "no letters or digits", lambda t, o, c, p: o.search("?!"))
+    yield Case("search", "term", "not int", lambda t, o, c, p: o.search(42))  # type: ignore[arg-type]
+    at = datetime(2026, 1, 1)  # naive
+    yield Case(
+        "record_interaction",
+        "at",
+        "timezone-aware",
+        lambda t, o, c, p: o.record_interaction(c, kind="call", at=at),
+    )
+    for kwargs in [{}, {"ids": ["x"], "tag": "a"}]:
+        yield Case(
+            "bulk_delete",
+            "ids",
+            "not both or neither",
+            lambda t, o, c, p, k=kwargs: o.bulk_delete(**k),
+        )
+    yield Case("bulk_delete", "ids", "not one string", lambda t, o, c, p: o.bulk_delete(ids="abc"))
+    yield Case(
+        "bulk_update", "changes", "nothing to update", lambda t, o, c, p: o.bulk_update(ids=[c])
+    )
+    for option, value, reason in [
+        ("on_conflict", "replace", "must be 'skip' or 'update'"),
+        ("plan", "fast", "must be 'atomic' or 'economy'"),
+        ("format", "xls", "is not one of csv"),
+    ]:
+        yield Case(
+            "import_contacts",
+            option,
+            reason,
+            lambda t, o, c, p, k=option, v=value: o.import_contacts([VALID], **{k: v}),
+        )
+
+
+def group_cases() -> Iterator[Case]:
+    for entry, call in [
+        ("create_group", lambda o, n: o.create_group(n)),
+        ("rename_group.new", lambda o, n: o.rename_group("Team", n)),
+    ]:
+        for bad, reason in [
+            ("", "cannot be blank"),
+            ("g" * 101, "the limit is 100"),
+            ("a\x00", "control characters"),
+            (5, "not int"),
+        ]:
+            yield Case(
+                entry,
+                "name" if entry == "create_group" else "new",
+                reason,
+                lambda t, o, c, p, f=call, b=bad: f(o, b),
+            )
+    yield Case("create_group", "name", "already exists", lambda t, o, c, p: o.create_group("team"))
+
+
+CASES = [*field_cases(), *other_cases(), *group_cases()]
+
+
+def test_the_corpus_has_over_200_distinct_cases() -> None:
+    assert len({(c.entry, c.field, c.reason) for c in CASES}) >= 200
+
+
+@pytest.fixture(scope="module")
+def seeded(db: ck.Database) -> Iterator[tuple[ck.Table, ck.OrgStore, str]]:
+    table = db.table("contacts-bad-input").create(exist_ok=True)
+    org = table.org("org-bad")
+    contact = org.add(**VALID, tags=["vip"])
+    org.create_group("Team")
+    org.add_to_group("Team", contact.id)
+    yield table, org, contact.id
+    table.delete(missing_ok=True)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_refused_naming_field_and_reason_and_changes_nothing(
+    seeded: tuple[ck.Table, ck.OrgStore, str], case: Case, tmp_path: Path
+) -> None:
+    table, org, contact_id = seeded
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    with pytest.raises(ck.ValidationError) as exc:
+        case.call(table, org, contact_id, tmp_path)
+    reason = exc.value.reason
+    if isinstance(exc.value, ck.BackupFormatError):
+        ((_line, reason),) = exc.value.bad_lines
+    assert (exc.value.field, case.reason in reason) == (case.field, True), reason
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named", "reason"),
+    [case for case in FIELD_CASES if case[0] in IMPORT_FIELDS and isinstance(case[1], str)],
+)
+def test_an_import_reports_the_bad_row_naming_field_and_reason_and_writes_nothing(
+    seeded: tuple[ck.Table, ck.OrgStore, str], field: str, value: Any, named: str, reason: str
+) -> None:
+    table, org, _contact_id = seeded
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    row = {**VALID, "email": "row@example.com", field: value}
+    report = org.import_contacts([row], progress=False)
+    assert report.imported == 0
+    ((bad_row, bad_field, bad_reason),) = [(r.row, r.field, r.reason) for r in report.invalid_rows]
+    assert (bad_row, bad_field, reason in bad_reason) == (1, named, True), bad_reason
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+# -- the command line (contactkit.cli), on the same table through its endpoint ------------------
+
+CLI_FIELDS = ("first_name", "last_name", "email", "phone", "company", "job_title", "notes")
+CLI_CASES = [
+    (command, field, value, named, reason)
+    for command in ("add", "update")
+    for field, value, named, reason in FIELD_CASES
+    if field in CLI_FIELDS and isinstance(value, str)
+]
+
+
+@pytest.mark.parametrize(("command", "field", "value", "named", "reason"), CLI_CASES)
+def test_the_cli_refuses_bad_input_naming_field_and_reason_and_changes_nothing(
+    db: ck.Database,
+    seeded: tuple[ck.Table, ck.OrgStore, str],
+    command: str,
+    field: str,
+    value: str,
+    named: str,
+    reason: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from click.testing import CliRunner
+
+    from contactkit.cli import cli
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    table, org, contact_id = seeded
+    assert db.endpoint_url is not None
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    given = {**VALID, "email": "cli@example.com", field: value}
+    option = f"--{field.replace('_', '-')}"
+    if command == "add":
+        args = ["add", *[a for k, v in given.items() for a in (f"--{k.replace('_', '-')}", v)]]
+    else:
+        args = ["update", contact_id, option, value]
+    connection = ["--endpoint-url", db.endpoint_url, "--table", table.name, "--org", org.org_id]
+    result = CliRunner().invoke(cli, [*args, *connection])
+    assert result.exit_code != 0
+    assert named in result.output and reason in result.output, result.output
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
