@@ -38,10 +38,8 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 from __future__ import annotations
 
 import math
-import os
 import random
 import re
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
@@ -59,6 +57,7 @@ from .formats import Source, SourceRow
 from .meter import Meter
 from .model import Contact, apply_changes, clean_new
 from .phones import Phone
+from .progress import wanted as progress_wanted
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
 from .sizes import item_size
 from .transactions import Action, TransactionWriter, _action_bytes, is_conflict
@@ -72,7 +71,6 @@ Progress = bool | Callable[[int, int], None] | None
 
 MAX_CHUNK_ATTEMPTS = 6  # our retries of a chunk after botocore's own retries gave up
 PROGRESS_MIN_ROWS = 300  # smaller imports finish before a bar would tell anything
-PROGRESS_VARIABLE = "CONTACTKIT_PROGRESS"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"\s*[+-]?[\d\s().-]+")  # a phone or a number: no formula in it
 _FORMULA_FIELDS = ("first_name", "last_name", "company", "job_title")
@@ -569,11 +567,8 @@ def _progress_bar(progress: Progress, total: int) -> Any:
     """A tqdm bar (the notebook one in Jupyter) when wanted; ``None`` otherwise."""
     if callable(progress) or progress is False:
         return None
-    if progress is None:
-        if os.environ.get(PROGRESS_VARIABLE, "1") == "0" or total < PROGRESS_MIN_ROWS:
-            return None
-        if not (_in_jupyter() or sys.stderr.isatty()):
-            return None
+    if progress is None and (total < PROGRESS_MIN_ROWS or not progress_wanted(None)):
+        return None
     from tqdm.auto import tqdm
 
     return tqdm(total=total, unit="contact", desc="import")
@@ -584,12 +579,3 @@ def _advance(bar: Any, progress: Progress, done: int, total: int, step: int) -> 
         bar.update(step)
     if callable(progress):
         progress(done, total)
-
-
-def _in_jupyter() -> bool:
-    shell = sys.modules.get("IPython")
-    if shell is None:
-        return False
-    get_ipython = getattr(shell, "get_ipython", None)
-    kernel = get_ipython() if get_ipython else None
-    return kernel is not None and type(kernel).__name__ == "ZMQInteractiveShell"

@@ -17,6 +17,7 @@ from contactkit import importer, limits
 from contactkit.faults import FaultInjector
 from contactkit.formats import read_source
 from contactkit.importer import Importer, check_formulas, pack
+from contactkit.progress import PROGRESS_VARIABLE
 
 from .conftest import SCALE, items_of_type, scan_all
 
@@ -25,7 +26,7 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 @pytest.fixture(autouse=True)
 def no_progress_bars(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(importer.PROGRESS_VARIABLE, "0")
+    monkeypatch.setenv(PROGRESS_VARIABLE, "0")
 
 
 @pytest.fixture
@@ -360,7 +361,7 @@ def test_progress_goes_to_a_callback(org: ck.OrgStore) -> None:
 def test_the_progress_bar_appears_only_when_wanted(
     monkeypatch: pytest.MonkeyPatch, progress: Any, env: str, rows: int, shown: bool
 ) -> None:
-    monkeypatch.setenv(importer.PROGRESS_VARIABLE, env)
+    monkeypatch.setenv(PROGRESS_VARIABLE, env)
     bar = importer._progress_bar(progress, rows)
     assert (bar is not None) == shown
     if bar is not None:

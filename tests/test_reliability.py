@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit import importer
 from contactkit.faults import FaultInjector
 from contactkit.formats import read_source
 from contactkit.importer import Importer
+from contactkit.progress import PROGRESS_VARIABLE
 
 from .conftest import SCALE, scan_all
 from .consistency import assert_consistent, contacts_of
@@ -37,7 +37,7 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     import botocore.endpoint
 
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _seconds: None)
-    monkeypatch.setenv(importer.PROGRESS_VARIABLE, "0")
+    monkeypatch.setenv(PROGRESS_VARIABLE, "0")
 
 
 def inject_the_mix(faults: FaultInjector) -> FaultInjector:
