@@ -54,11 +54,11 @@ EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 
 notebooks: $(STAMP) ## Re-execute every notebook in place (refreshes the committed outputs)
 	printf '%s\n' $(NOTEBOOKS) | xargs -P $(PYTEST_WORKERS) -n 1 $(EXECUTE)
-	$(BIN)/python -m contactkit.course clean $(NOTEBOOKS)
+	$(BIN)/python -m contactkit.lessons.course clean $(NOTEBOOKS)
 
 html: $(STAMP) ## Render the notebooks with their outputs to build/html/ (index.html)
 	$(BIN)/jupyter nbconvert --to html --output-dir build/html $(NOTEBOOKS)
-	$(BIN)/python -m contactkit.course index notebooks build/html
+	$(BIN)/python -m contactkit.lessons.course index notebooks build/html
 
 constraints: ## Re-resolve pyproject.toml in a throwaway venv and rewrite constraints.txt
 	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \

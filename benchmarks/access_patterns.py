@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import contactkit as ck
-from contactkit import antipatterns
+from contactkit.lessons import antipatterns
 
 ORGS = [f"org-bench{n}" for n in range(5)]
 ORG = ORGS[2]

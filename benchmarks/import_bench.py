@@ -27,7 +27,7 @@ from typing import Any
 from boto3.dynamodb.table import BatchWriter
 
 import contactkit as ck
-from contactkit.formats import read_source
+from contactkit.io.formats import read_source
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FILES = ["org-northwind.csv", "org-contoso.csv", "org-fabrikam.json"]

@@ -62,8 +62,8 @@ CITIES = [("London", "GB"), ("Paris", "FR"), ("New York", "US"), ("Berlin", "DE"
 
 def make_items(count: int, seed: int = 7) -> list[dict[str, Any]]:
     """``count`` contact items (DynamoDB JSON) as contactkit stores them, deterministic."""
-    from contactkit import items
-    from contactkit.model import Address, Contact
+    from contactkit.contacts import items
+    from contactkit.contacts.model import Address, Contact
 
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -102,7 +102,7 @@ def make_items(count: int, seed: int = 7) -> list[dict[str, Any]]:
 
 def record_pages(all_items: list[dict[str, Any]], segments: int) -> dict[tuple[int, int], bytes]:
     """Scan answers per (segment, page): 1 MB of full items per page, projected like the reads."""
-    from contactkit.sizes import item_size
+    from contactkit.dynamo.sizes import item_size
 
     pages: dict[tuple[int, int], bytes] = {}
     for segment in range(segments):
@@ -324,7 +324,7 @@ def main() -> None:
     all_items = make_items(args.contacts)
     pages = record_pages(all_items, SEGMENTS)
     item_bytes = statistics.mean(len(orjson.dumps(i)) for i in all_items[:2000])
-    from contactkit.sizes import item_size
+    from contactkit.dynamo.sizes import item_size
 
     mean_size = statistics.mean(item_size(i) for i in all_items[:2000])
     del all_items

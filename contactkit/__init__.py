@@ -11,12 +11,16 @@ Example::
 
 from __future__ import annotations
 
-from .audit import AuditEntry
-from .backup import BackupReport, RestoreReport
-from .bulk import BulkFailure, BulkReport
 from .clock import FixedClock, UlidGenerator, system_clock
 from .connection import Database, connect
-from .erase import EraseReport, PurgeReport
+from .contacts.audit import AuditEntry
+from .contacts.bulk import BulkFailure, BulkReport
+from .contacts.erase import EraseReport, PurgeReport
+from .contacts.groups import Group
+from .contacts.merge import DuplicateCandidate
+from .contacts.model import Address, Contact, ContactSummary, Interaction
+from .contacts.stats import ContactStats
+from .dynamo.queries import Page
 from .errors import (
     BackendError,
     BackupFormatError,
@@ -32,16 +36,12 @@ from .errors import (
     ValidationError,
     VersionConflictError,
 )
-from .export import ExportReport
-from .groups import Group
-from .iam import tenant_policy
-from .loader import load_export, load_frame
-from .merge import DuplicateCandidate
-from .model import Address, Contact, ContactSummary, Interaction
-from .queries import Page
-from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
-from .sharding import ShardedPartition
-from .stats import ContactStats
+from .frames.loader import load_export, load_frame
+from .io.backup import BackupReport, RestoreReport
+from .io.export import ExportReport
+from .io.report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
+from .ops.iam import tenant_policy
+from .ops.sharding import ShardedPartition
 from .store import OrgStore
 from .table import Table
 

@@ -18,14 +18,14 @@ import boto3
 from botocore.config import Config
 
 from .clock import Clock, IdGenerator, UlidGenerator, system_clock
-from .cursor import CursorCodec
+from .dynamo.cursor import CursorCodec
+from .dynamo.schema import DEFAULT_TABLE_NAME
 from .errors import ConfigurationError
-from .schema import DEFAULT_TABLE_NAME
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from .embedded import EmbeddedEngine
+    from .engine.embedded import EmbeddedEngine
     from .table import Table
 
 logger = logging.getLogger("contactkit")
@@ -63,7 +63,7 @@ class Database:
         streams_client: Any = None,
     ) -> None:
         self.client = client
-        # The DynamoDB Streams API (same endpoint locally): see contactkit.streams.
+        # The DynamoDB Streams API (same endpoint locally): see contactkit.ops.streams.
         self.streams_client = streams_client
         self.backend = backend
         self.endpoint_url = endpoint_url
@@ -178,7 +178,7 @@ def connect(
             ),
         )
 
-    from .embedded import EmbeddedEngine
+    from .engine.embedded import EmbeddedEngine
 
     engine = EmbeddedEngine()
     engine.start()

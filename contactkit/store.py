@@ -1,6 +1,6 @@
 """The tenant-scoped contact store: every read and write of one org, and nothing outside it.
 
-Writes are single ``TransactWriteItems`` (see :mod:`contactkit.limits` for the worst-case
+Writes are single ``TransactWriteItems`` (see :mod:`contactkit.dynamo.limits` for the worst-case
 action counts). Each write carries a fresh ``write_token`` stored on the contact item and a
 condition on the version it read, which gives three guarantees:
 
@@ -24,8 +24,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, Key
 
-from . import bulk, erase, groups, items, keys, limits, merge
-from .actions import (
+from .clock import format_timestamp, to_millis
+from .contacts import bulk, erase, groups, items, keys, merge
+from .contacts.actions import (
     changed_contact_actions,
     email_actions,
     name_moved_at,
@@ -35,12 +36,28 @@ from .actions import (
     token_actions,
     token_plan,
 )
-from .actions import put as _put
-from .audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
-from .batches import batch_write, chunks
-from .bulk import BulkReport
-from .clock import format_timestamp, to_millis
-from .erase import EraseReport, PurgeReport
+from .contacts.actions import put as _put
+from .contacts.audit import AuditEntry, audit_item, changed_fields, entry_from_item, id_time
+from .contacts.bulk import BulkReport
+from .contacts.erase import EraseReport, PurgeReport
+from .contacts.groups import Group
+from .contacts.lookups import OrgLookups
+from .contacts.merge import DuplicateCandidate
+from .contacts.model import (
+    Contact,
+    ContactSummary,
+    Interaction,
+    apply_changes,
+    clean_changes,
+    clean_new,
+    clean_text,
+)
+from .dynamo import limits
+from .dynamo.batches import batch_write, chunks
+from .dynamo.expressions import render
+from .dynamo.queries import OrgReader, Page
+from .dynamo.transactions import Action, TransactionWriter
+from .dynamo.types import deserialize, serialize
 from .errors import (
     CancellationReason,
     EmailTakenError,
@@ -50,27 +67,12 @@ from .errors import (
     VersionConflictError,
     backend_errors,
 )
-from .export import ExportReport, export_contacts
-from .expressions import render
-from .groups import Group
-from .lookups import OrgLookups
-from .merge import DuplicateCandidate
-from .model import (
-    Contact,
-    ContactSummary,
-    Interaction,
-    apply_changes,
-    clean_changes,
-    clean_new,
-    clean_text,
-)
-from .queries import OrgReader, Page
-from .transactions import Action, TransactionWriter
+from .io.export import ExportReport, export_contacts
 
 if TYPE_CHECKING:
-    from .importer import OnConflict, Plan, Progress
-    from .report import ImportReport
-    from .stats import ContactStats
+    from .contacts.stats import ContactStats
+    from .io.importer import OnConflict, Plan, Progress
+    from .io.report import ImportReport
     from .table import Table
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
@@ -79,7 +81,7 @@ MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often u
 class OrgStore(OrgLookups):
     """Contacts of one org. Get it from ``table.org("org-a1b2c3d4")``.
 
-    Reads are in :class:`~contactkit.lookups.OrgLookups`; this class adds the writes.
+    Reads are in :class:`~contactkit.contacts.lookups.OrgLookups`; this class adds the writes.
     ``cache_size`` > 0 keeps that many contacts from ``get`` in a read-through cache that every
     write through this store updates (other writers are not seen: off by default).
 
@@ -125,7 +127,7 @@ class OrgStore(OrgLookups):
             cursor=cursor,
             forward=False,
         )
-        return Page([_interaction(items.deserialize(i)) for i in found], next_cursor)
+        return Page([_interaction(deserialize(i)) for i in found], next_cursor)
 
     def audit(self, *, limit: int = 25, cursor: str | None = None) -> Page[AuditEntry]:
         """The org's audit trail, newest first: one Query of its audit partition.
@@ -152,7 +154,7 @@ class OrgStore(OrgLookups):
         "Recently contacted" means within 30 days before ``now`` (default: the clock's now).
         """
         from .clock import parse_timestamp
-        from .stats import STATS_ATTRIBUTES, contact_stats
+        from .contacts.stats import STATS_ATTRIBUTES, contact_stats
 
         found = self._reader.query_all(self._contacts_condition(), attributes=STATS_ATTRIBUTES)
         contacts = (
@@ -162,7 +164,7 @@ class OrgStore(OrgLookups):
                 if (at := values.get("last_contacted_at"))
                 else None,
             }
-            for values in map(items.deserialize, found)
+            for values in map(deserialize, found)
         )
         return contact_stats(contacts, now or self._clock(), top=top)
 
@@ -350,7 +352,7 @@ class OrgStore(OrgLookups):
                 batch_write(self._client, self.table.name, chunk)
                 deleted += len(chunk)
 
-    # -- groups (contactkit.groups) -------------------------------------------------------
+    # -- groups (contactkit.contacts.groups) -------------------------------------------------------
 
     def create_group(self, name: str) -> Group:
         """Create a group (names are case-insensitive): ``org.create_group("Friends")``."""
@@ -386,13 +388,13 @@ class OrgStore(OrgLookups):
         """The groups a contact is in (one GetItem)."""
         return groups.contact_groups(self, contact_id)
 
-    # -- files (contactkit.export) ---------------------------------------------------------
+    # -- files (contactkit.io.export) ---------------------------------------------------------
 
     def export(self, path: str | Path, format: str | None = None) -> ExportReport:
         """Write every contact to ``path`` as ``"csv"``, ``"json"`` or ``"vcf"``.
 
         The format defaults to the file's extension. The files import back with
-        ``org.import_contacts`` with nothing lost; see :mod:`contactkit.export`.
+        ``org.import_contacts`` with nothing lost; see :mod:`contactkit.io.export`.
 
         Example::
 
@@ -400,7 +402,7 @@ class OrgStore(OrgLookups):
         """
         return export_contacts(self, path, format)
 
-    # -- forgetting (contactkit.erase) ----------------------------------------------------
+    # -- forgetting (contactkit.contacts.erase) ----------------------------------------------------
 
     def erase(self, contact_id: str) -> EraseReport:
         """Remove a contact with everything about it: activity, memberships, tags, search
@@ -416,7 +418,7 @@ class OrgStore(OrgLookups):
         """Delete every item of this org (resumable: run it again to finish)."""
         return erase.purge(self)
 
-    # -- bulk (contactkit.bulk) -------------------------------------------------------------
+    # -- bulk (contactkit.contacts.bulk) ---------------------------------------------------
 
     def bulk_update(
         self, ids: Iterable[str] | None = None, tag: str | None = None, **changes: Any
@@ -433,19 +435,19 @@ class OrgStore(OrgLookups):
         """Delete the contacts in ``ids`` or with ``tag``; a report per id."""
         return bulk.bulk_delete(self, ids, tag)
 
-    # -- duplicates (contactkit.merge) ----------------------------------------------------
+    # -- duplicates (contactkit.contacts.merge) ----------------------------------------------------
 
     def duplicate_candidates(self, min_score: float = 85.0) -> list[DuplicateCandidate]:
         """Pairs of contacts that may be one person (same email or phone, similar names).
 
-        Reads the org once (projected); best score first. See :mod:`contactkit.merge`.
+        Reads the org once (projected); best score first. See :mod:`contactkit.contacts.merge`.
         """
         return merge.duplicate_candidates(self, min_score)
 
     def merge(self, keep_id: str, other_id: str) -> Contact:
         """Fold ``other_id`` into ``keep_id`` (fields, tags, groups, activity), then delete it.
 
-        The merge rule and the resumable sequence are in :mod:`contactkit.merge`.
+        The merge rule and the resumable sequence are in :mod:`contactkit.contacts.merge`.
 
         Example::
 
@@ -473,15 +475,15 @@ class OrgStore(OrgLookups):
         ``on_conflict``: an email already in the org is ``"skip"``-ped or its contact
         ``"update"``-d. ``progress``: ``None`` shows a bar for large interactive imports
         (``CONTACTKIT_PROGRESS=0`` turns it off), ``True``/``False`` force it, a callable gets
-        ``(done, total)``. ``plan``: see :mod:`contactkit.importer` and ``docs/import.md``.
+        ``(done, total)``. ``plan``: see :mod:`contactkit.io.importer` and ``docs/import.md``.
 
         Example::
 
             report = org.import_contacts("data/seed-contacts.csv")
             report.imported, report.warnings, report.requests, report.minimum_requests
         """
-        from .formats import read_source
-        from .importer import Importer
+        from .io.formats import read_source
+        from .io.importer import Importer
 
         read = read_source(source, format, encoding)
         importer = Importer(
@@ -580,14 +582,14 @@ class OrgStore(OrgLookups):
         return [
             {
                 "Delete": {
-                    "Key": items.serialize(keys.contact_key(self.org_id, current.id)),
+                    "Key": serialize(keys.contact_key(self.org_id, current.id)),
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                     **render(Attr("version").eq(current.version)),
                 }
             },
             {
                 "Delete": {
-                    "Key": items.serialize(keys.uniqueness_key(self.org_id, current.email)),
+                    "Key": serialize(keys.uniqueness_key(self.org_id, current.email)),
                     **render(Attr("contact_id").eq(current.id)),
                 }
             },
@@ -659,7 +661,7 @@ class OrgStore(OrgLookups):
 def _attribute(reason: CancellationReason, name: str) -> str | None:
     if reason.item is None or name not in reason.item:
         return None
-    return str(items.deserialize({name: reason.item[name]})[name])
+    return str(deserialize({name: reason.item[name]})[name])
 
 
 def _interaction(values: dict[str, Any]) -> Interaction:

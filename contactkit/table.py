@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from . import backup, schema
-from .backup import BackupReport, RestoreReport
+from .dynamo import schema
+from .dynamo.meter import Meter
 from .errors import ConfigurationError, ContactKitError, backend_errors, translate
-from .meter import Meter
+from .io import backup
+from .io.backup import BackupReport, RestoreReport
 
 if TYPE_CHECKING:
     from .connection import Database
@@ -41,7 +42,7 @@ class Table:
         return OrgStore(self, org_id, phone_region=phone_region, cache_size=cache_size)
 
     def meter(self) -> Meter:
-        """A :class:`~contactkit.meter.Meter` of the requests made through this table's client.
+        """A :class:`~contactkit.dynamo.meter.Meter` of the requests sent by this table's client.
 
         Example::
 
@@ -54,7 +55,7 @@ class Table:
     def backup(self, path: str | Path, org: str | None = None) -> BackupReport:
         """Write the table's items (or one org's) to ``path``: gzip DynamoDB JSON, one per line.
 
-        The format of DynamoDB's "Export to S3", see :mod:`contactkit.backup`.
+        The format of DynamoDB's "Export to S3", see :mod:`contactkit.io.backup`.
 
         Example::
 

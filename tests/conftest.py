@@ -44,7 +44,7 @@ def org(table: ck.Table) -> ck.OrgStore:
 
 def scan_all(table: ck.Table) -> list[dict[str, Any]]:
     """Every item of the table, read outside the store (plain Python values)."""
-    from contactkit.items import deserialize
+    from contactkit.contacts.items import deserialize
 
     found: list[dict[str, Any]] = []
     kwargs: dict[str, Any] = {"TableName": table.name, "ConsistentRead": True}

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import contactkit as ck
-from contactkit import items, keys
-
-from .conftest import scan_all
+from contactkit.contacts import items, keys
+from contactkit.dynamo.types import serialize
+from tests.conftest import scan_all
 
 
 def _key(item: dict[str, Any]) -> tuple[str, str]:
@@ -27,7 +27,7 @@ def contacts_of(table: ck.Table) -> dict[str, ck.Contact]:
     found = [item for item in scan_all(table) if item.get("type") == items.CONTACT_TYPE]
     return {
         contact.id: contact
-        for contact in (items.contact_from_item(items.serialize(values)) for values in found)
+        for contact in (items.contact_from_item(serialize(values)) for values in found)
     }
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from contactkit import items
-from contactkit.columns import COLUMNS, FrameBuilder
-from contactkit.model import Address, Contact
+from contactkit.contacts import items
+from contactkit.contacts.model import Address, Contact
+from contactkit.frames.columns import COLUMNS, FrameBuilder
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 _IDS = iter(f"01J{n:023d}" for n in range(10**6))

@@ -18,9 +18,8 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit import limits
-
-from .conftest import scan_all
+from contactkit.dynamo import limits
+from tests.conftest import scan_all
 
 
 @dataclass(frozen=True)

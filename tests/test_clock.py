@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ulid import ULID
 
 from contactkit.clock import FixedClock, UlidGenerator, format_timestamp, parse_timestamp
-from contactkit.keys import validate_contact_id
+from contactkit.contacts.keys import validate_contact_id
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 import contactkit as ck
-from contactkit.embedded import EmbeddedEngine
+from contactkit.engine.embedded import EmbeddedEngine
 
 
 @pytest.fixture

@@ -20,10 +20,9 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit import antipatterns
-from contactkit.items import deserialize
-
-from .conftest import scan_all
+from contactkit.contacts.items import deserialize
+from contactkit.lessons import antipatterns
+from tests.conftest import scan_all
 
 ORGS = [f"org-cost{n}" for n in range(5)]
 SIZES = (200, 2000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contactkit import course
+from contactkit.lessons import course
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "10-exercises.ipynb"
 

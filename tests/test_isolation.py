@@ -25,9 +25,8 @@ from hypothesis.stateful import (
 )
 
 import contactkit as ck
-from contactkit import keys
-
-from .consistency import assert_consistent
+from contactkit.contacts import keys
+from tests.consistency import assert_consistent
 
 ORGS = ("org-iso-a", "org-iso-b", "org-iso-c")
 orgs = st.sampled_from(ORGS)

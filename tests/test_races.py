@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-
-from .conftest import SCALE, items_of_type
+from tests.conftest import SCALE, items_of_type
 
 ROUNDS = 5 * SCALE
 THREADS = 20

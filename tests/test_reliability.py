@@ -16,13 +16,12 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit.faults import FaultInjector
-from contactkit.formats import read_source
-from contactkit.importer import Importer
-from contactkit.progress import PROGRESS_VARIABLE
-
-from .conftest import SCALE, scan_all
-from .consistency import assert_consistent, contacts_of
+from contactkit.engine.faults import FaultInjector
+from contactkit.io.formats import read_source
+from contactkit.io.importer import Importer
+from contactkit.io.progress import PROGRESS_VARIABLE
+from tests.conftest import SCALE, scan_all
+from tests.consistency import assert_consistent, contacts_of
 
 SIZE = 2_000 * SCALE
 SMALL = 200 * SCALE  # bulk delete, merge, backup and load_frame: many requests, fewer rows

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit import keys
-
-from .conftest import data_items, items_of_type, scan_all
+from contactkit.contacts import keys
+from tests.conftest import data_items, items_of_type, scan_all
 
 
 def add(org: ck.OrgStore, email: str = "ada@example.com", **fields: Any) -> ck.Contact:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 import contactkit as ck
-from contactkit import schema
+from contactkit.dynamo import schema
 
 
 def test_create_makes_the_table_and_every_index(db: ck.Database) -> None:

@@ -16,8 +16,8 @@ from typing import Any
 import click
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ..dynamo.queries import Page
 from ..errors import ContactKitError, translate
-from ..queries import Page
 from . import render
 from .context import DEFAULT_TABLE, ORG_VARIABLES, TABLE_VARIABLE, Session, Settings, open_session
 

@@ -21,12 +21,12 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from ..model import Contact, ContactSummary, Interaction
+from ..contacts.model import Contact, ContactSummary, Interaction
 
 if TYPE_CHECKING:
-    from ..groups import Group
-    from ..report import ImportReport
-    from ..stats import ContactStats
+    from ..contacts.groups import Group
+    from ..contacts.stats import ContactStats
+    from ..io.report import ImportReport
 
 RULE = "─" * 25
 WARNING_MARK = "⚠️"

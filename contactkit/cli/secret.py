@@ -1,6 +1,6 @@
 """The cursor secret of the command line, kept in the user's config directory.
 
-Cursors are signed (see :mod:`contactkit.cursor`); a per-process secret would make the cursor
+Cursors are signed (see :mod:`contactkit.dynamo.cursor`); a per-process secret would make the cursor
 printed by one ``contactkit list`` useless to the next. Unless ``CONTACTKIT_CURSOR_SECRET`` is
 set, the CLI keeps a random secret in ``<user config dir>/contactkit/cursor-secret``, created on
 first use with mode 0600 (the directory 0700), and refuses a file others can read.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-from ..cursor import SECRET_ENV_VAR
+from ..dynamo.cursor import SECRET_ENV_VAR
 from ..errors import ConfigurationError
 
 APP_NAME = "contactkit"

@@ -16,8 +16,8 @@ from types import FrameType
 import click
 
 from ..connection import connect
-from ..embedded import EmbeddedEngine
-from . import snapshot as snapshots
+from ..engine import snapshot as snapshots
+from ..engine.embedded import EmbeddedEngine
 
 DEFAULT_PORT = 8000
 DEFAULT_INTERVAL = 30.0

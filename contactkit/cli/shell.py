@@ -17,9 +17,9 @@ import click
 import platformdirs
 from botocore.exceptions import BotoCoreError, ClientError
 
+from ..contacts.model import Contact, ContactSummary, clean_changes
+from ..dynamo.queries import Page
 from ..errors import ContactKitError, EmailTakenError, ValidationError, translate
-from ..model import Contact, ContactSummary, clean_changes
-from ..queries import Page
 from . import render
 from .commands import connection_options, describe_os_error, split_tags
 from .context import Session, Settings, open_session

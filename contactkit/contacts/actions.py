@@ -1,0 +1,179 @@
+"""The transaction actions that store a contact and everything derived from it (pure, no I/O).
+
+A contact is more than its item: an email-uniqueness item, one membership item per tag and one
+search-index entry per token. ``OrgStore`` (one contact per transaction) and the importer (many
+contacts per transaction) build their writes from these same functions, so both keep the items
+consistent the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr
+
+from ..clock import format_timestamp
+from ..dynamo import limits
+from ..dynamo.expressions import render
+from ..dynamo.queries import NAME_MOVED_AT
+from ..dynamo.sizes import item_size, value_size
+from ..dynamo.transactions import Action
+from ..dynamo.types import serialize
+from ..errors import ValidationError
+from . import items, keys
+from .model import Contact
+from .search import SearchFields, contact_tokens
+
+
+def put(item: dict[str, Any], condition: Any = None) -> Action:
+    """A Put action; with a condition, a failed check returns the stored item (``ALL_OLD``)."""
+    body: dict[str, Any] = {"Item": item}
+    if condition is not None:
+        body.update(render(condition))
+        body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    return {"Put": body}
+
+
+def put_contact(
+    contact: Contact, token: str, condition: Any, *, name_moved_at: str | None = None
+) -> Action:
+    """The contact's own item, refused before sending if it exceeds 400 KB.
+
+    ``name_moved_at`` is kept on the item: when the contact last moved in name order.
+    """
+    item = items.contact_item(contact, token)
+    if name_moved_at is not None:
+        item[NAME_MOVED_AT] = {"S": name_moved_at}
+    check_item_size(item)
+    return {
+        "Put": {
+            "Item": item,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            **render(condition),
+        }
+    }
+
+
+def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = True) -> list[Action]:
+    """Create a contact: its item and its email claim (both ``attribute_not_exists``), its tag
+    items and, unless ``with_tokens`` is false, its search-index entries.
+
+    The first two actions are always the contact and the uniqueness item, in that order: callers
+    read the cancellation reasons of a failed transaction by these positions.
+    """
+    return [
+        put_contact(contact, token, Attr("PK").not_exists()),
+        put(items.uniqueness_item(contact), Attr("PK").not_exists()),
+        *(put(items.tag_item(contact, tag)) for tag in contact.tags),
+        *(token_actions(None, contact) if with_tokens else []),
+    ]
+
+
+def changed_contact_actions(
+    old: Contact, new: Contact, token: str, *, name_moved_at: str | None = None
+) -> list[Action]:
+    """Replace ``old`` by ``new`` (version ``old.version + 1``) if nobody wrote since ``old``.
+
+    The first action is always the contact, conditioned on the version read. Pass
+    :func:`name_moved_at` of the stored item so name-ordered walks stay correct.
+    """
+    return [
+        put_contact(new, token, Attr("version").eq(old.version), name_moved_at=name_moved_at),
+        *email_actions(old, new),
+        *tag_actions(old, new),
+        *token_actions(old, new),
+    ]
+
+
+def name_moved_at(stored: dict[str, Any], current: Contact, updated: Contact) -> str | None:
+    """When the contact last moved in name order: now if this write renames it, else as stored.
+
+    Name-ordered walks leave out contacts that moved after they started (see
+    :meth:`~contactkit.dynamo.queries.OrgReader.query_page`), so the mark must survive later writes.
+    """
+    if (current.last_name, current.first_name) != (updated.last_name, updated.first_name):
+        assert updated.updated_at is not None
+        return format_timestamp(updated.updated_at)
+    previous = stored.get(NAME_MOVED_AT)
+    return str(previous["S"]) if previous else None
+
+
+def email_actions(old: Contact, new: Contact) -> list[Action]:
+    """Move the email claim when the email changes (in the same transaction as the contact)."""
+    same_key = keys.normalise_email(old.email) == keys.normalise_email(new.email)
+    if old.email == new.email:
+        return []
+    claim = items.uniqueness_item(new)
+    if same_key:  # case-only change: one action on the same uniqueness item
+        return [put(claim, Attr("contact_id").eq(new.id))]
+    release = {
+        "Delete": {
+            "Key": serialize(keys.uniqueness_key(old.org_id, old.email)),
+            **render(Attr("contact_id").eq(old.id)),
+        }
+    }
+    return [release, put(claim, Attr("PK").not_exists())]
+
+
+def tag_actions(old: Contact, new: Contact) -> list[Action]:
+    """Tag membership items to delete and put so they match ``new``."""
+    old_keys = {keys.fold_tag(t): t for t in old.tags}
+    new_keys = {keys.fold_tag(t): t for t in new.tags}
+    removed = [
+        {"Delete": {"Key": items.tag_key(old, t)}} for k, t in old_keys.items() if k not in new_keys
+    ]
+    # Re-put tags whose spelling changed ("vip" -> "VIP") so the pointer shows the new one.
+    added = [
+        put(items.tag_item(new, t))
+        for k, t in new_keys.items()
+        if k not in old_keys or old_keys[k] != t
+    ]
+    return [*removed, *added]
+
+
+def token_actions(old: Contact | None, new: Contact | None) -> list[Action]:
+    """Search-index entries to delete and put so the index matches ``new``."""
+    before, after = token_plan(old), token_plan(new)
+    removed = [
+        {"Delete": {"Key": items.token_key(old, t)}}
+        for t in before
+        if old is not None and t not in after
+    ]
+    added = [
+        put(items.token_item(new, t, in_name=flag))
+        for t, flag in after.items()
+        if new is not None and before.get(t) != flag
+    ]
+    return [*removed, *added]
+
+
+def token_plan(contact: Contact | None) -> dict[str, bool]:
+    """``{token: is a name word}`` for a contact's search-index entries (none for ``None``)."""
+    if contact is None:
+        return {}
+    fields = search_fields(contact)
+    names = set(fields.name_tokens())
+    return {token: token in names for token in contact_tokens(fields)}
+
+
+def search_fields(contact: Contact) -> SearchFields:
+    return SearchFields(
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        email=contact.email,
+        company=contact.company,
+        job_title=contact.job_title,
+    )
+
+
+def check_item_size(item: dict[str, Any]) -> None:
+    """Refuse an item over DynamoDB's 400 KB before writing, naming the largest field."""
+    size = item_size(item)
+    if size <= limits.MAX_ITEM_BYTES:
+        return
+    largest = max(item, key=lambda name: len(name) + value_size(item[name]))
+    raise ValidationError(
+        largest,
+        f"makes the contact {size:,} bytes; DynamoDB's item limit is {limits.MAX_ITEM_BYTES:,} "
+        "bytes (400 KB): shorten it",
+    )

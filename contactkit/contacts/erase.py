@@ -1,0 +1,133 @@
+"""Forgetting: erase one contact with everything about it, or purge a whole org.
+
+``erase(contact_id)`` is the right to be forgotten for one person. In order, each step
+resumable: the contact's activity (batched deletes), then the contact with its email claim,
+tag and member items and search tokens (one transaction, ``OrgStore.delete``), then every audit
+entry that names it. The audit trail keeps one ``erase`` entry that names no one. Finding the
+audit entries is one Query of the org's audit partition filtered on the contact: it reads the
+org's whole trail (O(audit log)), the price of keeping the trail in one time-ordered
+partition; erasures are rare.
+
+``purge()`` deletes every item of the org, found by key (:mod:`contactkit.contacts.orgdata`), in
+``BatchWriteItem`` chunks of 25. Each contact's dependent items go before the contact, so a
+purge that is interrupted is finished by running it again. Writes that arrive for the org
+while it is being purged are not prevented: stop the org's writers first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Attr, ConditionExpressionBuilder, Key
+
+from ..dynamo.batches import batch_write, chunks
+from ..dynamo.types import serialize
+from ..errors import NotFoundError, backend_errors
+from . import keys
+from .orgdata import org_items
+
+if TYPE_CHECKING:
+    from ..store import OrgStore
+
+
+@dataclass(frozen=True)
+class EraseReport:
+    """What ``org.erase`` removed for one contact."""
+
+    contact_id: str
+    contact: bool  # False when an earlier, interrupted erase had already removed it
+    activity: int
+    audit_entries: int
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What ``org.purge`` deleted: ``items`` in all, per item type, in ``requests`` batches."""
+
+    org_id: str
+    items: int
+    by_type: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+
+
+def erase(store: OrgStore, contact_id: str) -> EraseReport:
+    """Remove a contact and everything about it; ``NotFoundError`` if nothing was left."""
+    keys.validate_contact_id(contact_id)
+    activity = store.purge_activity(contact_id)
+    try:
+        store.delete(contact_id)
+        deleted = True
+    except NotFoundError:
+        deleted = False
+    audit_entries = _delete(store, _audit_keys(store, contact_id))
+    if not (deleted or activity or audit_entries):
+        raise NotFoundError(store.org_id, contact_id)
+    token = store._ids()
+    store._writer.write([store._audit_action("erase", None, token)], token, "erase")
+    return EraseReport(contact_id, deleted, activity, audit_entries)
+
+
+def _audit_keys(store: OrgStore, contact_id: str) -> Iterator[dict[str, Any]]:
+    """Keys of the audit entries naming the contact (as subject or in their detail)."""
+    # One builder numbers the placeholders of both expressions apart.
+    builder = ConditionExpressionBuilder()
+    key_condition = builder.build_expression(
+        Key("PK").eq(keys.audit_partition_key(store.org_id)), is_key_condition=True
+    )
+    names_it = builder.build_expression(
+        Attr("contact_id").eq(contact_id) | Attr("detail").contains(contact_id)
+    )
+    request: dict[str, Any] = {
+        "TableName": store.table.name,
+        "ConsistentRead": True,
+        "KeyConditionExpression": key_condition.condition_expression,
+        "FilterExpression": names_it.condition_expression,
+        "ExpressionAttributeNames": {
+            **key_condition.attribute_name_placeholders,
+            **names_it.attribute_name_placeholders,
+        },
+        "ExpressionAttributeValues": serialize(
+            {
+                **key_condition.attribute_value_placeholders,
+                **names_it.attribute_value_placeholders,
+            }
+        ),
+        "ProjectionExpression": "PK, SK",
+    }
+    while True:
+        with backend_errors("Query"):
+            response = store._client.query(**request)
+        yield from response.get("Items", [])
+        if "LastEvaluatedKey" not in response:
+            return
+        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _delete(store: OrgStore, found: Iterator[dict[str, Any]]) -> int:
+    # Collected first: deleting while DynamoDB pages through the same partition is safe, but
+    # a list keeps the count exact if a retry re-reads a page.
+    doomed = list(found)
+    for chunk in chunks({"DeleteRequest": {"Key": key}} for key in doomed):
+        batch_write(store._client, store.table.name, chunk)
+    return len(doomed)
+
+
+def purge(store: OrgStore) -> PurgeReport:
+    """Delete every item of the org (resumable: run it again to finish an interrupted one)."""
+    if store._cache is not None:
+        store._cache.clear()
+    by_type: Counter[str] = Counter()
+    requests = 0
+    walk = org_items(store._client, store.table.name, store.org_id, keys_only=True)
+
+    def deletes() -> Iterator[dict[str, Any]]:
+        for item in walk:
+            by_type[item.get("type", {}).get("S", "other")] += 1
+            yield {"DeleteRequest": {"Key": {"PK": item["PK"], "SK": item["SK"]}}}
+
+    for chunk in chunks(deletes()):
+        requests += batch_write(store._client, store.table.name, chunk)
+    return PurgeReport(store.org_id, sum(by_type.values()), dict(by_type), requests)

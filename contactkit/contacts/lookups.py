@@ -1,0 +1,352 @@
+"""Every way of finding an org's contacts: one Query or GetItem each (plus at most one
+BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with the org.
+
+| lookup | request(s) | items read |
+|---|---|---|
+| ``find_by_email`` | Query ``gsi-email`` (or 2 GetItems, consistent) | ≤ 1 (2) |
+| ``find_by_phone`` | Query ``gsi-phone`` | ≤ limit + 1 |
+| ``find_by_name`` | Query ``gsi-name``, ``begins_with`` | ≤ limit + 1 |
+| ``find_by_tag`` | Query tag items + BatchGetItem | ≤ 2 x limit |
+| ``favorites`` | Query ``gsi-favorites`` (sparse) | ≤ limit + 1 |
+| ``list`` / ``recent`` | Query the org partition (or ``gsi-name``) | ≤ limit + 1 |
+| ``search`` | one Query per word on the token index + BatchGetItem | matching entries + limit |
+| ``search(use_index=False)``, ``fuzzy=True`` | Query the whole org (projected) | the org |
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, TypeVar
+
+from boto3.dynamodb.conditions import Key
+
+from ..dynamo import schema
+from ..dynamo.queries import OrgReader, Page, check_limit
+from ..dynamo.types import deserialize, serialize
+from ..errors import NotFoundError, ValidationError
+from . import items, keys, phones
+from .model import SUMMARY_FIELDS, Contact, ContactSummary
+from .search import FUZZY_THRESHOLD, SearchFields, fuzzy_score, query_words, score_fields
+
+T = TypeVar("T")
+
+# Attributes a search needs from each contact on the org-scan paths.
+_SEARCH_ATTRIBUTES = ("id", "org_id", "first_name", "last_name", "email", "company", "job_title")
+
+
+class OrgLookups:
+    """The read side of :class:`~contactkit.store.OrgStore` (mixed into it)."""
+
+    org_id: str
+    phone_region: str
+    _reader: OrgReader
+    _cache: OrderedDict[str, Contact] | None
+    _cache_size: int
+
+    def get(self, contact_id: str) -> Contact:
+        """The contact with this id; ``NotFoundError`` if it is not in this org.
+
+        One strongly consistent GetItem, or none when the store was opened with a cache
+        (``table.org(..., cache_size=N)``) and the contact is in it.
+        """
+        if self._cache is not None and contact_id in self._cache:
+            self._cache.move_to_end(contact_id)
+            return self._cache[contact_id]
+        item = self._read_contact_item(contact_id)
+        if item is None:
+            raise NotFoundError(self.org_id, contact_id)
+        contact = items.contact_from_item(item)
+        self._remember(contact)
+        return contact
+
+    def _read_contact_item(self, contact_id: str) -> dict[str, Any] | None:
+        keys.validate_contact_id(contact_id)
+        return self._reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
+
+    def _remember(self, contact: Contact) -> None:
+        if self._cache is None or self._cache_size <= 0:
+            return
+        self._cache[contact.id] = contact
+        self._cache.move_to_end(contact.id)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _forget(self, contact_id: str) -> None:
+        if self._cache is not None:
+            self._cache.pop(contact_id, None)
+
+    # -- exact lookups -------------------------------------------------------------------
+
+    def find_by_email(self, email: str, *, consistent: bool = False) -> Contact | None:
+        """The contact with this email (case-insensitive), or ``None``.
+
+        By default one Query on ``gsi-email``: global secondary indexes are eventually
+        consistent, so on real DynamoDB a contact added a moment ago may not be found yet.
+        ``consistent=True`` reads the email's uniqueness item and then the contact, both
+        strongly consistent: always up to date, two reads instead of one.
+        """
+        if not isinstance(email, str) or not email.strip():
+            raise ValidationError("email", "is required to look a contact up by email")
+        if consistent:
+            claim = self._reader.get_item(serialize(keys.uniqueness_key(self.org_id, email)))
+            if claim is None:
+                return None
+            contact_id = deserialize(claim)["contact_id"]
+            item = self._reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
+            return items.contact_from_item(item) if item is not None else None
+        found, _ = self._reader.query_page(
+            "email",
+            {"email": keys.normalise_email(email)},
+            Key("EmailPK").eq(keys.email_partition_key(self.org_id, email)),
+            limit=1,
+            index=schema.EMAIL_INDEX,
+        )
+        return items.contact_from_item(found[0]) if found else None
+
+    def find_by_phone(
+        self, phone: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts with this phone, given in any format (several may share one).
+
+        ``555.123.4567``, ``+1 (555) 123-4567`` and ``(555) 123-4567`` are the same number.
+        Numbers that cannot be normalised are not indexed: ``ValidationError`` says so.
+        """
+        if not isinstance(phone, str) or not phone.strip():
+            raise ValidationError("phone", "is required to look a contact up by phone")
+        normalised = phones.normalise(phone, self.phone_region)
+        if normalised.e164 is None:
+            raise ValidationError(
+                "phone",
+                f"{phone!r} is not a complete number, and such numbers are not indexed; "
+                "use search() to find text in contacts instead",
+            )
+        return self._summaries(
+            "phone",
+            {"phone": normalised.e164},
+            Key("PhonePK").eq(keys.phone_partition_key(self.org_id, normalised.e164)),
+            limit=limit,
+            cursor=cursor,
+            index=schema.PHONE_INDEX,
+        )
+
+    # -- list views ------------------------------------------------------------------------
+
+    def find_by_name(
+        self, prefix: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts whose last name starts with ``prefix`` (or ``"last, first"``), A to Z.
+
+        Case and accents do not matter: ``"müller"`` finds Müller, ``"o'brien"`` O'Brien.
+        """
+        folded = keys.name_prefix(prefix) if isinstance(prefix, str) else ""
+        if not folded.strip(keys.SEPARATOR):
+            raise ValidationError("prefix", f"{prefix!r} has no letters or digits to look for")
+        return self._summaries(
+            "name",
+            {"prefix": folded},
+            Key("PK").eq(keys.tenant_partition_key(self.org_id))
+            & Key("NameSK").begins_with(folded),
+            limit=limit,
+            cursor=cursor,
+            index=schema.NAME_INDEX,
+            hide_moved=True,
+        )
+
+    def find_by_tag(
+        self, tag: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts with this tag (case-insensitive): a key Query of tag items, then one
+        BatchGetItem of those contacts. No Scan, no filter over the org."""
+        if not isinstance(tag, str) or not tag.strip():
+            raise ValidationError("tag", "is required to look contacts up by tag")
+        pointers, next_cursor = self._reader.query_page(
+            "tag",
+            {"tag": keys.fold_tag(tag.strip())},
+            Key("PK").eq(keys.tenant_partition_key(self.org_id))
+            & Key("SK").begins_with(keys.tag_prefix(tag.strip())),
+            limit=limit,
+            cursor=cursor,
+            attributes=("contact_id",),
+        )
+        ids = [deserialize(p)["contact_id"] for p in pointers]
+        return Page(self._fetch_summaries(ids), next_cursor)
+
+    def favorites(self, *, limit: int = 25, cursor: str | None = None) -> Page[ContactSummary]:
+        """Favourite contacts, oldest first, from the sparse ``gsi-favorites`` index."""
+        return self._summaries(
+            "favorites",
+            {},
+            Key("FavPK").eq(keys.favorites_partition_key(self.org_id)),
+            limit=limit,
+            cursor=cursor,
+            index=schema.FAVORITES_INDEX,
+        )
+
+    def list(
+        self,
+        *,
+        limit: int = 25,
+        cursor: str | None = None,
+        order: Literal["created", "name"] = "created",
+    ) -> Page[ContactSummary]:
+        """One page of the org's contacts, by creation time or alphabetically by name."""
+        if order == "name":
+            return self._summaries(
+                "list",
+                {"order": order},
+                Key("PK").eq(keys.tenant_partition_key(self.org_id)),
+                limit=limit,
+                cursor=cursor,
+                index=schema.NAME_INDEX,
+                hide_moved=True,
+            )
+        if order != "created":
+            raise ValidationError("order", f"must be 'created' or 'name', not {order!r}")
+        return self._summaries(
+            "list", {"order": order}, self._contacts_condition(), limit=limit, cursor=cursor
+        )
+
+    def recent(self, *, limit: int = 10, cursor: str | None = None) -> Page[ContactSummary]:
+        """The most recently created contacts first (ids are time-ordered ULIDs)."""
+        return self._summaries(
+            "recent", {}, self._contacts_condition(), limit=limit, cursor=cursor, forward=False
+        )
+
+    def iter_pages(self, lookup: Callable[..., Page[T]], *args: Any, **kwargs: Any) -> Iterator[T]:
+        """Every result of a paged lookup, page after page: ``org.iter_pages(org.list)``."""
+        cursor: str | None = None
+        while True:
+            page = lookup(*args, cursor=cursor, **kwargs)
+            yield from page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                return
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(
+        self,
+        term: str,
+        *,
+        limit: int = 25,
+        cursor: str | None = None,
+        fuzzy: bool = False,
+        use_index: bool = True,
+    ) -> Page[ContactSummary]:
+        """Contacts matching every word of ``term`` by word prefix, best matches first.
+
+        Matches first and last name, company, job title and email, ignoring case and accents
+        ("tech" finds Tech Corp). By default one Query per word on the org's token index:
+        cost grows with the matching entries, not the org. ``use_index=False`` reads the whole
+        org (projected) and matches in memory: the baseline the index is measured against.
+        ``fuzzy=True`` tolerates typos ("jon smth" finds John Smith) with rapidfuzz; it too
+        reads the whole org, projected to the searched fields.
+        """
+        check_limit(limit)
+        words = query_words(term)
+        scored: Mapping[str, float]
+        if fuzzy:
+            scored = self._fuzzy_scores(term)
+        elif use_index:
+            scored = self._index_scores(words)
+        else:
+            scored = self._scan_scores(words)
+        ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
+        pattern = "fuzzy" if fuzzy else "search"
+        args = {"term": " ".join(words), "index": use_index}
+        offset = 0
+        if cursor is not None:
+            offset = int(
+                self._reader.cursors.decode(cursor, self.org_id, pattern, args)["offset"]["N"]
+            )
+        page_ids = [contact_id for contact_id, _ in ranked[offset : offset + limit]]
+        more = offset + limit < len(ranked)
+        next_cursor = (
+            self._reader.cursors.encode(
+                self.org_id, pattern, args, {"offset": {"N": str(offset + limit)}}
+            )
+            if more
+            else None
+        )
+        return Page(self._fetch_summaries(page_ids), next_cursor)
+
+    def _index_scores(self, words: builtins.list[str]) -> dict[str, int]:
+        per_word: builtins.list[dict[str, int]] = []
+        partition = Key("PK").eq(keys.search_partition_key(self.org_id))
+        for word in words:
+            best: dict[str, int] = {}
+            for entry in self._reader.query_all(
+                partition & Key("SK").begins_with(word), attributes=("SK", "name_token")
+            ):
+                values = deserialize(entry)
+                token, contact_id = keys.token_of(values["SK"])
+                exact = 2 if token == word else 1
+                score = exact + (2 if values.get("name_token") else 0)
+                best[contact_id] = max(best.get(contact_id, 0), score)
+            per_word.append(best)
+        common = set.intersection(*(set(scores) for scores in per_word)) if per_word else set()
+        return {cid: sum(scores[cid] for scores in per_word) for cid in common}
+
+    def _org_search_fields(self) -> Iterator[tuple[str, SearchFields]]:
+        for item in self._reader.query_all(
+            self._contacts_condition(), attributes=_SEARCH_ATTRIBUTES
+        ):
+            values = deserialize(item)
+            yield (
+                values["id"],
+                SearchFields(
+                    first_name=values["first_name"],
+                    last_name=values["last_name"],
+                    email=values["email"],
+                    company=values.get("company"),
+                    job_title=values.get("job_title"),
+                ),
+            )
+
+    def _scan_scores(self, words: builtins.list[str]) -> dict[str, int]:
+        scores = {cid: score_fields(words, fields) for cid, fields in self._org_search_fields()}
+        return {cid: score for cid, score in scores.items() if score > 0}
+
+    def _fuzzy_scores(self, term: str) -> dict[str, float]:
+        scores = {cid: fuzzy_score(term, fields) for cid, fields in self._org_search_fields()}
+        return {cid: score for cid, score in scores.items() if score >= FUZZY_THRESHOLD}
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _contacts_condition(self) -> Any:
+        return Key("PK").eq(keys.tenant_partition_key(self.org_id)) & Key("SK").begins_with(
+            keys.CONTACT_PREFIX
+        )
+
+    def _summaries(
+        self,
+        pattern: str,
+        args: dict[str, Any],
+        condition: Any,
+        *,
+        limit: int,
+        cursor: str | None,
+        index: str | None = None,
+        forward: bool = True,
+        hide_moved: bool = False,
+    ) -> Page[ContactSummary]:
+        found, next_cursor = self._reader.query_page(
+            pattern,
+            args,
+            condition,
+            limit=limit,
+            cursor=cursor,
+            index=index,
+            forward=forward,
+            attributes=SUMMARY_FIELDS,
+            hide_moved=hide_moved,
+        )
+        return Page([items.summary_from_item(i) for i in found], next_cursor)
+
+    def _fetch_summaries(self, contact_ids: builtins.list[str]) -> builtins.list[ContactSummary]:
+        """Summaries of ``contact_ids`` in that order, in one BatchGetItem (ids ≤ 100)."""
+        wanted = [serialize(keys.contact_key(self.org_id, cid)) for cid in contact_ids]
+        found = self._reader.batch_get(wanted, SUMMARY_FIELDS)
+        return [items.summary_from_item(item) for item in found]

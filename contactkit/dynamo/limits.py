@@ -1,0 +1,77 @@
+"""DynamoDB's hard limits, contactkit's field limits, and the transaction budget they imply.
+
+The embedded engine (moto) does not enforce most of DynamoDB's limits, so contactkit enforces
+them itself, from this one module.
+
+Transaction budget
+------------------
+Every store write is one ``TransactWriteItems`` of at most 100 actions. The worst case of each
+operation, with every field at its limit, is computed by :func:`worst_case_actions` and tested
+to stay within :data:`MAX_TRANSACTION_ACTIONS`. Every write carries one audit entry. Merging
+keeps within the budget because it only adds to the kept contact (the other contact is then
+deleted by its own transaction: see ``contactkit.contacts.merge``).
+Activity items are unbounded and are therefore never deleted inside a transaction: see
+``OrgStore.purge_activity``.
+"""
+
+from __future__ import annotations
+
+# DynamoDB service limits.
+MAX_ITEM_BYTES = 400 * 1024
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+MAX_TRANSACTION_ACTIONS = 100
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
+MAX_BATCH_WRITE_ITEMS = 25
+MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024
+MAX_BATCH_GET_KEYS = 100
+MAX_PAGE_BYTES = 1024 * 1024  # a Query or Scan page stops after reading 1 MB
+
+# Contact field limits (characters unless stated).
+NAME_MAX = 100
+EMAIL_MAX = 254
+PHONE_MAX = 40
+COMPANY_MAX = 200
+JOB_TITLE_MAX = 200
+TAG_MAX = 50
+MAX_TAGS = 20
+ADDRESS_FIELD_MAX = 200
+CUSTOM_FIELDS_MAX = 50
+CUSTOM_FIELD_NAME_MAX = 100
+CUSTOM_FIELD_VALUE_MAX = 2000
+NOTES_MAX = 100_000
+INTERACTION_NOTE_MAX = 2000
+INTERACTION_KIND_MAX = 50
+GROUP_NAME_MAX = 100
+
+# Reserved for later features (kept here so the budget below accounts for them).
+MAX_SEARCH_TOKENS = 24
+MAX_GROUPS_PER_CONTACT = 20
+
+
+def worst_case_actions() -> dict[str, int]:
+    """The largest number of transaction actions each store operation can need.
+
+    Every store write also puts one audit entry in its transaction (``audit``).
+    """
+    contact, uniqueness, audit = 1, 1, 1
+    return {
+        # contact + email uniqueness + tag items + search tokens
+        "add": contact + uniqueness + MAX_TAGS + MAX_SEARCH_TOKENS + audit,
+        # contact + old and new uniqueness + every tag and token replaced
+        "update": contact + 2 * uniqueness + 2 * MAX_TAGS + 2 * MAX_SEARCH_TOKENS + audit,
+        # contact + uniqueness + tags + tokens + group memberships
+        "delete": contact
+        + uniqueness
+        + MAX_TAGS
+        + MAX_SEARCH_TOKENS
+        + MAX_GROUPS_PER_CONTACT
+        + audit,
+        # contact + one activity item
+        "record_interaction": contact + 1 + audit,
+        "set_favorite": contact + audit,
+        # contact + member item + a check that the group exists (add_to/remove_from_group)
+        "group_membership": contact + 1 + 1 + audit,
+        # kept contact + tags and groups it gains + its tokens replaced + a check on the other
+        "merge": contact + MAX_TAGS + 2 * MAX_SEARCH_TOKENS + MAX_GROUPS_PER_CONTACT + 1 + audit,
+    }

@@ -1,0 +1,238 @@
+"""Reading one org's items: paged Queries behind signed cursors, and BatchGetItem with retries.
+
+Every read here is bound to one org: key conditions are built by the caller from
+``contactkit.contacts.keys`` (always tenant-scoped), and cursors are signed for the org, the access
+pattern and its arguments, so a cursor can never resume another tenant's or another query's walk.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
+
+from ..clock import format_timestamp, system_clock
+from ..errors import BackendError, ValidationError, backend_errors
+from . import limits
+from .batches import backoff_delay
+from .cursor import CursorCodec
+from .expressions import render
+
+T = TypeVar("T")
+Item = dict[str, Any]
+
+MAX_PAGE_SIZE = 100
+MAX_BATCH_GET_ATTEMPTS = 8
+NAME_MOVED_AT = "name_moved_at"  # on contact items: when the name sort key last changed
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of results; pass ``next_cursor`` back to get the next (``None``: no more).
+
+    A page may hold fewer than ``limit`` items while more remain: DynamoDB stops a page at 1 MB
+    and counts ``Limit`` before filters. Only ``next_cursor is None`` means the end.
+    """
+
+    items: list[T]
+    next_cursor: str | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> T:
+        return self.items[index]
+
+
+def check_limit(limit: int) -> int:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationError(
+            "limit", f"must be a whole number from 1 to {MAX_PAGE_SIZE}, not {limit!r}"
+        )
+    return limit
+
+
+def projection(attributes: Sequence[str]) -> dict[str, Any]:
+    """``ProjectionExpression`` with placeholders (some attribute names are reserved words)."""
+    names = {f"#p{n}": name for n, name in enumerate(attributes)}
+    return {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+
+
+def _merge(*parts: Mapping[str, Any]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key in ("ExpressionAttributeNames", "ExpressionAttributeValues") and key in merged:
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+    return merged
+
+
+class OrgReader:
+    """Queries and batch reads for one org of one table (the client is injected)."""
+
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        org_id: str,
+        cursors: CursorCodec,
+        *,
+        clock: Callable[[], datetime] = system_clock,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.client = client
+        self.table_name = table_name
+        self.org_id = org_id
+        self.cursors = cursors
+        self._clock = clock
+        self._sleep = sleep
+        self._random = random.Random()
+
+    def query_page(
+        self,
+        pattern: str,
+        args: Mapping[str, Any],
+        key_condition: ConditionBase,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        index: str | None = None,
+        forward: bool = True,
+        attributes: Sequence[str] | None = None,
+        consistent: bool = False,
+        hide_moved: bool = False,
+    ) -> tuple[list[Item], str | None]:
+        """One DynamoDB Query page; returns its items and the signed cursor of the next.
+
+        ``hide_moved`` is for walks in name order: a contact renamed while the walk runs moves
+        in the index and could come back on a later page. The first page records when the walk
+        started (in the cursor); every page then leaves out contacts whose name sort key
+        changed after that moment (``name_moved_at``), so a renamed contact appears at most once
+        and every other contact exactly once. Like any filter this can make a page shorter.
+        """
+        check_limit(limit)
+        since: str | None = None
+        start_key: Item | None = None
+        if cursor is not None:
+            start_key, since = self.cursors.decode_walk(cursor, self.org_id, pattern, args)
+        not_moved = None
+        if hide_moved:
+            since = since or format_timestamp(self._clock())
+            not_moved = Attr(NAME_MOVED_AT).not_exists() | Attr(NAME_MOVED_AT).lte(since)
+        request = self._query_request(
+            key_condition, index, forward, attributes, consistent, not_moved
+        )
+        request["Limit"] = limit
+        if start_key is not None:
+            request["ExclusiveStartKey"] = start_key
+        with backend_errors("Query"):
+            response = self.client.query(**request)
+        last_key = response.get("LastEvaluatedKey")
+        next_cursor = (
+            self.cursors.encode(self.org_id, pattern, args, last_key, since=since)
+            if last_key
+            else None
+        )
+        return list(response.get("Items", [])), next_cursor
+
+    def query_all(
+        self,
+        key_condition: ConditionBase,
+        *,
+        index: str | None = None,
+        attributes: Sequence[str] | None = None,
+        consistent: bool = False,
+    ) -> Iterator[Item]:
+        """Every item matching ``key_condition``, following DynamoDB's pages to the end."""
+        request = self._query_request(key_condition, index, True, attributes, consistent)
+        while True:
+            with backend_errors("Query"):
+                response = self.client.query(**request)
+            yield from response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def get_item(self, key: Item, *, consistent: bool = True) -> Item | None:
+        """One GetItem (strongly consistent by default); ``None`` if there is no such item."""
+        with backend_errors("GetItem"):
+            response = self.client.get_item(
+                TableName=self.table_name, Key=key, ConsistentRead=consistent
+            )
+        item = response.get("Item")
+        return dict(item) if item is not None else None
+
+    def batch_get(
+        self,
+        keys: Sequence[Item],
+        attributes: Sequence[str] | None = None,
+        *,
+        consistent: bool = False,
+    ) -> list[Item]:
+        """The items of ``keys`` (at most 100) that exist, in the order of ``keys``.
+
+        ``UnprocessedKeys`` (DynamoDB's partial answer under load) are re-requested with
+        backoff; keys still unprocessed after the last attempt raise ``BackendError``.
+        """
+        if len(keys) > limits.MAX_BATCH_GET_KEYS:
+            raise ValueError(f"{len(keys)} keys in one BatchGetItem; DynamoDB allows 100")
+        if not keys:
+            return []
+        request: dict[str, Any] = {"Keys": list(keys), "ConsistentRead": consistent}
+        if attributes is not None:
+            attrs = list(dict.fromkeys([*attributes, "PK", "SK"]))
+            request.update(projection(attrs))
+        found: dict[tuple[str, str], Item] = {}
+        pending: dict[str, Any] = {self.table_name: request}
+        for attempt in range(MAX_BATCH_GET_ATTEMPTS):
+            with backend_errors("BatchGetItem"):
+                response = self.client.batch_get_item(RequestItems=pending)
+            for item in response.get("Responses", {}).get(self.table_name, []):
+                found[(item["PK"]["S"], item["SK"]["S"])] = item
+            pending = response.get("UnprocessedKeys") or {}
+            if not pending:
+                return [found[k] for k in (_key_of(k) for k in keys) if k in found]
+            self._sleep(backoff_delay(attempt, self._random))
+        raise BackendError(
+            "BatchGetItem", "UnprocessedKeys", "keys still unprocessed after retries; try again"
+        )
+
+    def _query_request(
+        self,
+        key_condition: ConditionBase,
+        index: str | None,
+        forward: bool,
+        attributes: Sequence[str] | None,
+        consistent: bool,
+        filter_condition: ConditionBase | None = None,
+    ) -> dict[str, Any]:
+        builder = ConditionExpressionBuilder()
+        parts: list[Mapping[str, Any]] = [
+            {"TableName": self.table_name, "ScanIndexForward": forward},
+            render(
+                key_condition, key_condition=True, name="KeyConditionExpression", builder=builder
+            ),
+        ]
+        if filter_condition is not None:
+            parts.append(render(filter_condition, name="FilterExpression", builder=builder))
+        if index is not None:
+            parts.append({"IndexName": index})
+        elif consistent:
+            parts.append({"ConsistentRead": True})
+        if attributes is not None:
+            parts.append(projection(attributes))
+        return _merge(*parts)
+
+
+def _key_of(key: Item) -> tuple[str, str]:
+    return key["PK"]["S"], key["SK"]["S"]

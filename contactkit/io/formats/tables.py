@@ -1,0 +1,93 @@
+"""CSV-family files: the delimiter, the header, which exporter wrote it, and the rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ...errors import ValidationError
+from . import mappings
+from .rows import Cells, Source, SourceRow
+from .text import REPLACEMENT, Decoded
+
+# format name -> (mapping, description for messages)
+CSV_FORMATS: dict[str, mappings.Mapping] = {
+    "csv": mappings.ours,
+    "google": mappings.google,
+    "google-old": mappings.google_old,
+    "google-outlook": mappings.outlook,
+    "outlook": mappings.outlook,
+}
+# Google's "Outlook CSV" starts like this; Outlook's own export starts with "Title".
+_GOOGLE_OUTLOOK_START = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname"]
+
+
+def detect(header: list[str]) -> str | None:
+    """The CSV format a header belongs to, or ``None``."""
+    names = set(header)
+    if {"Given Name", "Family Name"} <= names or "Group Membership" in names:
+        return "google-old"
+    if "E-mail 1 - Value" in names or ("First Name" in names and "Labels" in names):
+        return "google"
+    if "E-mail Address" in names:
+        return "google-outlook" if header[:6] == _GOOGLE_OUTLOOK_START else "outlook"
+    if "email" in names and ({"first_name", "last_name"} & names):
+        return "csv"
+    return None
+
+
+def read_csv(decoded: Decoded, format: str | None) -> Source:
+    """Parse CSV (comma, semicolon or tab separated) into rows of our field names."""
+    text = decoded.text
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", "\t", ";"], key=first_line.count)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip().lstrip("\ufeff") for name in next(records, [])]
+    if not header:
+        raise ValidationError("source", "the file is empty: no header row")
+    detected = detect(header)
+    chosen = format or detected
+    if chosen is None:
+        raise ValidationError(
+            "format",
+            f"unrecognised CSV header ({', '.join(header[:6])}...): expected contactkit's "
+            "columns (first_name, last_name, email, ...), a Google Contacts or an Outlook "
+            "export; pass format= to choose",
+        )
+    if chosen not in CSV_FORMATS:
+        raise ValidationError("format", f"{chosen!r} is not a CSV format")
+    mapping = CSV_FORMATS[chosen]
+    used: set[str] = set()
+    rows: list[SourceRow] = []
+    for number, cells in enumerate(records, start=2):  # the header is row 1
+        if not any(cell.strip() for cell in cells):
+            rows.append(SourceRow(number, {}, empty=True))
+            continue
+        values, problems = mapping(Cells(header, cells, used))
+        extra = [c for c in cells[len(header) :] if c.strip()]
+        if len(cells) < len(header) or extra:
+            plural = "" if len(cells) == 1 else "s"
+            problems.insert(
+                0, ("row", f"has {len(cells)} cell{plural} but the header has {len(header)}")
+            )
+        if decoded.replaced:
+            problems.extend(_encoding_problems(values))
+        rows.append(SourceRow(number, values, problems))
+    unused = [name for name in header if name not in used and name]
+    return Source(chosen, rows, unused, decoded.encoding, [decoded.note] if decoded.note else [])
+
+
+ENCODING_REASON = (
+    "is not valid UTF-8 (this row was saved in another encoding?); "
+    "re-save the file as UTF-8 and import it again"
+)
+_FIELD_ORDER = ("first_name", "last_name", "email", "phone", "company", "job_title", "tags")
+
+
+def _encoding_problems(values: dict[str, object]) -> list[tuple[str, str]]:
+    """The first field holding a replaced (undecodable) character."""
+    for name in (*_FIELD_ORDER, *values):
+        value = values.get(name)
+        if REPLACEMENT in str(value or ""):
+            return [(name, ENCODING_REASON)]
+    return []

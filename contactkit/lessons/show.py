@@ -1,0 +1,199 @@
+"""Small display tables for notebooks and terminals: items, contacts and measured costs.
+
+Every helper returns a :class:`TextTable`, which Jupyter shows as an HTML table and a terminal
+(or ``print``) as aligned text. Rows keep the order given, or are sorted where the helper says
+so, so that outputs are the same on every run.
+
+Example::
+
+    with table.meter() as m:
+        org.find_by_email("ada@example.com")
+    costs({"find_by_email": m})
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ..contacts.model import ContactSummary
+from ..dynamo.meter import Meter
+from ..dynamo.types import deserialize
+from ..errors import ContactKitError, translate
+
+CONTACT_COLUMNS = ("id", "name", "email", "phone", "company", "tags")
+COST_COLUMNS = ("requests", "items read", "items returned", "RCU", "WCU")
+_MAX_CELL = 110
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """Rows of named columns, shown as aligned text (``repr``) or HTML (in Jupyter)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> TextTable:
+        """Build a table from mappings, formatting each value (missing ones are blank)."""
+        return cls(
+            tuple(columns),
+            tuple(tuple(format_cell(row.get(c)) for c in columns) for row in rows),
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        widths = [
+            max([len(c), *(len(r[i]) for r in self.rows)]) for i, c in enumerate(self.columns)
+        ]
+        numeric = [all(_is_number(r[i]) for r in self.rows) for i in range(len(self.columns))]
+
+        def line(cells: Sequence[str]) -> str:
+            parts = [
+                cell.rjust(w) if right else cell.ljust(w)
+                for cell, w, right in zip(cells, widths, numeric, strict=True)
+            ]
+            return "  ".join(parts).rstrip()
+
+        rule = "  ".join("-" * w for w in widths)
+        return "\n".join([line(self.columns), rule, *(line(r) for r in self.rows)])
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _is_number(text: str) -> bool:
+    return text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit() or text == ""
+
+
+def format_cell(value: Any) -> str:
+    """One cell: numbers with separators, floats with one decimal, long text shortened."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+def items(raw_items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) -> TextTable:
+    """DynamoDB items (DynamoDB JSON), sorted by key: ``type``, ``PK``, ``SK`` and ``columns``."""
+    plain = [deserialize(dict(item)) for item in raw_items]
+    plain.sort(key=lambda i: (str(i.get("PK", "")), str(i.get("SK", ""))))
+    return TextTable.of(plain, ("type", "PK", "SK", *columns))
+
+
+def contacts(
+    found: Iterable[ContactSummary | None], columns: Sequence[str] = CONTACT_COLUMNS
+) -> TextTable:
+    """Contacts or summaries in the order given; ``name`` is the full name."""
+    rows = []
+    for contact in found:
+        if contact is None:
+            continue
+        row = {name: getattr(contact, name, None) for name in columns}
+        if "name" in columns:
+            row["name"] = contact.full_name
+        if "phone" in columns:
+            row["phone"] = contact.phone_display()
+        rows.append(row)
+    return TextTable.of(rows, columns)
+
+
+def cost_row(meter: Meter) -> dict[str, Any]:
+    """What a meter measured, as one row of :data:`COST_COLUMNS`."""
+    return {
+        "requests": meter.requests,
+        "items read": meter.items_read,
+        "items returned": meter.items_returned,
+        "RCU": meter.rcu,
+        "WCU": meter.wcu,
+    }
+
+
+def costs(measured: Mapping[str, Meter], columns: Sequence[str] = COST_COLUMNS) -> TextTable:
+    """One row per labelled meter, side by side: requests, items read and returned, RCU, WCU."""
+    rows = [{"": label, **cost_row(meter)} for label, meter in measured.items()]
+    return TextTable.of(rows, ("", *columns))
+
+
+def operations(meter: Meter) -> TextTable:
+    """One row per DynamoDB operation a meter saw, plus the total."""
+    return TextTable.of(
+        meter.summary(),
+        ("operation", "requests", "items_read", "items_returned", "rcu", "wcu"),
+    )
+
+
+def schema(description: Mapping[str, Any]) -> TextTable:
+    """Keys and indexes from ``table.describe()``: one row for the table, one per index."""
+
+    def keys_of(key_schema: Iterable[Mapping[str, str]]) -> dict[str, str]:
+        return {k["KeyType"]: k["AttributeName"] for k in key_schema}
+
+    table_keys = keys_of(description["KeySchema"])
+    found = [
+        {
+            "name": description["TableName"],
+            "kind": "table",
+            "partition key": table_keys["HASH"],
+            "sort key": table_keys.get("RANGE"),
+            "projection": "",
+            "status": description["TableStatus"],
+        }
+    ]
+    for index in description.get("GlobalSecondaryIndexes", []):
+        index_keys = keys_of(index["KeySchema"])
+        found.append(
+            {
+                "name": index["IndexName"],
+                "kind": "GSI",
+                "partition key": index_keys["HASH"],
+                "sort key": index_keys.get("RANGE"),
+                "projection": index["Projection"]["ProjectionType"],
+                "status": index.get("IndexStatus", "ACTIVE"),
+            }
+        )
+    return TextTable.of(
+        found, ("name", "kind", "partition key", "sort key", "projection", "status")
+    )
+
+
+def attempt(action: Callable[[], Any]) -> str:
+    """Run ``action``; its result's ``repr``, or ``"<ErrorClass>: <message>"`` for our errors.
+
+    :class:`~contactkit.errors.ContactKitError` is caught, and so is a botocore
+    ``ClientError`` from a raw client call, translated into contactkit's tree first; anything
+    else is a bug and propagates. A notebook cell can so show an expected refusal in one line.
+    """
+    try:
+        return repr(action())
+    except ClientError as exc:
+        error: ContactKitError = translate(exc, exc.operation_name)
+    except ContactKitError as exc:
+        error = exc
+    return f"{type(error).__name__}: {error}"
+
+
+def rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> TextTable:
+    """Any list of mappings (columns: those of the first row unless given)."""
+    listed = list(records)
+    chosen = tuple(columns) if columns is not None else tuple(listed[0]) if listed else ()
+    return TextTable.of(listed, chosen)

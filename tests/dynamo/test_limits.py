@@ -1,0 +1,42 @@
+"""The transaction budget (``contactkit/dynamo/limits.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from contactkit.dynamo import limits
+
+
+def test_every_operation_fits_in_one_transaction() -> None:
+    worst = limits.worst_case_actions()
+    assert worst  # guards the loop below against an empty budget
+    for operation, actions in worst.items():
+        assert 1 <= actions <= limits.MAX_TRANSACTION_ACTIONS, operation
+
+
+def test_the_transaction_limit_is_dynamodbs() -> None:
+    assert limits.MAX_TRANSACTION_ACTIONS == 100
+
+
+def test_the_budget_is_computed_from_the_tag_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = limits.worst_case_actions()
+    monkeypatch.setattr(limits, "MAX_TAGS", limits.MAX_TAGS + 10)
+    after = limits.worst_case_actions()
+    assert after["add"] == before["add"] + 10
+    assert after["update"] == before["update"] + 20  # old and new tags
+    assert after["delete"] == before["delete"] + 10
+
+
+def test_every_write_pays_one_audit_action() -> None:
+    worst = limits.worst_case_actions()
+    assert worst["add"] == 1 + 1 + limits.MAX_TAGS + limits.MAX_SEARCH_TOKENS + 1
+    assert worst["update"] == 92
+    assert worst["delete"] == 67
+    assert worst["record_interaction"] == 3
+    assert worst["merge"] == 91
+
+
+def test_too_many_tags_would_break_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_TAGS", limits.MAX_TRANSACTION_ACTIONS)
+    worst = limits.worst_case_actions()
+    assert any(actions > limits.MAX_TRANSACTION_ACTIONS for actions in worst.values())

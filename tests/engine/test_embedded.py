@@ -1,0 +1,289 @@
+"""The embedded engine: DynamoDB transaction semantics, isolation, silence, serialisation."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+import contactkit as ck
+from contactkit.engine.embedded import EmbeddedEngine
+
+
+@pytest.fixture
+def engine_db() -> Iterator[ck.Database]:
+    """Always the embedded engine, even when the suite targets another endpoint."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+        database = ck.connect()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def client(engine_db: ck.Database) -> Any:
+    engine_db.table("t").create()
+    return engine_db.client
+
+
+def key(pk: str, sk: str = "s") -> dict[str, Any]:
+    return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+
+def put(pk: str, condition: str | None = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"TableName": "t", "Item": {**key(pk), "v": {"S": pk}}, **extra}
+    if condition:
+        body["ConditionExpression"] = condition
+    return {"Put": body}
+
+
+def add_one_to_text() -> dict[str, Any]:
+    """An update that passes every condition but fails when applied to a string."""
+    return {
+        "Update": {
+            "TableName": "t",
+            "Key": key("s"),
+            "UpdateExpression": "ADD #t :one",
+            "ExpressionAttributeNames": {"#t": "text"},
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+
+
+def stored(client: Any, pk: str) -> dict[str, Any] | None:
+    return client.get_item(TableName="t", Key=key(pk), ConsistentRead=True).get("Item")
+
+
+def cancellation(exc: pytest.ExceptionInfo[ClientError]) -> list[dict[str, Any]]:
+    assert exc.value.response["Error"]["Code"] == "TransactionCanceledException"
+    return list(exc.value.response["CancellationReasons"])
+
+
+def test_transaction_applies_every_action(client: Any) -> None:
+    client.put_item(TableName="t", Item={**key("old"), "n": {"N": "1"}})
+    client.transact_write_items(
+        TransactItems=[
+            put("a", "attribute_not_exists(PK)"),
+            {"Delete": {"TableName": "t", "Key": key("old")}},
+            {
+                "ConditionCheck": {
+                    "TableName": "t",
+                    "Key": key("zzz"),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+    )
+    assert stored(client, "a") is not None
+    assert stored(client, "old") is None
+
+
+def test_one_failed_condition_cancels_all_with_reasons_and_all_old(client: Any) -> None:
+    client.put_item(TableName="t", Item={**key("taken"), "owner": {"S": "someone"}})
+    with pytest.raises(ClientError) as exc:
+        client.transact_write_items(
+            TransactItems=[
+                put("new"),
+                put(
+                    "taken",
+                    "attribute_not_exists(PK)",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                ),
+                put("other", "attribute_not_exists(PK)"),
+            ]
+        )
+    reasons = cancellation(exc)
+    assert [r["Code"] for r in reasons] == ["None", "ConditionalCheckFailed", "None"]
+    assert reasons[1]["Item"]["owner"] == {"S": "someone"}
+    assert stored(client, "new") is None and stored(client, "other") is None
+    assert stored(client, "taken") == {**key("taken"), "owner": {"S": "someone"}}
+
+
+def test_all_old_is_omitted_unless_asked(client: Any) -> None:
+    client.put_item(TableName="t", Item=key("taken"))
+    with pytest.raises(ClientError) as exc:
+        client.transact_write_items(TransactItems=[put("taken", "attribute_not_exists(PK)")])
+    assert "Item" not in cancellation(exc)[0]
+
+
+def test_conditions_see_the_state_before_the_transaction(client: Any) -> None:
+    # The delete of "a" must not make the condition on "a"'s existence of another action pass.
+    client.put_item(TableName="t", Item=key("a"))
+    client.transact_write_items(
+        TransactItems=[
+            {
+                "Delete": {
+                    "TableName": "t",
+                    "Key": key("a"),
+                    "ConditionExpression": "attribute_exists(PK)",
+                }
+            },
+            put("b", "attribute_not_exists(PK)"),
+        ]
+    )
+    assert stored(client, "a") is None and stored(client, "b") is not None
+
+
+def test_failure_while_applying_rolls_back_earlier_actions(client: Any) -> None:
+    client.put_item(TableName="t", Item={**key("s"), "text": {"S": "not a number"}})
+    with pytest.raises(ClientError) as exc:
+        client.transact_write_items(
+            TransactItems=[
+                put("first"),
+                add_one_to_text(),
+            ]
+        )
+    assert [r["Code"] for r in cancellation(exc)] == ["None", "ValidationError"]
+    assert stored(client, "first") is None
+    assert stored(client, "s") == {**key("s"), "text": {"S": "not a number"}}
+
+
+def test_rollback_restores_an_overwritten_item(client: Any) -> None:
+    client.put_item(TableName="t", Item={**key("a"), "v": {"S": "original"}})
+    client.put_item(TableName="t", Item={**key("s"), "text": {"S": "x"}})
+    with pytest.raises(ClientError):
+        client.transact_write_items(
+            TransactItems=[
+                put("a"),
+                add_one_to_text(),
+            ]
+        )
+    assert stored(client, "a") == {**key("a"), "v": {"S": "original"}}
+
+
+def test_more_than_100_actions_is_a_validation_error(client: Any) -> None:
+    with pytest.raises(ClientError) as exc:
+        client.transact_write_items(TransactItems=[put(f"i{n}") for n in range(101)])
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+    assert stored(client, "i0") is None
+
+
+def test_100_actions_are_accepted(client: Any) -> None:
+    client.transact_write_items(TransactItems=[put(f"i{n}") for n in range(100)])
+    assert stored(client, "i99") is not None
+
+
+def test_two_actions_on_one_item_are_refused(client: Any) -> None:
+    with pytest.raises(ClientError) as exc:
+        client.transact_write_items(
+            TransactItems=[put("a"), {"Delete": {"TableName": "t", "Key": key("a")}}]
+        )
+    assert exc.value.response["Error"]["Code"] == "ValidationException"
+    assert "multiple operations on one item" in exc.value.response["Error"]["Message"]
+    assert stored(client, "a") is None
+
+
+def test_engines_are_isolated_from_each_other(engine_db: ck.Database) -> None:
+    engine_db.table("only-here").create()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+        other = ck.connect()
+    try:
+        assert not other.table("only-here").exists()
+        assert engine_db.table("only-here").exists()
+    finally:
+        other.close()
+
+
+def test_engine_is_silent(capfd: pytest.CaptureFixture[str]) -> None:
+    engine = EmbeddedEngine()
+    engine.start()
+    try:
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError):  # an unsigned request is refused, quietly
+            urllib.request.urlopen(engine.url, data=b"{}", timeout=5)
+    finally:
+        engine.stop()
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_engine_binds_loopback_on_a_free_port() -> None:
+    first, second = EmbeddedEngine(), EmbeddedEngine()
+    first.start()
+    second.start()
+    try:
+        assert first.url.startswith("http://127.0.0.1:")
+        assert first.url != second.url
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_concurrent_transactions_never_lose_writes(client: Any) -> None:
+    # Under moto's own implementation a cancelled transaction restores a stale table copy,
+    # erasing writes that landed meanwhile. Here every committed write must survive.
+    cancelled: list[str] = []
+
+    def worker(n: int) -> None:
+        for i in range(20):
+            item = f"w{n}-{i}"
+            client.transact_write_items(TransactItems=[put(item, "attribute_not_exists(PK)")])
+            try:  # a transaction that is cancelled, concurrently with the others
+                client.transact_write_items(TransactItems=[put(item, "attribute_not_exists(PK)")])
+            except ClientError as exc:
+                cancelled.append(exc.response["Error"]["Code"])
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    count = client.scan(TableName="t", Select="COUNT")["Count"]
+    assert count == 8 * 20
+    assert cancelled == ["TransactionCanceledException"] * (8 * 20)
+
+
+@pytest.mark.parametrize(
+    ("operation", "request_body"),
+    [
+        ("Scan", {"ReturnConsumedCapacity": "TOTAL"}),
+        ("Scan", {"Limit": 1}),
+        (
+            "Query",
+            {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "b"}}},
+        ),
+        ("GetItem", {"Key": {"PK": {"S": "b"}, "SK": {"S": "b"}}}),
+        ("GetItem", {"Key": {"PK": {"S": "none"}, "SK": {"S": "none"}}}),
+    ],
+)
+def test_fast_reads_answer_exactly_like_moto(
+    operation: str, request_body: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    from contactkit.engine.embedded import _FastReadsHandler
+
+    bodies: list[tuple[str, str]] = []
+    fast = _FastReadsHandler.serialized
+
+    def both(self: Any, result: Any) -> Any:
+        answer = fast(self, result)
+        bodies.append((answer[2], DynamoHandler.serialized(self, result)[2]))
+        return answer
+
+    monkeypatch.setattr(_FastReadsHandler, "serialized", both)
+    with ck.connect() as db:
+        db.table("t").create()
+        item = {
+            "PK": {"S": "b"},
+            "SK": {"S": "b"},
+            "bin": {"B": b"\x00\xff"},
+            "ns": {"NS": ["1", "2.5"]},
+            "l": {"L": [{"BOOL": True}, {"NULL": True}, {"M": {"x": {"SS": ["a"]}}}]},
+        }
+        db.client.put_item(TableName="t", Item=item)
+        db.client.put_item(TableName="t", Item={"PK": {"S": "c"}, "SK": {"S": "c"}})
+        getattr(db.client, _snake(operation))(TableName="t", **request_body)
+    answered = [(json.loads(a), json.loads(b)) for a, b in bodies if a is not None]
+    assert answered and all(a == b for a, b in answered)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")

@@ -1,0 +1,108 @@
+"""Engine snapshots: exact round trip, atomic private files, refusal of foreign files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import contactkit as ck
+from contactkit.cli import cli
+from contactkit.dynamo import schema
+from contactkit.engine import snapshot
+from contactkit.engine.embedded import EmbeddedEngine
+
+
+def scan(db: ck.Database, name: str) -> list[dict[str, object]]:
+    return db.client.scan(TableName=name, ConsistentRead=True)["Items"]
+
+
+def test_round_trip_is_exact(tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        org = db.table("contacts").create().org("org-a")
+        ada = org.add(
+            first_name="Ada",
+            last_name="Lovelace",
+            email="ada@example.com",
+            address={"city": "London"},
+            custom_fields={"era": "1840s"},
+            tags=["math"],
+        )
+        db.table("other").create()
+        info = snapshot.save(engine, path)
+        before = {name: scan(db, name) for name in ("contacts", "other")}
+        description = db.table("contacts").describe()
+    assert info == snapshot.SnapshotInfo(("contacts", "other"), len(before["contacts"]))
+    assert path.stat().st_mode & 0o777 == 0o600
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        assert snapshot.load(engine, db.client, path) == info
+        assert {name: scan(db, name) for name in ("contacts", "other")} == before
+        table = db.table("contacts")
+        assert schema.describe_schema(table.describe()) == schema.describe_schema(description)
+        assert table.org("org-a").get(ada.id) == ada
+
+
+def test_create_request_rebuilds_the_contactkit_schema() -> None:
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        described = db.table("contacts").create().describe()
+        request = snapshot.create_request(described)
+    assert request["BillingMode"] == "PAY_PER_REQUEST"
+    assert "ProvisionedThroughput" not in request
+    assert {i["IndexName"] for i in request["GlobalSecondaryIndexes"]} == {
+        i["IndexName"] for i in schema.create_table_request("contacts")["GlobalSecondaryIndexes"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "cannot read snapshot"),
+        (json.dumps({"format": "something-else"}), "is not a contactkit serve snapshot"),
+        (json.dumps({"format": snapshot.FORMAT, "version": 99}), "is snapshot version 99"),
+    ],
+)
+def test_foreign_files_are_refused_and_left_alone(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "snap.json"
+    path.write_text(content)
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--snapshot", str(path)])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert path.read_text() == content  # a snapshot that failed to load is never overwritten
+
+
+def test_a_failed_write_keeps_the_old_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "snap.json"
+    with EmbeddedEngine() as engine:
+        snapshot.save(engine, path)
+        old = path.read_text()
+
+        def broken(*args: object, **kwargs: object) -> str:
+            raise OSError("disk full")
+
+        monkeypatch.setattr(snapshot.json, "dumps", lambda *a, **k: "x" * 10)
+        monkeypatch.setattr(snapshot.os, "fsync", broken)
+        with pytest.raises(OSError, match="disk full"):
+            snapshot.save(engine, path)
+    assert path.read_text() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["snap.json"]  # the temporary file is gone
+
+
+def test_engine_counts_writes_but_not_reads() -> None:
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        org = db.table("contacts").create().org("org-a")
+        ada = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        writes = engine.app.writes
+        org.get(ada.id)
+        org.list()
+        org.find_by_email("ada@example.com")
+        db.table("contacts").describe()
+        assert engine.app.writes == writes
+        org.set_favorite(ada.id)
+        assert engine.app.writes > writes

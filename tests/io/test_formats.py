@@ -1,0 +1,333 @@
+"""Reading contacts files: formats, encodings, multi-values, unused columns (no DynamoDB)."""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import contactkit as ck
+from contactkit.io.formats import read_source
+from contactkit.io.formats.text import decode
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.mark.parametrize(
+    ("name", "format", "count", "first"),
+    [
+        (
+            "seed-contacts.csv",
+            "csv",
+            3,
+            {
+                "first_name": "Alice",
+                "email": "alice@example.com",
+                "phone": "555-0101",
+                "tags": ["engineering", "client"],
+            },
+        ),
+        (
+            "google-contacts.csv",
+            "google",
+            3,
+            {
+                "first_name": "Grace",
+                "last_name": "Hopper",
+                "email": "grace@navy.example",
+                "phone": "+1 212-555-0187",
+                "company": "Navy Labs",
+                "job_title": "Rear Admiral",
+                "tags": ["Pioneers", "VIP"],
+                "favorite": True,
+            },
+        ),
+        (
+            "google-contacts-old.csv",
+            "google-old",
+            2,
+            {
+                "first_name": "Margaret",
+                "last_name": "Hamilton",
+                "email": "margaret@mit.example",
+                "company": "MIT Instrumentation Lab",
+                "tags": ["Apollo", "Engineering"],
+            },
+        ),
+        (
+            "google-outlook.csv",
+            "google-outlook",
+            2,
+            {
+                "first_name": "Katherine",
+                "email": "katherine@nasa.example",
+                "phone": "+1 757-555-0110",
+                "tags": ["Space", "VIP"],
+            },
+        ),
+        (
+            "outlook-contacts.csv",
+            "outlook",
+            3,
+            {
+                "first_name": "Jürgen",
+                "last_name": "Müller",
+                "company": "Café Königsweg GmbH",
+                "phone": "+49 151 23456789",
+                "tags": ["Kunden", "VIP"],
+            },
+        ),
+        (
+            "outlook-contacts-unicode.csv",
+            "outlook",
+            3,
+            {"first_name": "Jürgen", "last_name": "Müller", "job_title": "Geschäftsführer"},
+        ),
+        (
+            "contacts.vcf",
+            "vcard",
+            3,
+            {
+                "first_name": "Jürgen",
+                "last_name": "Müller",
+                "company": "Café Königsweg GmbH",
+                "notes": "Prefers calls in the morning.",
+                "tags": ["Kunden", "VIP"],
+            },
+        ),
+        (
+            "org-fabrikam.json",
+            "json",
+            800,
+            {
+                "first_name": "Emma",
+                "email": "emma.rodriguez@piper.example",
+                "created_at": "2025-03-09T13:22:30Z",
+            },
+        ),
+    ],
+)
+def test_each_sample_file_is_read_in_its_format(
+    name: str, format: str, count: int, first: dict[str, Any]
+) -> None:
+    source = read_source(DATA / name)
+    assert source.format == format
+    assert len(source.rows) == count
+    values = source.rows[0].values
+    assert {k: values.get(k) for k in first} == first
+    assert all(not row.problems for row in source.rows)
+
+
+def test_google_multi_values_keep_the_first_as_primary_and_the_rest_as_custom_fields() -> None:
+    grace = read_source(DATA / "google-contacts.csv").rows[0].values
+    assert grace["custom_fields"] == {
+        "department": "Computing",
+        "other_emails": "grace.hopper@home.example",
+        "other_phones": "+1 212-555-0188, +44 20 7946 0958",
+        "birthday": "1906-12-09",
+        "nickname": "Amazing Grace",
+        "website": "https://example.com/grace",
+    }
+    assert grace["address"] == {
+        "street": "1 Navy Way",
+        "city": "Arlington",
+        "state": "VA",
+        "postal_code": "22201",
+        "country": "US",
+    }
+    old = read_source(DATA / "google-contacts-old.csv").rows[0].values
+    assert old["email"] == "margaret@mit.example"
+    assert old["custom_fields"]["other_emails"] == "mh@apollo.example"
+
+
+def test_vcard_versions_folded_lines_quoted_printable_and_tel_uris() -> None:
+    rows = read_source(DATA / "contacts.vcf").rows
+    curie, lamarr = rows[1].values, rows[2].values
+    assert curie["email"] == "marie.curie@radium.example"  # folded over two lines
+    assert curie["notes"] == "Two Nobel prizes, physics and chemistry."  # 3.0 escapes
+    assert curie["tags"] == ["Science", "Nobel", "VIP"]
+    assert curie["custom_fields"]["department"] == "Physics"
+    assert lamarr["phone"] == "+1-310-555-0175 ext. 12"  # 4.0 tel: URI
+    assert lamarr["address"]["city"] == "Los Angeles"
+    assert [r.row for r in rows] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("name", "unused"),
+    [
+        ("seed-contacts.csv", []),
+        ("messy.csv", ["fax"]),
+        (
+            "outlook-contacts.csv",
+            [
+                "Title",
+                "Middle Name",
+                "Suffix",
+                "Business Street 2",
+                "Business Fax",
+                "E-mail Type",
+                "E-mail Display Name",
+            ],
+        ),
+    ],
+)
+def test_unused_columns_are_listed(name: str, unused: list[str]) -> None:
+    assert read_source(DATA / name).unused_columns == unused
+
+
+def test_google_unused_columns_include_what_has_no_field() -> None:
+    unused = read_source(DATA / "google-contacts.csv").unused_columns
+    assert {"Middle Name", "Photo", "File As", "Address 1 - PO Box"} <= set(unused)
+    assert "Labels" not in unused and "E-mail 1 - Value" not in unused
+
+
+TEXT = "first_name,last_name,email\nJürgen,Müller,j@example.com\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("cp1252"), "cp1252"),
+    ],
+)
+def test_encodings_are_recognised(data: bytes, encoding: str) -> None:
+    decoded = decode(data)
+    assert decoded.encoding == encoding
+    assert decoded.text.lstrip("\ufeff") == TEXT
+    assert decoded.replaced is False
+    assert (decoded.note is not None) == (encoding == "cp1252")
+
+
+def test_a_legacy_code_page_row_in_a_utf8_file_is_reported_not_mangled() -> None:
+    data = TEXT.encode() + "François,Lefèvre,f@example.com\n".encode("latin-1")
+    source = read_source(io.BytesIO(data), format="csv")
+    good, bad = source.rows
+    assert good.values["last_name"] == "Müller" and not good.problems
+    assert bad.problems == [("first_name", pytest.approx(bad.problems[0][1]))]
+    assert "not valid UTF-8" in bad.problems[0][1]
+
+
+def test_an_explicit_encoding_wins() -> None:
+    data = "first_name,last_name,email\nRenée,Lefčvre,r@example.com\n".encode("cp1250")
+    assert read_source(io.BytesIO(data), encoding="cp1250").rows[0].values["last_name"] == (
+        "Lefčvre"
+    )
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_is_sniffed_from_the_header(delimiter: str) -> None:
+    text = TEXT.replace(",", delimiter)
+    source = read_source(io.StringIO(text))
+    assert source.rows[0].values == {
+        "first_name": "Jürgen",
+        "last_name": "Müller",
+        "email": "j@example.com",
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("a,b,c@example.com,extra", "has 4 cells but the header has 3"),
+        ("a,b", "has 2 cells but the header has 3"),
+        ("a", "has 1 cell but the header has 3"),
+    ],
+)
+def test_rows_with_stray_or_missing_cells_are_flagged(line: str, problem: str) -> None:
+    row = read_source(io.StringIO(f"first_name,last_name,email\n{line}\n")).rows[0]
+    assert row.problems[0] == ("row", problem)
+    assert row.row == 2  # the header is row 1, as in a spreadsheet
+
+
+def test_trailing_empty_cells_are_not_stray() -> None:
+    row = read_source(io.StringIO("first_name,last_name,email\na,b,c@example.com,,\n")).rows[0]
+    assert row.problems == []
+
+
+def test_empty_rows_are_marked() -> None:
+    rows = read_source(io.StringIO("first_name,last_name,email\n,,\n")).rows
+    assert rows[0].empty
+
+
+@pytest.mark.parametrize(
+    ("cell", "tags"),
+    [("a;b", ["a", "b"]), ("a, b", ["a", "b"]), ("a;;b;", ["a", "b"]), ("", None)],
+)
+def test_our_tags_column_splits_on_semicolons_and_commas(cell: str, tags: list[str] | None) -> None:
+    text = f'first_name,last_name,email,tags\na,b,c@example.com,"{cell}"\n'
+    assert read_source(io.StringIO(text)).rows[0].values.get("tags") == tags
+
+
+def test_our_csv_reads_address_custom_fields_and_favourite() -> None:
+    text = (
+        "first_name,last_name,email,city,country,custom.team,favorite\n"
+        "a,b,c@example.com,Paris,FR,Blue,yes\n"
+    )
+    values = read_source(io.StringIO(text)).rows[0].values
+    assert values["address"] == {"city": "Paris", "country": "FR"}
+    assert values["custom_fields"] == {"team": "Blue"}
+    assert values["favorite"] is True
+
+
+def test_an_unknown_header_is_a_validation_error_naming_the_format() -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        read_source(io.StringIO("name,mail\nx,y\n"))
+    assert exc.value.field == "format"
+
+
+@pytest.mark.parametrize(
+    ("source", "field"),
+    [
+        (io.StringIO(""), "source"),
+        (io.StringIO("[1, 2"), "source"),
+        (DATA / "no-such-file.csv", "source"),
+        (42, "source"),
+    ],
+)
+def test_unreadable_sources_name_the_problem(source: Any, field: str) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        read_source(source)
+    assert exc.value.field == field
+
+
+def test_unknown_format_names_are_refused() -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        read_source(DATA / "seed-contacts.csv", format="xlsx")
+    assert exc.value.field == "format"
+
+
+def test_open_binary_files_and_sniffed_formats() -> None:
+    with (DATA / "contacts.vcf").open("rb") as handle:
+        assert read_source(handle).format == "vcard"
+    assert read_source(io.BytesIO(b'[{"email": "a@example.com"}]')).format == "json"
+    assert read_source(io.BytesIO(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A B\r\nEND:VCARD\r\n"))
+
+
+def test_json_variants_and_unknown_keys() -> None:
+    wrapped = io.StringIO('{"contacts": [{"email": "a@example.com", "shoe_size": 9, "id": "x"}]}')
+    source = read_source(wrapped, format="json")
+    assert source.rows[0].values == {"email": "a@example.com"}
+    assert source.unused_columns == ["shoe_size"]  # our own export's id is not "unused"
+    lines = io.StringIO('{"email": "a@example.com", "tags": "x;y"}\n\n{"email": "b@example.com"}')
+    rows = read_source(lines, format="jsonl").rows
+    assert [r.values["email"] for r in rows] == ["a@example.com", "b@example.com"]
+    assert rows[0].values["tags"] == ["x", "y"]
+
+
+def test_records_that_are_not_objects_are_flagged() -> None:
+    rows = read_source([{"email": "a@example.com"}, "oops"]).rows
+    assert rows[1].problems == [("row", "must be an object, not str")]
+    assert read_source([]).rows == []
+
+
+def test_a_text_file_opened_with_its_bom_still_has_a_known_header() -> None:
+    source = read_source(io.StringIO("\ufeff" + TEXT))
+    assert source.format == "csv" and source.rows[0].values["email"] == "j@example.com"

@@ -1,0 +1,475 @@
+"""org.import_contacts: validation like add(), the messy file's exact report, idempotent
+re-runs, updates, dry runs, DynamoDB's limits, and the request plan."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import contactkit as ck
+from contactkit.dynamo import limits
+from contactkit.engine.faults import FaultInjector
+from contactkit.io import importer
+from contactkit.io.formats import read_source
+from contactkit.io.importer import Importer, check_formulas, pack
+from contactkit.io.progress import PROGRESS_VARIABLE
+from tests.conftest import SCALE, items_of_type, scan_all
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(autouse=True)
+def no_progress_bars(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PROGRESS_VARIABLE, "0")
+
+
+@pytest.fixture
+def sent(table: ck.Table) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Every request's operation and parameters, captured from the client's own events."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        calls.append((model.name, params))
+
+    table.client.meta.events.register("provide-client-params.dynamodb.*", record)
+    yield calls
+    table.client.meta.events.unregister("provide-client-params.dynamodb.*", record)
+
+
+def rows_of(count: int, **extra: Any) -> list[dict[str, Any]]:
+    return [
+        {"first_name": f"First{n}", "last_name": f"Last{n}", "email": f"p{n}@example.com", **extra}
+        for n in range(count)
+    ]
+
+
+# -- the seed's contacts and the sample formats ----------------------------------------------
+
+
+def test_the_seed_contacts_import_three_of_three_with_a_phone_warning_each(
+    org: ck.OrgStore,
+) -> None:
+    report = org.import_contacts(DATA / "seed-contacts.csv")
+    assert (report.imported, report.skipped, report.invalid_rows) == (3, [], [])
+    assert [(w.row, w.field) for w in report.warnings] == [(2, "phone"), (3, "phone"), (4, "phone")]
+    assert all("kept as entered" in w.message for w in report.warnings)
+    alice = org.find_by_email("alice@example.com")
+    assert alice is not None
+    assert (alice.phone, alice.phone_e164, alice.tags) == (
+        "555-0101",
+        None,
+        ("engineering", "client"),
+    )
+    assert (alice.company, alice.job_title) == ("Tech Corp", "Software Engineer")
+
+
+@pytest.mark.parametrize(
+    ("name", "imported", "email", "tag"),
+    [
+        ("google-contacts.csv", 3, "grace@navy.example", "VIP"),
+        ("google-contacts-old.csv", 2, "margaret@mit.example", "Apollo"),
+        ("google-outlook.csv", 2, "katherine@nasa.example", "Space"),
+        ("outlook-contacts.csv", 3, "juergen.mueller@cafe.example", "Kunden"),
+        ("outlook-contacts-unicode.csv", 3, "juergen.mueller@cafe.example", "VIP"),
+        ("contacts.vcf", 3, "marie.curie@radium.example", "Nobel"),
+    ],
+)
+def test_each_format_imports_every_row(
+    org: ck.OrgStore, name: str, imported: int, email: str, tag: str
+) -> None:
+    report = org.import_contacts(DATA / name)
+    assert report.imported == imported and report.ok
+    contact = org.find_by_email(email)
+    assert contact is not None and tag in contact.tags
+    assert [c.email for c in org.find_by_tag(tag)] == [
+        c.email for c in org.find_by_tag(tag) if tag in c.tags
+    ]
+    assert email in {c.email for c in org.find_by_tag(tag)}
+
+
+def test_google_labels_and_extra_values_land_in_the_contact(org: ck.OrgStore) -> None:
+    org.import_contacts(DATA / "google-contacts.csv")
+    grace = org.find_by_email("grace@navy.example")
+    assert grace is not None
+    full = org.get(grace.id)
+    assert full.favorite is True  # "* starred"
+    assert full.tags == ("Pioneers", "VIP")
+    assert full.phone_e164 == "+12125550187"
+    assert full.custom_fields["other_phones"] == "+1 212-555-0188, +44 20 7946 0958"
+    assert full.address is not None and full.address.city == "Arlington"
+    assert [c.id for c in org.search("hopper")] == [grace.id]
+
+
+# -- the messy file against its hand-written expected report ---------------------------------
+
+
+def expected_messy() -> list[dict[str, str]]:
+    with (DATA / "messy-expected.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_messy_file_has_enough_bad_rows_of_enough_kinds() -> None:
+    expected = expected_messy()
+    assert len(expected) >= 60
+    assert len({row["kind"] for row in expected}) >= 15
+
+
+def assert_matches_the_messy_table(report: ck.ImportReport) -> None:
+    """The report of messy.csv is exactly what messy-expected.csv (written by hand) says."""
+    expected = expected_messy()
+
+    def table(outcome: str) -> dict[int, tuple[str, str]]:
+        return {
+            int(r["row"]): (r["field"], r["reason"]) for r in expected if r["outcome"] == outcome
+        }
+
+    invalid = {r.row: (r.field, r.reason) for r in report.invalid_rows}
+    assert set(invalid) == set(table("invalid"))
+    for row, (field, reason) in table("invalid").items():
+        assert invalid[row][0] == field, row
+        assert reason in invalid[row][1], row
+    skipped = {r.row: r for r in report.skipped}
+    assert set(skipped) == set(table("skipped"))
+    for row, (_field, reason) in table("skipped").items():
+        assert reason in skipped[row].reason, row
+    warnings = {r.row: (r.field, r.message) for r in report.warnings}
+    assert set(warnings) == set(table("warning"))
+    for row, (field, reason) in table("warning").items():
+        assert warnings[row][0] == field and reason in warnings[row][1], row
+    assert report.unused_columns == ["fax"]
+    assert report.failed == []
+    not_imported = [r for r in expected if r["outcome"] != "warning"]
+    assert report.imported == report.rows - len(not_imported)  # every other row landed
+
+
+def test_the_messy_file_report_matches_the_hand_written_table(org: ck.OrgStore) -> None:
+    report = org.import_contacts(DATA / "messy.csv")
+    assert_matches_the_messy_table(report)
+    assert len(items_of_type(org.table, "contact")) == report.imported
+
+
+def test_valid_rows_land_even_when_others_are_invalid(org: ck.OrgStore) -> None:
+    rows = [*rows_of(3), {"first_name": "X", "last_name": "Y", "email": "nope"}]
+    report = org.import_contacts(rows)
+    assert report.imported == 3
+    assert report.invalid_rows == [ck.InvalidRow(4, "email", report.invalid_rows[0].reason)]
+
+
+# -- duplicates, idempotence, updates, dry runs -----------------------------------------------
+
+
+def test_reimporting_the_same_file_creates_nothing_and_writes_nothing(
+    table: ck.Table, org: ck.OrgStore
+) -> None:
+    first = org.import_contacts(DATA / "google-contacts.csv")
+    before = scan_all(table)
+    second = org.import_contacts(DATA / "google-contacts.csv")
+    assert (second.imported, second.updated, len(second.skipped)) == (0, 0, first.imported)
+    assert all(s.existing_id == first.contact_ids[s.row] for s in second.skipped)
+    assert second.requests_by_operation == {"BatchGetItem": 1}
+    assert second.wcu == 0
+    assert sorted(scan_all(table), key=str) == sorted(before, key=str)
+
+
+def test_emails_used_in_the_org_are_skipped_whatever_their_case(org: ck.OrgStore) -> None:
+    existing = org.add(first_name="Ada", last_name="L", email="Ada@Example.com")
+    report = org.import_contacts(
+        [{"first_name": "A", "last_name": "B", "email": "ada@example.COM"}]
+    )
+    assert report.imported == 0
+    assert report.skipped == [
+        ck.SkippedRow(1, "ada@example.COM", report.skipped[0].reason, existing.id)
+    ]
+    assert "already used" in report.skipped[0].reason
+
+
+def test_update_changes_existing_contacts_and_skips_unchanged_ones(
+    table: ck.Table, org: ck.OrgStore
+) -> None:
+    org.import_contacts(rows_of(3, tags=["old"]))
+    changed = rows_of(3, tags=["old"])
+    changed[1] = {**changed[1], "company": "New Co", "tags": ["new"]}
+    report = org.import_contacts([*changed, *rows_of(4)[3:]], on_conflict="update")
+    assert (report.imported, report.updated) == (1, 1)
+    assert sorted(s.row for s in report.skipped) == [1, 3]
+    assert all("unchanged" in s.reason for s in report.skipped)
+    updated = org.get(report.contact_ids[2])
+    assert (updated.company, updated.tags, updated.version) == ("New Co", ("new",), 2)
+    assert [c.email for c in org.find_by_tag("new")] == ["p1@example.com"]
+    assert "p1@example.com" not in {c.email for c in org.find_by_tag("old")}
+    again = org.import_contacts([*changed, *rows_of(4)[3:]], on_conflict="update")
+    assert (again.imported, again.updated, len(again.skipped)) == (0, 0, 4)
+
+
+def test_a_dry_run_validates_and_reports_but_writes_nothing(
+    table: ck.Table, org: ck.OrgStore, sent: list[tuple[str, dict[str, Any]]]
+) -> None:
+    org.add(first_name="A", last_name="B", email="p0@example.com")
+    before = scan_all(table)
+    sent.clear()
+    report = org.import_contacts([*rows_of(5), {"first_name": "X"}], dry_run=True)
+    assert (report.imported, len(report.skipped), len(report.invalid_rows)) == (4, 1, 1)
+    assert report.dry_run and "would import 4" in report.summary()
+    assert {operation for operation, _ in sent} == {"BatchGetItem"}
+    assert scan_all(table) == before
+    assert report.requests == report.minimum_requests == 1
+
+
+def test_an_email_claimed_during_the_import_is_skipped_and_the_rest_written(
+    org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    racer = org.add(first_name="R", last_name="R", email="p2@example.com")
+    monkeypatch.setattr(Importer, "_lookup", lambda self, rows: {})  # the look-up saw nothing
+    report = org.import_contacts(rows_of(5))
+    assert report.imported == 4
+    assert [(s.row, s.existing_id) for s in report.skipped] == [(3, racer.id)]
+    assert "meanwhile" in report.skipped[0].reason
+    assert len(items_of_type(org.table, "contact")) == 5
+    assert len(items_of_type(org.table, "email")) == 5
+
+
+def test_created_at_is_kept_and_ids_sort_by_it(org: ck.OrgStore) -> None:
+    rows = [
+        {**rows_of(1)[0], "created_at": "2025-06-01T10:00:00Z"},
+        {**rows_of(2)[1], "created_at": "2024-02-01T10:00:00+02:00"},
+    ]
+    report = org.import_contacts(rows)
+    newer, older = (org.get(report.contact_ids[n]) for n in (1, 2))
+    assert (
+        older.created_at is not None and older.created_at.isoformat() == "2024-02-01T08:00:00+00:00"
+    )
+    assert older.id < newer.id
+    bad = org.import_contacts([{**rows_of(3)[2], "created_at": "yesterday"}])
+    assert bad.invalid_rows[0].field == "created_at"
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"first_name": "=1+1"}, "first_name"),
+        ({"company": " @SUM(A1)"}, "company"),
+        ({"tags": ["ok", "+x"]}, "tags[1]"),
+        ({"address": {"city": "-A1+B1"}}, "address.city"),
+        ({"custom_fields": {"note": "=cmd"}}, "custom_fields.note"),
+    ],
+)
+def test_spreadsheet_formulas_are_refused_naming_the_field(
+    values: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        check_formulas(values)
+    assert exc.value.field == field
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"phone": "+1 555 123 4567"},
+        {"notes": "- a list\n- of things"},
+        {"company": "A-1"},
+        {"custom_fields": {"other_phones": "+1 212-555-0188, +44 20 7946 0958", "delta": "-2"}},
+    ],
+)
+def test_phones_notes_and_inner_signs_are_not_formulas(values: dict[str, Any]) -> None:
+    check_formulas(values)
+
+
+# -- DynamoDB's limits and the request plan ----------------------------------------------------
+
+
+def test_transactions_never_exceed_100_actions_or_4_mb(
+    org: ck.OrgStore, sent: list[tuple[str, dict[str, Any]]]
+) -> None:
+    tags = [f"tag{n}" for n in range(limits.MAX_TAGS)]
+    rows = rows_of(12 * SCALE, tags=tags, job_title="Chief " + " ".join(f"w{n}" for n in range(30)))
+    report = org.import_contacts(rows)
+    assert report.imported == len(rows)
+    transactions = [p["TransactItems"] for op, p in sent if op == "TransactWriteItems"]
+    assert transactions and all(len(t) <= limits.MAX_TRANSACTION_ACTIONS for t in transactions)
+    assert max(len(t) for t in transactions) > 90  # packed, not one contact per request
+
+
+def test_economy_batches_never_exceed_25_items(
+    org: ck.OrgStore, sent: list[tuple[str, dict[str, Any]]]
+) -> None:
+    report = org.import_contacts(rows_of(20 * SCALE), plan="economy")
+    assert report.ok and report.imported == 20 * SCALE
+    batches = [p["RequestItems"] for op, p in sent if op == "BatchWriteItem"]
+    assert batches and all(
+        len(v) <= limits.MAX_BATCH_WRITE_ITEMS for b in batches for v in b.values()
+    )
+    assert [c.email for c in org.search("first7")][:1] == ["p7@example.com"]
+
+
+class _Unit:
+    def __init__(self, actions: int, size: int) -> None:
+        self.actions = [{}] * actions
+        self.size = size
+
+
+@pytest.mark.parametrize(
+    ("units", "expected"),
+    [
+        ([(46, 100)] * 5, [2, 2, 1]),
+        ([(30, 1_000_000)] * 6, [3, 3]),  # 4 MB holds three 1 MB rows, not four
+        ([(100, 10)] * 2, [1, 1]),
+        ([(1, 10)] * 250, [100, 100, 50]),
+    ],
+)
+def test_packing_respects_both_transaction_limits(
+    units: list[tuple[int, int]], expected: list[int]
+) -> None:
+    chunks = list(pack([_Unit(a, s) for a, s in units]))  # type: ignore[misc]
+    assert [len(c) for c in chunks] == expected
+    for chunk in chunks:
+        assert sum(len(u.actions) for u in chunk) <= limits.MAX_TRANSACTION_ACTIONS
+        assert sum(u.size for u in chunk) <= limits.MAX_TRANSACTION_BYTES
+
+
+@pytest.mark.parametrize("plan", ["atomic", "economy"])
+def test_requests_match_the_documented_minimum_when_nothing_fails(
+    org: ck.OrgStore, plan: Any
+) -> None:
+    report = org.import_contacts(rows_of(150 * SCALE, tags=["a", "b"]), plan=plan)
+    assert report.imported == 150 * SCALE
+    assert report.minimum_requests <= report.requests <= math.ceil(report.minimum_requests * 1.1)
+    assert report.wcu == report.minimum_wcu
+
+
+def test_progress_goes_to_a_callback(org: ck.OrgStore) -> None:
+    seen: list[tuple[int, int]] = []
+    org.import_contacts(rows_of(30), progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (30, 30)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+@pytest.mark.parametrize(
+    ("progress", "env", "rows", "shown"),
+    [
+        (None, "0", 5000, False),
+        (None, "1", 10, False),
+        (False, "1", 5000, False),
+        (True, "0", 10, True),
+    ],
+)
+def test_the_progress_bar_appears_only_when_wanted(
+    monkeypatch: pytest.MonkeyPatch, progress: Any, env: str, rows: int, shown: bool
+) -> None:
+    monkeypatch.setenv(PROGRESS_VARIABLE, env)
+    bar = importer._progress_bar(progress, rows)
+    assert (bar is not None) == shown
+    if bar is not None:
+        bar.close()
+
+
+def test_the_report_summary_names_counts_and_requests(org: ck.OrgStore) -> None:
+    report = org.import_contacts(
+        io.StringIO("first_name,last_name,email,fax\na,b,c@example.com,1\n")
+    )
+    text = str(report)
+    assert "imported 1" in text and "requests 2" in text and "unused columns: fax" in text
+
+
+@pytest.mark.parametrize(("option", "value"), [("on_conflict", "merge"), ("plan", "fast")])
+def test_unknown_options_are_refused(org: ck.OrgStore, option: str, value: str) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        org.import_contacts(rows_of(1), **{option: value})
+    assert exc.value.field == option
+
+
+# -- under injected faults ------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore sleeps between retries; the faults here need no real waiting."""
+    import botocore.endpoint
+
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _seconds: None)
+
+
+def run_import(org: ck.OrgStore, source: Any, plan: Any = "atomic") -> ck.ImportReport:
+    return Importer(org, plan=plan, sleep=lambda _s: None).run(read_source(source))
+
+
+def assert_each_row_once(table: ck.Table, emails: list[str], tags: int) -> None:
+    contacts = items_of_type(table, "contact")
+    assert sorted(c["email"] for c in contacts) == sorted(emails)
+    assert len(items_of_type(table, "email")) == len(emails)
+    assert len(items_of_type(table, "tag")) == tags
+
+
+FAULTS = [
+    ("BatchGetItem", "unprocessed", "atomic"),
+    ("TransactWriteItems", "throttle", "atomic"),
+    ("TransactWriteItems", "provisioned_throughput", "atomic"),
+    ("TransactWriteItems", "server_error", "atomic"),
+    ("TransactWriteItems", "drop_after_send", "atomic"),
+    ("TransactWriteItems", "transaction_conflict", "atomic"),
+    ("BatchWriteItem", "unprocessed", "economy"),
+    ("BatchWriteItem", "throttle", "economy"),
+    ("TransactWriteItems", "drop_after_send", "economy"),
+]
+
+
+@pytest.mark.parametrize(("operation", "kind", "plan"), FAULTS)
+def test_an_import_under_faults_writes_every_valid_row_exactly_once(
+    db: ck.Database,
+    table: ck.Table,
+    org: ck.OrgStore,
+    no_backoff: None,
+    operation: str,
+    kind: Any,
+    plan: Any,
+) -> None:
+    rows = rows_of(80 * SCALE, tags=["a", "b"])
+    with FaultInjector(db.client, seed=11) as faults:
+        faults.add(operation, kind, times=1, share=0.3)  # the first one for sure
+        faults.add(operation, kind, times=None, probability=0.4, share=0.3)
+        report = run_import(org, rows, plan)
+        messy = run_import(org, DATA / "messy.csv", plan)
+    assert faults.injected, "the fault never fired: the test would prove nothing"
+    assert (report.imported, report.failed, report.skipped) == (len(rows), [], [])
+    assert_matches_the_messy_table(messy)
+    emails = [r["email"] for r in rows] + [
+        org.get(contact_id).email for contact_id in messy.contact_ids.values()
+    ]
+    messy_tags = sum(len(org.get(i).tags) for i in messy.contact_ids.values())
+    assert_each_row_once(table, emails, 2 * len(rows) + messy_tags)
+    assert [c.email for c in org.search("first3 last3")][:1] == ["p3@example.com"]
+    assert report.requests >= report.minimum_requests
+
+
+def test_rows_that_never_get_written_are_reported_and_a_rerun_writes_them(
+    db: ck.Database, table: ck.Table, org: ck.OrgStore, no_backoff: None
+) -> None:
+    rows = rows_of(30)
+    with FaultInjector(db.client) as faults:
+        faults.add("TransactWriteItems", "throttle", times=None)
+        report = run_import(org, rows)
+    assert report.imported == 0
+    assert [f.row for f in report.failed] == list(range(1, 31))
+    assert all("ThrottlingException" in f.reason for f in report.failed)
+    assert scan_all(table) == []
+    again = run_import(org, rows)
+    assert (again.imported, again.failed) == (30, [])
+    assert_each_row_once(table, [r["email"] for r in rows], 0)
+
+
+def test_search_entries_that_never_get_written_are_reported_for_a_backfill(
+    db: ck.Database, table: ck.Table, org: ck.OrgStore, no_backoff: None
+) -> None:
+    with FaultInjector(db.client) as faults:
+        faults.add("BatchWriteItem", "unprocessed", times=None, share=0.5)
+        report = run_import(org, rows_of(5), "economy")
+    assert report.imported == 5
+    assert [f.row for f in report.failed] == [1, 2, 3, 4, 5]
+    assert "backfill_search_index" in report.failed[0].reason
+    org.backfill_search_index()
+    assert [c.email for c in org.search("first4")] == ["p4@example.com"]

@@ -1,0 +1,107 @@
+"""Display tables: aligned text, HTML, stable ordering and formatting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import contactkit as ck
+from contactkit.contacts.items import serialize
+from contactkit.lessons import show
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "yes"),
+        (False, "no"),
+        (12345, "12,345"),
+        (0.5, "0.5"),
+        (1234.25, "1,234.2"),
+        (["a", "b"], "a, b"),
+        ("line\nbreak", "line break"),
+        ("x" * 120, "x" * 109 + "…"),
+    ],
+)
+def test_format_cell(value: Any, text: str) -> None:
+    assert show.format_cell(value) == text
+
+
+def test_text_table_aligns_numbers_right_and_text_left() -> None:
+    table = show.TextTable.of([{"name": "a", "n": 5}, {"name": "long", "n": 1234}], ("name", "n"))
+    assert repr(table).splitlines() == [
+        "name      n",
+        "----  -----",
+        "a         5",
+        "long  1,234",
+    ]
+
+
+def test_html_escapes_cells() -> None:
+    table = show.TextTable.of([{"a": "<b>"}], ("a",))
+    assert "&lt;b&gt;" in table._repr_html_()
+
+
+def test_items_are_sorted_by_key_and_deserialized() -> None:
+    raw = [
+        serialize({"PK": "B", "SK": "1", "type": "contact"}),
+        serialize({"PK": "A", "SK": "2", "type": "tag"}),
+    ]
+    assert show.items(raw).rows == (("tag", "A", "2"), ("contact", "B", "1"))
+
+
+def test_contacts_show_full_name_and_display_phone() -> None:
+    contact = ck.ContactSummary(
+        id="X",
+        org_id="org-a",
+        first_name="Ada",
+        last_name="Lovelace",
+        email="a@b.c",
+        phone="212 555 0100",
+        phone_e164="+12125550100",
+        tags=("vip",),
+    )
+    table = show.contacts([contact, None], ("name", "phone", "tags"))
+    assert table.rows == (("Ada Lovelace", "(212) 555-0100", "vip"),)
+
+
+def test_costs_one_row_per_meter(table: ck.Table) -> None:
+    org = table.org("org-a")
+    ada = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    with table.meter() as read:
+        org.get(ada.id)
+    with table.meter() as nothing:
+        pass
+    shown = show.costs({"get": read, "idle": nothing})
+    assert shown.columns == ("", "requests", "items read", "items returned", "RCU", "WCU")
+    assert shown.rows == (
+        ("get", "1", "1", "1", "1.0", "0.0"),
+        ("idle", "0", "0", "0", "0.0", "0.0"),
+    )
+    assert show.operations(read).rows[0][0] == "GetItem"
+
+
+def test_schema_lists_table_and_indexes(table: ck.Table) -> None:
+    rows = show.schema(table.describe()).rows
+    assert rows[0][:4] == (table.name, "table", "PK", "SK")
+    assert {r[0] for r in rows[1:]} == {"gsi-email", "gsi-phone", "gsi-name", "gsi-favorites"}
+
+
+def test_rows_takes_columns_of_first_row() -> None:
+    assert show.rows([{"a": 1, "b": 2}]).columns == ("a", "b")
+    assert show.rows([]).rows == ()
+
+
+def test_attempt_shows_results_and_our_errors(table: ck.Table) -> None:
+    org = table.org("org-a")
+    assert show.attempt(lambda: 1 + 1) == "2"
+    assert show.attempt(lambda: org.get("42")).startswith("ValidationError: id: ")
+    raw = show.attempt(lambda: table.client.get_item(TableName="missing", Key={}))
+    assert raw.startswith("BackendError: GetItem failed: ")
+
+
+def test_attempt_lets_bugs_through() -> None:
+    with pytest.raises(ZeroDivisionError):
+        show.attempt(lambda: 1 / 0)
