@@ -20,7 +20,7 @@ from .contacts.groups import Group
 from .contacts.merge import DuplicateCandidate
 from .contacts.model import Address, Contact, ContactSummary, Interaction
 from .contacts.stats import ContactStats
-from .dynamo.queries import Page
+from .dynamo.paging import Page
 from .errors import (
     BackendError,
     BackupFormatError,

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import random
+import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,6 +21,7 @@ import boto3
 from botocore.config import Config
 
 from .clock import Clock, IdGenerator, UlidGenerator, system_clock
+from .dynamo.client import DynamoClient
 from .dynamo.cursor import CursorCodec
 from .dynamo.schema import DEFAULT_TABLE_NAME
 from .errors import ConfigurationError
@@ -61,10 +65,20 @@ class Database:
         ids: IdGenerator | None = None,
         cursor_secret: str | bytes | None = None,
         streams_client: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
     ) -> None:
         self.client = client
+        # Every request of the library goes through this wrapper (errors translated once,
+        # retry timing injected); ``client`` stays the plain boto3 client for hooks and lessons.
+        self.dynamo = DynamoClient(client, sleep=sleep, rng=rng)
         # The DynamoDB Streams API (same endpoint locally): see contactkit.ops.streams.
         self.streams_client = streams_client
+        self.streams = (
+            DynamoClient(streams_client, sleep=sleep, rng=rng)
+            if streams_client is not None
+            else None
+        )
         self.backend = backend
         self.endpoint_url = endpoint_url
         self.engine = engine
@@ -113,6 +127,8 @@ def connect(
     ids: IdGenerator | None = None,
     seed: int | None = None,
     cursor_secret: str | bytes | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
 ) -> Database:
     """Connect to DynamoDB: embedded by default, an endpoint if given, AWS only if asked.
 
@@ -127,6 +143,9 @@ def connect(
         cursor_secret: the key that signs pagination cursors; defaults to
             ``$CONTACTKIT_CURSOR_SECRET``, else a random per-process secret (cursors then
             stop working when the process ends).
+        sleep: how contactkit waits between its own retries (``UnprocessedItems``,
+            ``UnprocessedKeys``, transaction conflicts); tests pass ``lambda _s: None``.
+        rng: the random source of those retries' jitter (seed it for reproducible waits).
 
     Example::
 
@@ -158,6 +177,8 @@ def connect(
             ids=ids,
             cursor_secret=cursor_secret,
             streams_client=session.client("dynamodbstreams", config=_client_config()),
+            sleep=sleep,
+            rng=rng,
         )
     if profile is not None:
         raise ConfigurationError("profile= is only used with aws=True")
@@ -176,6 +197,8 @@ def connect(
             streams_client=_local_client(
                 url, region, use_configured_credentials=True, service="dynamodbstreams"
             ),
+            sleep=sleep,
+            rng=rng,
         )
 
     from .engine.embedded import EmbeddedEngine
@@ -195,6 +218,8 @@ def connect(
         streams_client=_local_client(
             engine.url, region, use_configured_credentials=False, service="dynamodbstreams"
         ),
+        sleep=sleep,
+        rng=rng,
     )
 
 

@@ -55,7 +55,8 @@ from .contacts.model import (
 from .dynamo import limits
 from .dynamo.batches import batch_write, chunks
 from .dynamo.expressions import render
-from .dynamo.queries import OrgReader, Page
+from .dynamo.paging import Page
+from .dynamo.queries import OrgReader
 from .dynamo.transactions import Action, TransactionWriter
 from .dynamo.types import deserialize, serialize
 from .errors import (
@@ -65,7 +66,6 @@ from .errors import (
     TransactionCanceledError,
     ValidationError,
     VersionConflictError,
-    backend_errors,
 )
 from .io.export import ExportReport, export_contacts
 
@@ -98,12 +98,12 @@ class OrgStore(OrgLookups):
         self.org_id = keys.validate_org_id(org_id)
         self.table = table
         self.phone_region = phone_region
-        self._client = table.client
+        self._client = table.dynamo
         self._clock = table.db.clock
         self._ids = table.db.ids
-        self._writer = TransactionWriter(table.client, table.name)
+        self._writer = TransactionWriter(table.dynamo, table.name)
         self._reader = OrgReader(
-            table.client, table.name, self.org_id, table.db.cursors, clock=table.db.clock
+            table.dynamo, table.name, self.org_id, table.db.cursors, clock=table.db.clock
         )
         self._cache_size = cache_size
         self._cache = OrderedDict() if cache_size > 0 else None
@@ -338,13 +338,13 @@ class OrgStore(OrgLookups):
             name="KeyConditionExpression",
         )
         while True:
-            with backend_errors("Query"):
-                response = self._client.query(
-                    TableName=self.table.name,
-                    ProjectionExpression="PK, SK",
-                    Limit=limits.MAX_BATCH_WRITE_ITEMS * 4,
-                    **condition,
-                )
+            response = self._client.call(
+                "Query",
+                TableName=self.table.name,
+                ProjectionExpression="PK, SK",
+                Limit=limits.MAX_BATCH_WRITE_ITEMS * 4,
+                **condition,
+            )
             found = response.get("Items", [])
             if not found:
                 return deleted

@@ -7,11 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from .dynamo import schema
 from .dynamo.meter import Meter
-from .errors import ConfigurationError, ContactKitError, backend_errors, translate
+from .errors import BackendError, ConfigurationError, ContactKitError
 from .io import backup
 from .io.backup import BackupReport, RestoreReport
 
@@ -26,7 +24,8 @@ class Table:
     def __init__(self, db: Database, name: str = schema.DEFAULT_TABLE_NAME) -> None:
         self.db = db
         self.name = name
-        self.client = db.client
+        self.client = db.client  # plain boto3, for event hooks and the lessons' own requests
+        self.dynamo = db.dynamo  # every request of the library goes through this
 
     def __repr__(self) -> str:
         return f"<contactkit.Table {self.name!r} on {self.db.backend}>"
@@ -73,16 +72,16 @@ class Table:
 
     def describe(self) -> dict[str, Any]:
         """DescribeTable's ``Table`` description."""
-        with backend_errors("DescribeTable"):
-            return dict(self.client.describe_table(TableName=self.name)["Table"])
+        return dict(self.dynamo.call("DescribeTable", TableName=self.name)["Table"])
 
     def exists(self) -> bool:
+        """Whether the table exists (in any state)."""
         try:
-            self.client.describe_table(TableName=self.name)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ResourceNotFoundException":
+            self.dynamo.call("DescribeTable", TableName=self.name)
+        except BackendError as error:
+            if error.code == "ResourceNotFoundException":
                 return False
-            raise translate(exc, "DescribeTable") from exc
+            raise
         return True
 
     def create(self, exist_ok: bool = False, *, timeout: float = 300.0) -> Table:
@@ -93,10 +92,10 @@ class Table:
         match the design (a mismatch raises ``ConfigurationError``).
         """
         try:
-            self.client.create_table(**schema.create_table_request(self.name))
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ResourceInUseException" or not exist_ok:
-                raise translate(exc, "CreateTable") from exc
+            self.dynamo.call("CreateTable", **schema.create_table_request(self.name))
+        except BackendError as error:
+            if error.code != "ResourceInUseException" or not exist_ok:
+                raise
             self._check_schema()
         self._wait(lambda d: d is not None and _all_active(d), timeout, "become ACTIVE")
         return self
@@ -104,11 +103,11 @@ class Table:
     def delete(self, missing_ok: bool = False, *, timeout: float = 300.0) -> None:
         """Delete the table and all its data, and wait until it is gone."""
         try:
-            self.client.delete_table(TableName=self.name)
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ResourceNotFoundException" and missing_ok:
+            self.dynamo.call("DeleteTable", TableName=self.name)
+        except BackendError as error:
+            if error.code == "ResourceNotFoundException" and missing_ok:
                 return
-            raise translate(exc, "DeleteTable") from exc
+            raise
         self._wait(lambda d: d is None, timeout, "be deleted")
 
     def _check_schema(self) -> None:

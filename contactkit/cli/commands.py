@@ -16,7 +16,7 @@ from typing import Any
 import click
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..dynamo.queries import Page
+from ..dynamo.paging import Page
 from ..errors import ContactKitError, translate
 from . import render
 from .context import DEFAULT_TABLE, ORG_VARIABLES, TABLE_VARIABLE, Session, Settings, open_session

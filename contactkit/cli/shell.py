@@ -18,7 +18,7 @@ import platformdirs
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..contacts.model import Contact, ContactSummary, clean_changes
-from ..dynamo.queries import Page
+from ..dynamo.paging import Page
 from ..errors import ContactKitError, EmailTakenError, ValidationError, translate
 from . import render
 from .commands import connection_options, describe_os_error, split_tags

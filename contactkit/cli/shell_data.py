@@ -8,7 +8,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from ..dynamo.queries import Page
+from ..dynamo.paging import Page
 from . import render
 from .seed import SEED_CONTACTS
 from .shell import PAGE_SIZE, Shell, UsageProblem, command

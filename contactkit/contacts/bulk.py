@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import to_millis
 from ..dynamo import limits
-from ..dynamo.transactions import Action, _action_bytes
+from ..dynamo.transactions import Action, action_bytes
 from ..dynamo.types import Item, serialize
 from ..errors import ContactKitError, NotFoundError, TransactionCanceledError, ValidationError
 from . import items, keys
@@ -147,7 +147,7 @@ def _packs(units: list[Unit]) -> Iterator[list[Unit]]:
     pack: list[Unit] = []
     count = size = 0
     for unit in units:
-        unit_size = sum(_action_bytes(a) for a in unit[1])
+        unit_size = sum(action_bytes(a) for a in unit[1])
         if pack and (
             count + len(unit[1]) > limits.MAX_TRANSACTION_ACTIONS
             or size + unit_size > limits.MAX_TRANSACTION_BYTES

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Attr, ConditionExpressionBuilder, Key
 
 from ..dynamo.batches import batch_write, chunks
+from ..dynamo.paging import walk
 from ..dynamo.types import serialize
-from ..errors import NotFoundError, backend_errors
+from ..errors import NotFoundError
 from . import keys
 from .orgdata import org_items
 
@@ -97,13 +98,7 @@ def _audit_keys(store: OrgStore, contact_id: str) -> Iterator[dict[str, Any]]:
         ),
         "ProjectionExpression": "PK, SK",
     }
-    while True:
-        with backend_errors("Query"):
-            response = store._client.query(**request)
-        yield from response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    yield from walk(store.table.dynamo, "Query", request)
 
 
 def _delete(store: OrgStore, found: Iterator[dict[str, Any]]) -> int:
@@ -111,7 +106,7 @@ def _delete(store: OrgStore, found: Iterator[dict[str, Any]]) -> int:
     # a list keeps the count exact if a retry re-reads a page.
     doomed = list(found)
     for chunk in chunks({"DeleteRequest": {"Key": key}} for key in doomed):
-        batch_write(store._client, store.table.name, chunk)
+        batch_write(store.table.dynamo, store.table.name, chunk)
     return len(doomed)
 
 
@@ -121,7 +116,7 @@ def purge(store: OrgStore) -> PurgeReport:
         store._cache.clear()
     by_type: Counter[str] = Counter()
     requests = 0
-    walk = org_items(store._client, store.table.name, store.org_id, keys_only=True)
+    walk = org_items(store.table.dynamo, store.table.name, store.org_id, keys_only=True)
 
     def deletes() -> Iterator[dict[str, Any]]:
         for item in walk:
@@ -129,5 +124,5 @@ def purge(store: OrgStore) -> PurgeReport:
             yield {"DeleteRequest": {"Key": {"PK": item["PK"], "SK": item["SK"]}}}
 
     for chunk in chunks(deletes()):
-        requests += batch_write(store._client, store.table.name, chunk)
+        requests += batch_write(store.table.dynamo, store.table.name, chunk)
     return PurgeReport(store.org_id, sum(by_type.values()), dict(by_type), requests)

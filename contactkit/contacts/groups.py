@@ -35,7 +35,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from ..clock import format_timestamp, parse_timestamp, to_millis
 from ..dynamo import limits
 from ..dynamo.expressions import render
-from ..dynamo.queries import Page
+from ..dynamo.paging import Page
 from ..dynamo.transactions import Action
 from ..dynamo.types import deserialize, serialize
 from ..errors import GroupNotFoundError, NotFoundError, TransactionCanceledError, ValidationError

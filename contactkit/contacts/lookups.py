@@ -23,7 +23,8 @@ from typing import Any, Literal, TypeVar
 from boto3.dynamodb.conditions import Key
 
 from ..dynamo import schema
-from ..dynamo.queries import OrgReader, Page, check_limit
+from ..dynamo.paging import Page
+from ..dynamo.queries import OrgReader, check_limit
 from ..dynamo.types import deserialize, serialize
 from ..errors import NotFoundError, ValidationError
 from . import items, keys, phones

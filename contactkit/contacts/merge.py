@@ -309,5 +309,5 @@ def _move_activity(store: OrgStore, from_id: str, to: Contact) -> int:
         moved = {**item, "PK": {"S": target}, "contact_id": {"S": to.id}}
         puts.append({"PutRequest": {"Item": moved}})
     for chunk in chunks(puts):
-        batch_write(store._client, store.table.name, chunk)
+        batch_write(store.table.dynamo, store.table.name, chunk)
     return len(puts)

@@ -28,18 +28,18 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from ..dynamo.client import DynamoClient
 from ..dynamo.expressions import render
-from ..errors import backend_errors
+from ..dynamo.paging import pages
+from ..dynamo.types import Item
 from . import keys
 from .items import CONTACT_TYPE, UNIQUE_TYPE
-
-Item = dict[str, Any]
 
 PAGE_SIZE = 100
 
 
 def org_items(
-    client: Any, table_name: str, org_id: str, *, keys_only: bool = False
+    client: DynamoClient, table_name: str, org_id: str, *, keys_only: bool = False
 ) -> Iterator[Item]:
     """Every item of ``org_id`` (with ``keys_only``: ``PK``, ``SK`` and ``type`` only)."""
     keys.validate_org_id(org_id)
@@ -70,7 +70,9 @@ def org_items(
             yield from page
 
 
-def _pages(client: Any, table_name: str, partition: str, keys_only: bool) -> Iterator[list[Item]]:
+def _pages(
+    client: DynamoClient, table_name: str, partition: str, keys_only: bool
+) -> Iterator[list[Item]]:
     """One partition's items, page by page (strongly consistent)."""
     request: dict[str, Any] = {
         "TableName": table_name,
@@ -81,25 +83,19 @@ def _pages(client: Any, table_name: str, partition: str, keys_only: bool) -> Ite
     if keys_only:  # the email too: the walk derives each contact's uniqueness key from it
         request["ProjectionExpression"] = "PK, SK, #t, email, last_contacted_at"
         request["ExpressionAttributeNames"] = {**request["ExpressionAttributeNames"], "#t": "type"}
-    while True:
-        with backend_errors("Query"):
-            response = client.query(**request)
-        found = list(response.get("Items", []))
-        if found:
+    for response in pages(client, "Query", request):
+        if found := list(response.get("Items", [])):
             yield found
-        if "LastEvaluatedKey" not in response:
-            return
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def _claim(client: Any, table_name: str, org_id: str, email: str) -> Item | None:
+def _claim(client: DynamoClient, table_name: str, org_id: str, email: str) -> Item | None:
     key = keys.uniqueness_key(org_id, email)
-    with backend_errors("GetItem"):
-        response = client.get_item(
-            TableName=table_name,
-            Key={"PK": {"S": key["PK"]}, "SK": {"S": key["SK"]}},
-            ConsistentRead=True,
-        )
+    response = client.call(
+        "GetItem",
+        TableName=table_name,
+        Key={"PK": {"S": key["PK"]}, "SK": {"S": key["SK"]}},
+        ConsistentRead=True,
+    )
     item = response.get("Item")
     return dict(item) if item is not None else None
 

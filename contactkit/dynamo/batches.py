@@ -8,19 +8,16 @@ jitter, up to a bound; whatever is still unprocessed then is raised, never dropp
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from ..errors import BackendError, backend_errors
+from ..errors import BackendError
 from . import limits
+from .client import DynamoClient
 
 WriteRequest = dict[str, Any]  # {"PutRequest": {"Item": ...}} or {"DeleteRequest": {"Key": ...}}
 
 MAX_ATTEMPTS = 8
-BASE_DELAY = 0.05
-MAX_DELAY = 5.0
 
 
 def chunks(
@@ -36,34 +33,23 @@ def chunks(
         yield chunk
 
 
-def backoff_delay(attempt: int, rng: random.Random) -> float:
-    """Full-jitter exponential backoff: uniform in [0, min(cap, base * 2**attempt)]."""
-    return rng.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt))
+def batch_write(client: DynamoClient, table_name: str, requests: Sequence[WriteRequest]) -> int:
+    """Send ``requests`` (at most 25) until all are processed; returns the number of calls.
 
-
-def batch_write(
-    client: Any,
-    table_name: str,
-    requests: Sequence[WriteRequest],
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-    rng: random.Random | None = None,
-) -> int:
-    """Send ``requests`` (at most 25) until all are processed; returns the number of calls."""
+    The wait between attempts is the client's (:meth:`DynamoClient.back_off`).
+    """
     if len(requests) > limits.MAX_BATCH_WRITE_ITEMS:
         raise ValueError(
             f"{len(requests)} requests in one BatchWriteItem; DynamoDB allows "
             f"{limits.MAX_BATCH_WRITE_ITEMS}"
         )
-    rng = rng or random.Random()
     pending: dict[str, list[WriteRequest]] = {table_name: list(requests)}
     for attempt in range(MAX_ATTEMPTS):
-        with backend_errors("BatchWriteItem"):
-            response = client.batch_write_item(RequestItems=pending)
+        response = client.call("BatchWriteItem", RequestItems=pending)
         pending = response.get("UnprocessedItems") or {}
         if not pending:
             return attempt + 1
-        sleep(backoff_delay(attempt, rng))
+        client.back_off(attempt)
     left = sum(len(v) for v in pending.values())
     raise BackendError(
         "BatchWriteItem",

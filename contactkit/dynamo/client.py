@@ -53,13 +53,17 @@ class DynamoClient:
     def __repr__(self) -> str:
         return f"<contactkit.DynamoClient {self.raw.meta.service_model.service_name}>"
 
-    def call(self, operation: str, **request: Any) -> dict[str, Any]:
-        """Send one request (``operation`` in DynamoDB's spelling: ``"Query"``, ``"GetItem"``)."""
+    def call(self, operation: str, label: str | None = None, **request: Any) -> dict[str, Any]:
+        """Send one request (``operation`` in DynamoDB's spelling: ``"Query"``, ``"GetItem"``).
+
+        ``label`` names the operation in errors when the caller's word says more than the
+        request's (``"add"`` for the ``TransactWriteItems`` of ``org.add``).
+        """
         method = getattr(self.raw, xform_name(operation))
         try:
             response: dict[str, Any] = method(**request)
         except (ClientError, BotoCoreError) as exc:
-            raise translate(exc, operation) from exc
+            raise translate(exc, label or operation) from exc
         return response
 
     def backoff_delay(self, attempt: int) -> float:

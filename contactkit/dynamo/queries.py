@@ -7,49 +7,24 @@ pattern and its arguments, so a cursor can never resume another tenant's or anot
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
 
 from ..clock import format_timestamp, system_clock
-from ..errors import BackendError, ValidationError, backend_errors
+from ..errors import BackendError, ValidationError
 from . import limits
-from .batches import backoff_delay
+from .client import DynamoClient
 from .cursor import CursorCodec
-from .expressions import render
-
-T = TypeVar("T")
-Item = dict[str, Any]
+from .expressions import combine, render
+from .paging import walk
+from .types import Item
 
 MAX_PAGE_SIZE = 100
 MAX_BATCH_GET_ATTEMPTS = 8
 NAME_MOVED_AT = "name_moved_at"  # on contact items: when the name sort key last changed
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of results; pass ``next_cursor`` back to get the next (``None``: no more).
-
-    A page may hold fewer than ``limit`` items while more remain: DynamoDB stops a page at 1 MB
-    and counts ``Limit`` before filters. Only ``next_cursor is None`` means the end.
-    """
-
-    items: list[T]
-    next_cursor: str | None = None
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __getitem__(self, index: int) -> T:
-        return self.items[index]
 
 
 def check_limit(limit: int) -> int:
@@ -66,37 +41,23 @@ def projection(attributes: Sequence[str]) -> dict[str, Any]:
     return {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
 
 
-def _merge(*parts: Mapping[str, Any]) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for part in parts:
-        for key, value in part.items():
-            if key in ("ExpressionAttributeNames", "ExpressionAttributeValues") and key in merged:
-                merged[key] = {**merged[key], **value}
-            else:
-                merged[key] = value
-    return merged
-
-
 class OrgReader:
     """Queries and batch reads for one org of one table (the client is injected)."""
 
     def __init__(
         self,
-        client: Any,
+        client: DynamoClient,
         table_name: str,
         org_id: str,
         cursors: CursorCodec,
         *,
         clock: Callable[[], datetime] = system_clock,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.client = client
         self.table_name = table_name
         self.org_id = org_id
         self.cursors = cursors
         self._clock = clock
-        self._sleep = sleep
-        self._random = random.Random()
 
     def query_page(
         self,
@@ -135,8 +96,7 @@ class OrgReader:
         request["Limit"] = limit
         if start_key is not None:
             request["ExclusiveStartKey"] = start_key
-        with backend_errors("Query"):
-            response = self.client.query(**request)
+        response = self.client.call("Query", **request)
         last_key = response.get("LastEvaluatedKey")
         next_cursor = (
             self.cursors.encode(self.org_id, pattern, args, last_key, since=since)
@@ -155,20 +115,13 @@ class OrgReader:
     ) -> Iterator[Item]:
         """Every item matching ``key_condition``, following DynamoDB's pages to the end."""
         request = self._query_request(key_condition, index, True, attributes, consistent)
-        while True:
-            with backend_errors("Query"):
-                response = self.client.query(**request)
-            yield from response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return walk(self.client, "Query", request)
 
     def get_item(self, key: Item, *, consistent: bool = True) -> Item | None:
         """One GetItem (strongly consistent by default); ``None`` if there is no such item."""
-        with backend_errors("GetItem"):
-            response = self.client.get_item(
-                TableName=self.table_name, Key=key, ConsistentRead=consistent
-            )
+        response = self.client.call(
+            "GetItem", TableName=self.table_name, Key=key, ConsistentRead=consistent
+        )
         item = response.get("Item")
         return dict(item) if item is not None else None
 
@@ -195,14 +148,13 @@ class OrgReader:
         found: dict[tuple[str, str], Item] = {}
         pending: dict[str, Any] = {self.table_name: request}
         for attempt in range(MAX_BATCH_GET_ATTEMPTS):
-            with backend_errors("BatchGetItem"):
-                response = self.client.batch_get_item(RequestItems=pending)
+            response = self.client.call("BatchGetItem", RequestItems=pending)
             for item in response.get("Responses", {}).get(self.table_name, []):
                 found[(item["PK"]["S"], item["SK"]["S"])] = item
             pending = response.get("UnprocessedKeys") or {}
             if not pending:
                 return [found[k] for k in (_key_of(k) for k in keys) if k in found]
-            self._sleep(backoff_delay(attempt, self._random))
+            self.client.back_off(attempt)
         raise BackendError(
             "BatchGetItem", "UnprocessedKeys", "keys still unprocessed after retries; try again"
         )
@@ -231,7 +183,7 @@ class OrgReader:
             parts.append({"ConsistentRead": True})
         if attributes is not None:
             parts.append(projection(attributes))
-        return _merge(*parts)
+        return combine(*parts)
 
 
 def _key_of(key: Item) -> tuple[str, str]:

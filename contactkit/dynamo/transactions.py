@@ -13,13 +13,12 @@ caller from the ``ALL_OLD`` item that its retry's condition check returns.
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from ..errors import ContactKitError, TransactionCanceledError, backend_errors
+from ..errors import ContactKitError, TransactionCanceledError
 from . import limits
+from .client import DynamoClient
 from .sizes import item_size
 
 Action = dict[str, dict[str, Any]]
@@ -27,7 +26,7 @@ Action = dict[str, dict[str, Any]]
 MAX_CONFLICT_RETRIES = 6
 
 
-def _action_bytes(action: Action) -> int:
+def action_bytes(action: Action) -> int:
     ((_, body),) = action.items()
     payload = body.get("Item") or body.get("Key") or {}
     values = body.get("ExpressionAttributeValues", {})
@@ -52,7 +51,7 @@ def check_limits(actions: Sequence[Action]) -> None:
     identities = [_action_identity(a) for a in actions]
     if len(set(identities)) != len(identities):
         raise ContactKitError("a transaction touches one item twice; DynamoDB refuses that")
-    total = sum(_action_bytes(a) for a in actions)
+    total = sum(action_bytes(a) for a in actions)
     if total > limits.MAX_TRANSACTION_BYTES:
         raise ContactKitError(
             f"transaction of {total} bytes; DynamoDB allows {limits.MAX_TRANSACTION_BYTES}"
@@ -66,20 +65,11 @@ def is_conflict(error: TransactionCanceledError) -> bool:
 
 
 class TransactionWriter:
-    """Sends transactions for one table; the client is injected, never global."""
+    """Sends transactions for one table; the client (and its retry timing) is injected."""
 
-    def __init__(
-        self,
-        client: Any,
-        table_name: str,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
-    ) -> None:
+    def __init__(self, client: DynamoClient, table_name: str) -> None:
         self.client = client
         self.table_name = table_name
-        self._sleep = sleep
-        self._random = rng or random.Random()
 
     def write(self, actions: Sequence[Action], token: str, operation: str) -> None:
         """Apply ``actions`` all or nothing; raises ``TransactionCanceledError`` with reasons."""
@@ -92,12 +82,14 @@ class TransactionWriter:
         for attempt in range(MAX_CONFLICT_RETRIES + 1):
             request_token = token if attempt == 0 else f"{token}-{attempt}"
             try:
-                with backend_errors(operation):
-                    self.client.transact_write_items(
-                        TransactItems=request, ClientRequestToken=request_token
-                    )
+                self.client.call(
+                    "TransactWriteItems",
+                    operation,
+                    TransactItems=request,
+                    ClientRequestToken=request_token,
+                )
                 return
             except TransactionCanceledError as error:
                 if not is_conflict(error) or attempt == MAX_CONFLICT_RETRIES:
                     raise
-                self._sleep(self._random.uniform(0, 0.05 * 2**attempt))
+                self.client.back_off(attempt)

@@ -23,9 +23,8 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from ..contacts import keys
 from ..contacts.items import CONTACT_TYPE
-from ..dynamo.expressions import render
+from ..dynamo.expressions import combine, render
 from ..dynamo.fastparse import fast_items
-from ..dynamo.queries import _merge  # one rule for combining request parts and their placeholders
 from ..errors import ConfigurationError, ValidationError, backend_errors
 from ..io.progress import Progress, wanted
 from . import columns as cols
@@ -123,7 +122,7 @@ def load_frame(
         condition = Key("PK").eq(keys.tenant_partition_key(source.org_id)) & Key("SK").begins_with(
             keys.CONTACT_PREFIX
         )
-        request = _merge(
+        request = combine(
             request,
             {"TableName": source.table.name},
             render(condition, key_condition=True, name="KeyConditionExpression"),
@@ -161,7 +160,7 @@ def _scan_frame(
     estimate = _estimated_items(table) if guard is not None or wanted(progress) else None
     if guard is not None and estimate is not None and estimate > guard:
         raise ValidationError("max_items", _too_many(table.name, estimate, guard, "holds about"))
-    request = _merge(
+    request = combine(
         request,
         {"TableName": table.name},
         render(Attr("type").eq(CONTACT_TYPE), name="FilterExpression"),

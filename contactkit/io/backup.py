@@ -69,7 +69,7 @@ class RestoreReport:
 def backup(table: Table, path: str | Path, org: str | None = None) -> BackupReport:
     """Write every item of the table (or of one org) to a gzip DynamoDB-JSON file."""
     target = Path(path)
-    found = org_items(table.client, table.name, org) if org is not None else _scan(table)
+    found = org_items(table.dynamo, table.name, org) if org is not None else _scan(table)
     count = 0
     with (
         target.open("wb") as raw,
@@ -98,7 +98,7 @@ def restore(table: Table, path: str | Path) -> RestoreReport:
     count = 0
     puts = ({"PutRequest": {"Item": item}} for _, item in _items(source))
     for chunk in chunks(puts, limits.MAX_BATCH_WRITE_ITEMS):
-        requests += batch_write(table.client, table.name, chunk)
+        requests += batch_write(table.dynamo, table.name, chunk)
         count += len(chunk)
     return RestoreReport(source, count, requests)
 

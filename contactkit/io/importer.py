@@ -38,9 +38,7 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 from __future__ import annotations
 
 import math
-import random
 import re
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -59,10 +57,10 @@ from ..contacts.actions import (
 from ..contacts.model import Contact, apply_changes, clean_new
 from ..contacts.phones import Phone
 from ..dynamo import capacity, limits, schema
-from ..dynamo.batches import backoff_delay, batch_write
+from ..dynamo.batches import batch_write
 from ..dynamo.meter import Meter
 from ..dynamo.sizes import item_size
-from ..dynamo.transactions import Action, TransactionWriter, _action_bytes, is_conflict
+from ..dynamo.transactions import Action, TransactionWriter, action_bytes, is_conflict
 from ..dynamo.types import serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
 from .formats import Source, SourceRow
@@ -107,13 +105,13 @@ class _Unit:
     size: int = 0  # bytes of the actions, as DynamoDB counts them towards 4 MB
 
     def __post_init__(self) -> None:
-        self.size = sum(_action_bytes(a) for a in self.actions)
+        self.size = sum(action_bytes(a) for a in self.actions)
 
 
 class Importer:
     """Imports rows into one org; :meth:`OrgStore.import_contacts` is the usual way in.
 
-    ``sleep`` and ``rng`` are injectable so tests need no real waiting.
+    Retries wait as the table's client says (``connect(sleep=...)``), so tests need no waiting.
     """
 
     def __init__(
@@ -124,8 +122,6 @@ class Importer:
         dry_run: bool = False,
         plan: Plan = "atomic",
         progress: Progress = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: random.Random | None = None,
     ) -> None:
         if on_conflict not in ("skip", "update"):
             raise ValidationError("on_conflict", f"must be 'skip' or 'update', not {on_conflict!r}")
@@ -136,11 +132,9 @@ class Importer:
         self.dry_run = dry_run
         self.plan = plan
         self.progress = progress
-        self._sleep = sleep
-        self._random = rng or random.Random()
-        self._client = store.table.client
+        self._client = store.table.dynamo
         self._table_name = store.table.name
-        self._writer = TransactionWriter(self._client, self._table_name, sleep=sleep, rng=rng)
+        self._writer = TransactionWriter(self._client, self._table_name)
 
     def run(self, source: Source) -> ImportReport:
         """Validate, look up, plan and write ``source``; returns the report."""
@@ -153,7 +147,7 @@ class Importer:
             dry_run=self.dry_run,
             plan=self.plan,
         )
-        with Meter(self._client) as meter:
+        with Meter(self._client.raw) as meter:
             valid = self._validate(source.rows, report)
             owners = self._lookup(valid)
             units, minimum = self._plan(valid, owners, report)
@@ -364,7 +358,7 @@ class Importer:
                 if attempts >= MAX_CHUNK_ATTEMPTS:
                     self._fail(pending, report, f"{error.code}: {error.message}")
                     return written
-                self._sleep(backoff_delay(attempts, self._random))
+                self._client.back_off(attempts)
                 continue
             self._succeed(pending, report, written)
             pending = []
@@ -423,8 +417,6 @@ class Importer:
                         self._client,
                         self._table_name,
                         [put for _, put in chunk],
-                        sleep=self._sleep,
-                        rng=self._random,
                     )
                     break
                 except BackendError as error:
@@ -432,7 +424,7 @@ class Importer:
                         for unit, _ in chunk:
                             unwritten.setdefault(unit, error.code)
                         break
-                    self._sleep(backoff_delay(attempt, self._random))
+                    self._client.back_off(attempt)
         for unit, code in unwritten.items():
             why = (
                 f"imported, but its search-index entries were not written ({code}); "

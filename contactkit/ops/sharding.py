@@ -154,6 +154,6 @@ class ShardedPartition:
                 request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
             for chunk in chunks(found, MAX_BATCH_WRITE_ITEMS):
                 requests = [{"DeleteRequest": {"Key": item}} for item in chunk]
-                batch_write(self.table.client, self.table.name, requests)
+                batch_write(self.table.dynamo, self.table.name, requests)
             deleted += len(found)
         return deleted

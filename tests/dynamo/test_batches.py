@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit.dynamo.batches import MAX_ATTEMPTS, backoff_delay, batch_write, chunks
+from contactkit.dynamo.batches import MAX_ATTEMPTS, batch_write, chunks
+from contactkit.dynamo.client import DynamoClient
 
 
 def request(n: int) -> dict[str, Any]:
@@ -34,21 +35,24 @@ class PartialClient:
 def test_unprocessed_items_are_retried_until_written() -> None:
     client = PartialClient(per_call=7)
     sleeps: list[float] = []
-    calls = batch_write(client, "t", [request(n) for n in range(25)], sleep=sleeps.append)
+    calls = batch_write(
+        DynamoClient(client, sleep=sleeps.append), "t", [request(n) for n in range(25)]
+    )
     assert calls == 4 and client.written == [request(n) for n in range(25)]
     assert len(sleeps) == 3
 
 
 def test_what_stays_unprocessed_is_raised_not_dropped() -> None:
     client = PartialClient(per_call=0)
+    instant = DynamoClient(client, sleep=lambda _s: None)
     with pytest.raises(ck.BackendError, match="25 items still unprocessed"):
-        batch_write(client, "t", [request(n) for n in range(25)], sleep=lambda _s: None)
+        batch_write(instant, "t", [request(n) for n in range(25)])
     assert client.calls == MAX_ATTEMPTS
 
 
 def test_more_than_25_requests_are_refused() -> None:
     with pytest.raises(ValueError, match="25"):
-        batch_write(PartialClient(25), "t", [request(n) for n in range(26)])
+        batch_write(DynamoClient(PartialClient(25)), "t", [request(n) for n in range(26)])
 
 
 def test_chunks_of_25() -> None:
@@ -58,6 +62,8 @@ def test_chunks_of_25() -> None:
 
 @pytest.mark.parametrize("attempt", range(10))
 def test_backoff_is_jittered_and_capped(attempt: int) -> None:
-    delays = [backoff_delay(attempt, random.Random(seed)) for seed in range(50)]
+    delays = [
+        DynamoClient(None, rng=random.Random(seed)).backoff_delay(attempt) for seed in range(50)
+    ]
     assert all(0 <= d <= min(5.0, 0.05 * 2**attempt) for d in delays)
     assert len(set(delays)) > 1

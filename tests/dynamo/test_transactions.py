@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import contactkit as ck
+from contactkit.dynamo.client import DynamoClient
 from contactkit.dynamo.transactions import TransactionWriter, check_limits
 
 
@@ -57,7 +58,7 @@ def test_one_item_twice_is_refused() -> None:
 
 def test_conflicts_are_retried_with_fresh_request_tokens() -> None:
     client = FakeClient([["TransactionConflict", "None"], ["None", "TransactionConflict"], None])
-    writer = TransactionWriter(client, "t", sleep=lambda _s: None)
+    writer = TransactionWriter(DynamoClient(client, sleep=lambda _s: None), "t")
     writer.write([put("a"), put("b")], "token", "add")
     assert [c["ClientRequestToken"] for c in client.calls] == ["token", "token-1", "token-2"]
     assert all(a["Put"]["TableName"] == "t" for a in client.calls[0]["TransactItems"])
@@ -65,7 +66,7 @@ def test_conflicts_are_retried_with_fresh_request_tokens() -> None:
 
 def test_condition_failures_are_not_retried() -> None:
     client = FakeClient([["ConditionalCheckFailed", "TransactionConflict"]])
-    writer = TransactionWriter(client, "t", sleep=lambda _s: None)
+    writer = TransactionWriter(DynamoClient(client, sleep=lambda _s: None), "t")
     with pytest.raises(ck.TransactionCanceledError) as exc:
         writer.write([put("a"), put("b")], "token", "add")
     assert [r.code for r in exc.value.reasons] == ["ConditionalCheckFailed", "TransactionConflict"]
@@ -74,7 +75,7 @@ def test_condition_failures_are_not_retried() -> None:
 
 def test_endless_conflicts_give_up() -> None:
     client = FakeClient([["TransactionConflict"]] * 10)
-    writer = TransactionWriter(client, "t", sleep=lambda _s: None)
+    writer = TransactionWriter(DynamoClient(client, sleep=lambda _s: None), "t")
     with pytest.raises(ck.TransactionCanceledError):
         writer.write([put("a")], "token", "add")
     assert len(client.calls) == 7

@@ -12,6 +12,7 @@ import pytest
 import contactkit as ck
 from contactkit.contacts import keys
 from contactkit.dynamo.batches import batch_write
+from contactkit.dynamo.client import DynamoClient
 from contactkit.dynamo.transactions import is_conflict
 from contactkit.dynamo.types import serialize
 from contactkit.engine.faults import FaultInjector
@@ -107,7 +108,7 @@ def test_unprocessed_items_are_resent_until_written(
     table: ck.Table, faults: FaultInjector, share: float, times: int, calls: int
 ) -> None:
     faults.add("BatchWriteItem", "unprocessed", times=times, share=share)
-    made = batch_write(table.client, table.name, _puts(25), sleep=lambda _s: None)
+    made = batch_write(DynamoClient(table.client, sleep=lambda _s: None), table.name, _puts(25))
     assert made == calls
     assert faults.injected == [("BatchWriteItem", "unprocessed")] * times
     assert sorted(i["SK"] for i in scan_all(table)) == [f"{n:03d}" for n in range(25)]
@@ -127,7 +128,7 @@ def test_items_never_processed_are_an_error_not_a_silent_loss(
 ) -> None:
     faults.add("BatchWriteItem", "unprocessed", times=None, share=0.2)
     with pytest.raises(ck.BackendError) as exc:
-        batch_write(table.client, table.name, _puts(25), sleep=lambda _s: None)
+        batch_write(DynamoClient(table.client, sleep=lambda _s: None), table.name, _puts(25))
     assert exc.value.code == "UnprocessedItems"
     assert "still unprocessed" in str(exc.value)
 
@@ -165,7 +166,7 @@ def test_provisioned_throughput_beyond_the_retries_is_a_throttled_error(
 def test_transaction_conflicts_are_retried(
     org: ck.OrgStore, faults: FaultInjector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(org._writer, "_sleep", lambda _s: None)
+    monkeypatch.setattr(org.table.dynamo, "sleep", lambda _s: None)
     faults.add("TransactWriteItems", "transaction_conflict", times=2, share=0.3)
     contact = org.add(first_name="A", last_name="B", email="a@example.com", tags=["x", "y"])
     assert org.get(contact.id) == contact
@@ -175,7 +176,7 @@ def test_transaction_conflicts_are_retried(
 def test_endless_transaction_conflicts_surface_with_their_reasons(
     table: ck.Table, org: ck.OrgStore, faults: FaultInjector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(org._writer, "_sleep", lambda _s: None)
+    monkeypatch.setattr(org.table.dynamo, "sleep", lambda _s: None)
     faults.add("TransactWriteItems", "transaction_conflict", times=None, share=0.5)
     with pytest.raises(ck.TransactionCanceledError) as exc:
         org.add(first_name="A", last_name="B", email="a@example.com", tags=["x"])

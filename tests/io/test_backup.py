@@ -11,6 +11,7 @@ import pytest
 
 import contactkit as ck
 from contactkit.dynamo import limits
+from contactkit.dynamo.client import DynamoClient
 from tests.conftest import scan_all
 
 
@@ -179,8 +180,7 @@ def test_restore_writes_chunks_of_25_and_retries_unprocessed_items(
     path = tmp_path / "sixty.json"
     path.write_text("\n".join(lines))
     partial = PartialClient(table.client)
-    monkeypatch.setattr("contactkit.dynamo.batches.BASE_DELAY", 0.0)
-    table.client = partial
+    table.dynamo = DynamoClient(partial, sleep=lambda _s: None)
     report = table.restore(path)
     assert max(partial.batch_sizes) == 25
     assert report.items == 60 and report.requests == len(partial.batch_sizes) == 3 + 3 + 1
