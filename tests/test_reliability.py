@@ -85,7 +85,7 @@ def by_key(item: dict[str, Any]) -> tuple[str, str]:
 
 def run_import(org: ck.OrgStore, rows: Any, plan: Any = "atomic") -> ck.ImportReport:
     org.table.dynamo.sleep = lambda _s: None  # contactkit's own retries wait for nothing here
-    return Importer(org, plan=plan).run(read_source(rows))
+    return Importer(org.writer, plan=plan).run(read_source(rows))
 
 
 def seed(org: ck.OrgStore, count: int, start: int = 0) -> list[ck.Contact]:

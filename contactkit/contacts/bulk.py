@@ -36,7 +36,7 @@ from .audit import changed_fields
 from .model import Contact, apply_changes, clean_changes
 
 if TYPE_CHECKING:
-    from ..store import OrgStore
+    from .writer import ContactWriter
 
 TAG_PAGE = 100
 
@@ -62,7 +62,7 @@ class BulkReport:
         return len(self.done) + len(self.not_found) + len(self.failed)
 
 
-def targets(store: OrgStore, ids: Iterable[str] | None, tag: str | None) -> list[str]:
+def targets(writer: ContactWriter, ids: Iterable[str] | None, tag: str | None) -> list[str]:
     """The contact ids a bulk operation applies to (exactly one of ``ids`` and ``tag``)."""
     if (ids is None) == (tag is None):
         raise ValidationError("ids", "give either ids=[...] or tag='...', not both or neither")
@@ -74,7 +74,9 @@ def targets(store: OrgStore, ids: Iterable[str] | None, tag: str | None) -> list
             keys.validate_contact_id(contact_id)
         return chosen
     assert tag is not None
-    return [c.id for c in store.iter_pages(store.find_by_tag, tag, limit=TAG_PAGE)]
+    return [
+        c.id for c in writer.lookups.iter_pages(writer.lookups.find_by_tag, tag, limit=TAG_PAGE)
+    ]
 
 
 def run(
@@ -98,7 +100,7 @@ Unit = tuple[str, list[Action]]
 
 
 def packed(
-    store: OrgStore,
+    writer: ContactWriter,
     ids: list[str],
     build: Callable[[Item, Contact, str], list[Action]],
     one: Callable[[str], Any],
@@ -113,10 +115,10 @@ def packed(
     report = BulkReport()
     for start in range(0, len(ids), limits.MAX_BATCH_GET_KEYS):
         chunk = ids[start : start + limits.MAX_BATCH_GET_KEYS]
-        wanted = [serialize(keys.contact_key(store.org_id, cid)) for cid in chunk]
+        wanted = [serialize(keys.contact_key(writer.org_id, cid)) for cid in chunk]
         found = {
             str(i["id"]["S"]): (i, items.contact_from_item(i))
-            for i in store._reader.batch_get(wanted)
+            for i in writer.reader.batch_get(wanted)
         }
         units: list[Unit] = []
         retry: list[str] = []
@@ -125,15 +127,15 @@ def packed(
                 retry.append(contact_id)  # BatchGetItem reads eventually: confirm one by one
                 continue
             stored, contact = found[contact_id]
-            store._forget(contact_id)
+            writer.cache.forget(contact_id)
             try:
-                units.append((contact_id, build(stored, contact, store._ids())))
+                units.append((contact_id, build(stored, contact, writer.ids())))
             except ContactKitError as error:
                 report.failed.append(BulkFailure(contact_id, str(error)))
         for pack in _packs(units):
             actions = [a for _, unit in pack for a in unit]
             try:
-                store._writer.write(actions, store._ids(), operation)
+                writer.write(actions, writer.ids(), operation)
             except TransactionCanceledError:
                 retry.extend(contact_id for contact_id, _ in pack)
                 continue
@@ -162,49 +164,49 @@ def _packs(units: list[Unit]) -> Iterator[list[Unit]]:
 
 
 def bulk_update(
-    store: OrgStore, ids: Iterable[str] | None, tag: str | None, changes: dict[str, Any]
+    writer: ContactWriter, ids: Iterable[str] | None, tag: str | None, changes: dict[str, Any]
 ) -> BulkReport:
     """Apply the same ``changes`` to many contacts, packed into few transactions."""
     if not changes:
         raise ValidationError("changes", "nothing to update; pass fields such as company='ACME'")
     if "email" in changes:
         raise ValidationError("email", "is unique per contact; it cannot be set in bulk")
-    cleaned = clean_changes(changes, store.phone_region)  # fail before the first write
+    cleaned = clean_changes(changes, writer.phone_region)  # fail before the first write
 
     def build(stored: Item, current: Contact, token: str) -> list[Action]:
         updated = dataclasses.replace(
             apply_changes(current, cleaned),
             version=current.version + 1,
-            updated_at=to_millis(store._clock()),
+            updated_at=to_millis(writer.clock()),
         )
         fields = changed_fields(current, updated)
         return [
             *changed_contact_actions(
                 current, updated, token, name_moved_at=name_moved_at(stored, current, updated)
             ),
-            store._audit_action("update", current.id, token, fields, "bulk"),
+            writer.audit_action("update", current.id, token, fields, "bulk"),
         ]
 
     return packed(
-        store,
-        targets(store, ids, tag),
+        writer,
+        targets(writer, ids, tag),
         build,
-        lambda cid: store.update(cid, **changes),
+        lambda cid: writer.update(cid, None, changes),
         "bulk_update",
     )
 
 
-def bulk_delete(store: OrgStore, ids: Iterable[str] | None, tag: str | None) -> BulkReport:
+def bulk_delete(writer: ContactWriter, ids: Iterable[str] | None, tag: str | None) -> BulkReport:
     """Delete many contacts (each with its claim, tags, memberships and activity)."""
     contacted: set[str] = set()  # only contacts ever contacted have activity to remove
 
     def build(_stored: Item, current: Contact, token: str) -> list[Action]:
         if current.last_contacted_at is not None:
             contacted.add(current.id)
-        return store._delete_actions(current, token)
+        return writer.delete_actions(current, token)
 
-    report = packed(store, targets(store, ids, tag), build, store.delete, "bulk_delete")
+    report = packed(writer, targets(writer, ids, tag), build, writer.delete, "bulk_delete")
     for contact_id in report.done:
         if contact_id in contacted:
-            store.purge_activity(contact_id)  # unbounded, so after the transactions (resumable)
+            writer.purge_activity(contact_id)  # unbounded, so after the transactions (resumable)
     return report

@@ -31,7 +31,7 @@ from . import keys
 from .orgdata import org_items
 
 if TYPE_CHECKING:
-    from ..store import OrgStore
+    from .writer import ContactWriter
 
 
 @dataclass(frozen=True)
@@ -54,35 +54,35 @@ class PurgeReport:
     requests: int = 0
 
 
-def erase(store: OrgStore, contact_id: str) -> EraseReport:
+def erase(writer: ContactWriter, contact_id: str) -> EraseReport:
     """Remove a contact and everything about it; ``NotFoundError`` if nothing was left."""
     keys.validate_contact_id(contact_id)
-    activity = store.purge_activity(contact_id)
+    activity = writer.purge_activity(contact_id)
     try:
-        store.delete(contact_id)
+        writer.delete(contact_id)
         deleted = True
     except NotFoundError:
         deleted = False
-    audit_entries = _delete(store, _audit_keys(store, contact_id))
+    audit_entries = _delete(writer, _audit_keys(writer, contact_id))
     if not (deleted or activity or audit_entries):
-        raise NotFoundError(store.org_id, contact_id)
-    token = store._ids()
-    store._writer.write([store._audit_action("erase", None, token)], token, "erase")
+        raise NotFoundError(writer.org_id, contact_id)
+    token = writer.ids()
+    writer.write([writer.audit_action("erase", None, token)], token, "erase")
     return EraseReport(contact_id, deleted, activity, audit_entries)
 
 
-def _audit_keys(store: OrgStore, contact_id: str) -> Iterator[dict[str, Any]]:
+def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[dict[str, Any]]:
     """Keys of the audit entries naming the contact (as subject or in their detail)."""
     # One builder numbers the placeholders of both expressions apart.
     builder = ConditionExpressionBuilder()
     key_condition = builder.build_expression(
-        Key("PK").eq(keys.audit_partition_key(store.org_id)), is_key_condition=True
+        Key("PK").eq(keys.audit_partition_key(writer.org_id)), is_key_condition=True
     )
     names_it = builder.build_expression(
         Attr("contact_id").eq(contact_id) | Attr("detail").contains(contact_id)
     )
     request: dict[str, Any] = {
-        "TableName": store.table.name,
+        "TableName": writer.table_name,
         "ConsistentRead": True,
         "KeyConditionExpression": key_condition.condition_expression,
         "FilterExpression": names_it.condition_expression,
@@ -98,25 +98,24 @@ def _audit_keys(store: OrgStore, contact_id: str) -> Iterator[dict[str, Any]]:
         ),
         "ProjectionExpression": "PK, SK",
     }
-    yield from walk(store.table.dynamo, "Query", request)
+    yield from walk(writer.dynamo, "Query", request)
 
 
-def _delete(store: OrgStore, found: Iterator[dict[str, Any]]) -> int:
+def _delete(writer: ContactWriter, found: Iterator[dict[str, Any]]) -> int:
     # Collected first: deleting while DynamoDB pages through the same partition is safe, but
     # a list keeps the count exact if a retry re-reads a page.
     doomed = list(found)
     for chunk in chunks({"DeleteRequest": {"Key": key}} for key in doomed):
-        batch_write(store.table.dynamo, store.table.name, chunk)
+        batch_write(writer.dynamo, writer.table_name, chunk)
     return len(doomed)
 
 
-def purge(store: OrgStore) -> PurgeReport:
+def purge(writer: ContactWriter) -> PurgeReport:
     """Delete every item of the org (resumable: run it again to finish an interrupted one)."""
-    if store._cache is not None:
-        store._cache.clear()
+    writer.cache.clear()
     by_type: Counter[str] = Counter()
     requests = 0
-    walk = org_items(store.table.dynamo, store.table.name, store.org_id, keys_only=True)
+    walk = org_items(writer.dynamo, writer.table_name, writer.org_id, keys_only=True)
 
     def deletes() -> Iterator[dict[str, Any]]:
         for item in walk:
@@ -124,5 +123,5 @@ def purge(store: OrgStore) -> PurgeReport:
             yield {"DeleteRequest": {"Key": {"PK": item["PK"], "SK": item["SK"]}}}
 
     for chunk in chunks(deletes()):
-        requests += batch_write(store.table.dynamo, store.table.name, chunk)
-    return PurgeReport(store.org_id, sum(by_type.values()), dict(by_type), requests)
+        requests += batch_write(writer.dynamo, writer.table_name, chunk)
+    return PurgeReport(writer.org_id, sum(by_type.values()), dict(by_type), requests)

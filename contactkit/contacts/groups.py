@@ -43,7 +43,7 @@ from . import items, keys
 from .model import Contact, ContactSummary, clean_text
 
 if TYPE_CHECKING:
-    from ..store import OrgStore
+    from .writer import ContactWriter
 
 
 @dataclass(frozen=True)
@@ -65,31 +65,31 @@ def _joinable() -> Any:
     return Attr("PK").exists() & Attr("renaming_to").not_exists() & Attr("deleting").not_exists()
 
 
-def _group_of(store: OrgStore, name: str) -> dict[str, Any]:
-    item = store._reader.get_item(items.group_key(store.org_id, name))
+def _group_of(writer: ContactWriter, name: str) -> dict[str, Any]:
+    item = writer.reader.get_item(items.group_key(writer.org_id, name))
     if item is None:
-        raise GroupNotFoundError(store.org_id, name)
+        raise GroupNotFoundError(writer.org_id, name)
     return deserialize(item)
 
 
-def _write(store: OrgStore, actions: list[Action], token: str, operation: str) -> None:
-    store._writer.write(actions, token, operation)
+def _write(writer: ContactWriter, actions: list[Action], token: str, operation: str) -> None:
+    writer.write(actions, token, operation)
 
 
-def create_group(store: OrgStore, name: str) -> Group:
+def create_group(writer: ContactWriter, name: str) -> Group:
     """Create a group; ``ValidationError`` if one of that name (any case) exists."""
     clean = clean_group_name(name)
-    now = to_millis(store._clock())
-    token = store._ids()
+    now = to_millis(writer.clock())
+    token = writer.ids()
     put: Action = {
         "Put": {
-            "Item": items.group_item(store.org_id, clean, format_timestamp(now)),
+            "Item": items.group_item(writer.org_id, clean, format_timestamp(now)),
             **render(Attr("PK").not_exists()),
         }
     }
     try:
-        audit = store._audit_action("group.create", None, token, (), clean)
-        _write(store, [put, audit], token, "create_group")
+        audit = writer.audit_action("group.create", None, token, (), clean)
+        _write(writer, [put, audit], token, "create_group")
     except TransactionCanceledError as error:
         if error.reasons[0].code == "ConditionalCheckFailed":
             raise ValidationError("name", f"a group named {clean!r} already exists") from error
@@ -97,10 +97,10 @@ def create_group(store: OrgStore, name: str) -> Group:
     return Group(clean, now)
 
 
-def groups(store: OrgStore) -> list[Group]:
+def groups(writer: ContactWriter) -> list[Group]:
     """Every group of the org, ordered by their keys (case-folded name)."""
-    found = store._reader.query_all(
-        Key("PK").eq(keys.tenant_partition_key(store.org_id))
+    found = writer.reader.query_all(
+        Key("PK").eq(keys.tenant_partition_key(writer.org_id))
         & Key("SK").begins_with(keys.GROUP_PREFIX),
         attributes=("type", "name", "created_at"),
     )
@@ -112,26 +112,26 @@ def groups(store: OrgStore) -> list[Group]:
 
 
 def group_members(
-    store: OrgStore, name: str, *, limit: int = 25, cursor: str | None = None
+    writer: ContactWriter, name: str, *, limit: int = 25, cursor: str | None = None
 ) -> Page[ContactSummary]:
     """A page of a group's members: a key Query of member items, then one BatchGetItem."""
     clean = clean_group_name(name)
-    pointers, next_cursor = store._reader.query_page(
+    pointers, next_cursor = writer.reader.query_page(
         "group",
         {"group": keys.fold_group(clean)},
-        Key("PK").eq(keys.tenant_partition_key(store.org_id))
+        Key("PK").eq(keys.tenant_partition_key(writer.org_id))
         & Key("SK").begins_with(keys.group_member_prefix(clean)),
         limit=limit,
         cursor=cursor,
         attributes=("contact_id",),
     )
     ids = [deserialize(p)["contact_id"] for p in pointers]
-    return Page(store._fetch_summaries(ids), next_cursor)
+    return Page(writer.lookups.fetch_summaries(ids), next_cursor)
 
 
-def _member_ids(store: OrgStore, name: str) -> list[str]:
-    found = store._reader.query_all(
-        Key("PK").eq(keys.tenant_partition_key(store.org_id))
+def _member_ids(writer: ContactWriter, name: str) -> list[str]:
+    found = writer.reader.query_all(
+        Key("PK").eq(keys.tenant_partition_key(writer.org_id))
         & Key("SK").begins_with(keys.group_member_prefix(name)),
         attributes=("contact_id",),
         consistent=True,
@@ -148,12 +148,12 @@ def _has(contact: Contact, name: str) -> bool:
     return any(keys.fold_group(g) == keys.fold_group(name) for g in contact.groups)
 
 
-def add_to_group(store: OrgStore, name: str, contact_id: str) -> Contact:
+def add_to_group(writer: ContactWriter, name: str, contact_id: str) -> Contact:
     """Make a contact a member of an existing group (no write if it already is)."""
     clean = clean_group_name(name)
-    display = _group_of(store, clean)["name"]
-    if _has(store.get(contact_id), display):
-        return store.get(contact_id)
+    display = _group_of(writer, clean)["name"]
+    if _has(writer.lookups.get(contact_id), display):
+        return writer.lookups.get(contact_id)
 
     def join(contact: Contact) -> Contact:
         if _has(contact, display):
@@ -167,26 +167,26 @@ def add_to_group(store: OrgStore, name: str, contact_id: str) -> Contact:
         return dataclasses.replace(contact, groups=(*contact.groups, display))
 
     def check(_: Contact) -> list[Action]:
-        key = items.group_key(store.org_id, display)
+        key = items.group_key(writer.org_id, display)
         return [{"ConditionCheck": {"Key": key, **render(_joinable())}}]
 
     try:
-        return store._rewrite(
+        return writer.rewrite(
             contact_id, None, join, extra_actions=check, operation="group.add", detail=display
         )
     except TransactionCanceledError as error:
         if error.reasons[-2].code == "ConditionalCheckFailed":
-            raise GroupNotFoundError(store.org_id, display) from error
+            raise GroupNotFoundError(writer.org_id, display) from error
         raise
 
 
-def remove_from_group(store: OrgStore, name: str, contact_id: str) -> Contact:
+def remove_from_group(writer: ContactWriter, name: str, contact_id: str) -> Contact:
     """Remove a contact from a group (no write if it is not a member)."""
     clean = clean_group_name(name)
-    contact = store.get(contact_id)
+    contact = writer.lookups.get(contact_id)
     if not _has(contact, clean):
         return contact
-    return store._rewrite(
+    return writer.rewrite(
         contact_id,
         None,
         lambda c: dataclasses.replace(c, groups=_without(c.groups, clean)),
@@ -195,9 +195,9 @@ def remove_from_group(store: OrgStore, name: str, contact_id: str) -> Contact:
     )
 
 
-def contact_groups(store: OrgStore, contact_id: str) -> list[str]:
+def contact_groups(writer: ContactWriter, contact_id: str) -> list[str]:
     """The groups a contact belongs to, in the order it joined them (one GetItem)."""
-    return list(store.get(contact_id).groups)
+    return list(writer.lookups.get(contact_id).groups)
 
 
 def _set_marker(key: dict[str, Any], marker: str, value: Any, condition: Any) -> Action:
@@ -218,7 +218,7 @@ def _set_marker(key: dict[str, Any], marker: str, value: Any, condition: Any) ->
     return {"Update": body}
 
 
-def _relabel_members(store: OrgStore, old: str, new: str | None, operation: str) -> int:
+def _relabel_members(writer: ContactWriter, old: str, new: str | None, operation: str) -> int:
     """Move every member of ``old`` to ``new`` (or out of the group when ``None``)."""
     moved = 0
 
@@ -228,38 +228,38 @@ def _relabel_members(store: OrgStore, old: str, new: str | None, operation: str)
             kept = (*kept, new)
         return dataclasses.replace(contact, groups=kept)
 
-    for contact_id in _member_ids(store, old):
+    for contact_id in _member_ids(writer, old):
         try:
-            store._rewrite(contact_id, None, relabel, operation=operation, detail=new or old)
+            writer.rewrite(contact_id, None, relabel, operation=operation, detail=new or old)
         except NotFoundError:
             continue  # deleted meanwhile: its member item went with it
         moved += 1
     return moved
 
 
-def rename_group(store: OrgStore, old: str, new: str) -> Group:
+def rename_group(writer: ContactWriter, old: str, new: str) -> Group:
     """Rename a group, moving its members (resumable: call again to finish)."""
     old_name = clean_group_name(old, "old")
     new_name = clean_group_name(new, "new")
-    current = _group_of(store, old_name)
+    current = _group_of(writer, old_name)
     created = parse_timestamp(current["created_at"])
-    old_key = items.group_key(store.org_id, old_name)
-    token = store._ids()
-    audit = store._audit_action("group.rename", None, token, (), f"{current['name']} -> {new_name}")
+    old_key = items.group_key(writer.org_id, old_name)
+    token = writer.ids()
+    audit = writer.audit_action("group.rename", None, token, (), f"{current['name']} -> {new_name}")
     if keys.fold_group(old_name) == keys.fold_group(new_name):  # only the spelling changes
-        renamed = items.group_item(store.org_id, new_name, current["created_at"])
+        renamed = items.group_item(writer.org_id, new_name, current["created_at"])
         put: Action = {"Put": {"Item": renamed, **render(Attr("PK").exists())}}
-        _write(store, [put, audit], token, "rename_group")
-        _relabel_members(store, old_name, new_name, "group.rename")
+        _write(writer, [put, audit], token, "rename_group")
+        _relabel_members(writer, old_name, new_name, "group.rename")
         return Group(new_name, created)
     marker = current.get("renaming_to")
     if marker is None:
-        fresh = items.group_item(store.org_id, new_name, current["created_at"])
+        fresh = items.group_item(writer.org_id, new_name, current["created_at"])
         fresh["renamed_from"] = {"S": current["name"]}
         claim: Action = {"Put": {"Item": fresh, **render(Attr("PK").not_exists())}}
         mark = _set_marker(old_key, "renaming_to", new_name, _joinable())
         try:
-            _write(store, [claim, mark, audit], token, "rename_group")
+            _write(writer, [claim, mark, audit], token, "rename_group")
         except TransactionCanceledError as error:
             if error.reasons[0].code == "ConditionalCheckFailed":
                 raise ValidationError(
@@ -272,30 +272,30 @@ def rename_group(store: OrgStore, old: str, new: str) -> Group:
         raise ValidationError(
             "new", f"group {old_name!r} is being renamed to {marker!r}; finish that rename first"
         )
-    _relabel_members(store, old_name, new_name, "group.rename")
-    new_key = items.group_key(store.org_id, new_name)
+    _relabel_members(writer, old_name, new_name, "group.rename")
+    new_key = items.group_key(writer.org_id, new_name)
     finish: list[Action] = [
         {"Delete": {"Key": old_key}},
         _set_marker(new_key, "renamed_from", None, Attr("PK").exists()),
     ]
-    _write(store, finish, store._ids(), "rename_group")
+    _write(writer, finish, writer.ids(), "rename_group")
     return Group(new_name, created)
 
 
-def delete_group(store: OrgStore, name: str) -> int:
+def delete_group(writer: ContactWriter, name: str) -> int:
     """Delete a group and every membership in it; returns how many contacts left it.
 
     Resumable: the group is marked ``deleting`` first (no one can join it any more), members
     are removed one transaction each, then the group item goes; calling it again finishes.
     """
     clean = clean_group_name(name)
-    current = _group_of(store, clean)
-    key = items.group_key(store.org_id, clean)
+    current = _group_of(writer, clean)
+    key = items.group_key(writer.org_id, clean)
     if not current.get("deleting"):
-        token = store._ids()
+        token = writer.ids()
         mark = _set_marker(key, "deleting", True, Attr("PK").exists())
-        audit = store._audit_action("group.delete", None, token, (), current["name"])
-        _write(store, [mark, audit], token, "delete_group")
-    removed = _relabel_members(store, clean, None, "group.remove")
-    _write(store, [{"Delete": {"Key": key}}], store._ids(), "delete_group")
+        audit = writer.audit_action("group.delete", None, token, (), current["name"])
+        _write(writer, [mark, audit], token, "delete_group")
+    removed = _relabel_members(writer, clean, None, "group.remove")
+    _write(writer, [{"Delete": {"Key": key}}], writer.ids(), "delete_group")
     return removed

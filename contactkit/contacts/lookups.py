@@ -16,20 +16,24 @@ BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with
 from __future__ import annotations
 
 import builtins
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from boto3.dynamodb.conditions import Key
 
+from ..clock import Clock, parse_timestamp
 from ..dynamo import schema
 from ..dynamo.paging import Page
 from ..dynamo.queries import OrgReader, check_limit
 from ..dynamo.types import deserialize, serialize
 from ..errors import NotFoundError, ValidationError
 from . import items, keys, phones
-from .model import SUMMARY_FIELDS, Contact, ContactSummary
+from .audit import AuditEntry, entry_from_item
+from .cache import ContactCache
+from .model import SUMMARY_FIELDS, Contact, ContactSummary, Interaction
 from .search import FUZZY_THRESHOLD, SearchFields, fuzzy_score, query_words, score_fields
+from .stats import STATS_ATTRIBUTES, ContactStats, contact_stats
 
 T = TypeVar("T")
 
@@ -38,13 +42,20 @@ _SEARCH_ATTRIBUTES = ("id", "org_id", "first_name", "last_name", "email", "compa
 
 
 class OrgLookups:
-    """The read side of :class:`~contactkit.store.OrgStore` (mixed into it)."""
+    """Every read of one org: the read side of :class:`~contactkit.store.OrgStore`.
 
-    org_id: str
-    phone_region: str
-    _reader: OrgReader
-    _cache: OrderedDict[str, Contact] | None
-    _cache_size: int
+    Built on an :class:`~contactkit.dynamo.queries.OrgReader` (bound to the org) and the
+    store's :class:`~contactkit.contacts.cache.ContactCache`.
+    """
+
+    def __init__(
+        self, reader: OrgReader, cache: ContactCache, *, phone_region: str, clock: Clock
+    ) -> None:
+        self.reader = reader
+        self.org_id = reader.org_id
+        self.cache = cache
+        self.phone_region = phone_region
+        self.clock = clock
 
     def get(self, contact_id: str) -> Contact:
         """The contact with this id; ``NotFoundError`` if it is not in this org.
@@ -52,31 +63,20 @@ class OrgLookups:
         One strongly consistent GetItem, or none when the store was opened with a cache
         (``table.org(..., cache_size=N)``) and the contact is in it.
         """
-        if self._cache is not None and contact_id in self._cache:
-            self._cache.move_to_end(contact_id)
-            return self._cache[contact_id]
-        item = self._read_contact_item(contact_id)
+        cached = self.cache.get(contact_id)
+        if cached is not None:
+            return cached
+        item = self.read_contact_item(contact_id)
         if item is None:
             raise NotFoundError(self.org_id, contact_id)
         contact = items.contact_from_item(item)
-        self._remember(contact)
+        self.cache.remember(contact)
         return contact
 
-    def _read_contact_item(self, contact_id: str) -> dict[str, Any] | None:
+    def read_contact_item(self, contact_id: str) -> dict[str, Any] | None:
+        """The stored contact item (DynamoDB JSON, strongly consistent), or ``None``."""
         keys.validate_contact_id(contact_id)
-        return self._reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
-
-    def _remember(self, contact: Contact) -> None:
-        if self._cache is None or self._cache_size <= 0:
-            return
-        self._cache[contact.id] = contact
-        self._cache.move_to_end(contact.id)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-
-    def _forget(self, contact_id: str) -> None:
-        if self._cache is not None:
-            self._cache.pop(contact_id, None)
+        return self.reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
 
     # -- exact lookups -------------------------------------------------------------------
 
@@ -91,13 +91,13 @@ class OrgLookups:
         if not isinstance(email, str) or not email.strip():
             raise ValidationError("email", "is required to look a contact up by email")
         if consistent:
-            claim = self._reader.get_item(serialize(keys.uniqueness_key(self.org_id, email)))
+            claim = self.reader.get_item(serialize(keys.uniqueness_key(self.org_id, email)))
             if claim is None:
                 return None
             contact_id = deserialize(claim)["contact_id"]
-            item = self._reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
+            item = self.reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
             return items.contact_from_item(item) if item is not None else None
-        found, _ = self._reader.query_page(
+        found, _ = self.reader.query_page(
             "email",
             {"email": keys.normalise_email(email)},
             Key("EmailPK").eq(keys.email_partition_key(self.org_id, email)),
@@ -162,7 +162,7 @@ class OrgLookups:
         BatchGetItem of those contacts. No Scan, no filter over the org."""
         if not isinstance(tag, str) or not tag.strip():
             raise ValidationError("tag", "is required to look contacts up by tag")
-        pointers, next_cursor = self._reader.query_page(
+        pointers, next_cursor = self.reader.query_page(
             "tag",
             {"tag": keys.fold_tag(tag.strip())},
             Key("PK").eq(keys.tenant_partition_key(self.org_id))
@@ -172,7 +172,7 @@ class OrgLookups:
             attributes=("contact_id",),
         )
         ids = [deserialize(p)["contact_id"] for p in pointers]
-        return Page(self._fetch_summaries(ids), next_cursor)
+        return Page(self.fetch_summaries(ids), next_cursor)
 
     def favorites(self, *, limit: int = 25, cursor: str | None = None) -> Page[ContactSummary]:
         """Favourite contacts, oldest first, from the sparse ``gsi-favorites`` index."""
@@ -206,13 +206,13 @@ class OrgLookups:
         if order != "created":
             raise ValidationError("order", f"must be 'created' or 'name', not {order!r}")
         return self._summaries(
-            "list", {"order": order}, self._contacts_condition(), limit=limit, cursor=cursor
+            "list", {"order": order}, self.contacts_condition(), limit=limit, cursor=cursor
         )
 
     def recent(self, *, limit: int = 10, cursor: str | None = None) -> Page[ContactSummary]:
         """The most recently created contacts first (ids are time-ordered ULIDs)."""
         return self._summaries(
-            "recent", {}, self._contacts_condition(), limit=limit, cursor=cursor, forward=False
+            "recent", {}, self.contacts_condition(), limit=limit, cursor=cursor, forward=False
         )
 
     def iter_pages(self, lookup: Callable[..., Page[T]], *args: Any, **kwargs: Any) -> Iterator[T]:
@@ -224,6 +224,54 @@ class OrgLookups:
             cursor = page.next_cursor
             if cursor is None:
                 return
+
+    # -- a contact's activity, the org's audit trail and statistics -------------------------
+
+    def activity(
+        self, contact_id: str, *, limit: int = 20, cursor: str | None = None
+    ) -> Page[Interaction]:
+        """A contact's interactions, newest first (one Query of its activity partition)."""
+        keys.validate_contact_id(contact_id)
+        found, next_cursor = self.reader.query_page(
+            "activity",
+            {"contact_id": contact_id},
+            Key("PK").eq(keys.activity_partition_key(self.org_id, contact_id))
+            & Key("SK").begins_with(keys.ACTIVITY_PREFIX),
+            limit=limit,
+            cursor=cursor,
+            forward=False,
+        )
+        return Page([_interaction(deserialize(i)) for i in found], next_cursor)
+
+    def audit(self, *, limit: int = 25, cursor: str | None = None) -> Page[AuditEntry]:
+        """The org's audit trail, newest first: one Query of its audit partition."""
+        found, next_cursor = self.reader.query_page(
+            "audit",
+            {},
+            Key("PK").eq(keys.audit_partition_key(self.org_id))
+            & Key("SK").begins_with(keys.AUDIT_PREFIX),
+            limit=limit,
+            cursor=cursor,
+            forward=False,
+        )
+        return Page([entry_from_item(i) for i in found], next_cursor)
+
+    def stats(self, *, now: datetime | None = None, top: int = 5) -> ContactStats:
+        """The seed's statistics over every contact of the org (a full, paginated Query).
+
+        "Recently contacted" means within 30 days before ``now`` (default: the clock's now).
+        """
+        found = self.reader.query_all(self.contacts_condition(), attributes=STATS_ATTRIBUTES)
+        contacts = (
+            {
+                **values,
+                "last_contacted_at": parse_timestamp(at)
+                if (at := values.get("last_contacted_at"))
+                else None,
+            }
+            for values in map(deserialize, found)
+        )
+        return contact_stats(contacts, now or self.clock(), top=top)
 
     # -- search ----------------------------------------------------------------------------
 
@@ -260,25 +308,25 @@ class OrgLookups:
         offset = 0
         if cursor is not None:
             offset = int(
-                self._reader.cursors.decode(cursor, self.org_id, pattern, args)["offset"]["N"]
+                self.reader.cursors.decode(cursor, self.org_id, pattern, args)["offset"]["N"]
             )
         page_ids = [contact_id for contact_id, _ in ranked[offset : offset + limit]]
         more = offset + limit < len(ranked)
         next_cursor = (
-            self._reader.cursors.encode(
+            self.reader.cursors.encode(
                 self.org_id, pattern, args, {"offset": {"N": str(offset + limit)}}
             )
             if more
             else None
         )
-        return Page(self._fetch_summaries(page_ids), next_cursor)
+        return Page(self.fetch_summaries(page_ids), next_cursor)
 
     def _index_scores(self, words: builtins.list[str]) -> dict[str, int]:
         per_word: builtins.list[dict[str, int]] = []
         partition = Key("PK").eq(keys.search_partition_key(self.org_id))
         for word in words:
             best: dict[str, int] = {}
-            for entry in self._reader.query_all(
+            for entry in self.reader.query_all(
                 partition & Key("SK").begins_with(word), attributes=("SK", "name_token")
             ):
                 values = deserialize(entry)
@@ -291,9 +339,7 @@ class OrgLookups:
         return {cid: sum(scores[cid] for scores in per_word) for cid in common}
 
     def _org_search_fields(self) -> Iterator[tuple[str, SearchFields]]:
-        for item in self._reader.query_all(
-            self._contacts_condition(), attributes=_SEARCH_ATTRIBUTES
-        ):
+        for item in self.reader.query_all(self.contacts_condition(), attributes=_SEARCH_ATTRIBUTES):
             values = deserialize(item)
             yield (
                 values["id"],
@@ -316,7 +362,8 @@ class OrgLookups:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _contacts_condition(self) -> Any:
+    def contacts_condition(self) -> Any:
+        """The key condition of every contact item of the org (its partition, ``CONTACT#``)."""
         return Key("PK").eq(keys.tenant_partition_key(self.org_id)) & Key("SK").begins_with(
             keys.CONTACT_PREFIX
         )
@@ -333,7 +380,7 @@ class OrgLookups:
         forward: bool = True,
         hide_moved: bool = False,
     ) -> Page[ContactSummary]:
-        found, next_cursor = self._reader.query_page(
+        found, next_cursor = self.reader.query_page(
             pattern,
             args,
             condition,
@@ -346,8 +393,18 @@ class OrgLookups:
         )
         return Page([items.summary_from_item(i) for i in found], next_cursor)
 
-    def _fetch_summaries(self, contact_ids: builtins.list[str]) -> builtins.list[ContactSummary]:
+    def fetch_summaries(self, contact_ids: builtins.list[str]) -> builtins.list[ContactSummary]:
         """Summaries of ``contact_ids`` in that order, in one BatchGetItem (ids ≤ 100)."""
         wanted = [serialize(keys.contact_key(self.org_id, cid)) for cid in contact_ids]
-        found = self._reader.batch_get(wanted, SUMMARY_FIELDS)
+        found = self.reader.batch_get(wanted, SUMMARY_FIELDS)
         return [items.summary_from_item(item) for item in found]
+
+
+def _interaction(values: dict[str, Any]) -> Interaction:
+    return Interaction(
+        id=str(values["SK"]).rsplit(keys.SEPARATOR, 1)[-1],
+        contact_id=values["contact_id"],
+        kind=values["kind"],
+        note=values.get("note"),
+        at=parse_timestamp(values["at"]),
+    )

@@ -60,7 +60,8 @@ from . import keys
 from .model import Contact, ContactSummary
 
 if TYPE_CHECKING:
-    from ..store import OrgStore
+    from .lookups import OrgLookups
+    from .writer import ContactWriter
 
 NAME_FLOOR = 80.0  # name ratio that makes a pair worth scoring
 MIN_SCORE = 85.0
@@ -187,9 +188,11 @@ def _blocks(
     yield from blocks.values()
 
 
-def duplicate_candidates(store: OrgStore, min_score: float = MIN_SCORE) -> list[DuplicateCandidate]:
+def duplicate_candidates(
+    lookups: OrgLookups, min_score: float = MIN_SCORE
+) -> list[DuplicateCandidate]:
     """Likely duplicates in the org, best first (reads the org once, projected)."""
-    return find_candidates(list(store.iter_pages(store.list, limit=100)), min_score)
+    return find_candidates(list(lookups.iter_pages(lookups.list, limit=100)), min_score)
 
 
 def combine(keep: Contact, other: Contact) -> Contact:
@@ -260,28 +263,28 @@ def _union(first: tuple[str, ...], second: tuple[str, ...], fold: Any) -> tuple[
     return (*first, *extra)
 
 
-def merge(store: OrgStore, keep_id: str, other_id: str) -> Contact:
+def merge(writer: ContactWriter, keep_id: str, other_id: str) -> Contact:
     """Fold ``other_id`` into ``keep_id`` and delete it; returns the kept contact."""
     keys.validate_contact_id(keep_id)
     keys.validate_contact_id(other_id)
     if keep_id == other_id:
         raise ValidationError("other_id", "is the contact to keep; pass two different contacts")
-    keep = store.get(keep_id)
+    keep = writer.lookups.get(keep_id)
     try:
-        other = store.get(other_id)
+        other = writer.lookups.get(other_id)
     except NotFoundError:
-        if not _move_activity(store, other_id, keep):
+        if not _move_activity(writer, other_id, keep):
             raise
-        store.purge_activity(other_id)
-        return store.get(keep_id)
+        writer.purge_activity(other_id)
+        return writer.lookups.get(keep_id)
     if combine(keep, other) != keep:
 
         def unchanged(_: Contact) -> list[Action]:
-            key = serialize(keys.contact_key(store.org_id, other_id))
+            key = serialize(keys.contact_key(writer.org_id, other_id))
             return [{"ConditionCheck": {"Key": key, **render(Attr("version").eq(other.version))}}]
 
         try:
-            store._rewrite(
+            writer.rewrite(
                 keep_id,
                 None,
                 lambda current: combine(current, other),
@@ -293,21 +296,21 @@ def merge(store: OrgStore, keep_id: str, other_id: str) -> Contact:
             if error.reasons[-2].code == "ConditionalCheckFailed":
                 raise VersionConflictError(other_id, other.version, None) from error
             raise
-    _move_activity(store, other_id, keep)
+    _move_activity(writer, other_id, keep)
     # An earlier, interrupted merge (or someone else) may have deleted it already.
     with contextlib.suppress(NotFoundError):
-        store.delete(other_id, expected_version=other.version)
-    return store.get(keep_id)
+        writer.delete(other_id, expected_version=other.version)
+    return writer.lookups.get(keep_id)
 
 
-def _move_activity(store: OrgStore, from_id: str, to: Contact) -> int:
+def _move_activity(writer: ContactWriter, from_id: str, to: Contact) -> int:
     """Copy ``from_id``'s activity under ``to`` (idempotent); returns how many items."""
-    partition = Key("PK").eq(keys.activity_partition_key(store.org_id, from_id))
-    target = keys.activity_partition_key(store.org_id, to.id)
+    partition = Key("PK").eq(keys.activity_partition_key(writer.org_id, from_id))
+    target = keys.activity_partition_key(writer.org_id, to.id)
     puts = []
-    for item in store._reader.query_all(partition, consistent=True):
+    for item in writer.reader.query_all(partition, consistent=True):
         moved = {**item, "PK": {"S": target}, "contact_id": {"S": to.id}}
         puts.append({"PutRequest": {"Item": moved}})
     for chunk in chunks(puts):
-        batch_write(store.table.dynamo, store.table.name, chunk)
+        batch_write(writer.dynamo, writer.table_name, chunk)
     return len(puts)

@@ -39,7 +39,7 @@ from ..errors import ValidationError
 from .spreadsheet import neutralise
 
 if TYPE_CHECKING:
-    from ..store import OrgStore
+    from ..contacts.lookups import OrgLookups
 
 FORMATS = ("csv", "json", "vcf")
 CSV_COLUMNS = ("first_name", "last_name", "email", "phone", "company", "job_title", "tags")
@@ -60,19 +60,21 @@ class ExportReport:
     contacts: int
 
 
-def iter_contacts(store: OrgStore) -> Iterator[Contact]:
+def iter_contacts(lookups: OrgLookups) -> Iterator[Contact]:
     """Every contact of the org, in creation order (paged Query of the contact items)."""
-    for item in store._reader.query_all(store._contacts_condition()):
+    for item in lookups.reader.query_all(lookups.contacts_condition()):
         yield items.contact_from_item(item)
 
 
-def export_contacts(store: OrgStore, path: str | Path, format: str | None = None) -> ExportReport:
+def export_contacts(
+    lookups: OrgLookups, path: str | Path, format: str | None = None
+) -> ExportReport:
     """Write every contact of the org to ``path`` (format from ``format`` or the extension)."""
     target = Path(path)
     chosen = (format or target.suffix.lstrip(".") or "csv").lower()
     if chosen not in FORMATS:
         raise ValidationError("format", f"{chosen!r} is not one of {', '.join(FORMATS)}")
-    contacts = list(iter_contacts(store))
+    contacts = list(iter_contacts(lookups))
     writer = {"csv": _write_csv, "json": _write_json, "vcf": _write_vcf}[chosen]
     writer(contacts, target)
     return ExportReport(target, chosen, len(contacts))

@@ -38,11 +38,12 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 from __future__ import annotations
 
 import math
+import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, Any, Literal
 
 from ulid import ULID
 
@@ -56,19 +57,17 @@ from ..contacts.actions import (
 )
 from ..contacts.model import Contact, apply_changes, clean_new
 from ..contacts.phones import Phone
+from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema
 from ..dynamo.batches import batch_write
 from ..dynamo.meter import Meter
 from ..dynamo.sizes import item_size
-from ..dynamo.transactions import Action, TransactionWriter, action_bytes, is_conflict
+from ..dynamo.transactions import Action, action_bytes, is_conflict
 from ..dynamo.types import serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
-from .formats import Source, SourceRow
+from .formats import Source, SourceRow, read_source
 from .progress import wanted as progress_wanted
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
-
-if TYPE_CHECKING:
-    from ..store import OrgStore
 
 OnConflict = Literal["skip", "update"]
 Plan = Literal["atomic", "economy"]
@@ -108,6 +107,33 @@ class _Unit:
         self.size = sum(action_bytes(a) for a in self.actions)
 
 
+def import_contacts(
+    writer: ContactWriter,
+    source: str | os.PathLike[str] | IO[Any] | Iterable[Mapping[str, Any]],
+    format: str | None = None,
+    *,
+    dry_run: bool = False,
+    on_conflict: OnConflict = "skip",
+    progress: Progress = None,
+    plan: Plan = "atomic",
+    encoding: str | None = None,
+) -> ImportReport:
+    """Read ``source``, import it into the writer's org, and audit the run (one entry).
+
+    The arguments are :meth:`OrgStore.import_contacts`'s, which documents them.
+    """
+    read = read_source(source, format, encoding)
+    importer = Importer(
+        writer, on_conflict=on_conflict, dry_run=dry_run, plan=plan, progress=progress
+    )
+    report = importer.run(read)
+    for contact_id in report.contact_ids.values():
+        writer.cache.forget(contact_id)
+    if not dry_run and (report.imported or report.updated):
+        writer.audit_import(report.imported, report.updated)
+    return report
+
+
 class Importer:
     """Imports rows into one org; :meth:`OrgStore.import_contacts` is the usual way in.
 
@@ -116,7 +142,7 @@ class Importer:
 
     def __init__(
         self,
-        store: OrgStore,
+        writer: ContactWriter,
         *,
         on_conflict: OnConflict = "skip",
         dry_run: bool = False,
@@ -127,14 +153,14 @@ class Importer:
             raise ValidationError("on_conflict", f"must be 'skip' or 'update', not {on_conflict!r}")
         if plan not in ("atomic", "economy"):
             raise ValidationError("plan", f"must be 'atomic' or 'economy', not {plan!r}")
-        self.store = store
+        self.writer = writer
         self.on_conflict = on_conflict
         self.dry_run = dry_run
         self.plan = plan
         self.progress = progress
-        self._client = store.table.dynamo
-        self._table_name = store.table.name
-        self._writer = TransactionWriter(self._client, self._table_name)
+        self._client = writer.dynamo
+        self._table_name = writer.table_name
+        self._writer = writer.transactions
 
     def run(self, source: Source) -> ImportReport:
         """Validate, look up, plan and write ``source``; returns the report."""
@@ -201,7 +227,7 @@ class Importer:
         check_formulas(values)
         created_text = values.pop("created_at", None)
         created_at = _created_at(created_text) if created_text is not None else None
-        cleaned = clean_new(values, self.store.phone_region)
+        cleaned = clean_new(values, self.writer.phone_region)
         email = str(cleaned["email"])
         return _Row(source_row.row, email, keys.normalise_email(email), cleaned, created_at)
 
@@ -210,8 +236,8 @@ class Importer:
     def _lookup(self, rows: Sequence[_Row]) -> dict[str, str]:
         """``{normalised email: contact id}`` for the rows' emails already used in the org."""
         owners: dict[str, str] = {}
-        reader = self.store._reader
-        org = self.store.org_id
+        reader = self.writer.reader
+        org = self.writer.org_id
         for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
             wanted = [serialize(keys.uniqueness_key(org, row.email)) for row in chunk]
             by_key = {keys.uniqueness_key(org, row.email)["PK"]: row.key for row in chunk}
@@ -254,13 +280,13 @@ class Importer:
         return units, lookups + reads + transactions + batches
 
     def _new_unit(self, row: _Row) -> _Unit:
-        now = to_millis(self.store._clock())
+        now = to_millis(self.writer.clock())
         created = row.created_at or now
-        fresh = self.store._ids()
+        fresh = self.writer.ids()
         contact_id = _id_at(created, fresh) if row.created_at else fresh
         blank = Contact(
             id=contact_id,
-            org_id=self.store.org_id,
+            org_id=self.writer.org_id,
             first_name="",
             last_name="",
             email="",
@@ -268,7 +294,7 @@ class Importer:
             updated_at=now,
         )
         contact = apply_changes(blank, row.cleaned)
-        token = self.store._ids()
+        token = self.writer.ids()
         atomic = self.plan == "atomic"
         actions = new_contact_actions(contact, token, with_tokens=atomic)
         puts = [] if atomic else _token_puts(contact)
@@ -277,8 +303,8 @@ class Importer:
     def _update_units(
         self, rows: Sequence[_Row], owners: dict[str, str], report: ImportReport
     ) -> Iterator[_Unit]:
-        reader = self.store._reader
-        org = self.store.org_id
+        reader = self.writer.reader
+        org = self.writer.org_id
         for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
             wanted = [serialize(keys.contact_key(org, owners[row.key])) for row in chunk]
             stored = {
@@ -304,9 +330,9 @@ class Importer:
                 updated = replace(
                     changed,
                     version=current.version + 1,
-                    updated_at=to_millis(self.store._clock()),
+                    updated_at=to_millis(self.writer.clock()),
                 )
-                token = self.store._ids()
+                token = self.writer.ids()
                 try:
                     moved = name_moved_at(raw, current, updated)
                     actions = changed_contact_actions(current, updated, token, name_moved_at=moved)
@@ -338,7 +364,7 @@ class Importer:
         tokens: set[str] = set()  # every attempt's token: any of them found stored = success
         attempts = 0
         while pending:
-            token = self.store._ids()
+            token = self.writer.ids()
             tokens.add(token)
             actions = [
                 _with_token(a, token) if i == 0 else a

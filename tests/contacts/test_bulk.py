@@ -98,14 +98,14 @@ def test_a_concurrent_write_cancels_the_pack_and_nothing_is_lost(
     org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b = people(org, 2, [])
-    real = org._reader.batch_get
+    real = org.writer.reader.batch_get
 
     def read_then_someone_writes(*args: Any, **kwargs: Any) -> Any:
         found = real(*args, **kwargs)
         org.update(a.id, company="Changed meanwhile")
         return found
 
-    monkeypatch.setattr(org._reader, "batch_get", read_then_someone_writes)
+    monkeypatch.setattr(org.writer.reader, "batch_get", read_then_someone_writes)
     report = org.bulk_update(ids=[a.id, b.id], favorite=True)
     assert sorted(report.done) == sorted([a.id, b.id])
     stored = org.get(a.id)

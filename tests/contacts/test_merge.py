@@ -235,7 +235,7 @@ def test_a_change_to_the_other_contact_during_a_merge_is_a_conflict(
 ) -> None:
     keep = org.add(first_name="K", last_name="K", email="k@example.com")
     other = org.add(first_name="O", last_name="O", email="o@example.com", company="A")
-    real_get = org.get
+    real_get = org.lookups.get
 
     def stale_get(contact_id: str) -> ck.Contact:
         found = real_get(contact_id)
@@ -243,7 +243,7 @@ def test_a_change_to_the_other_contact_during_a_merge_is_a_conflict(
             org.update(other.id, company="B")  # someone writes between our read and write
         return found
 
-    monkeypatch.setattr(org, "get", stale_get)
+    monkeypatch.setattr(org.lookups, "get", stale_get)
     with pytest.raises(ck.VersionConflictError):
         org.merge(keep.id, other.id)
     monkeypatch.undo()

@@ -139,7 +139,7 @@ def test_unprocessed_keys_are_read_again(org: ck.OrgStore, faults: FaultInjector
     ]
     wanted = [serialize(keys.contact_key(org.org_id, c.id)) for c in added]
     faults.add("BatchGetItem", "unprocessed", times=2, share=0.5)
-    found = org._reader.batch_get(wanted, consistent=True)
+    found = org.writer.reader.batch_get(wanted, consistent=True)
     assert [i["id"]["S"] for i in found] == [c.id for c in added]
     assert faults.injected == [("BatchGetItem", "unprocessed")] * 2
 

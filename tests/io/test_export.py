@@ -134,7 +134,7 @@ EXTRA_FIELDS = {
 def snapshot(org: ck.OrgStore, fields: tuple[str, ...]) -> dict[str, dict[str, object]]:
     from contactkit.io.export import iter_contacts
 
-    return {c.email: {f: getattr(c, f) for f in fields} for c in iter_contacts(org)}
+    return {c.email: {f: getattr(c, f) for f in fields} for c in iter_contacts(org.lookups)}
 
 
 @pytest.mark.parametrize("format", ["csv", "json", "vcf"])

@@ -396,7 +396,7 @@ def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def run_import(org: ck.OrgStore, source: Any, plan: Any = "atomic") -> ck.ImportReport:
     org.table.dynamo.sleep = lambda _s: None  # contactkit's own retries wait for nothing here
-    return Importer(org, plan=plan).run(read_source(source))
+    return Importer(org.writer, plan=plan).run(read_source(source))
 
 
 def assert_each_row_once(table: ck.Table, emails: list[str], tags: int) -> None:
