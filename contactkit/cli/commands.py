@@ -7,21 +7,20 @@ Every command takes ``--org``, ``--endpoint-url``, ``--aws``, ``--region``, ``--
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
-from botocore.exceptions import BotoCoreError, ClientError
 
 from ..dynamo.paging import Page
-from ..errors import ContactKitError, translate
+from ..errors import ContactKitError
 from . import render
-from .context import DEFAULT_TABLE, ORG_VARIABLES, TABLE_VARIABLE, Session, Settings, open_session
-
-Command = Callable[..., Any]
+from .context import Session, Settings, open_session
+from .options import Command, connection_options
+from .oserrors import describe_os_error
+from .tags import split_tags
 
 
 class ContactKitGroup(click.Group):
@@ -32,70 +31,8 @@ class ContactKitGroup(click.Group):
             return super().invoke(ctx)
         except ContactKitError as error:
             raise click.ClickException(str(error)) from error
-        except (BotoCoreError, ClientError) as exc:
-            raise click.ClickException(str(translate(exc, "request"))) from exc
         except OSError as error:
             raise click.ClickException(describe_os_error(error)) from error
-
-
-def describe_os_error(error: OSError) -> str:
-    """``cannot use /x/y.csv: Permission denied`` (file errors of import, export, backup)."""
-    where = f" {error.filename}" if error.filename else ""
-    return f"cannot use{where}: {error.strerror or error}"
-
-
-def connection_options(
-    *, org_required: bool = True, json_flag: bool = True
-) -> Callable[[Command], Command]:
-    """The options every command shares, handed to the command as one ``settings`` argument."""
-
-    def decorate(func: Command) -> Command:
-        @functools.wraps(func)
-        def wrapper(
-            org: str | None,
-            endpoint_url: str | None,
-            aws: bool,
-            region: str | None,
-            table: str,
-            json_output: bool = False,
-            **kwargs: Any,
-        ) -> Any:
-            settings = Settings(org, endpoint_url, aws, region, table, json_output)
-            return func(settings, **kwargs)
-
-        options = [
-            click.option(
-                "--org",
-                envvar=list(ORG_VARIABLES),
-                required=org_required,
-                help="Org id, e.g. org-a1b2c3d4 (env CONTACTKIT_ORG or ORG_ID)."
-                + ("" if org_required else " Default: a new random org."),
-            ),
-            click.option(
-                "--endpoint-url",
-                envvar="AWS_ENDPOINT_URL_DYNAMODB",
-                help="DynamoDB endpoint, e.g. http://127.0.0.1:8000 from `contactkit serve` "
-                "(env AWS_ENDPOINT_URL_DYNAMODB). Default: an in-memory embedded engine.",
-            ),
-            click.option("--aws", is_flag=True, help="Use real AWS DynamoDB (explicit opt-in)."),
-            click.option("--region", help="AWS region (with --aws)."),
-            click.option(
-                "--table",
-                envvar=TABLE_VARIABLE,
-                default=DEFAULT_TABLE,
-                show_default=True,
-                help="Table name (env CONTACTKIT_TABLE).",
-            ),
-        ]
-        if json_flag:
-            options.append(
-                click.option("--json", "json_output", is_flag=True, help="Print JSON for scripts.")
-            )
-        for option in reversed(options):
-            wrapper = option(wrapper)
-        return wrapper
-
-    return decorate
 
 
 @contextmanager
@@ -155,8 +92,9 @@ def cli(ctx: click.Context) -> None:
     Without a command, starts the interactive shell (`contactkit shell`).
     """
     if ctx.invoked_subcommand is None:
-        from .shell import shell_command
-
+        # Looked up by name (contactkit.cli registers it): shell.py is not imported here.
+        shell_command = cli.get_command(ctx, "shell")
+        assert shell_command is not None, "contactkit.cli registers the shell command"
         with shell_command.make_context("shell", [], parent=ctx) as shell_context:
             shell_command.invoke(shell_context)
 
@@ -171,11 +109,6 @@ contact_fields = [
     click.option("--tags", help="Comma-separated tags, e.g. 'vip, client'."),
     click.option("--notes", help="Free-text notes."),
 ]
-
-
-def split_tags(text: str) -> list[str]:
-    """``"vip, client,"`` -> ``["vip", "client"]``."""
-    return [tag.strip() for tag in text.split(",") if tag.strip()]
 
 
 def given_fields(values: dict[str, Any]) -> dict[str, Any]:

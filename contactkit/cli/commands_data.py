@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from . import render
-from .commands import cli, connection_options, emit, session
+from .commands import cli, emit, session
 from .context import Settings
+from .options import connection_options
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 

@@ -1,8 +1,9 @@
 """What every command needs: which backend, table and org, opened at the edge and closed after.
 
 The options are shared by the scriptable commands and the shell (``--org``, ``--endpoint-url``,
-``--aws``, ``--region``, ``--table``); :func:`open_session` turns them into a connected
-:class:`Session`. Library errors are turned into one-line CLI errors in ``commands.py``.
+``--aws``, ``--region``, ``--table``; declared in ``options.py``); :func:`open_session` turns
+them into a connected :class:`Session`. Library errors are turned into one-line CLI errors in
+``commands.py`` (``shell.py`` for the shell's commands).
 """
 
 from __future__ import annotations
@@ -66,19 +67,19 @@ def open_session(settings: Settings, *, persistent_cursors: bool = False) -> Ite
     """
     org_id = settings.org or random_org_id()
     secret = cursor_secret() if persistent_cursors else None
-    db = connect(
-        settings.endpoint_url, aws=settings.aws, region=settings.region, cursor_secret=secret
-    )
+    with backend_errors("request"):  # building the client (a bad profile or region)
+        db = connect(
+            settings.endpoint_url, aws=settings.aws, region=settings.region, cursor_secret=secret
+        )
     try:
         table = db.table(settings.table)
-        with backend_errors("DescribeTable"):
-            if db.backend != "aws":
-                table.create(exist_ok=True)
-            elif not table.exists():
-                raise ConfigurationError(
-                    f"table {settings.table!r} does not exist in AWS; create it with "
-                    f"contactkit's schema first (db.table({settings.table!r}).create())"
-                )
+        if db.backend != "aws":
+            table.create(exist_ok=True)
+        elif not table.exists():
+            raise ConfigurationError(
+                f"table {settings.table!r} does not exist in AWS; create it with "
+                f"contactkit's schema first (db.table({settings.table!r}).create())"
+            )
         yield Session(db, table, table.org(org_id))
     finally:
         db.close()

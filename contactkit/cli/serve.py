@@ -18,6 +18,7 @@ import click
 from ..connection import connect
 from ..engine import snapshot as snapshots
 from ..engine.embedded import EmbeddedEngine
+from ..errors import backend_errors
 
 DEFAULT_PORT = 8000
 DEFAULT_INTERVAL = 30.0
@@ -66,7 +67,9 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
     loaded = False  # never overwrite a snapshot that failed to load
     try:
         if snapshot_path is not None and snapshot_path.exists():
-            info = snapshots.load(engine, connect(engine.url).client, snapshot_path)
+            with backend_errors("request"):  # building the client (a bad profile or region)
+                client = connect(engine.url).client
+            info = snapshots.load(engine, client, snapshot_path)
             click.echo(
                 f"📂 Loaded {snapshot_path}: {info.items} items in {len(info.tables)} tables"
             )

@@ -15,15 +15,16 @@ from typing import Any
 
 import click
 import platformdirs
-from botocore.exceptions import BotoCoreError, ClientError
 
 from ..contacts.model import Contact, ContactSummary, clean_changes
 from ..dynamo.paging import Page
-from ..errors import ContactKitError, EmailTakenError, ValidationError, translate
+from ..errors import ContactKitError, EmailTakenError, ValidationError
 from . import render
-from .commands import connection_options, describe_os_error, split_tags
 from .context import Session, Settings, open_session
+from .options import connection_options
+from .oserrors import describe_os_error
 from .secret import APP_NAME
+from .tags import split_tags
 
 PAGE_SIZE = 20
 RECENT_COUNT = 5
@@ -103,7 +104,7 @@ class Shell:
 
     def run(self) -> None:
         """Banner, recent contacts and help, then commands until quit or Ctrl-D."""
-        with _readline_history(self.history):
+        with readline_history(self.history):
             self.banner()
             while True:
                 try:
@@ -133,8 +134,6 @@ class Shell:
             self.say("↩️  Cancelled.")
         except (ContactKitError, UsageProblem) as error:
             self.say(f"❌ {error}")
-        except (BotoCoreError, ClientError) as exc:
-            self.say(f"❌ {translate(exc, entry.name)}")
         except OSError as error:  # files of import/export
             self.say(f"❌ {describe_os_error(error)}")
         except Exception as error:  # a bug: say so in one line and keep the session alive
@@ -389,7 +388,7 @@ def history_file() -> Path:
 
 
 @contextlib.contextmanager
-def _readline_history(path: Path | None) -> Iterator[None]:
+def readline_history(path: Path | None) -> Iterator[None]:
     """Line editing, and history kept across sessions in ``path``."""
     try:
         import readline

@@ -239,7 +239,7 @@ def test_every_command_has_help_text() -> None:
 def test_history_file_is_written(tmp_path: Any, term: Terminal) -> None:
     path = tmp_path / "state" / "history"
     term.shell.history = path
-    with shell_module._readline_history(path):
+    with shell_module.readline_history(path):
         pass
     assert path.exists()
 
