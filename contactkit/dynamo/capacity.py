@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .sizes import item_size
+from .types import Item
 
 READ_UNIT_BYTES = 4 * 1024
 WRITE_UNIT_BYTES = 1024
 TRANSACTION_FACTOR = 2
 
-Item = dict[str, dict[str, Any]]  # DynamoDB JSON: {"PK": {"S": "..."}, ...}
 IndexKeys = Mapping[str, tuple[str, str | None]]  # index name -> (hash attr, range attr)
 
 

@@ -71,7 +71,6 @@ from typing import Any
 
 from . import limits, schema
 from .capacity import (
-    Item,
     batch_read_units,
     index_write_units,
     query_read_units,
@@ -81,6 +80,7 @@ from .capacity import (
     write_units,
 )
 from .sizes import item_size
+from .types import Item
 
 IndexKeys = Mapping[str, tuple[str, str | None]]
 

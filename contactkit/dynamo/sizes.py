@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .types import Item
+
 _CONTAINER_OVERHEAD = 3
 
 
@@ -48,6 +50,6 @@ def value_size(value: dict[str, Any]) -> int:
     raise ValueError(f"unknown DynamoDB type {kind!r}")
 
 
-def item_size(item: dict[str, dict[str, Any]]) -> int:
+def item_size(item: Item) -> int:
     """Bytes of a DynamoDB-JSON item, as DynamoDB counts them against the 400 KB limit."""
     return sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items())

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, backend_errors
+from ..dynamo.client import DynamoClient
+from ..errors import ConfigurationError
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -67,8 +68,13 @@ def save(engine: EmbeddedEngine, path: Path) -> SnapshotInfo:
     return _info(data)
 
 
-def load(engine: EmbeddedEngine, client: DynamoDBClient, path: Path) -> SnapshotInfo:
-    """Recreate a snapshot's tables and items in a fresh ``engine`` (``client`` talks to it)."""
+def load(engine: EmbeddedEngine, client: DynamoClient | DynamoDBClient, path: Path) -> SnapshotInfo:
+    """Recreate a snapshot's tables and items in a fresh ``engine`` (``client`` talks to it).
+
+    ``client`` is ``db.dynamo`` or the plain boto3 ``db.client`` (wrapped, so that errors are
+    translated in the one place).
+    """
+    dynamo = client if isinstance(client, DynamoClient) else DynamoClient(client)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -80,8 +86,7 @@ def load(engine: EmbeddedEngine, client: DynamoDBClient, path: Path) -> Snapshot
             f"{path} is snapshot version {data.get('version')}; this contactkit reads {VERSION}"
         )
     for table in data["tables"]:
-        with backend_errors("CreateTable"):
-            client.create_table(**table["definition"])
+        dynamo.call("CreateTable", **table["definition"])
         name = table["definition"]["TableName"]
         with engine.app.lock:  # straight into the engine: one put per item, no HTTP round trip
             for item in table["items"]:

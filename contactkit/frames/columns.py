@@ -45,12 +45,11 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from ..dynamo.types import Item
 from ..errors import ValidationError
 
 if TYPE_CHECKING:
     import pandas as pd
-
-Item = Mapping[str, Any]  # DynamoDB JSON
 
 _deserializer = TypeDeserializer()
 

@@ -25,7 +25,9 @@ from ..contacts import keys
 from ..contacts.items import CONTACT_TYPE
 from ..dynamo.expressions import combine, render
 from ..dynamo.fastparse import fast_items
-from ..errors import ConfigurationError, ValidationError, backend_errors
+from ..dynamo.paging import pages
+from ..dynamo.types import Item
+from ..errors import ConfigurationError, ValidationError
 from ..io.progress import Progress, wanted
 from . import columns as cols
 
@@ -127,14 +129,15 @@ def load_frame(
             {"TableName": source.table.name},
             render(condition, key_condition=True, name="KeyConditionExpression"),
         )
-        client = source.table.client
+        dynamo = source.table.dynamo
         builder = cols.FrameBuilder(selected)
         with (
-            fast_items(client),
+            fast_items(dynamo.raw),  # hooks the boto3 client that ``dynamo`` sends through
             collector_paused(),
             Progress(progress, description=source.org_id) as bar,
         ):
-            for page in _pages(client, "query", request):
+            for response in pages(dynamo, "Query", request):
+                page = response.get("Items", [])
                 builder.add(page)
                 bar.update(len(page))
         return builder.frame(expand_custom_fields=expand_custom_fields)
@@ -172,7 +175,8 @@ def _scan_frame(
         segment_request = dict(request)
         if segments > 1:
             segment_request.update(Segment=segment, TotalSegments=segments)
-        for page in _pages(table.client, "scan", segment_request, stop):
+        for response in pages(table.dynamo, "Scan", segment_request, stop=stop):
+            page = response.get("Items", [])
             builders[segment].add(page)
             bar.update(len(page))
             if guard is not None and bar.count > guard:
@@ -180,7 +184,7 @@ def _scan_frame(
                 raise ValidationError("max_items", _too_many(table.name, bar.count, guard, "has"))
 
     with (
-        fast_items(table.client),
+        fast_items(table.dynamo.raw),
         collector_paused(),
         Progress(progress, description=table.name, total=estimate) as bar,
     ):
@@ -210,31 +214,12 @@ def _require_pandas() -> None:
         ) from exc
 
 
-def _pages(
-    client: Any, method: str, request: dict[str, Any], stop: threading.Event | None = None
-) -> Iterator[list[dict[str, Any]]]:
-    """Every page of a Query or Scan, following ``LastEvaluatedKey`` to the end."""
-    operation = "Query" if method == "query" else "Scan"
-    call = getattr(client, method)
-    request = dict(request)
-    while stop is None or not stop.is_set():
-        with backend_errors(operation):
-            response = call(**request)
-        yield response.get("Items", [])
-        last_key = response.get("LastEvaluatedKey")
-        if not last_key:
-            return
-        request["ExclusiveStartKey"] = last_key
-
-
 def _projection(selected: Sequence[cols.Column]) -> dict[str, Any]:
     return cols.projection_expression(selected)
 
 
 def _estimated_items(table: Table) -> int | None:
-    with backend_errors("DescribeTable"):
-        description = table.client.describe_table(TableName=table.name)["Table"]
-    count = description.get("ItemCount")
+    count = table.describe().get("ItemCount")
     return int(count) if count is not None else None
 
 
@@ -289,12 +274,10 @@ def _export_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _export_pages(
-    file: Path, org: str | None, page_size: int = 1_000
-) -> Iterator[list[dict[str, Any]]]:
+def _export_pages(file: Path, org: str | None, page_size: int = 1_000) -> Iterator[list[Item]]:
     with file.open("rb") as raw:
         gzipped = raw.read(2) == _GZIP_MAGIC
-    page: list[dict[str, Any]] = []
+    page: list[Item] = []
     with gzip.open(file, "rb") if gzipped else file.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -312,7 +295,7 @@ def _export_pages(
         yield page
 
 
-def _export_item(line: bytes, file: Path, number: int) -> dict[str, Any]:
+def _export_item(line: bytes, file: Path, number: int) -> Item:
     try:
         document = orjson.loads(line)
     except orjson.JSONDecodeError as exc:

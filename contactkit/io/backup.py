@@ -35,13 +35,13 @@ from ..contacts import keys
 from ..contacts.orgdata import org_items
 from ..dynamo import limits
 from ..dynamo.batches import batch_write, chunks
+from ..dynamo.paging import walk
 from ..dynamo.sizes import item_size
-from ..errors import BackupFormatError, ValidationError, backend_errors
+from ..dynamo.types import Item
+from ..errors import BackupFormatError, ValidationError
 
 if TYPE_CHECKING:
     from ..table import Table
-
-Item = dict[str, Any]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _SCALARS = {"S", "N", "B", "BOOL", "NULL"}
@@ -69,7 +69,11 @@ class RestoreReport:
 def backup(table: Table, path: str | Path, org: str | None = None) -> BackupReport:
     """Write every item of the table (or of one org) to a gzip DynamoDB-JSON file."""
     target = Path(path)
-    found = org_items(table.dynamo, table.name, org) if org is not None else _scan(table)
+    found = (
+        org_items(table.dynamo, table.name, org)
+        if org is not None
+        else walk(table.dynamo, "Scan", {"TableName": table.name, "ConsistentRead": True})
+    )
     count = 0
     with (
         target.open("wb") as raw,
@@ -227,14 +231,3 @@ def _open(path: Path) -> IO[str]:
     if compressed:
         return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
     return path.open(encoding="utf-8")
-
-
-def _scan(table: Table) -> Iterator[Item]:
-    request: dict[str, Any] = {"TableName": table.name, "ConsistentRead": True}
-    while True:
-        with backend_errors("Scan"):
-            response = table.client.scan(**request)
-        yield from response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

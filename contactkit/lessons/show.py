@@ -186,6 +186,8 @@ def attempt(action: Callable[[], Any]) -> str:
     try:
         return repr(action())
     except ClientError as exc:
+        # The lessons' plain-boto3 cells (no DynamoClient in between) show refusals too, in
+        # the same words as the library's: the same translation, by the request's operation.
         error: ContactKitError = translate(exc, exc.operation_name)
     except ContactKitError as exc:
         error = exc

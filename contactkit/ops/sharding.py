@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 from ..contacts.keys import SEPARATOR
 from ..dynamo.batches import batch_write, chunks
 from ..dynamo.limits import MAX_BATCH_WRITE_ITEMS
+from ..dynamo.paging import pages, walk
 from ..dynamo.types import deserialize, serialize
-from ..errors import ValidationError, backend_errors
+from ..errors import ValidationError
 
 if TYPE_CHECKING:
     from ..table import Table
@@ -84,17 +85,16 @@ class ShardedPartition:
         if reserved:
             raise ValidationError("attributes", f"{sorted(reserved)} are the item's key")
         item = {**attributes, **self.key_of(item_id)}
-        with backend_errors("PutItem"):
-            self.table.client.put_item(TableName=self.table.name, Item=serialize(item))
+        self.table.dynamo.call("PutItem", TableName=self.table.name, Item=serialize(item))
 
     def get(self, item_id: str) -> dict[str, Any] | None:
         """One item by id (one GetItem, on its shard only), or ``None``."""
-        with backend_errors("GetItem"):
-            response = self.table.client.get_item(
-                TableName=self.table.name,
-                Key=serialize(self.key_of(item_id)),
-                ConsistentRead=True,
-            )
+        response = self.table.dynamo.call(
+            "GetItem",
+            TableName=self.table.name,
+            Key=serialize(self.key_of(item_id)),
+            ConsistentRead=True,
+        )
         return deserialize(response["Item"]) if "Item" in response else None
 
     def _shard_items(self, key: str, limit: int, newest_first: bool) -> Iterator[dict[str, Any]]:
@@ -106,15 +106,12 @@ class ShardedPartition:
             "Limit": limit,
         }
         returned = 0
-        while returned < limit:
-            with backend_errors("Query"):
-                page = self.table.client.query(**request)
+        for page in pages(self.table.dynamo, "Query", request):
             for raw in page["Items"]:
                 returned += 1
                 yield deserialize(raw)
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            if returned >= limit:
+                return  # the merge takes at most ``limit`` from one shard: ask for no more
 
     def query(self, *, limit: int = 25, newest_first: bool = False) -> list[dict[str, Any]]:
         """The first ``limit`` items over all shards, merged in sort-key order.
@@ -144,14 +141,7 @@ class ShardedPartition:
                 "ProjectionExpression": "PK, SK",
                 "ConsistentRead": True,
             }
-            found: list[dict[str, Any]] = []
-            while True:
-                with backend_errors("Query"):
-                    page = self.table.client.query(**request)
-                found.extend(page["Items"])
-                if "LastEvaluatedKey" not in page:
-                    break
-                request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+            found = list(walk(self.table.dynamo, "Query", request))
             for chunk in chunks(found, MAX_BATCH_WRITE_ITEMS):
                 requests = [{"DeleteRequest": {"Key": item}} for item in chunk]
                 batch_write(self.table.dynamo, self.table.name, requests)

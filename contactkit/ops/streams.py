@@ -13,7 +13,7 @@ records it already applied changes nothing.
 Example::
 
     arn = enable_stream(table)
-    indexer = SearchIndexer(StreamReader(db.streams_client, arn), SearchIndex())
+    indexer = SearchIndexer(StreamReader(db.streams, arn), SearchIndex())
     org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
     indexer.sync()                      # SyncReport(records=..., applied=1, ...)
     indexer.index.search("org-a1b2c3d4", "love")
@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ..contacts.items import CONTACT_TYPE
 from ..contacts.search import SearchFields, query_words, score_fields
+from ..dynamo.client import DynamoClient
 from ..dynamo.types import deserialize
-from ..errors import ContactKitError, backend_errors
+from ..errors import ContactKitError
 
 if TYPE_CHECKING:
     from ..store import OrgStore
@@ -49,11 +50,11 @@ def enable_stream(table: Table, *, timeout: float = 300.0) -> str:
     description = table.describe()
     spec = description.get("StreamSpecification") or {}
     if not spec.get("StreamEnabled"):
-        with backend_errors("UpdateTable"):
-            table.client.update_table(
-                TableName=table.name,
-                StreamSpecification={"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
-            )
+        table.dynamo.call(
+            "UpdateTable",
+            TableName=table.name,
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
+        )
     elif spec.get("StreamViewType") != STREAM_VIEW_TYPE:
         raise ContactKitError(
             f"table {table.name!r} has a {spec.get('StreamViewType')} stream; the indexer needs "
@@ -96,23 +97,33 @@ class Change:
 class StreamReader:
     """Reads a stream's new records, every shard, resuming after its checkpoint.
 
-    ``checkpoint`` maps shard ids to the last sequence number read; pass a saved one to resume.
+    ``streams_client`` is ``db.streams`` (a :class:`~contactkit.dynamo.client.DynamoClient`) or
+    the plain boto3 client ``db.streams_client``, which is wrapped in one. ``checkpoint`` maps
+    shard ids to the last sequence number read; pass a saved one to resume.
     """
 
     def __init__(
-        self, streams_client: Any, stream_arn: str, checkpoint: Mapping[str, str] | None = None
+        self,
+        streams_client: DynamoClient | Any,
+        stream_arn: str,
+        checkpoint: Mapping[str, str] | None = None,
     ) -> None:
         if streams_client is None:
             raise ContactKitError("this connection has no DynamoDB Streams client")
-        self.client = streams_client
+        # Every request goes through the wrapper, where botocore's errors are translated.
+        self.streams = (
+            streams_client
+            if isinstance(streams_client, DynamoClient)
+            else DynamoClient(streams_client)
+        )
+        self.client = self.streams.raw
         self.stream_arn = stream_arn
         self.checkpoint: dict[str, str] = dict(checkpoint or {})
 
     def _shards(self) -> Iterator[str]:
         request: dict[str, Any] = {"StreamArn": self.stream_arn}
         while True:
-            with backend_errors("DescribeStream"):
-                description = self.client.describe_stream(**request)["StreamDescription"]
+            description = self.streams.call("DescribeStream", **request)["StreamDescription"]
             for shard in description.get("Shards", []):
                 yield str(shard["ShardId"])
             last = description.get("LastEvaluatedShardId")
@@ -130,15 +141,13 @@ class StreamReader:
                     "ShardIteratorType": "AFTER_SEQUENCE_NUMBER",
                     "SequenceNumber": self.checkpoint[shard_id],
                 }
-            with backend_errors("GetShardIterator"):
-                iterator = self.client.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard_id, **position
-                ).get("ShardIterator")
+            iterator = self.streams.call(
+                "GetShardIterator", StreamArn=self.stream_arn, ShardId=shard_id, **position
+            ).get("ShardIterator")
             while iterator:
-                with backend_errors("GetRecords"):
-                    page = self.client.get_records(
-                        ShardIterator=iterator, Limit=MAX_RECORDS_PER_CALL
-                    )
+                page = self.streams.call(
+                    "GetRecords", ShardIterator=iterator, Limit=MAX_RECORDS_PER_CALL
+                )
                 records = page.get("Records", [])
                 if not records:
                     break  # an open shard: nothing new yet

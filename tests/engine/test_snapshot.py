@@ -45,6 +45,17 @@ def test_round_trip_is_exact(tmp_path: Path) -> None:
         assert table.org("org-a").get(ada.id) == ada
 
 
+def test_load_takes_the_wrapped_client_and_names_a_refused_table(tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        db.table("contacts").create()
+        info = snapshot.save(engine, path)
+        with pytest.raises(ck.BackendError, match=r"^CreateTable failed: ResourceInUse"):
+            snapshot.load(engine, db.dynamo, path)  # the table is there already
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        assert snapshot.load(engine, db.dynamo, path) == info
+
+
 def test_create_request_rebuilds_the_contactkit_schema() -> None:
     with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
         described = db.table("contacts").create().describe()

@@ -20,7 +20,6 @@ from botocore.compat import HTTPHeaders
 import contactkit as ck
 from contactkit.engine.faults import FaultInjector
 from contactkit.frames import columns as cols
-from contactkit.frames import loader
 from tests.conftest import SCALE
 
 ORGS = ("org-alpha", "org-beta", "org-gamma")
@@ -222,11 +221,17 @@ def test_max_items_refuses_a_big_aws_table_before_scanning(
 
 
 def test_max_items_also_stops_a_scan_whose_estimate_was_stale(
-    table: ck.Table, filled: dict[str, list[ck.Contact]], monkeypatch: pytest.MonkeyPatch
+    table: ck.Table, filled: dict[str, list[ck.Contact]]
 ) -> None:
-    monkeypatch.setattr(loader, "_estimated_items", lambda _table: 0)  # updated every ~6 hours
-    with pytest.raises(ck.ValidationError, match="max_items=3"):
-        ck.load_frame(_as_aws(table), max_items=3, page_size=2, segments=2, progress=False)
+    def stale(parsed: dict[str, Any], **_: Any) -> None:
+        parsed["Table"]["ItemCount"] = 0  # DynamoDB updates it only every ~6 hours
+
+    table.client.meta.events.register("after-call.dynamodb.DescribeTable", stale)
+    try:
+        with pytest.raises(ck.ValidationError, match=r"' has \d+ items, more than max_items=3"):
+            ck.load_frame(_as_aws(table), max_items=3, page_size=2, segments=2, progress=False)
+    finally:
+        table.client.meta.events.unregister("after-call.dynamodb.DescribeTable", stale)
 
 
 def test_max_items_does_not_apply_to_local_backends(

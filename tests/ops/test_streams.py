@@ -111,3 +111,13 @@ def test_change_from_a_remove_record() -> None:
 def test_reader_needs_a_streams_client() -> None:
     with pytest.raises(ck.ContactKitError, match="Streams"):
         StreamReader(None, "arn")
+
+
+def test_reader_takes_the_wrapped_client_and_names_failed_operations(table: ck.Table) -> None:
+    arn = enable_stream(table)
+    reader = StreamReader(table.db.streams, arn)
+    assert reader.streams is table.db.streams and reader.client is table.db.streams_client
+    table.org("org-a").add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+    assert reader.read()
+    with pytest.raises(ck.BackendError, match=r"^DescribeStream failed: "):
+        StreamReader(table.db.streams_client, "arn:too-short").read()  # botocore refuses it
