@@ -135,7 +135,8 @@ class OperationStats:
     consumed_capacity: float = 0.0
     latencies_ms: list[float] = field(default_factory=list, repr=False)
 
-    def _add(self, cost: RequestCost, consumed: float, latency_ms: float, error: bool) -> None:
+    def add(self, cost: RequestCost, consumed: float, latency_ms: float, error: bool) -> None:
+        """Count one request into these totals."""
         self.requests += 1
         self.errors += int(error)
         self.items_read += cost.items_read
@@ -379,7 +380,7 @@ class Meter:
         latency_ms = (time.perf_counter() - started) * 1000 if started is not None else 0.0
         with self._lock:
             stats = self._stats.setdefault(operation, OperationStats())
-            stats._add(cost, consumed, latency_ms, error)
+            stats.add(cost, consumed, latency_ms, error)
             self._partitions.update(cost.partitions)
 
 
