@@ -60,7 +60,7 @@ class Table:
 
             table.backup("contacts.json.gz")
         """
-        return backup.backup(self, path, org)
+        return backup.backup(self.dynamo, self.name, path, org)
 
     def restore(self, path: str | Path) -> RestoreReport:
         """Put every item of a backup or AWS export file into this table (created if missing).
@@ -68,7 +68,9 @@ class Table:
         Every line is checked first; any bad line raises ``BackupFormatError`` with the line
         numbers, and nothing is written.
         """
-        return backup.restore(self, path)
+        return backup.restore(
+            self.dynamo, self.name, path, create_table=lambda: self.create(exist_ok=True)
+        )
 
     def describe(self) -> dict[str, Any]:
         """DescribeTable's ``Table`` description."""

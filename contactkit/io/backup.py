@@ -6,10 +6,12 @@ base64). So an AWS export of a contactkit table restores here, and a backup made
 read by any tool that reads those exports. Backups are deterministic (keys sorted, gzip time
 stamp zero): the same items give the same bytes.
 
-``backup(table, path)`` Scans the whole table; ``backup(table, path, org=...)`` walks that org's
+``backup(client, table_name, path)`` Scans the whole table; with ``org=...`` it walks that org's
 partitions by key (:mod:`contactkit.contacts.orgdata`), reading no other tenant's items.
+(``table.backup(path)`` and ``table.restore(path)`` are the usual way in.)
 
-``restore(table, path)`` reads the file twice. The first pass validates every line (JSON,
+``restore(client, table_name, path)`` reads the file twice. The first pass validates every
+line (JSON,
 DynamoDB types, string keys ``PK``/``SK`` within DynamoDB's key limits, 400 KB per item, no
 key twice) and, if any line is bad, raises :class:`~contactkit.errors.BackupFormatError`
 listing every bad line's number and reason before anything is written. The second pass writes
@@ -25,23 +27,21 @@ import binascii
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from ..contacts import keys
 from ..contacts.orgdata import org_items
 from ..dynamo import limits
 from ..dynamo.batches import batch_write, chunks
+from ..dynamo.client import DynamoClient
 from ..dynamo.paging import walk
 from ..dynamo.sizes import item_size
 from ..dynamo.types import Item
 from ..errors import BackupFormatError, ValidationError
-
-if TYPE_CHECKING:
-    from ..table import Table
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _SCALARS = {"S", "N", "B", "BOOL", "NULL"}
@@ -66,13 +66,15 @@ class RestoreReport:
     requests: int
 
 
-def backup(table: Table, path: str | Path, org: str | None = None) -> BackupReport:
+def backup(
+    client: DynamoClient, table_name: str, path: str | Path, org: str | None = None
+) -> BackupReport:
     """Write every item of the table (or of one org) to a gzip DynamoDB-JSON file."""
     target = Path(path)
     found = (
-        org_items(table.dynamo, table.name, org)
+        org_items(client, table_name, org)
         if org is not None
-        else walk(table.dynamo, "Scan", {"TableName": table.name, "ConsistentRead": True})
+        else walk(client, "Scan", {"TableName": table_name, "ConsistentRead": True})
     )
     count = 0
     with (
@@ -86,10 +88,18 @@ def backup(table: Table, path: str | Path, org: str | None = None) -> BackupRepo
     return BackupReport(target, count, target.stat().st_size)
 
 
-def restore(table: Table, path: str | Path) -> RestoreReport:
-    """Put every item of a backup (or AWS export) file into the table, creating it if need be.
+def restore(
+    client: DynamoClient,
+    table_name: str,
+    path: str | Path,
+    *,
+    create_table: Callable[[], object] = lambda: None,
+) -> RestoreReport:
+    """Put every item of a backup (or AWS export) file into the table.
 
     Raises ``BackupFormatError`` (with ``bad_lines``) and writes nothing if any line is bad.
+    ``create_table`` runs once the file is known good, before the first write
+    (:meth:`Table.restore` passes one that creates the table if it is missing).
     """
     source = Path(path)
     if not source.is_file():
@@ -97,12 +107,12 @@ def restore(table: Table, path: str | Path) -> RestoreReport:
     bad = validate_file(source)
     if bad:
         raise BackupFormatError(source.name, bad)
-    table.create(exist_ok=True)
+    create_table()
     requests = 0
     count = 0
     puts = ({"PutRequest": {"Item": item}} for _, item in _items(source))
     for chunk in chunks(puts, limits.MAX_BATCH_WRITE_ITEMS):
-        requests += batch_write(table.dynamo, table.name, chunk)
+        requests += batch_write(client, table_name, chunk)
         count += len(chunk)
     return RestoreReport(source, count, requests)
 
