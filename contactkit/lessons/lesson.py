@@ -91,7 +91,7 @@ class Lesson:
 
     def scratch_table(self, suffix: str) -> Table:
         """Another table of this lesson, created empty (for experiments beside the main one)."""
-        return self._fresh_table(self.table_name(suffix))
+        return self.fresh_table(self.table_name(suffix))
 
     def seed_table(self, suffix: str = "seed") -> SeedTable:
         """A scratch table with the seed app's design (see :class:`SeedTable`), created empty."""
@@ -100,7 +100,8 @@ class Lesson:
         self.tables.append(seed.create())
         return seed
 
-    def _fresh_table(self, name: str) -> Table:
+    def fresh_table(self, name: str) -> Table:
+        """Table ``name``, deleted if it exists and created empty, and removed by ``cleanup``."""
         table = self.db.table(name)
         table.delete(missing_ok=True)  # a re-run starts from scratch: the table is the lesson's
         table.create()
@@ -178,5 +179,5 @@ def start(
         print(AWS_COST_WARNING.format(region=region, prefix=prefix))
     lesson = Lesson(name=name, db=db, clock=clock, table=db.table(f"{prefix}tutorial-{name}"))
     lesson.prefix = prefix
-    lesson.table = lesson._fresh_table(lesson.table_name())
+    lesson.table = lesson.fresh_table(lesson.table_name())
     return lesson
