@@ -28,10 +28,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## Create .venv with the pinned dev environment
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy
+# lint-imports runs last: it checks the architecture (the layers and no import cycles, the
+# contracts in pyproject.toml's [tool.importlinter]) of code that already passes the checks above.
+lint: $(STAMP) ## ruff check, ruff format --check, mypy, lint-imports (layers, no cycles)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # --dist loadscope keeps every cell of a notebook on one worker, in order: nbval runs a
 # notebook in one kernel, so plain `-n` (which scatters cells) makes later cells fail.
@@ -71,5 +74,6 @@ constraints: ## Re-resolve pyproject.toml in a throwaway venv and rewrite constr
 	  "$$tmp/bin/python" -m pip freeze --exclude-editable; } > constraints.txt
 
 clean: ## Remove .venv, caches and build output
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis \
+		build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

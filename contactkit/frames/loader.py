@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr
 
 from ..contacts import keys
 from ..contacts.items import CONTACT_TYPE
@@ -121,9 +121,7 @@ def load_frame(
     from ..store import OrgStore
 
     if isinstance(source, OrgStore):
-        condition = Key("PK").eq(keys.tenant_partition_key(source.org_id)) & Key("SK").begins_with(
-            keys.CONTACT_PREFIX
-        )
+        condition = source.lookups.contacts_condition()  # the store's own rule, not a copy
         request = combine(
             request,
             {"TableName": source.table.name},

@@ -101,7 +101,7 @@ class Lesson:
         return seed
 
     def fresh_table(self, name: str) -> Table:
-        """The table ``name``, deleted if it exists and created again, empty."""
+        """Table ``name``, deleted if it exists and created empty, and removed by ``cleanup``."""
         table = self.db.table(name)
         table.delete(missing_ok=True)  # a re-run starts from scratch: the table is the lesson's
         table.create()
