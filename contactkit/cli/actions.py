@@ -119,9 +119,7 @@ def update(
     changes: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> Outcome[Contact]:
-    """Change the fields given; none given changes nothing."""
-    if not changes:
-        return Outcome(org.get(contact_id), ["Nothing changed."])
+    """Change the fields given (none is a ``ValidationError``: nothing to update)."""
     contact = org.update(contact_id, expected_version, **changes)
     return Outcome(contact, [f"✅ Updated contact: {contact.full_name}"], contact.warnings)
 

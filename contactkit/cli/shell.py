@@ -315,6 +315,9 @@ class Shell:
             value = self.ask_field(name, label, shown or "")
             if value is not _UNCHANGED:
                 changes[name] = [] if name == "tags" and value is None else value
+        if not changes:  # Enter on every question: not an error at a prompt
+            self.say("Nothing changed.")
+            return
         self.report(actions.update(self.org, contact.id, changes, contact.version))
 
     @command("note", "N TEXT", "Record an interaction with contact N")
