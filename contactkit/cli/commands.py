@@ -242,37 +242,25 @@ def email(settings: Settings, address: str) -> None:
         raise click.ClickException(listing.error)
 
 
-@cli.command()
-@connection_options()
-@paged
-@click.argument("number")
-def phone(settings: Settings, number: str, limit: int, cursor: str | None) -> None:
-    """Find contacts with this phone number, in any format."""
-    with session(settings, cursors=True) as opened:
-        listing = actions.phone(opened.org, number, limit=limit, cursor=cursor)
-    emit_page(settings, listing, f"phone {number!r}")
+def lookup_command(name: str, metavar: str, help: str) -> None:
+    """``contactkit NAME VALUE``: one page of ``actions.NAME(org, VALUE)``, with full ids."""
+
+    @cli.command(name=name, help=help)
+    @connection_options()
+    @paged
+    @click.argument("value", metavar=metavar)
+    def lookup(settings: Settings, value: str, limit: int, cursor: str | None) -> None:
+        find = getattr(actions, name)  # looked up per call: actions.phone, actions.name...
+        with session(settings, cursors=True) as opened:
+            listing = find(opened.org, value, limit=limit, cursor=cursor)
+        emit_page(settings, listing, f"{name} {value!r}")
 
 
-@cli.command()
-@connection_options()
-@paged
-@click.argument("prefix")
-def name(settings: Settings, prefix: str, limit: int, cursor: str | None) -> None:
-    """Find contacts whose last name starts with PREFIX (or 'last, first'), A to Z."""
-    with session(settings, cursors=True) as opened:
-        listing = actions.name(opened.org, prefix, limit=limit, cursor=cursor)
-    emit_page(settings, listing, f"name {prefix!r}")
-
-
-@cli.command()
-@connection_options()
-@paged
-@click.argument("tag_name", metavar="TAG")
-def tag(settings: Settings, tag_name: str, limit: int, cursor: str | None) -> None:
-    """Find contacts with this tag."""
-    with session(settings, cursors=True) as opened:
-        listing = actions.tag(opened.org, tag_name, limit=limit, cursor=cursor)
-    emit_page(settings, listing, f"tag {tag_name!r}")
+lookup_command("phone", "NUMBER", "Find contacts with this phone number, in any format.")
+lookup_command(
+    "name", "PREFIX", "Find contacts whose last name starts with PREFIX (or 'last, first'), A to Z."
+)
+lookup_command("tag", "TAG", "Find contacts with this tag.")
 
 
 @cli.command()
