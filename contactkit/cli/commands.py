@@ -1,4 +1,7 @@
-"""The scriptable commands: ``contactkit add|get|list|search|...``, a thin layer over the store.
+"""The scriptable commands: ``contactkit add|get|list|search|...``, click options over ``actions``.
+
+Each command parses its options into the one call of ``actions.py`` that the shell makes too,
+and prints what it returns.
 
 Every command takes ``--org``, ``--endpoint-url``, ``--aws``, ``--region``, ``--table`` and
 ``--json``. Exit codes: 0 success, 1 a user error (one line on stderr, never a traceback),
@@ -14,9 +17,8 @@ from typing import Any
 
 import click
 
-from ..dynamo.paging import Page
 from ..errors import ContactKitError
-from . import render
+from . import actions, render
 from .context import Session, Settings, open_session
 from .options import Command, connection_options
 from .oserrors import describe_os_error
@@ -57,8 +59,18 @@ def emit(settings: Settings, data: Any, lines: list[str]) -> None:
             click.echo(line)
 
 
-def emit_page(settings: Settings, title: str, page: Page[Any], command: str) -> None:
-    lines = render.contact_list(title, page.items, full_id=True)
+def emit_outcome(settings: Settings, outcome: actions.Outcome[Any], *more: str) -> None:
+    """Warnings on stderr, then the outcome (``more`` lines after its text); exit 1 on its error."""
+    warn(outcome.warnings)
+    emit(settings, outcome.data, [*outcome.lines, *more])
+    if outcome.error is not None:
+        raise click.ClickException(outcome.error)
+
+
+def emit_page(settings: Settings, listing: actions.Listing, command: str) -> None:
+    """A page with full ids, and the command that prints the next one."""
+    page = listing.page
+    lines = listing.lines(full_id=True)
     if page.next_cursor:
         lines += ["", f"Next page: contactkit {command} --cursor {page.next_cursor}"]
     emit(settings, page, lines)
@@ -66,7 +78,7 @@ def emit_page(settings: Settings, title: str, page: Page[Any], command: str) -> 
 
 def warn(lines: Iterable[str]) -> None:
     for line in lines:
-        click.echo(f"{render.WARNING_MARK}  {line}", err=True)
+        click.echo(render.warning(line), err=True)
 
 
 page_options = [
@@ -132,9 +144,9 @@ def given_fields(values: dict[str, Any]) -> dict[str, Any]:
 def add(settings: Settings, **values: Any) -> None:
     """Add a contact."""
     with session(settings) as opened:
-        contact = opened.org.add(**given_fields(values))
-    warn(contact.warnings)
-    emit(settings, contact, [f"✅ Created contact: {contact.full_name}", f"   ID: {contact.id}"])
+        outcome = actions.add(opened.org, given_fields(values))
+    # Scripts act on contacts by id; the shell shows the seed's one line.
+    emit_outcome(settings, outcome, f"   ID: {outcome.data.id}")
 
 
 @cli.command()
@@ -143,14 +155,8 @@ def add(settings: Settings, **values: Any) -> None:
 def get(settings: Settings, contact_id: str) -> None:
     """Show every field of a contact, with its recent activity."""
     with session(settings) as opened:
-        contact = opened.org.get(contact_id)
-        activity = opened.org.activity(contact_id).items
-        groups = opened.org.contact_groups(contact_id)
-    emit(
-        settings,
-        {"contact": contact, "activity": activity, "groups": groups},
-        render.contact_details(contact, activity, groups),
-    )
+        outcome = actions.show(opened.org, contact_id)
+    emit_outcome(settings, outcome)
 
 
 def field_options(func: Command) -> Command:
@@ -172,9 +178,8 @@ def update(
 ) -> None:
     """Change some fields of a contact (only the options given)."""
     with session(settings) as opened:
-        contact = opened.org.update(contact_id, expected_version, **given_fields(values))
-    warn(contact.warnings)
-    emit(settings, contact, [f"✅ Updated contact: {contact.full_name}"])
+        outcome = actions.update(opened.org, contact_id, given_fields(values), expected_version)
+    emit_outcome(settings, outcome)
 
 
 @cli.command()
@@ -183,12 +188,13 @@ def update(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(settings: Settings, contact_id: str, yes: bool) -> None:
     """Delete a contact, its tags and its activity."""
+
+    def confirm(question: str) -> bool:
+        return yes or click.confirm(question, abort=True, err=True)
+
     with session(settings) as opened:
-        contact = opened.org.get(contact_id)
-        if not yes:
-            click.confirm(f"Delete {contact.full_name}?", abort=True, err=True)
-        opened.org.delete(contact_id)
-    emit(settings, {"deleted": contact_id}, [f"🗑️  Deleted contact: {contact.full_name}"])
+        outcome = actions.delete(opened.org, contact_id, confirm)
+    emit_outcome(settings, outcome)
 
 
 @cli.command(name="list")
@@ -203,10 +209,12 @@ def delete(settings: Settings, contact_id: str, yes: bool) -> None:
 )
 def list_contacts(settings: Settings, limit: int, cursor: str | None, order: str) -> None:
     """List contacts one page at a time (--cursor continues where the last page ended)."""
+    by_name = order == "name"
     with session(settings, cursors=True) as opened:
-        by_name = order == "name"
-        page = opened.org.list(limit=limit, cursor=cursor, order="name" if by_name else "created")
-    emit_page(settings, "Contacts", page, "list" + (" --order name" if order == "name" else ""))
+        listing = actions.list_contacts(
+            opened.org, limit=limit, cursor=cursor, order="name" if by_name else "created"
+        )
+    emit_page(settings, listing, "list" + (" --order name" if by_name else ""))
 
 
 @cli.command()
@@ -217,9 +225,8 @@ def list_contacts(settings: Settings, limit: int, cursor: str | None, order: str
 def search(settings: Settings, term: str, limit: int, cursor: str | None, fuzzy: bool) -> None:
     """Find contacts by words of their name, company, job title or email."""
     with session(settings, cursors=True) as opened:
-        page = opened.org.search(term, limit=limit, cursor=cursor, fuzzy=fuzzy)
-    command = f"search {term!r}" + (" --fuzzy" if fuzzy else "")
-    emit_page(settings, f"Search results for {term!r}", page, command)
+        listing = actions.search(opened.org, term, limit=limit, cursor=cursor, fuzzy=fuzzy)
+    emit_page(settings, listing, f"search {term!r}" + (" --fuzzy" if fuzzy else ""))
 
 
 @cli.command()
@@ -228,45 +235,32 @@ def search(settings: Settings, term: str, limit: int, cursor: str | None, fuzzy:
 def email(settings: Settings, address: str) -> None:
     """Find the contact with this email (exits 1 if there is none)."""
     with session(settings) as opened:
-        contact = opened.org.find_by_email(address)
-    if contact is None:
-        if settings.json:
-            click.echo("null")
-        raise click.ClickException(f"no contact with email {address!r}")
-    emit(settings, contact, render.contact_list("Contact found", [contact], full_id=True))
+        listing = actions.email(opened.org, address)
+    found = listing.page.items[0] if listing.page.items else None
+    emit(settings, found, listing.lines(full_id=True))
+    if listing.error is not None:
+        raise click.ClickException(listing.error)
 
 
-@cli.command()
-@connection_options()
-@paged
-@click.argument("number")
-def phone(settings: Settings, number: str, limit: int, cursor: str | None) -> None:
-    """Find contacts with this phone number, in any format."""
-    with session(settings, cursors=True) as opened:
-        page = opened.org.find_by_phone(number, limit=limit, cursor=cursor)
-    emit_page(settings, f"Phone {number}", page, f"phone {number!r}")
+def lookup_command(name: str, metavar: str, help: str) -> None:
+    """``contactkit NAME VALUE``: one page of ``actions.NAME(org, VALUE)``, with full ids."""
+
+    @cli.command(name=name, help=help)
+    @connection_options()
+    @paged
+    @click.argument("value", metavar=metavar)
+    def lookup(settings: Settings, value: str, limit: int, cursor: str | None) -> None:
+        find = getattr(actions, name)  # looked up per call: actions.phone, actions.name...
+        with session(settings, cursors=True) as opened:
+            listing = find(opened.org, value, limit=limit, cursor=cursor)
+        emit_page(settings, listing, f"{name} {value!r}")
 
 
-@cli.command()
-@connection_options()
-@paged
-@click.argument("prefix")
-def name(settings: Settings, prefix: str, limit: int, cursor: str | None) -> None:
-    """Find contacts whose last name starts with PREFIX (or 'last, first'), A to Z."""
-    with session(settings, cursors=True) as opened:
-        page = opened.org.find_by_name(prefix, limit=limit, cursor=cursor)
-    emit_page(settings, f"Names starting with {prefix!r}", page, f"name {prefix!r}")
-
-
-@cli.command()
-@connection_options()
-@paged
-@click.argument("tag_name", metavar="TAG")
-def tag(settings: Settings, tag_name: str, limit: int, cursor: str | None) -> None:
-    """Find contacts with this tag."""
-    with session(settings, cursors=True) as opened:
-        page = opened.org.find_by_tag(tag_name, limit=limit, cursor=cursor)
-    emit_page(settings, f"Tagged {tag_name!r}", page, f"tag {tag_name!r}")
+lookup_command("phone", "NUMBER", "Find contacts with this phone number, in any format.")
+lookup_command(
+    "name", "PREFIX", "Find contacts whose last name starts with PREFIX (or 'last, first'), A to Z."
+)
+lookup_command("tag", "TAG", "Find contacts with this tag.")
 
 
 @cli.command()
@@ -275,8 +269,8 @@ def tag(settings: Settings, tag_name: str, limit: int, cursor: str | None) -> No
 def favorites(settings: Settings, limit: int, cursor: str | None) -> None:
     """List favourite contacts."""
     with session(settings, cursors=True) as opened:
-        page = opened.org.favorites(limit=limit, cursor=cursor)
-    emit_page(settings, "Favorites", page, "favorites")
+        listing = actions.favorites(opened.org, limit=limit, cursor=cursor)
+    emit_page(settings, listing, "favorites")
 
 
 @cli.command()
@@ -286,9 +280,8 @@ def favorites(settings: Settings, limit: int, cursor: str | None) -> None:
 def favorite(settings: Settings, contact_id: str, off: bool) -> None:
     """Mark a contact as a favourite (--off to unmark)."""
     with session(settings) as opened:
-        contact = opened.org.set_favorite(contact_id, not off)
-    state = "no longer a favorite" if off else "now a favorite"
-    emit(settings, contact, [f"⭐ {contact.full_name} is {state}"])
+        outcome = actions.favorite(opened.org, contact_id, on=not off)
+    emit_outcome(settings, outcome)
 
 
 @cli.command()
@@ -299,5 +292,5 @@ def favorite(settings: Settings, contact_id: str, off: bool) -> None:
 def note(settings: Settings, contact_id: str, text: str, kind: str) -> None:
     """Record an interaction with a contact (updates its last-contacted time)."""
     with session(settings) as opened:
-        contact = opened.org.record_interaction(contact_id, kind=kind, note=text)
-    emit(settings, contact, [f"📝 Recorded {kind} with {contact.full_name}"])
+        outcome = actions.note(opened.org, contact_id, text, kind)
+    emit_outcome(settings, outcome)

@@ -1,4 +1,7 @@
-"""Scriptable commands over whole sets of contacts: import, export, stats, backup, restore."""
+"""Scriptable commands over whole sets of contacts: import, export, stats, backup, restore.
+
+Each parses its options into the one call of ``actions.py`` that the shell makes too.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from . import render
-from .commands import cli, emit, session
+from . import actions
+from .commands import cli, emit_outcome, session
 from .context import Settings
 from .options import connection_options
 
@@ -36,17 +39,15 @@ def import_file(
 ) -> None:
     """Import contacts from a file; exits 1 if some rows were invalid or not written."""
     with session(settings) as opened:
-        report = opened.org.import_contacts(
+        outcome = actions.import_contacts(
+            opened.org,
             path,
-            format=file_format,
+            file_format=file_format,
             dry_run=dry_run,
             on_conflict="update" if on_conflict == "update" else "skip",
             progress=False,
         )
-    emit(settings, report, render.import_report(report))
-    if not report.ok:
-        problems = len(report.invalid_rows) + len(report.failed)
-        raise click.ClickException(f"{problems} of {report.rows} rows were not imported")
+    emit_outcome(settings, outcome)
 
 
 @cli.command()
@@ -56,12 +57,8 @@ def import_file(
 def export(settings: Settings, path: Path, file_format: str | None) -> None:
     """Write every contact of the org to a CSV, JSON or vCard file."""
     with session(settings) as opened:
-        report = opened.org.export(path, file_format)
-    emit(
-        settings,
-        report,
-        [f"📤 Exported {report.contacts} contacts to {report.path} ({report.format})"],
-    )
+        outcome = actions.export(opened.org, path, file_format)
+    emit_outcome(settings, outcome)
 
 
 @cli.command()
@@ -69,8 +66,8 @@ def export(settings: Settings, path: Path, file_format: str | None) -> None:
 def stats(settings: Settings) -> None:
     """Statistics of the org: totals, favourites, top companies and tags."""
     with session(settings) as opened:
-        numbers = opened.org.stats()
-    emit(settings, numbers, render.stats(opened.org.org_id, numbers))
+        outcome = actions.stats(opened.org)
+    emit_outcome(settings, outcome)
 
 
 @cli.command()
@@ -80,8 +77,9 @@ def stats(settings: Settings) -> None:
 def backup(settings: Settings, path: Path, whole_table: bool) -> None:
     """Back up the org's items (or the whole table) to a gzip DynamoDB-JSON file."""
     with session(settings) as opened:
-        report = opened.table.backup(path, org=None if whole_table else opened.org.org_id)
-    emit(settings, report, [f"💾 Backed up {report.items} items to {report.path}"])
+        org_id = None if whole_table else opened.org.org_id
+        outcome = actions.backup(opened.table, path, org_id)
+    emit_outcome(settings, outcome)
 
 
 @cli.command()
@@ -90,5 +88,5 @@ def backup(settings: Settings, path: Path, whole_table: bool) -> None:
 def restore(settings: Settings, path: Path) -> None:
     """Put every item of a backup file back into the table (--org is not used)."""
     with session(settings) as opened:
-        report = opened.table.restore(path)
-    emit(settings, report, [f"♻️  Restored {report.items} items from {report.path}"])
+        outcome = actions.restore(opened.table, path)
+    emit_outcome(settings, outcome)

@@ -47,6 +47,11 @@ def phone_text(contact: ContactSummary) -> str | None:
     return shown if contact.phone_e164 else f"{shown} {WARNING_MARK}"
 
 
+def warning(text: str) -> str:
+    """``⚠️  text``: a remark about what was stored (a phone kept as entered...)."""
+    return f"{WARNING_MARK}  {text}"
+
+
 def heading(contact: ContactSummary) -> str:
     """``John Doe at Acme Corp`` (a star for favourites)."""
     text = contact.full_name

@@ -2,7 +2,9 @@
 
 ``N`` in ``show N``, ``edit N``... always means entry N of the last list shown (the seed
 numbered lists but then looked contacts up by position in a fresh, differently ordered list).
-Ctrl-C cancels the current prompt or command, Ctrl-D quits, errors are one line.
+Ctrl-C cancels the current prompt or command, Ctrl-D quits, errors are one line. Each command
+parses its line (and the answers to its questions) into the call of ``actions.py`` that the
+scriptable command makes too.
 """
 
 from __future__ import annotations
@@ -16,10 +18,8 @@ from typing import Any
 import click
 import platformdirs
 
-from ..contacts.model import Contact, ContactSummary, clean_changes
-from ..dynamo.paging import Page
-from ..errors import ContactKitError, EmailTakenError, ValidationError
-from . import render
+from ..errors import ContactKitError, EmailTakenError
+from . import actions, render
 from .context import Session, Settings, open_session
 from .options import connection_options
 from .oserrors import describe_os_error
@@ -76,13 +76,13 @@ class ListView:
 
     title: str
     numbers: dict[int, str]
-    fetch: Callable[[str | None], Page[ContactSummary]] | None = None
+    fetch: Callable[[str | None], actions.Listing] | None = None
     next_cursor: str | None = None
     next_number: int = 1
 
 
 class Shell:
-    """One interactive session on one org."""
+    """One interactive session on one org: parses each line into a call of ``actions``."""
 
     def __init__(self, session: Session, *, history: Path | None = None) -> None:
         self.session = session
@@ -99,6 +99,17 @@ class Shell:
         """A question inside a command: answered, but kept out of the command history."""
         with _history_excluded():
             return input(prompt)
+
+    def confirm(self, question: str) -> bool:
+        """``question [y/N]: ``; only y or yes agrees."""
+        return self.ask(f"{question} [y/N]: ").strip().lower() in {"y", "yes"}
+
+    def report(self, outcome: actions.Outcome[Any]) -> None:
+        """A command's warnings, then its lines."""
+        for warning in outcome.warnings:
+            self.say(render.warning(warning))
+        for line in outcome.lines:
+            self.say(line)
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -145,9 +156,9 @@ class Shell:
         self.say(f"Organization: {self.org.org_id}")
         self.say(f"Backend: {self.session.backend_description}")
         self.say()
-        recent = self.org.recent(limit=RECENT_COUNT)
-        if recent.items:
-            self.show("Recent contacts", lambda cursor: recent)
+        recent = actions.recent(self.org, limit=RECENT_COUNT)
+        if recent.page.items:
+            self.show(lambda cursor: recent)
         else:
             self.say("📭 No contacts yet: type 'add' or 'import'.")
         self.say()
@@ -155,24 +166,29 @@ class Shell:
 
     # -- lists and numbers ----------------------------------------------------------------
 
-    def show(self, title: str, fetch: Callable[[str | None], Page[ContactSummary]]) -> None:
+    def show(self, fetch: Callable[[str | None], actions.Listing]) -> None:
         """Show the first page of a list and remember its numbering."""
-        self.view = ListView(title, {}, fetch)
+        self.view = ListView("", {}, fetch)
         self._show_page(None)
 
     def _show_page(self, cursor: str | None) -> None:
         view = self.view
         assert view.fetch is not None
-        page = view.fetch(cursor)
+        listing = view.fetch(cursor)
         start = view.next_number
-        for line in render.contact_list(view.title, page.items, start=start):
+        for line in listing.lines(start=start):
             self.say(line)
-        view.numbers = {start + i: c.id for i, c in enumerate(page.items)}
-        view.next_number = start + len(page.items)
-        view.next_cursor = page.next_cursor
-        if page.next_cursor:
+        view.title = listing.title
+        view.numbers = {start + i: c.id for i, c in enumerate(listing.page.items)}
+        view.next_number = start + len(listing.page.items)
+        view.next_cursor = listing.page.next_cursor
+        if listing.page.next_cursor:
             self.say()
             self.say("➡️  More: type 'next'")
+
+    def forget(self, contact_id: str) -> None:
+        """Drop a deleted contact from the numbering (the other numbers stay)."""
+        self.view.numbers = {n: i for n, i in self.view.numbers.items() if i != contact_id}
 
     def contact_id(self, text: str) -> str:
         """The id of entry ``N`` of the last list shown (or a full contact id)."""
@@ -192,9 +208,6 @@ class Shell:
             )
         return self.view.numbers[number]
 
-    def contact(self, text: str) -> Contact:
-        return self.org.get(self.contact_id(text))
-
     # -- prompting for fields ---------------------------------------------------------------
 
     def ask_field(self, name: str, label: str, current: str | None = None) -> Any:
@@ -207,18 +220,13 @@ class Shell:
             if answer == "-" and name not in REQUIRED:
                 answer = ""
             value: Any = split_tags(answer) if name == "tags" else answer
-            try:
-                clean_changes({name: value}, self.org.phone_region)
-            except ValidationError as error:
-                self.say(f"❌ {error}")
-                continue
-            owner = self.org.find_by_email(answer, consistent=True) if name == "email" else None
-            if owner is not None and (current is None or owner.email.lower() != current.lower()):
-                self.say(f"❌ email: {answer!r} is already used by {owner.full_name}")
+            problem = actions.field_problem(self.org, name, value, current)
+            if problem is not None:
+                self.say(f"❌ {problem}")
                 continue
             return value if value != "" else None
 
-    # -- commands ---------------------------------------------------------------------------
+    # -- commands: each parses its line into one call of `actions` -------------------------
 
     @command("help", "", "Show the commands", "?")
     def do_help(self, args: str) -> None:
@@ -233,19 +241,17 @@ class Shell:
         values = {name: self.ask_field(name, label) for name, label in ADD_FIELDS}
         while True:
             try:
-                contact = self.org.add(**{k: v for k, v in values.items() if v is not None})
+                outcome = actions.add(self.org, values)
                 break
             except EmailTakenError as error:  # someone took it since we checked
                 self.say(f"❌ {error}")
                 values["email"] = self.ask_field("email", "Email")
-        for warning in contact.warnings:
-            self.say(f"{render.WARNING_MARK}  {warning}")
-        self.say(f"✅ Created contact: {contact.full_name}")
+        self.report(outcome)
 
     @command("list", "[n]", f"List contacts, n at a time (default {PAGE_SIZE})", "ls")
     def do_list(self, args: str) -> None:
         size = _page_size(args)
-        self.show("Contacts", lambda cursor: self.org.list(limit=size, cursor=cursor))
+        self.show(lambda cursor: actions.list_contacts(self.org, limit=size, cursor=cursor))
 
     @command("next", "", "Show the next page of the last list")
     def do_next(self, args: str) -> None:
@@ -256,76 +262,52 @@ class Shell:
     @command("search", "TERM", "Find contacts by name, company, job title or email words")
     def do_search(self, args: str) -> None:
         term = _required(args, "search", "TERM")
-        self.show(
-            f"Search results for '{term}'",
-            lambda cursor: self.org.search(term, limit=PAGE_SIZE, cursor=cursor),
-        )
+        self.show(lambda cursor: actions.search(self.org, term, limit=PAGE_SIZE, cursor=cursor))
 
     @command("fuzzy", "TERM", "Search tolerating typos ('jon smth')")
     def do_fuzzy(self, args: str) -> None:
         term = _required(args, "fuzzy", "TERM")
         self.show(
-            f"Fuzzy results for '{term}'",
-            lambda cursor: self.org.search(term, limit=PAGE_SIZE, cursor=cursor, fuzzy=True),
+            lambda cursor: actions.search(
+                self.org, term, limit=PAGE_SIZE, cursor=cursor, fuzzy=True
+            )
         )
 
     @command("email", "ADDRESS", "Find the contact with this email")
     def do_email(self, args: str) -> None:
-        address = _required(args, "email", "ADDRESS")
-        found = self.org.find_by_email(address)
-        if found is None:
-            self.say(f"📭 No contact with email {address}")
-            return
-        self.show("Contact found", lambda cursor: Page([found]))
+        found = actions.email(self.org, _required(args, "email", "ADDRESS"))
+        self.show(lambda cursor: found)
 
     @command("phone", "NUMBER", "Find contacts with this phone, in any format")
     def do_phone(self, args: str) -> None:
         number = _required(args, "phone", "NUMBER")
-        self.show(
-            f"Phone {number}",
-            lambda cursor: self.org.find_by_phone(number, limit=PAGE_SIZE, cursor=cursor),
-        )
+        self.show(lambda cursor: actions.phone(self.org, number, limit=PAGE_SIZE, cursor=cursor))
 
     @command("name", "PREFIX", "Contacts whose last name starts with PREFIX, A to Z")
     def do_name(self, args: str) -> None:
         prefix = _required(args, "name", "PREFIX")
-        self.show(
-            f"Names starting with '{prefix}'",
-            lambda cursor: self.org.find_by_name(prefix, limit=PAGE_SIZE, cursor=cursor),
-        )
+        self.show(lambda cursor: actions.name(self.org, prefix, limit=PAGE_SIZE, cursor=cursor))
 
     @command("tag", "TAG", "Contacts with this tag")
     def do_tag(self, args: str) -> None:
         tag = _required(args, "tag", "TAG")
-        self.show(
-            f"Tagged '{tag}'",
-            lambda cursor: self.org.find_by_tag(tag, limit=PAGE_SIZE, cursor=cursor),
-        )
+        self.show(lambda cursor: actions.tag(self.org, tag, limit=PAGE_SIZE, cursor=cursor))
 
     @command("favorites", "", "List favourite contacts", "favs")
     def do_favorites(self, args: str) -> None:
-        self.show("Favorites", lambda cursor: self.org.favorites(limit=PAGE_SIZE, cursor=cursor))
+        self.show(lambda cursor: actions.favorites(self.org, limit=PAGE_SIZE, cursor=cursor))
 
     @command("favorite", "N", "Mark or unmark contact N as a favourite", "fav")
     def do_favorite(self, args: str) -> None:
-        contact = self.contact(args)
-        updated = self.org.set_favorite(contact.id, not contact.favorite)
-        if updated.favorite:
-            self.say(f"⭐ {updated.full_name} is now a favorite")
-        else:
-            self.say(f"☆ {updated.full_name} is no longer a favorite")
+        self.report(actions.favorite(self.org, self.contact_id(args)))
 
     @command("show", "N", "Every field of contact N, with its activity")
     def do_show(self, args: str) -> None:
-        contact = self.contact(args)
-        activity = self.org.activity(contact.id, limit=10).items
-        groups = self.org.contact_groups(contact.id)
-        for line in render.contact_details(contact, activity, groups):
-            self.say(line)
+        self.report(actions.show(self.org, self.contact_id(args)))
 
     @command("edit", "N", "Change contact N (Enter keeps a value, '-' clears it)")
     def do_edit(self, args: str) -> None:
-        contact = self.contact(args)
+        contact = actions.get(self.org, self.contact_id(args))
         changes: dict[str, Any] = {}
         for name, label in ADD_FIELDS:
             current = getattr(contact, name)
@@ -333,13 +315,10 @@ class Shell:
             value = self.ask_field(name, label, shown or "")
             if value is not _UNCHANGED:
                 changes[name] = [] if name == "tags" and value is None else value
-        if not changes:
+        if not changes:  # Enter on every question: not an error at a prompt
             self.say("Nothing changed.")
             return
-        updated = self.org.update(contact.id, expected_version=contact.version, **changes)
-        for warning in updated.warnings:
-            self.say(f"{render.WARNING_MARK}  {warning}")
-        self.say(f"✅ Updated contact: {updated.full_name}")
+        self.report(actions.update(self.org, contact.id, changes, contact.version))
 
     @command("note", "N TEXT", "Record an interaction with contact N")
     def do_note(self, args: str) -> None:
@@ -347,19 +326,15 @@ class Shell:
         contact_id = self.contact_id(number)
         if not text.strip():
             raise UsageProblem("usage: note N TEXT (for example: note 1 called about renewal)")
-        contact = self.org.record_interaction(contact_id, kind="note", note=text.strip())
-        self.say(f"📝 Noted for {contact.full_name}")
+        self.report(actions.note(self.org, contact_id, text.strip()))
 
     @command("delete", "N", "Delete contact N (asks first)", "rm")
     def do_delete(self, args: str) -> None:
-        contact = self.contact(args)
-        answer = self.ask(f"Delete {contact.full_name} <{contact.email}>? [y/N]: ")
-        if answer.strip().lower() not in {"y", "yes"}:
-            self.say("Not deleted.")
-            return
-        self.org.delete(contact.id)
-        self.view.numbers = {n: i for n, i in self.view.numbers.items() if i != contact.id}
-        self.say(f"🗑️  Deleted contact: {contact.full_name}")
+        contact_id = self.contact_id(args)
+        outcome = actions.delete(self.org, contact_id, self.confirm)
+        if outcome.data is not None:
+            self.forget(contact_id)
+        self.report(outcome)
 
     @command("quit", "", "Leave (Ctrl-D works too)", "exit")
     def do_quit(self, args: str) -> bool:

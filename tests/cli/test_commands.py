@@ -327,3 +327,17 @@ def test_export_to_an_unwritable_place_is_one_line(run: Any, tmp_path: Path) -> 
     result = run("export", str(tmp_path / "no-such-dir" / "out.csv"))
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_email_not_found_says_so_then_exits_1(run: Any) -> None:
+    result = run("email", "nobody@example.com")
+    assert result.exit_code == 1
+    assert result.stdout == "📭 No contact with email nobody@example.com\n"
+    assert "no contact with email 'nobody@example.com'" in result.stderr
+
+
+def test_update_without_options_is_refused(run: Any) -> None:
+    john = add(run, "John", "Doe", "john.doe@example.com")
+    result = run("update", john["id"])
+    assert result.exit_code == 1
+    assert "changes: nothing to update" in result.stderr
