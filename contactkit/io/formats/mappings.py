@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..spreadsheet import restore
 from .rows import Cells, extras, parse_flag, split_multi
 
 Mapping = Callable[[Cells], tuple[dict[str, Any], list[tuple[str, str]]]]
@@ -22,28 +23,37 @@ _TAG_SEPARATORS = re.compile(r"\s*[;,]\s*")
 
 
 def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """contactkit's CSV: our field names; ``street``..``country``; ``custom.<name>``."""
+    """contactkit's CSV: our field names; ``street``..``country``; ``custom.<name>``.
+
+    Each cell goes through :func:`~contactkit.io.spreadsheet.restore`: the export neutralised
+    the cells a spreadsheet would run (``'=1`` for ``=1``), and reading gives back the text.
+    """
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
-    for name in ("first_name", "last_name", "email", "phone", "company", "job_title", "notes"):
+
+    def get(name: str) -> str | None:
         value = cells.get(name)
+        return None if value is None else restore(value)
+
+    for name in ("first_name", "last_name", "email", "phone", "company", "job_title", "notes"):
+        value = get(name)
         if value is not None:
             values[name] = value
-    tags = cells.get("tags")
+    tags = get("tags")
     if tags:
         values["tags"] = [t for t in _TAG_SEPARATORS.split(tags.strip()) if t]
-    address = {part: cells.get(part) for part in ADDRESS_PARTS}
+    address = {part: get(part) for part in ADDRESS_PARTS}
     if any(address.values()):
         values["address"] = {k: v for k, v in address.items() if v}
-    custom = cells.prefixed("custom.")
+    custom = {name: restore(value) for name, value in cells.prefixed("custom.").items()}
     if custom:
         values["custom_fields"] = custom
-    flag, reason = parse_flag(cells.get("favorite"))
+    flag, reason = parse_flag(get("favorite"))
     if reason:
         problems.append(("favorite", reason))
     elif flag:
         values["favorite"] = True
-    created = cells.get("created_at")
+    created = get("created_at")
     if created:
         values["created_at"] = created
     return values, problems
