@@ -39,7 +39,7 @@ typed array at the end.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -289,7 +289,3 @@ def expand(custom_fields: pd.Series[Any]) -> pd.DataFrame:
         },
         index=custom_fields.index,
     )
-
-
-def empty_frame(columns: Iterable[Column]) -> pd.DataFrame:
-    return FrameBuilder(list(columns)).frame()
