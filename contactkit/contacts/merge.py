@@ -40,12 +40,17 @@ from ..dynamo.types import serialize
 from ..errors import NotFoundError, TransactionCanceledError, ValidationError, VersionConflictError
 from . import keys
 from .duplicates import MIN_SCORE, DuplicateCandidate, email_identity, find_candidates
+from .fields import CONTACT_FIELDS
 from .model import Contact
 
 if TYPE_CHECKING:
     from .lookups import OrgLookups
     from .writer import ContactWriter
 
+# Fields holding one line of text: the kept contact's value, else the other's (the merge rule).
+_ONE_VALUE_FIELDS = tuple(
+    f.name for f in CONTACT_FIELDS if f.editable and f.kind in ("name", "email", "phone", "text")
+)
 # The scorer's names stay importable from here (``contactkit.contacts.merge.find_candidates``).
 __all__ = [
     "MIN_SCORE",
@@ -69,7 +74,7 @@ def combine(keep: Contact, other: Contact) -> Contact:
     """The kept contact with the other's data folded in (the merge rule; pure, idempotent)."""
     differing: list[str] = []
     values: dict[str, Any] = {}
-    for name in ("first_name", "last_name", "email", "phone", "company", "job_title"):
+    for name in _ONE_VALUE_FIELDS:
         mine, theirs = getattr(keep, name), getattr(other, name)
         if not mine and theirs:
             values[name] = theirs

@@ -23,10 +23,11 @@ from typing import Any
 import pandas as pd
 import phonenumbers
 
-from ..contacts import stats
+from ..contacts import model, stats
 from ..contacts.duplicates import MIN_SCORE, DuplicateCandidate, find_candidates
-from ..contacts.model import ContactSummary
+from ..contacts.model import SUMMARY_FIELDS, ContactSummary
 from ..contacts.stats import RECENT_DAYS, TOP_N, ContactStats
+from .columns import COLUMN_NAMES
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 RECENCY_BUCKETS: tuple[tuple[str, int | None], ...] = (
@@ -236,7 +237,8 @@ DUPLICATE_RULES = {
     "similar name": ("name", "nickname"),
 }
 ANY_RULE = "any"
-_DUPLICATE_COLUMNS = ("id", "org_id", "first_name", "last_name", "email", "phone_e164", "company")
+# The list view's fields the frame has: what the scorer is given by org.duplicate_candidates().
+_SUMMARY_COLUMNS = tuple(name for name in SUMMARY_FIELDS if name in COLUMN_NAMES)
 
 
 def duplicate_pairs(df: pd.DataFrame, min_score: float = MIN_SCORE) -> list[DuplicateCandidate]:
@@ -246,15 +248,17 @@ def duplicate_pairs(df: pd.DataFrame, min_score: float = MIN_SCORE) -> list[Dupl
     ``org.duplicate_candidates()``; contacts of different orgs are never paired.
     """
     by_org: dict[str, list[ContactSummary]] = {}
-    for position, row in enumerate(_rows(df, _DUPLICATE_COLUMNS)):
+    for position, row in enumerate(_rows(df, _SUMMARY_COLUMNS)):
+        values = {name: value for name, value in row.items() if value is not None}
+        text = {name: str(values.get(name, "")) for name in ("org_id", *model.REQUIRED_FIELDS)}
         summary = ContactSummary(
-            id=str(row.get("id") or position),
-            org_id=str(row.get("org_id") or ""),
-            first_name=str(row.get("first_name") or ""),
-            last_name=str(row.get("last_name") or ""),
-            email=str(row.get("email") or ""),
-            phone_e164=row.get("phone_e164"),
-            company=row.get("company"),
+            **{
+                **values,
+                **text,
+                "id": str(values.get("id", position)),
+                "tags": tuple(values.get("tags", ())),  # hashable, as the scorer needs
+                "version": int(values.get("version", 1)),
+            }
         )
         by_org.setdefault(summary.org_id, []).append(summary)
     found = [pair for org in sorted(by_org) for pair in find_candidates(by_org[org], min_score)]

@@ -11,12 +11,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...contacts import fields
 from ..spreadsheet import restore
 from .rows import Cells, extras, parse_flag, split_multi
 
 Mapping = Callable[[Cells], tuple[dict[str, Any], list[tuple[str, str]]]]
 
-ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+ADDRESS_PARTS = fields.ADDRESS_PART_NAMES
+# contactkit's CSV: the exported text fields, read from the cell as they are.
+_OUR_TEXT = tuple(
+    f.name for f in fields.CONTACT_FIELDS if f.exported and f.kind in fields.TEXT_KINDS
+)
 # Google's system labels: "* starred" is a favourite, "* myContacts" means nothing to us.
 _SYSTEM_LABELS = {"mycontacts", "my contacts", "starred"}
 _TAG_SEPARATORS = re.compile(r"\s*[;,]\s*")
@@ -35,7 +40,7 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         value = cells.get(name)
         return None if value is None else restore(value)
 
-    for name in ("first_name", "last_name", "email", "phone", "company", "job_title", "notes"):
+    for name in _OUR_TEXT:
         value = get(name)
         if value is not None:
             values[name] = value
@@ -45,7 +50,7 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     address = {part: get(part) for part in ADDRESS_PARTS}
     if any(address.values()):
         values["address"] = {k: v for k, v in address.items() if v}
-    custom = {name: restore(value) for name, value in cells.prefixed("custom.").items()}
+    custom = {name: restore(v) for name, v in cells.prefixed(fields.CUSTOM_PREFIX).items()}
     if custom:
         values["custom_fields"] = custom
     flag, reason = parse_flag(get("favorite"))
