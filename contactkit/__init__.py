@@ -15,9 +15,9 @@ from .clock import FixedClock, UlidGenerator, system_clock
 from .connection import Database, connect
 from .contacts.audit import AuditEntry
 from .contacts.bulk import BulkFailure, BulkReport
+from .contacts.duplicates import DuplicateCandidate
 from .contacts.erase import EraseReport, PurgeReport
 from .contacts.groups import Group
-from .contacts.merge import DuplicateCandidate
 from .contacts.model import Address, Contact, ContactSummary, Interaction
 from .contacts.stats import ContactStats
 from .dynamo.paging import Page

@@ -23,10 +23,10 @@ from .contacts import bulk, erase, groups, keys, merge
 from .contacts.audit import AuditEntry
 from .contacts.bulk import BulkReport
 from .contacts.cache import ContactCache
+from .contacts.duplicates import DuplicateCandidate
 from .contacts.erase import EraseReport, PurgeReport
 from .contacts.groups import Group
 from .contacts.lookups import OrgLookups
-from .contacts.merge import DuplicateCandidate
 from .contacts.model import Contact, ContactSummary, Interaction
 from .contacts.stats import ContactStats
 from .contacts.writer import ContactWriter

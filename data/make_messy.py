@@ -139,7 +139,7 @@ rows = [
     ["Bell", "Char", "bell@example.com", "", "Acme\x07 Corp", "", "", "", "", ""],
     ["Null", "Char", "nullchar@example.com", "", "", "Eng\x00ineer", "", "", "", ""],
     ["Esc", "Char", "esc\x1b@example.com", "", "", "", "", "", "", ""],
-    # formula injection
+    # text a spreadsheet would run as a formula: imported as typed, like add() stores it
     [
         '=HYPERLINK("http://evil.example","click")',
         "Formula",

@@ -29,9 +29,9 @@ from . import (
 from .actions import search_fields
 from .audit import AuditEntry
 from .bulk import BulkFailure, BulkReport
+from .duplicates import DuplicateCandidate
 from .erase import EraseReport, PurgeReport
 from .groups import Group
-from .merge import DuplicateCandidate
 from .model import Address, Contact, ContactSummary, Interaction
 from .phones import Phone
 from .search import SearchFields, contact_tokens

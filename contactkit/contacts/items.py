@@ -12,7 +12,8 @@ from typing import Any
 from ..clock import format_timestamp, parse_timestamp
 from ..dynamo.types import Item, deserialize, serialize
 from . import keys
-from .model import Address, Contact, ContactSummary
+from .fields import BY_NAME, CONTACT_FIELDS, FIELD_NAMES
+from .model import SUMMARY_FIELDS, Address, Contact, ContactSummary
 
 CONTACT_TYPE = "contact"
 UNIQUE_TYPE = "email"
@@ -25,77 +26,69 @@ AUDIT_TYPE = "audit"
 
 
 def contact_item(contact: Contact, write_token: str) -> Item:
-    """The contact's own item, with its index keys and the token of the write that made it."""
+    """The contact's own item, with its index keys and the token of the write that made it.
+
+    Every declared field (``contactkit.contacts.fields``) is an attribute, written by its kind.
+    """
     org, cid = contact.org_id, contact.id
     values: dict[str, Any] = {
         **keys.contact_key(org, cid),
         "type": CONTACT_TYPE,
-        "id": cid,
-        "org_id": org,
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "email": contact.email,
+        **{f.name: _attribute(f.kind, getattr(contact, f.name)) for f in CONTACT_FIELDS},
         "EmailPK": keys.email_partition_key(org, contact.email),
         "NameSK": keys.name_sort_key(contact.last_name, contact.first_name, cid),
-        "phone": contact.phone,
-        "phone_e164": contact.phone_e164,
         "PhonePK": keys.phone_partition_key(org, contact.phone_e164)
         if contact.phone_e164
         else None,
-        "company": contact.company,
-        "job_title": contact.job_title,
-        "tags": list(contact.tags) or None,
-        "address": contact.address.as_dict() if contact.address else None,
-        "custom_fields": dict(contact.custom_fields) or None,
-        "notes": contact.notes,
-        "groups": list(contact.groups) or None,
-        "favorite": contact.favorite,
         "FavPK": keys.favorites_partition_key(org) if contact.favorite else None,
-        "created_at": _timestamp(contact.created_at),
-        "updated_at": _timestamp(contact.updated_at),
-        "last_contacted_at": _timestamp(contact.last_contacted_at),
-        "version": contact.version,
         "write_token": write_token,
     }
     return serialize(values)
 
 
+def _attribute(kind: str, value: Any) -> Any:
+    """A field's value as the item stores it (``None``: the attribute is left out)."""
+    if kind in ("tags", "list"):
+        return list(value) or None
+    if kind == "address":
+        return value.as_dict() if value else None
+    if kind == "custom":
+        return dict(value) or None
+    if kind == "datetime":
+        return _timestamp(value)
+    return value
+
+
+def _value(kind: str, stored: Any) -> Any:
+    """A field's value from the item's (deserialised) attribute; ``None`` when absent."""
+    if kind in ("tags", "list"):
+        return tuple(stored or ())
+    if kind == "address":
+        return Address(**stored) if stored else None
+    if kind == "custom":
+        return dict(stored or {})
+    if kind == "datetime":
+        return _datetime(stored)
+    if kind == "bool":
+        return bool(stored)
+    if kind == "int":
+        return _integer(stored if stored is not None else 1)
+    return stored
+
+
 def summary_from_item(item: Item) -> ContactSummary:
     """A list view's contact, from an item projected to ``SUMMARY_FIELDS`` (or a full one)."""
     values = deserialize(item)
-    return ContactSummary(**_summary_values(values))
+    return ContactSummary(**_values(values, SUMMARY_FIELDS))
 
 
 def contact_from_item(item: Item) -> Contact:
     values = deserialize(item)
-    address = values.get("address")
-    return Contact(
-        **_summary_values(values),
-        address=Address(**address) if address else None,
-        custom_fields=dict(values.get("custom_fields", {})),
-        notes=values.get("notes"),
-        updated_at=_datetime(values.get("updated_at")),
-        last_contacted_at=_datetime(values.get("last_contacted_at")),
-        groups=tuple(values.get("groups", ())),
-    )
+    return Contact(**_values(values, FIELD_NAMES))
 
 
-def _summary_values(values: dict[str, Any]) -> dict[str, Any]:
-    return dict(
-        id=values["id"],
-        org_id=values["org_id"],
-        first_name=values["first_name"],
-        last_name=values["last_name"],
-        email=values["email"],
-        phone=values.get("phone"),
-        phone_e164=values.get("phone_e164"),
-        company=values.get("company"),
-        job_title=values.get("job_title"),
-        tags=tuple(values.get("tags", ())),
-        favorite=bool(values.get("favorite", False)),
-        created_at=_datetime(values.get("created_at")),
-        version=_integer(values.get("version", 1)),
-    )
+def _values(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _value(BY_NAME[name].kind, values.get(name)) for name in names}
 
 
 def write_token_of(item: Item | None) -> str | None:

@@ -18,6 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..dynamo import limits
 from ..errors import ValidationError
+from . import fields as contact_fields
 from . import phones
 from .keys import fold_tag
 
@@ -93,23 +94,11 @@ class Contact(ContactSummary):
     groups: tuple[str, ...] = ()  # display names; membership items mirror them
 
 
-# Fields a caller may set, and the ones that only the store sets.
-EDITABLE_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "job_title",
-    "tags",
-    "address",
-    "custom_fields",
-    "notes",
-    "favorite",
-)
-REQUIRED_FIELDS = ("first_name", "last_name", "email")
+# Fields a caller may set, and the ones ``add`` needs: from the one declared list of fields.
+EDITABLE_FIELDS = contact_fields.EDITABLE_FIELDS
+REQUIRED_FIELDS = contact_fields.REQUIRED_FIELDS
 _ADDRESS_ALIASES = {"zip": "postal_code", "zip_code": "postal_code", "zipcode": "postal_code"}
-_ADDRESS_FIELDS = tuple(f.name for f in fields(Address))
+_ADDRESS_FIELDS = contact_fields.ADDRESS_PART_NAMES
 
 
 def _has_control_characters(text: str, allow_newlines: bool) -> bool:
@@ -219,10 +208,14 @@ def clean_custom_fields(value: Any) -> dict[str, str]:
     return cleaned
 
 
-def clean_favorite(value: Any) -> bool:
+def clean_flag(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValidationError("favorite", f"must be True or False, not {value!r}")
+        raise ValidationError(name, f"must be True or False, not {value!r}")
     return value
+
+
+def clean_favorite(value: Any) -> bool:
+    return clean_flag("favorite", value)
 
 
 def clean_changes(changes: Mapping[str, Any], region: str) -> dict[str, Any]:
@@ -248,26 +241,25 @@ def clean_new(values: Mapping[str, Any], region: str) -> dict[str, Any]:
     return clean_changes(values, region)
 
 
-def _name_cleaner(name: str) -> Any:
-    return lambda value, _region: clean_text(name, value, limits.NAME_MAX, required=True)
-
-
-def _text_cleaner(name: str, max_length: int, multiline: bool = False) -> Any:
-    return lambda value, _region: clean_text(name, value, max_length, multiline=multiline)
+def _cleaner(declared: contact_fields.Field) -> Any:
+    """The cleaner of a declared editable field, chosen by its kind: ``(value, region) -> ...``."""
+    name, limit = declared.name, declared.limit or 0
+    by_kind: dict[str, Any] = {
+        "name": lambda value, _region: clean_text(name, value, limit, required=True),
+        "email": lambda value, _region: clean_email(value),
+        "phone": clean_phone,
+        "text": lambda value, _region: clean_text(name, value, limit),
+        "longtext": lambda value, _region: clean_text(name, value, limit, multiline=True),
+        "tags": lambda value, _region: clean_tags(value),
+        "address": lambda value, _region: clean_address(value),
+        "custom": lambda value, _region: clean_custom_fields(value),
+        "bool": lambda value, _region: clean_flag(name, value),
+    }
+    return by_kind[declared.kind]
 
 
 _CLEANERS: dict[str, Any] = {
-    "first_name": _name_cleaner("first_name"),
-    "last_name": _name_cleaner("last_name"),
-    "email": lambda value, _region: clean_email(value),
-    "phone": clean_phone,
-    "company": _text_cleaner("company", limits.COMPANY_MAX),
-    "job_title": _text_cleaner("job_title", limits.JOB_TITLE_MAX),
-    "tags": lambda value, _region: clean_tags(value),
-    "address": lambda value, _region: clean_address(value),
-    "custom_fields": lambda value, _region: clean_custom_fields(value),
-    "notes": _text_cleaner("notes", limits.NOTES_MAX, multiline=True),
-    "favorite": lambda value, _region: clean_favorite(value),
+    f.name: _cleaner(f) for f in contact_fields.CONTACT_FIELDS if f.editable
 }
 
 

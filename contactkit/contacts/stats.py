@@ -43,6 +43,43 @@ def is_recent(moment: datetime | None, now: datetime, days: int = RECENT_DAYS) -
     return moment is not None and now - timedelta(days=days) <= moment <= now
 
 
+def _check_now(now: datetime) -> None:
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware, for example datetime.now(UTC)")
+
+
+Contacts = Iterable[Mapping[str, Any]]
+
+
+def favorites(contacts: Contacts) -> int:
+    """Contacts marked as favourite."""
+    return sum(bool(contact.get("favorite")) for contact in contacts)
+
+
+def with_phone(contacts: Contacts) -> int:
+    """Contacts with any phone, including ones kept as entered (not E.164)."""
+    return sum(bool(contact.get("phone")) for contact in contacts)
+
+
+def recently_contacted(contacts: Contacts, now: datetime, days: int = RECENT_DAYS) -> int:
+    """Contacts last contacted within ``days`` before ``now`` (inclusive; never the future)."""
+    _check_now(now)
+    return sum(is_recent(contact.get("last_contacted_at"), now, days) for contact in contacts)
+
+
+def company_counts(contacts: Contacts) -> Counter[str]:
+    """Contacts per company (contacts without one are left out)."""
+    return Counter(str(c["company"]) for c in contacts if c.get("company"))
+
+
+def tag_counts(contacts: Contacts) -> Counter[str]:
+    """Contacts per tag (a contact counts once per tag)."""
+    counts: Counter[str] = Counter()
+    for contact in contacts:
+        counts.update(dict.fromkeys(contact.get("tags") or (), 1))
+    return counts
+
+
 def contact_stats(
     contacts: Iterable[Mapping[str, Any]],
     now: datetime,
@@ -53,25 +90,15 @@ def contact_stats(
     """Statistics of contacts given as plain dicts of ``STATS_ATTRIBUTES``.
 
     ``last_contacted_at`` is an aware ``datetime`` or ``None``; absent keys count as empty.
+    The one implementation: ``org.stats()`` and ``frames.analytics.contact_stats`` call it.
     """
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware, for example datetime.now(UTC)")
-    total = favorites = with_phone = recent = 0
-    companies: Counter[str] = Counter()
-    tags: Counter[str] = Counter()
-    for contact in contacts:
-        total += 1
-        favorites += bool(contact.get("favorite"))
-        with_phone += bool(contact.get("phone"))
-        recent += is_recent(contact.get("last_contacted_at"), now, recent_days)
-        if contact.get("company"):
-            companies[contact["company"]] += 1
-        tags.update(dict.fromkeys(contact.get("tags") or (), 1))
+    _check_now(now)
+    every = list(contacts)
     return ContactStats(
-        total=total,
-        favorites=favorites,
-        with_phone=with_phone,
-        recently_contacted=recent,
-        top_companies=tuple(rank(companies, top)),
-        popular_tags=tuple(rank(tags, top)),
+        total=len(every),
+        favorites=favorites(every),
+        with_phone=with_phone(every),
+        recently_contacted=recently_contacted(every, now, recent_days),
+        top_companies=tuple(rank(company_counts(every), top)),
+        popular_tags=tuple(rank(tag_counts(every), top)),
     )

@@ -1,8 +1,10 @@
 """Contact statistics as pure functions of a contacts DataFrame (from ``load_frame``).
 
 No I/O: every function takes the DataFrame (and, where time matters, an explicit ``now``) and
-returns numbers, a Series or a DataFrame. Rankings are by count, ties broken by name
-(:func:`contactkit.contacts.stats.rank`), the same rule ``org.stats()`` uses.
+returns numbers, a Series or a DataFrame. The seed's statistics and the duplicate candidates are
+not computed here a second time: the frame's rows go to :mod:`contactkit.contacts.stats` and
+:mod:`contactkit.contacts.duplicates`, which ``org.stats()`` and ``org.duplicate_candidates()``
+use too. Rankings are by count, ties broken by name (:func:`contactkit.contacts.stats.rank`).
 
 Example::
 
@@ -15,14 +17,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import phonenumbers
 
-from ..contacts.keys import fold_name
-from ..contacts.stats import RECENT_DAYS, TOP_N, ContactStats, rank
+from ..contacts import model, stats
+from ..contacts.duplicates import MIN_SCORE, DuplicateCandidate, find_candidates
+from ..contacts.model import SUMMARY_FIELDS, ContactSummary
+from ..contacts.stats import RECENT_DAYS, TOP_N, ContactStats
+from .columns import COLUMN_NAMES
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 RECENCY_BUCKETS: tuple[tuple[str, int | None], ...] = (
@@ -43,8 +48,7 @@ def _check_now(now: datetime) -> pd.Timestamp:
     return pd.Timestamp(now).tz_convert("UTC")
 
 
-def _ranked(counts: Counter[str], n: int | None, name: str, index: str) -> pd.Series[int]:
-    pairs = rank(counts, n)
+def _ranked(pairs: list[tuple[str, int]], name: str, index: str) -> pd.Series[int]:
     return pd.Series(
         [count for _, count in pairs],
         index=pd.Index([key for key, _ in pairs], name=index, dtype=object),
@@ -63,7 +67,21 @@ def _present(column: pd.Series[Any]) -> pd.Series[bool]:
     return present
 
 
-# -- the seed's statistics -------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    """A cell as the contacts layer has it: ``None`` for ``<NA>``/``NaT``/``NaN``."""
+    if isinstance(value, list | tuple | dict):
+        return value
+    return None if pd.isna(value) else value
+
+
+def _rows(df: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]:
+    """The frame's rows as plain dicts of ``columns`` (missing values ``None``, times aware)."""
+    names = [name for name in columns if name in df]
+    values = [[_plain(v) for v in df[name].tolist()] for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+# -- the seed's statistics: contacts.stats computes them, from the frame's rows ---------------
 
 
 def total(df: pd.DataFrame) -> int:
@@ -72,47 +90,37 @@ def total(df: pd.DataFrame) -> int:
 
 
 def favorites(df: pd.DataFrame) -> int:
-    return int(df["favorite"].sum())
+    return stats.favorites(_rows(df, ["favorite"]))
 
 
 def with_phone(df: pd.DataFrame) -> int:
     """Contacts with any phone, including ones kept as entered (not E.164)."""
-    return int(_present(df["phone"]).sum())
+    return stats.with_phone(_rows(df, ["phone"]))
 
 
 def recently_contacted(df: pd.DataFrame, now: datetime, days: int = RECENT_DAYS) -> int:
     """Contacts last contacted within ``days`` before ``now`` (inclusive; future times excluded)."""
-    at = df["last_contacted_at"]
-    moment = _check_now(now)
-    return int(((at >= moment - timedelta(days=days)) & (at <= moment)).sum())
+    return stats.recently_contacted(_rows(df, ["last_contacted_at"]), now, days)
 
 
 def top_companies(df: pd.DataFrame, n: int | None = TOP_N) -> pd.Series[int]:
     """Contacts per company, most first, ties by name; at most ``n``."""
-    counts = Counter(str(c) for c in df["company"].dropna())
-    return _ranked(counts, n, "contacts", "company")
+    counts = stats.company_counts(_rows(df, ["company"]))
+    return _ranked(stats.rank(counts, n), "contacts", "company")
 
 
 def popular_tags(df: pd.DataFrame, n: int | None = TOP_N) -> pd.Series[int]:
     """Contacts per tag, most first, ties by name; at most ``n``."""
-    counts: Counter[str] = Counter()
-    for tags in df["tags"]:
-        counts.update(dict.fromkeys(tags, 1))
-    return _ranked(counts, n, "contacts", "tag")
+    counts = stats.tag_counts(_rows(df, ["tags"]))
+    return _ranked(stats.rank(counts, n), "contacts", "tag")
 
 
 def contact_stats(
     df: pd.DataFrame, now: datetime, *, top: int = TOP_N, recent_days: int = RECENT_DAYS
 ) -> ContactStats:
     """The same :class:`~contactkit.contacts.stats.ContactStats` that ``org.stats()`` returns."""
-    return ContactStats(
-        total=total(df),
-        favorites=favorites(df),
-        with_phone=with_phone(df),
-        recently_contacted=recently_contacted(df, now, recent_days),
-        top_companies=tuple(top_companies(df, top).items()),
-        popular_tags=tuple(popular_tags(df, top).items()),
-    )
+    rows = _rows(df, stats.STATS_ATTRIBUTES)
+    return stats.contact_stats(rows, now, top=top, recent_days=recent_days)
 
 
 # -- more ------------------------------------------------------------------------------------
@@ -132,7 +140,7 @@ def added_per_month(df: pd.DataFrame) -> pd.Series[int]:
 def email_domains(df: pd.DataFrame, n: int | None = None) -> pd.Series[int]:
     """Contacts per email domain (lower-cased), ranked."""
     domains = (str(e).rsplit("@", 1)[-1].lower() for e in df["email"].dropna() if "@" in str(e))
-    return _ranked(Counter(domains), n, "contacts", "domain")
+    return _ranked(stats.rank(Counter(domains), n), "contacts", "domain")
 
 
 def phone_country(e164: str) -> str:
@@ -152,7 +160,7 @@ def phone_country(e164: str) -> str:
 def phone_countries(df: pd.DataFrame, n: int | None = None) -> pd.Series[int]:
     """Contacts per phone country, from ``phone_e164`` (phones kept as entered are left out)."""
     counts = Counter(phone_country(str(p)) for p in df["phone_e164"].dropna())
-    return _ranked(counts, n, "contacts", "country")
+    return _ranked(stats.rank(counts, n), "contacts", "country")
 
 
 def completeness(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Series[float]:
@@ -223,32 +231,55 @@ def per_org(df: pd.DataFrame, now: datetime) -> pd.DataFrame:
     return frame.set_index("org_id")
 
 
-def duplicate_candidates(df: pd.DataFrame) -> pd.Series[int]:
-    """Contacts sharing, within their org, a folded full name, a phone, or an email user name.
+DUPLICATE_RULES = {
+    "same email": ("email",),
+    "same phone": ("phone",),
+    "similar name": ("name", "nickname"),
+}
+ANY_RULE = "any"
+# The list view's fields the frame has: what the scorer is given by org.duplicate_candidates().
+_SUMMARY_COLUMNS = tuple(name for name in SUMMARY_FIELDS if name in COLUMN_NAMES)
 
-    Counts contacts (not pairs) in groups of two or more, per rule; a contact may count under
-    several rules. Emails are unique per org, so the user part before ``@`` is what repeats.
+
+def duplicate_pairs(df: pd.DataFrame, min_score: float = MIN_SCORE) -> list[DuplicateCandidate]:
+    """Likely duplicate pairs among the frame's contacts, org by org, best first.
+
+    The scorer is :func:`contactkit.contacts.duplicates.find_candidates`, the one behind
+    ``org.duplicate_candidates()``; contacts of different orgs are never paired.
     """
-    orgs = df["org_id"].astype("string").tolist() if "org_id" in df else [""] * len(df)
-    rules = {
-        "same name": _keys(
-            f"{fold_name(str(first))}#{fold_name(str(last))}"
-            for first, last in zip(df["first_name"], df["last_name"], strict=True)
-        ),
-        "same phone": _keys(df["phone_e164"]),
-        "same email user": _keys(
-            str(e).split("@", 1)[0].lower() if pd.notna(e) else None for e in df["email"]
-        ),
-    }
-    counts = {}
-    for rule, values in rules.items():
-        groups = Counter((org, v) for org, v in zip(orgs, values, strict=True) if v)
-        counts[rule] = sum(size for size in groups.values() if size > 1)
+    by_org: dict[str, list[ContactSummary]] = {}
+    for position, row in enumerate(_rows(df, _SUMMARY_COLUMNS)):
+        values = {name: value for name, value in row.items() if value is not None}
+        text = {name: str(values.get(name, "")) for name in ("org_id", *model.REQUIRED_FIELDS)}
+        summary = ContactSummary(
+            **{
+                **values,
+                **text,
+                "id": str(values.get("id", position)),
+                "tags": tuple(values.get("tags", ())),  # hashable, as the scorer needs
+                "version": int(values.get("version", 1)),
+            }
+        )
+        by_org.setdefault(summary.org_id, []).append(summary)
+    found = [pair for org in sorted(by_org) for pair in find_candidates(by_org[org], min_score)]
+    return sorted(found, key=lambda c: (-c.score, c.first.id, c.second.id))
+
+
+def duplicate_candidates(df: pd.DataFrame, min_score: float = MIN_SCORE) -> pd.Series[int]:
+    """Contacts in a likely duplicate pair (:func:`duplicate_pairs`), per signal and in all.
+
+    A contact counts once per rule (``same email``, ``same phone``, ``similar name``) that one of
+    its pairs matched, and once under ``any``; pairs never cross orgs.
+    """
+    members: dict[str, set[str]] = {rule: set() for rule in (*DUPLICATE_RULES, ANY_RULE)}
+    for pair in duplicate_pairs(df, min_score):
+        ids = {pair.first.id, pair.second.id}
+        members[ANY_RULE] |= ids
+        for rule, reasons in DUPLICATE_RULES.items():
+            if set(reasons) & set(pair.reasons):
+                members[rule] |= ids
+    counts = {rule: len(ids) for rule, ids in members.items()}
     return pd.Series(counts, name="contacts", dtype="int64").rename_axis("rule")
-
-
-def _keys(values: Iterable[Any]) -> list[str | None]:
-    return [None if v is None or pd.isna(v) else str(v) for v in values]
 
 
 def interaction_heatmap(df: pd.DataFrame, column: str = "last_contacted_at") -> pd.DataFrame:

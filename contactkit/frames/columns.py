@@ -1,7 +1,8 @@
 """The contacts DataFrame: its stable columns and dtypes, built column-wise from DynamoDB JSON.
 
-Columns, in this order (missing values are ``<NA>``/``NaT``; ``tags`` and ``custom_fields``
-are never missing, but empty):
+Columns, in this order: the fields of ``contactkit.contacts.fields.CONTACT_FIELDS`` that have a
+``frame`` kind, the address expanded to its parts (missing values are ``<NA>``/``NaT``; ``tags``
+and ``custom_fields`` are never missing, but empty):
 
 =================== ============================ ==========================================
 column              dtype                        from
@@ -16,7 +17,6 @@ phone_e164          string                       ``phone_e164``
 company             category                     ``company``
 job_title           string                       ``job_title``
 tags                object (list of str)         ``tags``
-favorite            bool                         ``favorite``
 street              string                       ``address.street``
 city                string                       ``address.city``
 state               string                       ``address.state``
@@ -24,6 +24,7 @@ postal_code         string                       ``address.postal_code``
 country             category                     ``address.country``
 custom_fields       object (dict of str)         ``custom_fields``
 notes               string                       ``notes``
+favorite            bool                         ``favorite``
 created_at          datetime64[ms, UTC]          ``created_at``
 updated_at          datetime64[ms, UTC]          ``updated_at``
 last_contacted_at   datetime64[ms, UTC]          ``last_contacted_at``
@@ -39,12 +40,13 @@ typed array at the end.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
+from ..contacts.fields import frame_columns
 from ..dynamo.types import Item
 from ..errors import ValidationError
 
@@ -63,34 +65,9 @@ class Column:
     path: tuple[str, ...]
 
 
-def _col(name: str, kind: str, *path: str) -> Column:
-    return Column(name, kind, path or (name,))
-
-
-COLUMNS: tuple[Column, ...] = (
-    _col("org_id", "category"),
-    _col("id", "string"),
-    _col("first_name", "string"),
-    _col("last_name", "string"),
-    _col("email", "string"),
-    _col("phone", "string"),
-    _col("phone_e164", "string"),
-    _col("company", "category"),
-    _col("job_title", "string"),
-    _col("tags", "list"),
-    _col("favorite", "bool"),
-    _col("street", "string", "address", "street"),
-    _col("city", "string", "address", "city"),
-    _col("state", "string", "address", "state"),
-    _col("postal_code", "string", "address", "postal_code"),
-    _col("country", "category", "address", "country"),
-    _col("custom_fields", "dict"),
-    _col("notes", "string"),
-    _col("created_at", "datetime"),
-    _col("updated_at", "datetime"),
-    _col("last_contacted_at", "datetime"),
-    _col("version", "int"),
-)
+# Derived from the one declared list of fields (contactkit.contacts.fields): a new field with a
+# ``frame`` kind becomes a column without an edit here.
+COLUMNS: tuple[Column, ...] = tuple(Column(*column) for column in frame_columns())
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 _BY_NAME = {c.name: c for c in COLUMNS}
 CUSTOM_PREFIX = "custom."  # expanded custom fields: custom.<key>
@@ -289,7 +266,3 @@ def expand(custom_fields: pd.Series[Any]) -> pd.DataFrame:
         },
         index=custom_fields.index,
     )
-
-
-def empty_frame(columns: Iterable[Column]) -> pd.DataFrame:
-    return FrameBuilder(list(columns)).frame()

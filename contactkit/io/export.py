@@ -3,11 +3,12 @@
 The formats are the ones ``org.import_contacts`` reads (see ``data/README.md``), so an export
 imports back with nothing lost:
 
-* **CSV** (UTF-8, header row): ``first_name, last_name, email, phone, company, job_title,
-  tags`` (joined by ``;``), ``street, city, state, postal_code, country``, one
-  ``custom.<name>`` column per custom field used in the org, ``notes``, ``favorite``
-  (``true``/``false``), ``created_at`` (ISO 8601 UTC). Cells a spreadsheet would run as a
-  formula are neutralised (:mod:`contactkit.io.spreadsheet`); the importer restores them.
+* **CSV** (UTF-8, header row): the exported fields of ``contactkit.contacts.fields``, in order:
+  ``first_name, last_name, email, phone, company, job_title, tags`` (joined by ``;``),
+  ``street, city, state, postal_code, country``, one ``custom.<name>`` column per custom field
+  used in the org, ``notes``, ``favorite`` (``true``/``false``), ``created_at`` (ISO 8601 UTC).
+  Cells a spreadsheet would run as a formula are neutralised (:mod:`contactkit.io.spreadsheet`);
+  reading contactkit's CSV restores them.
 * **JSON**: a list of objects with our field names (``tags`` a list, ``address`` and
   ``custom_fields`` objects); absent fields are left out.
 * **vCard 3.0** (vobject): ``N``, ``FN``, ``EMAIL``, ``TEL``, ``ORG``, ``TITLE``,
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import vobject  # type: ignore[import-untyped]
 
 from ..clock import format_timestamp
-from ..contacts import items
+from ..contacts import fields, items
 from ..contacts.model import Contact
 from ..errors import ValidationError
 from .spreadsheet import neutralise
@@ -42,11 +43,8 @@ if TYPE_CHECKING:
     from ..contacts.lookups import OrgLookups
 
 FORMATS = ("csv", "json", "vcf")
-CSV_COLUMNS = ("first_name", "last_name", "email", "phone", "company", "job_title", "tags")
-ADDRESS_COLUMNS = ("street", "city", "state", "postal_code", "country")
-TRAILING_COLUMNS = ("notes", "favorite", "created_at")
-CUSTOM_PREFIX = "custom."
-TAG_SEPARATOR = ";"
+CUSTOM_PREFIX = fields.CUSTOM_PREFIX
+TAG_SEPARATOR = fields.TAG_SEPARATOR
 # Custom fields written as the vCard properties of the same meaning.
 VCARD_PROPERTIES = {"birthday": "bday", "nickname": "nickname", "website": "url"}
 
@@ -81,30 +79,33 @@ def export_contacts(
 
 
 def csv_row(contact: Contact) -> dict[str, str]:
-    """A contact as CSV cells, before neutralisation."""
-    address = contact.address.as_dict() if contact.address else {}
-    row = {
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "email": contact.email,
-        "phone": contact.phone or "",
-        "company": contact.company or "",
-        "job_title": contact.job_title or "",
-        "tags": TAG_SEPARATOR.join(contact.tags),
-        **{column: address.get(column, "") for column in ADDRESS_COLUMNS},
-        **{f"{CUSTOM_PREFIX}{k}": v for k, v in contact.custom_fields.items()},
-        "notes": contact.notes or "",
-        "favorite": "true" if contact.favorite else "false",
-        "created_at": format_timestamp(contact.created_at) if contact.created_at else "",
-    }
+    """A contact as CSV cells (every exported field), before neutralisation."""
+    row: dict[str, str] = {}
+    for f in fields.CONTACT_FIELDS:
+        if not f.exported:
+            continue
+        value = getattr(contact, f.name)
+        if f.kind == "address":
+            parts = value.as_dict() if value else {}
+            row.update({part: parts.get(part, "") for part in fields.ADDRESS_PART_NAMES})
+        elif f.kind == "custom":
+            row.update({f"{CUSTOM_PREFIX}{k}": v for k, v in value.items()})
+        elif f.kind == "tags":
+            row[f.name] = TAG_SEPARATOR.join(value)
+        elif f.kind == "bool":
+            row[f.name] = "true" if value else "false"
+        elif f.kind == "datetime":
+            row[f.name] = format_timestamp(value) if value else ""
+        else:
+            row[f.name] = value or ""
     return row
 
 
 def _write_csv(contacts: list[Contact], target: Path) -> None:
     custom: dict[str, None] = {}
     for contact in contacts:
-        custom.update(dict.fromkeys(f"{CUSTOM_PREFIX}{k}" for k in contact.custom_fields))
-    header = [*CSV_COLUMNS, *ADDRESS_COLUMNS, *custom, *TRAILING_COLUMNS]
+        custom.update(dict.fromkeys(contact.custom_fields))
+    header = fields.csv_columns(list(custom))
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, restval="")
         writer.writeheader()
@@ -113,21 +114,21 @@ def _write_csv(contacts: list[Contact], target: Path) -> None:
 
 
 def json_object(contact: Contact) -> dict[str, Any]:
-    """A contact as one object of our JSON format (absent fields left out)."""
-    values: dict[str, Any] = {
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "company": contact.company,
-        "job_title": contact.job_title,
-        "tags": list(contact.tags) or None,
-        "address": contact.address.as_dict() if contact.address else None,
-        "custom_fields": dict(contact.custom_fields) or None,
-        "notes": contact.notes,
-        "favorite": contact.favorite,
-        "created_at": format_timestamp(contact.created_at) if contact.created_at else None,
-    }
+    """A contact as one object of our JSON format (every exported field; absent ones left out)."""
+    values: dict[str, Any] = {}
+    for f in fields.CONTACT_FIELDS:
+        if not f.exported:
+            continue
+        value = getattr(contact, f.name)
+        if f.kind == "address":
+            value = value.as_dict() if value else None
+        elif f.kind == "custom":
+            value = dict(value) or None
+        elif f.kind == "tags":
+            value = list(value) or None
+        elif f.kind == "datetime":
+            value = format_timestamp(value) if value else None
+        values[f.name] = value
     return {k: v for k, v in values.items() if v is not None}
 
 

@@ -4,8 +4,9 @@ DynamoDB's limits allow, exactly once, with a report.
 The write plan
 --------------
 1. **Read and validate** (no requests). Each row is checked by the model's rules
-   (:func:`contactkit.contacts.model.clean_new`, the same as ``add``), plus one rule for files: text
-   that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is refused.
+   (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
+   when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
+   typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
    Rows repeating an email of an earlier row (ignoring case) are skipped as duplicates.
 2. **Look up** the ``K`` distinct emails' uniqueness items: ``ceil(K / 100)`` consistent
    ``BatchGetItem`` requests. Emails already used in the org are skipped (``on_conflict=
@@ -39,7 +40,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -75,9 +75,6 @@ Progress = bool | Callable[[int, int], None] | None
 
 MAX_CHUNK_ATTEMPTS = 6  # our retries of a chunk after botocore's own retries gave up
 PROGRESS_MIN_ROWS = 300  # smaller imports finish before a bar would tell anything
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-_NUMBER = re.compile(r"\s*[+-]?[\d\s().-]+")  # a phone or a number: no formula in it
-_FORMULA_FIELDS = ("first_name", "last_name", "company", "job_title")
 _COMPARED = tuple(f.name for f in fields(Contact) if f.name not in {"version", "updated_at"})
 
 
@@ -224,7 +221,6 @@ class Importer:
         if source_row.problems:
             raise ValidationError(*source_row.problems[0])
         values = dict(source_row.values)
-        check_formulas(values)
         created_text = values.pop("created_at", None)
         created_at = _created_at(created_text) if created_text is not None else None
         cleaned = clean_new(values, self.writer.phone_region)
@@ -502,35 +498,6 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
             yield open_chunks.pop(0)[0]
     for rows, _ in open_chunks:
         yield rows
-
-
-def check_formulas(values: dict[str, Any]) -> None:
-    """Refuse text a spreadsheet would run as a formula (CSV injection), naming the field."""
-    candidates: list[tuple[str, Any]] = [(name, values.get(name)) for name in _FORMULA_FIELDS]
-    tags = values.get("tags")
-    if isinstance(tags, list | tuple):
-        candidates.extend((f"tags[{i}]", tag) for i, tag in enumerate(tags))
-    for group in ("address", "custom_fields"):
-        parts = values.get(group)
-        if isinstance(parts, dict):
-            candidates.extend((f"{group}.{k}", v) for k, v in parts.items())
-    for name, value in candidates:
-        if isinstance(value, str) and _is_formula(value.strip()):
-            first = value.strip()[0]
-            raise ValidationError(
-                name,
-                f"starts with {first!r}, so a spreadsheet would run it as a formula "
-                f"(spreadsheet formula injection); remove the leading {first!r}",
-            )
-
-
-def _is_formula(text: str) -> bool:
-    """``=``/``@`` first, or ``+``/``-`` first in anything but numbers ("+1 212-555-0187")."""
-    if not text.startswith(FORMULA_PREFIXES):
-        return False
-    if text[0] in "+-":
-        return not all(_NUMBER.fullmatch(part) for part in text.split(","))
-    return True
 
 
 def _created_at(text: Any) -> datetime:

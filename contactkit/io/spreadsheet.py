@@ -1,40 +1,49 @@
-"""Keeping CSV cells inert in spreadsheets (pure): formula-injection neutralisation and back.
+"""The one formula rule (pure): which text a spreadsheet would run, neutralising it and back.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some, a tab
 or carriage return) as a formula: ``=HYPERLINK(...)`` or ``+cmd|...`` in a contact's company
-becomes code on the reader's machine. ``neutralise`` prefixes such cells with ``'``, which
-spreadsheets show as text and do not display. To stay reversible, a cell that already starts
-with apostrophes followed by a trigger gets one more; ``restore`` removes exactly one, so
-``restore(neutralise(x)) == x`` for every string (an importer applies ``restore``).
+becomes code on the reader's machine, and ``+1/2`` shows as ``0.5``. Contacts store such text
+as typed (``add()`` and the importer accept it alike); only the CSV writer neutralises it and
+the CSV reader of contactkit's format restores it (STYLE.md, principle 12).
 
-Cells made only of digits, spaces and ``+ - ( ) . , /`` are left alone: phones such as
-``+44 20 7946 0958`` and numbers such as ``-42``. A spreadsheet can at worst compute
-arithmetic from them; without letters, ``|`` or ``!`` there is no function call, no cell
-reference and no DDE link to run, and every contacts exporter writes phones this way.
+``neutralise`` prefixes such cells with ``'``, which spreadsheets show as text and do not
+display. To stay reversible, a cell that is already apostrophes followed by a formula gets
+one more; ``restore`` removes exactly one, so ``restore(neutralise(x)) == x`` for every
+string, and an export imported and exported again is byte for byte the same file.
+
+Phones and numbers are left alone: a sign, then digits, spaces and ``( ) . -`` (several of
+them separated by commas, as in ``other_phones``), such as ``+44 20 7946 0958`` or ``-42``.
+Every contacts exporter writes phones this way and a spreadsheet reads them as text or as the
+same number; ``+1/2`` or ``-2+3`` are not phones, and are neutralised.
 """
 
 from __future__ import annotations
 
 import re
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NEUTRALISED = re.compile(r"^'*[=+\-@\t\r]")
-_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
-_ARITHMETIC = re.compile(r"[0-9 +\-().,/]+")
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = r"[+-]?[0-9 ().-]*[0-9][0-9 ().-]*"
+_NUMBERS = re.compile(rf"{_NUMBER}(?:, *{_NUMBER})*")
+
+
+def is_formula(text: str) -> bool:
+    """True for text a spreadsheet would run: ``=1``, ``+1/2``, ``-Acme``, ``@home``.
+
+    Phones and numbers (``+1 555 123 4567``, ``-42``) are not formulas.
+    """
+    return text.startswith(TRIGGERS) and not _NUMBERS.fullmatch(text)
 
 
 def neutralise(cell: str) -> str:
     """``'=1+2'`` -> ``"'=1+2"``; cells a spreadsheet would not run are unchanged."""
-    if _ARITHMETIC.fullmatch(cell):
-        return cell
-    return "'" + cell if _NEUTRALISED.match(cell) else cell
+    return "'" + cell if is_formula(cell) or is_neutralised(cell) else cell
 
 
 def restore(cell: str) -> str:
     """Undo :func:`neutralise`: ``"'=1+2"`` -> ``'=1+2'``; other cells are unchanged."""
-    return cell[1:] if _ESCAPED.match(cell) else cell
+    return cell[1:] if is_neutralised(cell) else cell
 
 
 def is_neutralised(cell: str) -> bool:
-    """True for a cell :func:`neutralise` produced from a would-be formula."""
-    return bool(_ESCAPED.match(cell))
+    """True for apostrophes followed by a formula, as :func:`neutralise` writes them."""
+    return cell.startswith("'") and is_formula(cell.lstrip("'"))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import contactkit as ck
-from contactkit.contacts.merge import email_identity, find_candidates
+from contactkit.contacts.duplicates import email_identity, find_candidates
 from contactkit.dynamo import limits
 from tests.conftest import data_items
 

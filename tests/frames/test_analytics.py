@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
+from contactkit.contacts.duplicates import find_candidates
+from contactkit.contacts.model import SUMMARY_FIELDS, ContactSummary
 from contactkit.frames import analytics
 from tests.sample_frames import NOW, contact, frame
 
@@ -110,10 +112,31 @@ def test_per_org_comparison(df: pd.DataFrame) -> None:
 
 
 def test_duplicate_candidates_stay_within_an_org(df: pd.DataFrame) -> None:
+    # "Ann Lee" x3 in org-a: rows 1 and 3 also share a company (score 95), the others score 80.
+    # "Ånn Lee" folds to the same name but lives in org-b, as does the second +12125550100.
     counts = analytics.duplicate_candidates(df)
-    # "Ann Lee" x3 in org-a; "Ånn Lee" folds to the same name but lives in org-b.
-    # The US phone appears in both orgs once each; user1@ appears in both orgs once each.
-    assert counts.to_dict() == {"same name": 3, "same phone": 0, "same email user": 0}
+    assert counts.to_dict() == {"same email": 0, "same phone": 0, "similar name": 2, "any": 2}
+    everything = analytics.duplicate_candidates(df, min_score=0)
+    assert everything.to_dict() == {"same email": 0, "same phone": 0, "similar name": 3, "any": 3}
+
+
+def test_duplicate_pairs_are_the_contacts_scorer_on_the_frame_rows() -> None:
+    contacts = [
+        contact(n=1, first_name="Cameron", last_name="Diaz", company="Acme"),
+        contact(n=2, first_name="Cam", last_name="Diaz", phone_e164="+12125550100"),
+        contact(n=3, first_name="Bob", last_name="Stone", phone_e164="+12125550100"),
+        contact(n=4, first_name="Robert", last_name="Stone", email="user3@example.com"),
+        contact(n=5, first_name="Zed", last_name="Young"),
+    ]
+    summaries = [ContactSummary(**{f: getattr(c, f) for f in SUMMARY_FIELDS}) for c in contacts]
+    expected = [
+        (c.first.id, c.second.id, c.score, c.reasons) for c in find_candidates(summaries, 0)
+    ]
+    found = [
+        (c.first.id, c.second.id, c.score, c.reasons)
+        for c in analytics.duplicate_pairs(frame(contacts), 0)
+    ]
+    assert found == expected and len(expected) >= 3
 
 
 def test_interaction_heatmap_is_weekday_by_hour(df: pd.DataFrame) -> None:

@@ -167,3 +167,40 @@ def test_export_then_import_gives_the_same_contacts(
     if format == "vcf":
         birthdays = {e: v["custom_fields"] for e, v in snapshot(target, ("custom_fields",)).items()}
         assert birthdays["Ada@Example.com"] == {"birthday": "1990-01-01"}
+
+
+FORMULA_LOOKALIKES = {
+    "first_name": "@home",
+    "last_name": "=== agenda",
+    "email": "-john@example.com",
+    "company": "-Acme",
+    "job_title": "+1/2",
+    "tags": ["=== agenda", "@home"],
+    "address": {"city": "-Acme", "street": "+1/2"},
+    "custom_fields": {"note": "=== agenda"},
+    "notes": "-Acme\n+1/2",
+}
+
+
+def test_formula_lookalikes_are_neutralised_in_the_csv_and_round_trip_unchanged(
+    table: ck.Table, tmp_path: Path
+) -> None:
+    source = table.org("org-source")
+    added = source.add(**FORMULA_LOOKALIKES)  # stored as typed, as the importer does
+    source.export(tmp_path / "first.csv")
+    data = (tmp_path / "first.csv").read_bytes()
+    for cell in (b"'@home", b"'=== agenda", b"'-john@example.com", b"'-Acme", b"'+1/2"):
+        assert cell in data
+    assert b",-Acme" not in data and b",+1/2" not in data
+
+    target = table.org("org-target")
+    report = target.import_contacts(tmp_path / "first.csv")
+    assert (report.imported, report.invalid_rows) == (1, [])
+    (copy,) = target.list().items
+    full = target.get(copy.id)
+    fields = (*FORMULA_LOOKALIKES, "favorite", "created_at")
+    assert {f: getattr(full, f) for f in fields} == {f: getattr(added, f) for f in fields}
+
+    target.export(tmp_path / "second.csv")  # exported twice: no second apostrophe
+    assert (tmp_path / "second.csv").read_bytes() == data
+    assert b"''" not in data

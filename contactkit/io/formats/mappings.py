@@ -11,39 +11,54 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ...contacts import fields
+from ..spreadsheet import restore
 from .rows import Cells, extras, parse_flag, split_multi
 
 Mapping = Callable[[Cells], tuple[dict[str, Any], list[tuple[str, str]]]]
 
-ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+ADDRESS_PARTS = fields.ADDRESS_PART_NAMES
+# contactkit's CSV: the exported text fields, read from the cell as they are.
+_OUR_TEXT = tuple(
+    f.name for f in fields.CONTACT_FIELDS if f.exported and f.kind in fields.TEXT_KINDS
+)
 # Google's system labels: "* starred" is a favourite, "* myContacts" means nothing to us.
 _SYSTEM_LABELS = {"mycontacts", "my contacts", "starred"}
 _TAG_SEPARATORS = re.compile(r"\s*[;,]\s*")
 
 
 def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """contactkit's CSV: our field names; ``street``..``country``; ``custom.<name>``."""
+    """contactkit's CSV: our field names; ``street``..``country``; ``custom.<name>``.
+
+    Each cell goes through :func:`~contactkit.io.spreadsheet.restore`: the export neutralised
+    the cells a spreadsheet would run (``'=1`` for ``=1``), and reading gives back the text.
+    """
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
-    for name in ("first_name", "last_name", "email", "phone", "company", "job_title", "notes"):
+
+    def get(name: str) -> str | None:
         value = cells.get(name)
+        return None if value is None else restore(value)
+
+    for name in _OUR_TEXT:
+        value = get(name)
         if value is not None:
             values[name] = value
-    tags = cells.get("tags")
+    tags = get("tags")
     if tags:
         values["tags"] = [t for t in _TAG_SEPARATORS.split(tags.strip()) if t]
-    address = {part: cells.get(part) for part in ADDRESS_PARTS}
+    address = {part: get(part) for part in ADDRESS_PARTS}
     if any(address.values()):
         values["address"] = {k: v for k, v in address.items() if v}
-    custom = cells.prefixed("custom.")
+    custom = {name: restore(v) for name, v in cells.prefixed(fields.CUSTOM_PREFIX).items()}
     if custom:
         values["custom_fields"] = custom
-    flag, reason = parse_flag(cells.get("favorite"))
+    flag, reason = parse_flag(get("favorite"))
     if reason:
         problems.append(("favorite", reason))
     elif flag:
         values["favorite"] = True
-    created = cells.get("created_at")
+    created = get("created_at")
     if created:
         values["created_at"] = created
     return values, problems

@@ -6,13 +6,14 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...contacts.model import EDITABLE_FIELDS
+from ...contacts import fields
 from ...errors import ValidationError
 from .rows import Source, SourceRow, parse_flag
 from .text import Decoded
 
-FIELDS = (*EDITABLE_FIELDS, "created_at")
-_IGNORED = {"id", "org_id", "version", "updated_at", "last_contacted_at", "phone_e164"}
+FIELDS = fields.EXPORTED_FIELDS
+# What only the store sets is ignored quietly; groups are reported as unused (not imported).
+_IGNORED = {f.name for f in fields.CONTACT_FIELDS if not f.exported and f.kind != "list"}
 
 
 def read_json(decoded: Decoded, *, lines: bool) -> Source:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ...contacts import fields
 from ...errors import ValidationError
 from . import mappings
 from .rows import Cells, Source, SourceRow
@@ -81,7 +82,7 @@ ENCODING_REASON = (
     "is not valid UTF-8 (this row was saved in another encoding?); "
     "re-save the file as UTF-8 and import it again"
 )
-_FIELD_ORDER = ("first_name", "last_name", "email", "phone", "company", "job_title", "tags")
+_FIELD_ORDER = fields.EXPORTED_FIELDS
 
 
 def _encoding_problems(values: dict[str, object]) -> list[tuple[str, str]]:

@@ -1,0 +1,171 @@
+"""The one declared list of contact fields (pure): everything that lists fields derives from it.
+
+``CONTACT_FIELDS`` names each field of a contact once, in the order files and frames show them,
+with what each layer needs to know about it:
+
+* the item layout (``contacts/items.py``): every field is an attribute of the contact item,
+  written and read by its ``kind``;
+* what a caller may set and must give (``contacts/model.py``: ``EDITABLE_FIELDS``,
+  ``REQUIRED_FIELDS`` and each field's cleaner, chosen by ``kind`` and ``limit``);
+* the export columns (``io/export.py``: CSV, JSON) and the columns contactkit's CSV reader
+  reads (``io/formats``): the ``exported`` fields, the address expanded to its parts and the
+  custom fields to ``custom.<name>``;
+* the DataFrame columns (``frames/columns.py``): the fields with a ``frame`` dtype kind, the
+  address expanded to its parts;
+* the CLI's display: :func:`display_fields` (``label`` and ``icon``) and :func:`display_value`.
+
+Adding a field is one line here plus its typed attribute on
+:class:`~contactkit.contacts.model.Contact` (``tests/contacts/test_fields.py`` checks that they
+agree and that no other module spells out a list of fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..dynamo import limits
+
+# What a field holds; it chooses the cleaner, the item attribute and the file cells.
+KINDS = (
+    "id",  # an id the store sets (text)
+    "name",  # required one-line text
+    "email",  # an address, kept as entered
+    "phone",  # a phone as entered
+    "e164",  # the phone normalised (set by the store)
+    "text",  # optional one-line text
+    "longtext",  # optional text with newlines
+    "tags",  # a list of short texts
+    "address",  # a map of ADDRESS_PARTS
+    "custom",  # a map of name -> text
+    "bool",
+    "datetime",  # aware UTC, stored ISO 8601
+    "int",
+    "list",  # a list of texts the store maintains (groups)
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One contact field: its name, kind, label, and where it appears.
+
+    ``limit`` is the longest text accepted; ``editable`` fields a caller may set (``add``,
+    ``update``, import), ``required`` ones ``add`` needs; ``exported`` fields go into export
+    files; ``frame`` is the DataFrame column's dtype kind (``None``: not a column); ``icon``
+    marks it in the CLI's details view (``None``: not shown there on its own line).
+    """
+
+    name: str
+    kind: str
+    label: str
+    limit: int | None = None
+    editable: bool = True
+    required: bool = False
+    exported: bool = True
+    frame: str | None = "string"
+    icon: str | None = None
+
+
+def _store(name: str, kind: str, label: str, frame: str | None, icon: str | None = None) -> Field:
+    """A field only the store sets: never editable, never exported."""
+    return Field(name, kind, label, editable=False, exported=False, frame=frame, icon=icon)
+
+
+CONTACT_FIELDS: tuple[Field, ...] = (
+    _store("org_id", "id", "Org", "category"),
+    _store("id", "id", "ID", "string", icon="ID:"),
+    Field("first_name", "name", "First name", limits.NAME_MAX, required=True),
+    Field("last_name", "name", "Last name", limits.NAME_MAX, required=True),
+    Field("email", "email", "Email", limits.EMAIL_MAX, required=True, icon="📧"),
+    Field("phone", "phone", "Phone", limits.PHONE_MAX, icon="📱"),
+    _store("phone_e164", "e164", "Phone (E.164)", "string"),
+    Field("company", "text", "Company", limits.COMPANY_MAX, frame="category", icon="🏢"),
+    Field("job_title", "text", "Job title", limits.JOB_TITLE_MAX),
+    Field("tags", "tags", "Tags", limits.TAG_MAX, frame="list", icon="🏷️ "),
+    Field("address", "address", "Address", limits.ADDRESS_FIELD_MAX, frame=None, icon="🏠"),
+    Field("custom_fields", "custom", "Custom fields", limits.CUSTOM_FIELD_VALUE_MAX, frame="dict"),
+    Field("notes", "longtext", "Notes", limits.NOTES_MAX, icon="📝"),
+    Field("favorite", "bool", "Favorite", frame="bool"),
+    Field("created_at", "datetime", "Created", editable=False, frame="datetime"),
+    _store("updated_at", "datetime", "Updated", "datetime"),
+    _store("last_contacted_at", "datetime", "Last contacted", "datetime"),
+    _store("version", "int", "Version", "int"),
+    _store("groups", "list", "Groups", None, icon="👪"),
+)
+# The parts of an address, in order; each is also a DataFrame column and a CSV column.
+ADDRESS_PARTS: tuple[Field, ...] = (
+    Field("street", "text", "Street", limits.ADDRESS_FIELD_MAX),
+    Field("city", "text", "City", limits.ADDRESS_FIELD_MAX),
+    Field("state", "text", "State", limits.ADDRESS_FIELD_MAX),
+    Field("postal_code", "text", "Postal code", limits.ADDRESS_FIELD_MAX),
+    Field("country", "text", "Country", limits.ADDRESS_FIELD_MAX, frame="category"),
+)
+CUSTOM_PREFIX = "custom."  # custom fields as columns: custom.<name>
+TAG_SEPARATOR = ";"  # tags in one CSV cell
+
+BY_NAME = {f.name: f for f in CONTACT_FIELDS}
+FIELD_NAMES = tuple(f.name for f in CONTACT_FIELDS)
+ADDRESS_PART_NAMES = tuple(p.name for p in ADDRESS_PARTS)
+EDITABLE_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.editable)
+REQUIRED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.required)
+EXPORTED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.exported)
+# One-line text read from a cell as it is (names, email, phone, company, job title, notes).
+TEXT_KINDS = frozenset({"name", "email", "phone", "text", "longtext"})
+
+
+def field(name: str) -> Field:
+    """The declared field ``name`` (``KeyError`` for an unknown one)."""
+    return BY_NAME[name]
+
+
+def csv_columns(custom_names: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """Export columns: exported fields in order, the address as its parts, ``custom.<name>``."""
+    columns: list[str] = []
+    for f in CONTACT_FIELDS:
+        if not f.exported:
+            continue
+        if f.kind == "address":
+            columns.extend(ADDRESS_PART_NAMES)
+        elif f.kind == "custom":
+            columns.extend(f"{CUSTOM_PREFIX}{name}" for name in custom_names)
+        else:
+            columns.append(f.name)
+    return columns
+
+
+def frame_columns() -> list[tuple[str, str, tuple[str, ...]]]:
+    """DataFrame columns as ``(name, dtype kind, attribute path)``, the address expanded."""
+    columns: list[tuple[str, str, tuple[str, ...]]] = []
+    for f in CONTACT_FIELDS:
+        if f.kind == "address":
+            columns.extend((p.name, p.frame or "string", (f.name, p.name)) for p in ADDRESS_PARTS)
+        elif f.frame is not None:
+            columns.append((f.name, f.frame, (f.name,)))
+    return columns
+
+
+def display_fields() -> tuple[Field, ...]:
+    """The fields a details view shows on a line of their own, in order (``icon``, ``label``)."""
+    return tuple(f for f in CONTACT_FIELDS if f.icon is not None)
+
+
+_DISPLAY: dict[str, Callable[[Any], str]] = {
+    "tags": ", ".join,
+    "list": ", ".join,
+    "address": lambda address: ", ".join(address.as_dict().values()),
+    "custom": lambda values: "; ".join(f"{k}: {v}" for k, v in values.items()),
+    "bool": lambda flag: "yes" if flag else "no",
+    "datetime": lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC"),
+}
+
+
+def display_value(contact: Any, name: str) -> str | None:
+    """A field of ``contact`` as text for people; ``None`` when it is empty."""
+    value = getattr(contact, name)
+    if value is None or value == () or value == {}:
+        return None
+    if isinstance(value, datetime) or BY_NAME[name].kind in _DISPLAY:
+        return _DISPLAY[BY_NAME[name].kind](value)
+    return str(value)
