@@ -67,7 +67,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import limits, schema
 from .capacity import (
@@ -81,6 +81,9 @@ from .capacity import (
 )
 from .sizes import item_size
 from .types import Item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 IndexKeys = Mapping[str, tuple[str, str | None]]
 
@@ -167,7 +170,7 @@ class Meter:
 
     def __init__(
         self,
-        client: Any,
+        client: DynamoDBClient,
         *,
         key_attribute: str = "PK",
         index_keys: IndexKeys = schema.INDEX_KEYS,

@@ -31,6 +31,8 @@ from ..dynamo.types import deserialize, serialize
 from ..errors import BackendError, backend_errors
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
     from ..connection import Database
     from ..table import Table
 
@@ -104,7 +106,7 @@ class SeedTable:
         seed.delete()
     """
 
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: DynamoDBClient, name: str) -> None:
         self.client = client
         self.name = name
 

@@ -38,6 +38,8 @@ from ..dynamo.types import deserialize
 from ..errors import ContactKitError
 
 if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
     from ..store import OrgStore
     from ..table import Table
 
@@ -104,14 +106,14 @@ class StreamReader:
 
     def __init__(
         self,
-        streams_client: DynamoClient | Any,
+        streams_client: DynamoClient[BaseClient] | BaseClient | None,
         stream_arn: str,
         checkpoint: Mapping[str, str] | None = None,
     ) -> None:
         if streams_client is None:
             raise ContactKitError("this connection has no DynamoDB Streams client")
         # Every request goes through the wrapper, where botocore's errors are translated.
-        self.streams = (
+        self.streams: DynamoClient[BaseClient] = (
             streams_client
             if isinstance(streams_client, DynamoClient)
             else DynamoClient(streams_client)
