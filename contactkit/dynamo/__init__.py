@@ -36,16 +36,18 @@ from .paging import Page, pages, walk
 from .queries import OrgReader
 from .sizes import item_size
 from .transactions import Action, TransactionWriter
-from .types import Item, deserialize, serialize
+from .types import Item, JsonItem, PlainItem, deserialize, serialize
 
 __all__ = [
     "Action",
     "CursorCodec",
     "DynamoClient",
     "Item",
+    "JsonItem",
     "Meter",
     "OrgReader",
     "Page",
+    "PlainItem",
     "TransactionWriter",
     "batch_write",
     "batches",

@@ -27,7 +27,7 @@ from boto3.dynamodb.conditions import Key
 from ..contacts import items, keys
 from ..contacts.model import ContactSummary
 from ..dynamo.expressions import render
-from ..dynamo.types import deserialize, serialize
+from ..dynamo.types import PlainItem, deserialize, serialize
 from ..errors import BackendError, backend_errors
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class ScanResult:
 
 
 def scan_with_filter(
-    table: Table, org_id: str, matching: Callable[[dict[str, Any]], bool] | None = None
+    table: Table, org_id: str, matching: Callable[[PlainItem], bool] | None = None
 ) -> ScanResult:
     """One org's contacts the seed's way: Scan the whole table, keep the org's contacts.
 
@@ -147,7 +147,7 @@ class SeedTable:
         with backend_errors("PutItem"):
             self.client.put_item(TableName=self.name, Item=serialize(item))
 
-    def find_by_email(self, email: str) -> list[dict[str, Any]]:
+    def find_by_email(self, email: str) -> list[PlainItem]:
         """The seed's lookup: Query ``gsi-email`` on the email alone (every tenant's items)."""
         with backend_errors("Query"):
             found = self.client.query(

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ..contacts.items import CONTACT_TYPE
 from ..contacts.search import SearchFields, query_words, score_fields
 from ..dynamo.client import DynamoClient
-from ..dynamo.types import deserialize
+from ..dynamo.types import PlainItem, deserialize
 from ..errors import ContactKitError
 
 if TYPE_CHECKING:
@@ -79,9 +79,9 @@ class Change:
 
     event: str  # "INSERT", "MODIFY" or "REMOVE"
     sequence: str
-    keys: dict[str, Any]
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
+    keys: PlainItem
+    old: PlainItem | None
+    new: PlainItem | None
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Change:
