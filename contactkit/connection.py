@@ -186,31 +186,22 @@ def connect(
         raise ConfigurationError("profile= is only used with aws=True")
 
     url = endpoint_url or env_endpoint
+    engine: EmbeddedEngine | None = None
     if url:
-        client, streams = _local_clients(url, region, use_configured_credentials=True)
         logger.info("contactkit: using the DynamoDB endpoint %s", url)
-        return Database(
-            client,
-            "endpoint",
-            endpoint_url=url,
-            clock=clock,
-            ids=ids,
-            cursor_secret=cursor_secret,
-            streams_client=streams,
-            sleep=sleep,
-            rng=rng,
-        )
+    else:
+        from .engine.embedded import EmbeddedEngine
 
-    from .engine.embedded import EmbeddedEngine
-
-    engine = EmbeddedEngine()
-    engine.start()
-    client, streams = _local_clients(engine.url, region, use_configured_credentials=False)
-    logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", engine.url)
+        engine = EmbeddedEngine()
+        engine.start()
+        url = engine.url
+        logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", url)
+    # A configured profile's credentials serve a user's endpoint, never the embedded engine.
+    client, streams = _local_clients(url, region, use_configured_credentials=engine is None)
     return Database(
         client,
-        "embedded",
-        endpoint_url=engine.url,
+        "embedded" if engine is not None else "endpoint",
+        endpoint_url=url,
         engine=engine,
         clock=clock,
         ids=ids,
