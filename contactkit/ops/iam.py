@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 
 from ..contacts import keys
 from ..dynamo import schema
-from ..dynamo.meter import partition_keys
+from ..dynamo.requestcost import partition_keys
 from ..errors import ConfigurationError
 
 if TYPE_CHECKING:
