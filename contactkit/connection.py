@@ -27,6 +27,7 @@ from .dynamo.schema import DEFAULT_TABLE_NAME
 from .errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from botocore.client import BaseClient
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from .engine.embedded import EmbeddedEngine
@@ -64,7 +65,7 @@ class Database:
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
         cursor_secret: str | bytes | None = None,
-        streams_client: Any = None,
+        streams_client: BaseClient | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
@@ -74,7 +75,7 @@ class Database:
         self.dynamo = DynamoClient(client, sleep=sleep, rng=rng)
         # The DynamoDB Streams API (same endpoint locally): see contactkit.ops.streams.
         self.streams_client = streams_client
-        self.streams = (
+        self.streams: DynamoClient[BaseClient] | None = (
             DynamoClient(streams_client, sleep=sleep, rng=rng)
             if streams_client is not None
             else None
@@ -169,6 +170,7 @@ def connect(
         if session.region_name is None:
             raise ConfigurationError("aws=True needs a region: pass region='eu-west-1' or set one")
         client = session.client("dynamodb", config=_client_config())
+        aws_streams: BaseClient = session.client("dynamodbstreams", config=_client_config())
         logger.info("contactkit: using AWS DynamoDB in %s", client.meta.region_name)
         return Database(
             client,
@@ -176,7 +178,7 @@ def connect(
             clock=clock,
             ids=ids,
             cursor_secret=cursor_secret,
-            streams_client=session.client("dynamodbstreams", config=_client_config()),
+            streams_client=aws_streams,
             sleep=sleep,
             rng=rng,
         )
@@ -184,61 +186,46 @@ def connect(
         raise ConfigurationError("profile= is only used with aws=True")
 
     url = endpoint_url or env_endpoint
+    engine: EmbeddedEngine | None = None
     if url:
-        client = _local_client(url, region, use_configured_credentials=True)
         logger.info("contactkit: using the DynamoDB endpoint %s", url)
-        return Database(
-            client,
-            "endpoint",
-            endpoint_url=url,
-            clock=clock,
-            ids=ids,
-            cursor_secret=cursor_secret,
-            streams_client=_local_client(
-                url, region, use_configured_credentials=True, service="dynamodbstreams"
-            ),
-            sleep=sleep,
-            rng=rng,
-        )
+    else:
+        from .engine.embedded import EmbeddedEngine
 
-    from .engine.embedded import EmbeddedEngine
-
-    engine = EmbeddedEngine()
-    engine.start()
-    client = _local_client(engine.url, region, use_configured_credentials=False)
-    logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", engine.url)
+        engine = EmbeddedEngine()
+        engine.start()
+        url = engine.url
+        logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", url)
+    # A configured profile's credentials serve a user's endpoint, never the embedded engine.
+    client, streams = _local_clients(url, region, use_configured_credentials=engine is None)
     return Database(
         client,
-        "embedded",
-        endpoint_url=engine.url,
+        "embedded" if engine is not None else "endpoint",
+        endpoint_url=url,
         engine=engine,
         clock=clock,
         ids=ids,
         cursor_secret=cursor_secret,
-        streams_client=_local_client(
-            engine.url, region, use_configured_credentials=False, service="dynamodbstreams"
-        ),
+        streams_client=streams,
         sleep=sleep,
         rng=rng,
     )
 
 
-def _local_client(
-    url: str,
-    region: str | None,
-    *,
-    use_configured_credentials: bool,
-    service: str = "dynamodb",
-) -> Any:
+def _local_clients(
+    url: str, region: str | None, *, use_configured_credentials: bool
+) -> tuple[DynamoDBClient, BaseClient]:
+    """The DynamoDB and DynamoDB Streams clients of a local endpoint (one session for both)."""
     session = boto3.session.Session(region_name=region)
     key_id = secret = None
     if not use_configured_credentials or session.get_credentials() is None:
         key_id, secret = _LOCAL_CREDENTIALS  # local endpoints accept any credentials
-    return session.client(
-        service,  # type: ignore[call-overload]
-        endpoint_url=url,
-        region_name=session.region_name or DEFAULT_REGION,
-        config=_client_config(),
-        aws_access_key_id=key_id,
-        aws_secret_access_key=secret,
-    )
+    options: dict[str, Any] = {
+        "endpoint_url": url,
+        "region_name": session.region_name or DEFAULT_REGION,
+        "config": _client_config(),
+        "aws_access_key_id": key_id,
+        "aws_secret_access_key": secret,
+    }
+    streams: BaseClient = session.client("dynamodbstreams", **options)
+    return session.client("dynamodb", **options), streams

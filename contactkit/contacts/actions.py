@@ -18,14 +18,14 @@ from ..dynamo.expressions import render
 from ..dynamo.queries import NAME_MOVED_AT
 from ..dynamo.sizes import item_size, value_size
 from ..dynamo.transactions import Action
-from ..dynamo.types import serialize
+from ..dynamo.types import Item, serialize
 from ..errors import ValidationError
 from . import items, keys
 from .model import Contact
 from .search import SearchFields, contact_tokens
 
 
-def put(item: dict[str, Any], condition: Any = None) -> Action:
+def put(item: Item, condition: Any = None) -> Action:
     """A Put action; with a condition, a failed check returns the stored item (``ALL_OLD``)."""
     body: dict[str, Any] = {"Item": item}
     if condition is not None:
@@ -85,7 +85,7 @@ def changed_contact_actions(
     ]
 
 
-def name_moved_at(stored: dict[str, Any], current: Contact, updated: Contact) -> str | None:
+def name_moved_at(stored: Item, current: Contact, updated: Contact) -> str | None:
     """When the contact last moved in name order: now if this write renames it, else as stored.
 
     Name-ordered walks leave out contacts that moved after they started (see
@@ -166,7 +166,7 @@ def search_fields(contact: Contact) -> SearchFields:
     )
 
 
-def check_item_size(item: dict[str, Any]) -> None:
+def check_item_size(item: Item) -> None:
     """Refuse an item over DynamoDB's 400 KB before writing, naming the largest field."""
     size = item_size(item)
     if size <= limits.MAX_ITEM_BYTES:

@@ -22,7 +22,7 @@ from typing import Any
 from ulid import ULID
 
 from ..clock import format_timestamp, parse_timestamp
-from ..dynamo.types import Item, deserialize, serialize
+from ..dynamo.types import Item, PlainItem, deserialize, serialize
 from . import items, keys
 from .model import EDITABLE_FIELDS
 
@@ -68,7 +68,7 @@ def audit_item(
 
 
 def entry_from_item(item: Item) -> AuditEntry:
-    values: dict[str, Any] = deserialize(item)
+    values: PlainItem = deserialize(item)
     return AuditEntry(
         id=str(values["SK"]).rsplit(keys.SEPARATOR, 1)[-1],
         at=parse_timestamp(values["at"]),

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Attr, ConditionExpressionBuilder, Key
 
-from ..dynamo.batches import batch_write, chunks
+from ..dynamo.batches import WriteRequest, batch_write, chunks
 from ..dynamo.paging import walk
-from ..dynamo.types import serialize
+from ..dynamo.types import Item, serialize
 from ..errors import NotFoundError
 from . import keys
 from .orgdata import org_items
@@ -71,7 +71,7 @@ def erase(writer: ContactWriter, contact_id: str) -> EraseReport:
     return EraseReport(contact_id, deleted, activity, audit_entries)
 
 
-def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[dict[str, Any]]:
+def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[Item]:
     """Keys of the audit entries naming the contact (as subject or in their detail)."""
     # One builder numbers the placeholders of both expressions apart.
     builder = ConditionExpressionBuilder()
@@ -101,7 +101,7 @@ def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[dict[str, An
     yield from walk(writer.dynamo, "Query", request)
 
 
-def _delete(writer: ContactWriter, found: Iterator[dict[str, Any]]) -> int:
+def _delete(writer: ContactWriter, found: Iterator[Item]) -> int:
     # Collected first: deleting while DynamoDB pages through the same partition is safe, but
     # a list keeps the count exact if a retry re-reads a page.
     doomed = list(found)
@@ -117,7 +117,7 @@ def purge(writer: ContactWriter) -> PurgeReport:
     requests = 0
     walk = org_items(writer.dynamo, writer.table_name, writer.org_id, keys_only=True)
 
-    def deletes() -> Iterator[dict[str, Any]]:
+    def deletes() -> Iterator[WriteRequest]:
         for item in walk:
             by_type[item.get("type", {}).get("S", "other")] += 1
             yield {"DeleteRequest": {"Key": {"PK": item["PK"], "SK": item["SK"]}}}

@@ -37,7 +37,7 @@ from ..dynamo import limits
 from ..dynamo.expressions import render
 from ..dynamo.paging import Page
 from ..dynamo.transactions import Action
-from ..dynamo.types import deserialize, serialize
+from ..dynamo.types import PlainItem, deserialize, serialize
 from ..errors import GroupNotFoundError, NotFoundError, TransactionCanceledError, ValidationError
 from . import items, keys
 from .model import Contact, ContactSummary, clean_text
@@ -65,7 +65,7 @@ def _joinable() -> Any:
     return Attr("PK").exists() & Attr("renaming_to").not_exists() & Attr("deleting").not_exists()
 
 
-def _group_of(writer: ContactWriter, name: str) -> dict[str, Any]:
+def _group_of(writer: ContactWriter, name: str) -> PlainItem:
     item = writer.reader.get_item(items.group_key(writer.org_id, name))
     if item is None:
         raise GroupNotFoundError(writer.org_id, name)

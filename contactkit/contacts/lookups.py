@@ -26,7 +26,7 @@ from ..clock import Clock, parse_timestamp
 from ..dynamo import schema
 from ..dynamo.paging import Page
 from ..dynamo.queries import OrgReader, check_limit
-from ..dynamo.types import deserialize, serialize
+from ..dynamo.types import Item, deserialize, serialize
 from ..errors import NotFoundError, ValidationError
 from . import items, keys, phones
 from .audit import AuditEntry, entry_from_item
@@ -73,7 +73,7 @@ class OrgLookups:
         self.cache.remember(contact)
         return contact
 
-    def read_contact_item(self, contact_id: str) -> dict[str, Any] | None:
+    def read_contact_item(self, contact_id: str) -> Item | None:
         """The stored contact item (DynamoDB JSON, strongly consistent), or ``None``."""
         keys.validate_contact_id(contact_id)
         return self.reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))

@@ -22,8 +22,10 @@ from . import (
     meter,
     paging,
     queries,
+    requestcost,
     schema,
     sizes,
+    totals,
     transactions,
     types,
 )
@@ -36,16 +38,18 @@ from .paging import Page, pages, walk
 from .queries import OrgReader
 from .sizes import item_size
 from .transactions import Action, TransactionWriter
-from .types import Item, deserialize, serialize
+from .types import Item, JsonItem, PlainItem, deserialize, serialize
 
 __all__ = [
     "Action",
     "CursorCodec",
     "DynamoClient",
     "Item",
+    "JsonItem",
     "Meter",
     "OrgReader",
     "Page",
+    "PlainItem",
     "TransactionWriter",
     "batch_write",
     "batches",
@@ -64,9 +68,11 @@ __all__ = [
     "paging",
     "queries",
     "render",
+    "requestcost",
     "schema",
     "serialize",
     "sizes",
+    "totals",
     "transactions",
     "types",
     "walk",

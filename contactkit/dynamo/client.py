@@ -19,18 +19,33 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic
 
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ..errors import translate
 
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from typing_extensions import TypeVar
+
+    # The wrapped boto3 client: DynamoDB's, typed by the stubs, unless said otherwise
+    # (``DynamoClient[BaseClient]`` wraps the DynamoDB Streams client, whose stubs are not
+    # pinned). Only type checkers read the default, so the runtime needs neither the stubs nor
+    # typing_extensions.
+    Raw = TypeVar("Raw", bound=BaseClient, default=DynamoDBClient, covariant=True)
+else:
+    from typing import TypeVar
+
+    Raw = TypeVar("Raw", covariant=True)
+
 BASE_DELAY = 0.05
 MAX_DELAY = 5.0
 
 
-class DynamoClient:
+class DynamoClient(Generic[Raw]):
     """A boto3 DynamoDB (or DynamoDB Streams) client whose errors are contactkit's.
 
     Example::
@@ -41,14 +56,19 @@ class DynamoClient:
 
     def __init__(
         self,
-        raw: Any,
+        raw: Raw,
         *,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        self.raw = raw
+        self._raw = raw
         self.sleep = sleep
         self.random = rng or random.Random()
+
+    @property
+    def raw(self) -> Raw:
+        """The plain boto3 client, for event hooks and plain-boto3 lesson cells."""
+        return self._raw
 
     def __repr__(self) -> str:
         return f"<contactkit.DynamoClient {self.raw.meta.service_model.service_name}>"

@@ -18,9 +18,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 OPERATIONS = ("Scan", "Query")
 _UNIQUE_ID = "contactkit-fast-items"
@@ -49,7 +52,7 @@ def parse_items(
     customized_response_dict["Items"] = items
 
 
-def register(client: Any) -> None:
+def register(client: DynamoDBClient) -> None:
     """Parse this client's Scan and Query answers with orjson from now on."""
     for operation in OPERATIONS:
         client.meta.events.register(
@@ -57,7 +60,7 @@ def register(client: Any) -> None:
         )
 
 
-def unregister(client: Any) -> None:
+def unregister(client: DynamoDBClient) -> None:
     for operation in OPERATIONS:
         client.meta.events.unregister(
             f"before-parse.dynamodb.{operation}", unique_id=f"{_UNIQUE_ID}-{operation}"
@@ -65,7 +68,7 @@ def unregister(client: Any) -> None:
 
 
 @contextmanager
-def fast_items(client: Any) -> Iterator[None]:
+def fast_items(client: DynamoDBClient) -> Iterator[None]:
     """Use the fast path on ``client`` inside the block (nested and concurrent blocks are fine).
 
     Example::

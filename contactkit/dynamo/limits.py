@@ -23,6 +23,8 @@ MAX_SORT_KEY_BYTES = 1024
 MAX_TRANSACTION_ACTIONS = 100
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
 MAX_BATCH_WRITE_ITEMS = 25
+# BatchWriteItem's 16 MB request limit needs no check of its own: 25 items of at most 400 KB
+# are 10 MB (tests/dynamo/test_limits.py keeps it so if either limit changes).
 MAX_BATCH_WRITE_BYTES = 16 * 1024 * 1024
 MAX_BATCH_GET_KEYS = 100
 MAX_PAGE_BYTES = 1024 * 1024  # a Query or Scan page stops after reading 1 MB

@@ -8,6 +8,7 @@ map counts 3 bytes plus one byte per element plus its elements (map keys count a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ def number_size(text: str | int | Decimal) -> int:
     return (significant + 1) // 2 + 1
 
 
-def value_size(value: dict[str, Any]) -> int:
+def value_size(value: Mapping[str, Any]) -> int:
     """Bytes of one DynamoDB-JSON value such as ``{"S": "abc"}``."""
     ((kind, payload),) = value.items()
     if kind == "S":

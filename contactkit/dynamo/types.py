@@ -1,19 +1,42 @@
-"""DynamoDB JSON: the one ``Item`` type and the one serialiser between it and Python values.
+"""Item types and the one serialiser between DynamoDB's typed values and Python values.
 
-Every module that holds items in DynamoDB's wire shape (``{"PK": {"S": "..."}}``) uses
-:data:`Item`; every conversion goes through :func:`serialize` and :func:`deserialize`, which
-are boto3's own ``TypeSerializer``/``TypeDeserializer`` (numbers come back as ``Decimal``).
+Two meanings, one name each, defined here and imported everywhere else:
+
+* :data:`Item`: an item as the low-level client sends and returns it, every value typed
+  (``{"PK": {"S": "ORG#org-a"}, "version": {"N": "3"}}``); for type checkers its values are
+  the stubs' ``AttributeValueTypeDef``.
+* :data:`PlainItem`: the same item as Python values (``{"PK": "ORG#org-a", "version":
+  Decimal(3)}``), what :func:`deserialize` returns and :func:`serialize` takes.
+* :data:`JsonItem`: the item as DynamoDB's export files (and so backups) hold it: typed values
+  as in :data:`Item`, but binary values as base64 text.
+
+Every conversion goes through :func:`serialize` and :func:`deserialize`, which are boto3's own
+``TypeSerializer``/``TypeDeserializer`` (numbers come back as ``Decimal``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-Item = dict[str, Any]
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+    # Only type checkers read the stubs; at run time a value is a plain dict.
+    AttributeValue = AttributeValueTypeDef
+else:
+    AttributeValue = dict[str, Any]
+
+Item = dict[str, AttributeValue]
 """One item in DynamoDB JSON: ``{"PK": {"S": "ORG#org-a"}, "version": {"N": "3"}, ...}``."""
+
+PlainItem = dict[str, Any]
+"""One item as Python values: ``{"PK": "ORG#org-a", "version": Decimal("3"), ...}``."""
+
+JsonItem = dict[str, dict[str, Any]]
+"""An item of an export file: :data:`Item` with binary values as base64 text."""
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -24,7 +47,7 @@ def serialize(values: Mapping[str, Any]) -> Item:
     return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
 
 
-def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
+def deserialize(item: Mapping[str, Any]) -> PlainItem:
     """DynamoDB JSON to Python values (numbers as ``Decimal``, sets as ``set``)."""
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 

@@ -30,12 +30,15 @@ import json
 import random
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import urllib3
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 from botocore.exceptions import ConnectionClosedError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 FaultKind = Literal[
     "drop_after_send",
@@ -71,7 +74,7 @@ class _Body:
 class FaultInjector:
     """Injects faults into requests of one boto3 DynamoDB client; detach to stop."""
 
-    def __init__(self, client: Any, seed: int = 0) -> None:
+    def __init__(self, client: DynamoDBClient, seed: int = 0) -> None:
         self.client = client
         self.rules: list[_Rule] = []
         self.injected: list[tuple[str, str]] = []
@@ -105,13 +108,21 @@ class FaultInjector:
 
     def attach(self) -> FaultInjector:
         if not self._attached:
-            self.client.meta.events.register("before-send.dynamodb.*", self._before_send)
+            # A before-send handler that returns a response short-circuits the request: that
+            # is botocore's documented hook, though botocore-stubs types handlers as -> None.
+            self.client.meta.events.register(
+                "before-send.dynamodb.*",
+                self._before_send,  # type: ignore[arg-type]
+            )
             self._attached = True
         return self
 
     def detach(self) -> None:
         if self._attached:
-            self.client.meta.events.unregister("before-send.dynamodb.*", self._before_send)
+            self.client.meta.events.unregister(
+                "before-send.dynamodb.*",
+                self._before_send,  # type: ignore[arg-type]
+            )
             self._attached = False
 
     def __enter__(self) -> FaultInjector:

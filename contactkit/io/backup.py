@@ -27,11 +27,11 @@ import binascii
 import gzip
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..contacts import keys
 from ..contacts.orgdata import org_items
@@ -40,8 +40,11 @@ from ..dynamo.batches import batch_write, chunks
 from ..dynamo.client import DynamoClient
 from ..dynamo.paging import walk
 from ..dynamo.sizes import item_size
-from ..dynamo.types import Item
+from ..dynamo.types import Item, JsonItem
 from ..errors import BackupFormatError, ValidationError
+
+if TYPE_CHECKING:
+    from ..dynamo.types import AttributeValue
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _SCALARS = {"S", "N", "B", "BOOL", "NULL"}
@@ -146,7 +149,10 @@ def parse_line(line: str) -> Item:
         raise ValidationError("line", f"is not JSON ({error.msg})") from error
     if not isinstance(data, dict) or set(data) != {"Item"} or not isinstance(data["Item"], dict):
         raise ValidationError("line", 'is not a {"Item": {...}} object')
-    item = {name: _value(name, value) for name, value in data["Item"].items()}
+    # _value has checked each value's shape, which is what the cast asserts.
+    item: Item = {
+        name: cast("AttributeValue", _value(name, value)) for name, value in data["Item"].items()
+    }
     for name in ("PK", "SK"):
         if name not in item or set(item[name]) != {"S"} or not item[name]["S"]:
             raise ValidationError("line", f"has no string key {name}")
@@ -160,12 +166,12 @@ def parse_line(line: str) -> Item:
     return item
 
 
-def to_json(item: Item) -> Item:
+def to_json(item: Item) -> JsonItem:
     """A low-level client item to DynamoDB JSON (binary values as base64 text)."""
     return {name: _encode(value) for name, value in item.items()}
 
 
-def _encode(value: dict[str, Any]) -> dict[str, Any]:
+def _encode(value: Mapping[str, Any]) -> dict[str, Any]:
     ((kind, inner),) = value.items()
     if kind == "B":
         return {"B": base64.b64encode(inner).decode("ascii")}

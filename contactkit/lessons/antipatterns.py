@@ -27,10 +27,12 @@ from boto3.dynamodb.conditions import Key
 from ..contacts import items, keys
 from ..contacts.model import ContactSummary
 from ..dynamo.expressions import render
-from ..dynamo.types import deserialize, serialize
+from ..dynamo.types import PlainItem, deserialize, serialize
 from ..errors import BackendError, backend_errors
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
     from ..connection import Database
     from ..table import Table
 
@@ -63,7 +65,7 @@ class ScanResult:
 
 
 def scan_with_filter(
-    table: Table, org_id: str, matching: Callable[[dict[str, Any]], bool] | None = None
+    table: Table, org_id: str, matching: Callable[[PlainItem], bool] | None = None
 ) -> ScanResult:
     """One org's contacts the seed's way: Scan the whole table, keep the org's contacts.
 
@@ -104,7 +106,7 @@ class SeedTable:
         seed.delete()
     """
 
-    def __init__(self, client: Any, name: str) -> None:
+    def __init__(self, client: DynamoDBClient, name: str) -> None:
         self.client = client
         self.name = name
 
@@ -145,7 +147,7 @@ class SeedTable:
         with backend_errors("PutItem"):
             self.client.put_item(TableName=self.name, Item=serialize(item))
 
-    def find_by_email(self, email: str) -> list[dict[str, Any]]:
+    def find_by_email(self, email: str) -> list[PlainItem]:
         """The seed's lookup: Query ``gsi-email`` on the email alone (every tenant's items)."""
         with backend_errors("Query"):
             found = self.client.query(

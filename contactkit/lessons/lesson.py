@@ -38,6 +38,7 @@ from .antipatterns import SeedTable
 if TYPE_CHECKING:
     from ..connection import Database
     from ..dynamo.meter import Meter
+    from ..dynamo.types import Item
     from ..store import OrgStore
     from ..table import Table
 
@@ -114,10 +115,10 @@ class Lesson:
             action()
         return meter
 
-    def items(self, table: Table | None = None) -> list[dict[str, Any]]:
+    def items(self, table: Table | None = None) -> list[Item]:
         """Every item of a lesson table (a consistent Scan: fine for a lesson, never in an app)."""
         chosen = table or self.table
-        found: list[dict[str, Any]] = []
+        found: list[Item] = []
         request: dict[str, Any] = {"TableName": chosen.name, "ConsistentRead": True}
         while True:
             with backend_errors("Scan"):

@@ -26,14 +26,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ..contacts import keys
 from ..dynamo import schema
-from ..dynamo.meter import partition_keys
+from ..dynamo.requestcost import partition_keys
 from ..errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 LEADING_KEYS = "dynamodb:LeadingKeys"
 
@@ -223,7 +226,7 @@ class PolicyGuard:
             table.org("org-b").list()      # BackendError: AccessDeniedException
     """
 
-    def __init__(self, client: Any, policy: Mapping[str, Any]) -> None:
+    def __init__(self, client: DynamoDBClient, policy: Mapping[str, Any]) -> None:
         self.client = client
         self.policy = policy
         self.denied: list[str] = []  # "Operation [keys]" of each refused request

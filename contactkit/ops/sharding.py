@@ -32,7 +32,7 @@ from ..contacts.keys import SEPARATOR
 from ..dynamo.batches import batch_write, chunks
 from ..dynamo.limits import MAX_BATCH_WRITE_ITEMS
 from ..dynamo.paging import pages, walk
-from ..dynamo.types import deserialize, serialize
+from ..dynamo.types import PlainItem, deserialize, serialize
 from ..errors import ValidationError
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class ShardedPartition:
         item = {**attributes, **self.key_of(item_id)}
         self.table.dynamo.call("PutItem", TableName=self.table.name, Item=serialize(item))
 
-    def get(self, item_id: str) -> dict[str, Any] | None:
+    def get(self, item_id: str) -> PlainItem | None:
         """One item by id (one GetItem, on its shard only), or ``None``."""
         response = self.table.dynamo.call(
             "GetItem",
@@ -97,7 +97,7 @@ class ShardedPartition:
         )
         return deserialize(response["Item"]) if "Item" in response else None
 
-    def _shard_items(self, key: str, limit: int, newest_first: bool) -> Iterator[dict[str, Any]]:
+    def _shard_items(self, key: str, limit: int, newest_first: bool) -> Iterator[PlainItem]:
         request: dict[str, Any] = {
             "TableName": self.table.name,
             "KeyConditionExpression": "PK = :pk",
@@ -113,7 +113,7 @@ class ShardedPartition:
             if returned >= limit:
                 return  # the merge takes at most ``limit`` from one shard: ask for no more
 
-    def query(self, *, limit: int = 25, newest_first: bool = False) -> list[dict[str, Any]]:
+    def query(self, *, limit: int = 25, newest_first: bool = False) -> list[PlainItem]:
         """The first ``limit`` items over all shards, merged in sort-key order.
 
         One Query per shard, each for at most ``limit`` items (any shard might hold them all):

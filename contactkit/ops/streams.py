@@ -34,10 +34,12 @@ from typing import TYPE_CHECKING, Any, Final
 from ..contacts.items import CONTACT_TYPE
 from ..contacts.search import SearchFields, query_words, score_fields
 from ..dynamo.client import DynamoClient
-from ..dynamo.types import deserialize
+from ..dynamo.types import PlainItem, deserialize
 from ..errors import ContactKitError
 
 if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
     from ..store import OrgStore
     from ..table import Table
 
@@ -77,9 +79,9 @@ class Change:
 
     event: str  # "INSERT", "MODIFY" or "REMOVE"
     sequence: str
-    keys: dict[str, Any]
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
+    keys: PlainItem
+    old: PlainItem | None
+    new: PlainItem | None
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Change:
@@ -104,14 +106,14 @@ class StreamReader:
 
     def __init__(
         self,
-        streams_client: DynamoClient | Any,
+        streams_client: DynamoClient[BaseClient] | BaseClient | None,
         stream_arn: str,
         checkpoint: Mapping[str, str] | None = None,
     ) -> None:
         if streams_client is None:
             raise ContactKitError("this connection has no DynamoDB Streams client")
         # Every request goes through the wrapper, where botocore's errors are translated.
-        self.streams = (
+        self.streams: DynamoClient[BaseClient] = (
             streams_client
             if isinstance(streams_client, DynamoClient)
             else DynamoClient(streams_client)

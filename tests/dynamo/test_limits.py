@@ -14,6 +14,12 @@ def test_every_operation_fits_in_one_transaction() -> None:
         assert 1 <= actions <= limits.MAX_TRANSACTION_ACTIONS, operation
 
 
+def test_a_full_batch_of_largest_items_fits_in_one_batch_write_request() -> None:
+    # Why batch_write checks only the count: the 16 MB request limit follows from it.
+    largest_batch = limits.MAX_BATCH_WRITE_ITEMS * limits.MAX_ITEM_BYTES
+    assert largest_batch <= limits.MAX_BATCH_WRITE_BYTES == 16 * 1024 * 1024
+
+
 def test_the_transaction_limit_is_dynamodbs() -> None:
     assert limits.MAX_TRANSACTION_ACTIONS == 100
 

@@ -15,8 +15,10 @@ import contactkit as ck
 from contactkit.contacts import keys
 from contactkit.dynamo import limits
 from contactkit.dynamo.expressions import render
-from contactkit.dynamo.meter import Meter, OperationStats, partition_keys, request_cost
+from contactkit.dynamo.meter import Meter
+from contactkit.dynamo.requestcost import partition_keys, request_cost
 from contactkit.dynamo.sizes import item_size
+from contactkit.dynamo.totals import OperationStats
 
 KB = 1024
 
