@@ -139,3 +139,20 @@ def test_data_survives_a_crash_and_a_clean_restart(servers: list[Server], tmp_pa
     assert third.process.returncode == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".snap.json.")]  # no temp files
     assert json.loads(snapshot.read_text())["format"] == "contactkit-engine-snapshot"
+
+
+def test_serve_refuses_browser_style_requests(servers: list[Server], tmp_path: Path) -> None:
+    from tests.engine.test_embedded import assert_refused
+
+    server = Server(tmp_path / "snap.json")
+    servers.append(server)
+    with ck.connect(server.url) as db:
+        db.client.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        assert_refused(server.url, db.client)
+    server.stop(signal.SIGINT)
+    assert server.process.returncode == 0
