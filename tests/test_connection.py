@@ -122,7 +122,9 @@ def test_ids_and_seed_together_are_an_error(no_endpoint: None) -> None:
         ck.connect(ids=ck.UlidGenerator(), seed=1)
 
 
-@pytest.mark.parametrize("url", ["notaurl", "127.0.0.1:8000", "ftp://127.0.0.1:8000", "http://"])
+@pytest.mark.parametrize(
+    "url", ["notaurl", "127.0.0.1:8000", "ftp://127.0.0.1:8000", "http://", "http://localhost:port"]
+)
 def test_an_endpoint_that_is_not_a_url_is_a_clear_error(no_endpoint: None, url: str) -> None:
     with pytest.raises(ck.ConfigurationError, match="is not an endpoint URL") as exc:
         ck.connect(endpoint_url=url)

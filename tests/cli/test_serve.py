@@ -223,6 +223,6 @@ def test_the_temporary_file_of_a_killed_save_is_removed_on_start(
     server = Server(snapshot)
     servers.append(server)
     assert not leftover.exists()
-    assert any("removed" in line and leftover.name in line for line in server.lines)
+    assert any("Removed" in line and leftover.name in line for line in server.lines)
     server.stop(signal.SIGINT)
     assert server.process.returncode == 0
