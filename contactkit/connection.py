@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
@@ -188,6 +189,7 @@ def connect(
     url = endpoint_url or env_endpoint
     engine: EmbeddedEngine | None = None
     if url:
+        check_endpoint_url(url, "endpoint_url" if endpoint_url else ENDPOINT_VARIABLE)
         logger.info("contactkit: using the DynamoDB endpoint %s", url)
     else:
         from .engine.embedded import EmbeddedEngine
@@ -210,6 +212,20 @@ def connect(
         sleep=sleep,
         rng=rng,
     )
+
+
+def check_endpoint_url(url: str, source: str) -> None:
+    """Refuse an endpoint that is not an ``http(s)://host[:port]`` URL, before boto3 sees it."""
+    parts = urlsplit(url)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # a port that is not a number, or above 65535
+        port_ok = False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
+        raise ConfigurationError(
+            f"{source}: {url!r} is not an endpoint URL; give scheme and host, "
+            "for example http://127.0.0.1:8000"
+        )
 
 
 def _local_clients(

@@ -11,7 +11,7 @@ from .dynamo import schema
 from .dynamo.meter import Meter
 from .errors import BackendError, ConfigurationError, ContactKitError
 from .io import backup
-from .io.backup import BackupReport, RestoreReport
+from .io.backup import BackupReport, RestoreMode, RestoreReport
 
 if TYPE_CHECKING:
     from .connection import Database
@@ -62,14 +62,36 @@ class Table:
         """
         return backup.backup(self.dynamo, self.name, path, org)
 
-    def restore(self, path: str | Path) -> RestoreReport:
-        """Put every item of a backup or AWS export file into this table (created if missing).
+    def restore(
+        self,
+        path: str | Path,
+        org: str | None = None,
+        *,
+        whole_table: bool = False,
+        mode: RestoreMode = "empty",
+    ) -> RestoreReport:
+        """Put a backup or AWS export of one org back into this table (created if missing).
 
-        Every line is checked first; any bad line raises ``BackupFormatError`` with the line
-        numbers, and nothing is written.
+        Every line is checked first (format, org, shape; see :mod:`contactkit.io.backup`); any
+        bad line raises ``BackupFormatError`` with the line numbers, and nothing is written.
+        Without ``org`` the file must hold one org (``report.orgs`` names it); with
+        ``whole_table=True`` every org of the file is restored. An org must be empty unless
+        ``mode="replace"``, which purges its items first.
+
+        Example::
+
+            table.restore("org-a.json.gz")                         # into an empty org-a
+            table.restore("org-a.json.gz", "org-a", mode="replace")
         """
         return backup.restore(
-            self.dynamo, self.name, path, create_table=lambda: self.create(exist_ok=True)
+            self.dynamo,
+            self.name,
+            path,
+            org=org,
+            whole_table=whole_table,
+            mode=mode,
+            create_table=lambda: self.create(exist_ok=True),
+            purge=lambda org_id: self.org(org_id).purge(),
         )
 
     def describe(self) -> dict[str, Any]:

@@ -120,3 +120,22 @@ def test_seed_makes_ids_reproducible(no_endpoint: None) -> None:
 def test_ids_and_seed_together_are_an_error(no_endpoint: None) -> None:
     with pytest.raises(ck.ConfigurationError):
         ck.connect(ids=ck.UlidGenerator(), seed=1)
+
+
+@pytest.mark.parametrize(
+    "url", ["notaurl", "127.0.0.1:8000", "ftp://127.0.0.1:8000", "http://", "http://localhost:port"]
+)
+def test_an_endpoint_that_is_not_a_url_is_a_clear_error(no_endpoint: None, url: str) -> None:
+    with pytest.raises(ck.ConfigurationError, match="is not an endpoint URL") as exc:
+        ck.connect(endpoint_url=url)
+    assert repr(url) in str(exc.value) and "http://127.0.0.1:8000" in str(exc.value)
+
+
+def test_the_cli_says_so_in_one_line(no_endpoint: None) -> None:
+    from click.testing import CliRunner
+
+    from contactkit.cli import cli
+
+    result = CliRunner().invoke(cli, ["list", "--org", "org-a", "--endpoint-url", "notaurl"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "'notaurl' is not an endpoint URL" in result.stderr

@@ -30,7 +30,7 @@ from .seed import SEED_CONTACTS
 if TYPE_CHECKING:
     from ..contacts.groups import Group
     from ..contacts.stats import ContactStats
-    from ..io.backup import BackupReport, RestoreReport
+    from ..io.backup import BackupReport, RestoreMode, RestoreReport
     from ..io.export import ExportReport
     from ..io.report import ImportReport
     from ..store import OrgStore
@@ -246,9 +246,17 @@ def backup(table: Table, path: Path, org_id: str | None) -> Outcome[BackupReport
     return Outcome(report, [f"💾 Backed up {report.items} items to {report.path}"])
 
 
-def restore(table: Table, path: Path) -> Outcome[RestoreReport]:
-    report = table.restore(path)
-    return Outcome(report, [f"♻️  Restored {report.items} items from {report.path}"])
+def restore(
+    table: Table,
+    path: Path,
+    org: str | None = None,
+    *,
+    whole_table: bool = False,
+    mode: RestoreMode = "empty",
+) -> Outcome[RestoreReport]:
+    report = table.restore(path, org, whole_table=whole_table, mode=mode)
+    orgs = ", ".join(report.orgs)
+    return Outcome(report, [f"♻️  Restored {report.items} items of {orgs} from {report.path}"])
 
 
 # -- groups ----------------------------------------------------------------------------------

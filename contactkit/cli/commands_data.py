@@ -85,8 +85,18 @@ def backup(settings: Settings, path: Path, whole_table: bool) -> None:
 @cli.command()
 @connection_options(org_required=False)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def restore(settings: Settings, path: Path) -> None:
-    """Put every item of a backup file back into the table (--org is not used)."""
+@click.option(
+    "--replace", is_flag=True, help="Erase the org's items first (else it must be empty)."
+)
+@click.option("--whole-table", is_flag=True, help="Restore every org of a whole-table backup.")
+def restore(settings: Settings, path: Path, replace: bool, whole_table: bool) -> None:
+    """Restore a backup into its org (--org, or the one org in the file), an empty one."""
     with session(settings) as opened:
-        outcome = actions.restore(opened.table, path)
+        outcome = actions.restore(
+            opened.table,
+            path,
+            settings.org,
+            whole_table=whole_table,
+            mode="replace" if replace else "empty",
+        )
     emit_outcome(settings, outcome)

@@ -3,7 +3,9 @@
 For people without Docker: the shell, scripts and notebooks share it through
 ``AWS_ENDPOINT_URL_DYNAMODB``. It listens on the loopback interface only (the engine has no
 authentication). With ``--snapshot FILE`` the data is loaded on start, saved every
-``--interval`` seconds when something changed, and saved on SIGINT/SIGTERM.
+``--interval`` seconds when something changed, and saved on SIGINT/SIGTERM. A save that fails
+(directory gone, disk full, permissions) is a warning and is retried at the next interval: the
+server keeps serving and keeps the data in memory.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import click
 from ..connection import connect
 from ..engine import snapshot as snapshots
 from ..engine.embedded import EmbeddedEngine
-from ..errors import backend_errors
+from ..errors import ConfigurationError, backend_errors
 
 DEFAULT_PORT = 8000
 DEFAULT_INTERVAL = 30.0
@@ -50,6 +52,13 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
 
     Stop it with Ctrl-C (or SIGTERM); with --snapshot the data survives restarts.
     """
+    if snapshot_path is not None:
+        try:
+            snapshots.check_directory(snapshot_path)
+        except ConfigurationError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--snapshot'") from exc
+        for leftover in snapshots.remove_leftovers(snapshot_path):
+            click.echo(f"🧹 Removed {leftover}, left by a save that was killed")
     engine = EmbeddedEngine(port=port)
     try:
         engine.start()
@@ -76,18 +85,50 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
         loaded = True
         saved_writes = engine.app.writes  # loading is not a change worth saving
         _announce(engine.url, snapshot_path, interval)
+        failing = False
         while not stop.wait(interval if snapshot_path is not None else None):
             if snapshot_path is not None and engine.app.writes != saved_writes:
-                saved_writes = engine.app.writes
-                snapshots.save(engine, snapshot_path)
+                writes = engine.app.writes  # read before saving: a write during it saves again
+                saved = _save(engine, snapshot_path)
+                problem = saved if isinstance(saved, str) else None
+                if problem is None:
+                    saved_writes = writes
+                    if failing:
+                        click.echo(f"💾 Saved {snapshot_path} again", err=True)
+                elif not failing:
+                    click.echo(
+                        f"⚠️  could not save {snapshot_path}: {problem}; still serving (the data "
+                        f"is in memory), will retry every {interval:g} s",
+                        err=True,
+                    )
+                failing = problem is not None
     finally:
         engine.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        final_problem = None
         if snapshot_path is not None and loaded:
-            info = snapshots.save(engine, snapshot_path)
-            click.echo(f"💾 Saved {snapshot_path}: {info.items} items in {len(info.tables)} tables")
+            final = _save(engine, snapshot_path)
+            if isinstance(final, str):
+                final_problem = final
+            else:
+                click.echo(
+                    f"💾 Saved {snapshot_path}: {final.items} items in {len(final.tables)} tables"
+                )
         click.echo("👋 Stopped.")
+    if final_problem is not None:
+        raise click.ClickException(
+            f"could not save {snapshot_path}: {final_problem}; "
+            "the writes since the last save are lost"
+        )
+
+
+def _save(engine: EmbeddedEngine, path: Path) -> snapshots.SnapshotInfo | str:
+    """Save a snapshot: what it holds, or why it could not be written."""
+    try:
+        return snapshots.save(engine, path)
+    except OSError as exc:
+        return str(exc.strerror or exc)
 
 
 def _request_stop(stop: threading.Event, signum: int, frame: FrameType | None) -> None:

@@ -24,6 +24,7 @@ from . import (
     orgdata,
     phones,
     search,
+    shapes,
     stats,
 )
 from .actions import search_fields
@@ -67,5 +68,6 @@ __all__ = [
     "phones",
     "search",
     "search_fields",
+    "shapes",
     "stats",
 ]

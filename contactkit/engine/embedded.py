@@ -15,6 +15,12 @@ Two things differ from ``ThreadedMotoServer``:
   transactions lose writes. Here every request to the engine is serialised by one lock, and a
   transaction checks every condition first, then applies, copying only the items it touches
   so that a failure part-way through can be rolled back. Cost: O(actions), not O(table).
+* **No browser gets in.** The engine has no authentication, and moto would take the operation
+  from the query string (``POST /?Action=DeleteTable`` with a ``text/plain`` body is a "simple"
+  request a web page may send without a CORS preflight). :class:`LoopbackGuard` answers 403
+  unless the request is a POST with ``X-Amz-Target`` and the ``application/x-amz-json-1.0``
+  body botocore sends to DynamoDB (and DynamoDB Streams), with no ``Origin`` header and a
+  ``Host`` that is a loopback name with the bound port (a DNS-rebound name is refused).
 """
 
 from __future__ import annotations
@@ -49,7 +55,11 @@ from werkzeug.wrappers import Response
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
+_DYNAMODB_TARGET = "DynamoDB_20120810."
 _STREAMS_TARGET = "DynamoDBStreams_20120810."
+# botocore's model of both APIs: protocol "json", jsonVersion "1.0" (never 1.1 or CBOR).
+_JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _PLAIN_JSON_READS = frozenset({"BatchGetItem", "GetItem", "Query", "Scan", "TransactGetItems"})
 
 _READ_OPERATIONS = frozenset(
@@ -279,6 +289,50 @@ class _SerialisedApp:
         return response(environ, start_response)
 
 
+class LoopbackGuard:
+    """WSGI middleware: only a local SDK's DynamoDB requests reach ``app``; the rest get 403.
+
+    Custom headers and a non-form content type force a browser to send a CORS preflight, which
+    is refused (an ``OPTIONS`` request), so a web page cannot send an accepted request; the
+    ``Host`` check stops DNS rebinding, and a request carrying ``Origin`` came from a page.
+    """
+
+    def __init__(self, app: _WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        reason = refusal(environ)
+        if reason is None:
+            return self.app(environ, start_response)
+        body = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#AccessDeniedException",
+                "message": f"contactkit engine: {reason}",
+            }
+        )
+        response = Response(body, status=403, content_type=_JSON_CONTENT_TYPE)
+        return response(environ, start_response)
+
+
+def refusal(environ: dict[str, Any]) -> str | None:
+    """Why the guard refuses this request (``None``: a local SDK's DynamoDB request)."""
+    if "HTTP_ORIGIN" in environ:
+        return "cross-origin requests (with an Origin header) are refused"
+    port = environ.get("SERVER_PORT", "")
+    host = environ.get("HTTP_HOST", "").lower()
+    if host not in {f"{name}:{port}" for name in _LOOPBACK_NAMES}:
+        return f"Host must be 127.0.0.1:{port} or localhost:{port}, not {host or 'missing'!r}"
+    if environ.get("REQUEST_METHOD") != "POST":
+        return "only POST requests are served"
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target.startswith((_DYNAMODB_TARGET, _STREAMS_TARGET)):
+        return f"X-Amz-Target must name a DynamoDB operation ({_DYNAMODB_TARGET}<Operation>)"
+    content_type = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+    if content_type != _JSON_CONTENT_TYPE:
+        return f"Content-Type must be {_JSON_CONTENT_TYPE}"
+    return None
+
+
 class EmbeddedEngine:
     """moto's DynamoDB on 127.0.0.1:<free port>, silent, isolated and serialised.
 
@@ -298,7 +352,11 @@ class EmbeddedEngine:
     def start(self) -> None:
         """Bind the port and serve requests in a daemon thread."""
         server = make_server(
-            "127.0.0.1", self._port, self.app, threaded=True, request_handler=_QuietRequestHandler
+            "127.0.0.1",
+            self._port,
+            LoopbackGuard(self.app),
+            threaded=True,
+            request_handler=_QuietRequestHandler,
         )
         # A short poll interval makes stop() return in ~50 ms instead of werkzeug's 0.5 s.
         self._thread = threading.Thread(

@@ -2,8 +2,11 @@
 
 ``save`` reads the engine under its request lock, so a snapshot is one consistent moment (no
 request is half applied), then writes a temporary file beside the target, fsyncs it and
-renames it over the target: a crash leaves the old snapshot or the new one, never a mix.
-``load`` creates the tables through the engine's API and puts the items back.
+renames it over the target: a crash leaves the old snapshot or the new one, never a mix (a
+save killed before its rename leaves its temporary file, which :func:`remove_leftovers` deletes
+on the next start). ``load`` checks the file's whole shape first (a clear
+``ConfigurationError`` naming the bad part, never a traceback), then creates the tables through
+the engine's API and puts the items back.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 FORMAT = "contactkit-engine-snapshot"
 VERSION = 1
+_KEY_TYPES = ("S", "N", "B")
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def save(engine: EmbeddedEngine, path: Path) -> SnapshotInfo:
     data = capture(engine)
     text = json.dumps(data, default=_json_default, separators=(",", ":"))
     directory = path.resolve().parent
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    fd, temporary = tempfile.mkstemp(prefix=_temporary_prefix(path), dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -85,13 +90,101 @@ def load(engine: EmbeddedEngine, client: DynamoClient | DynamoDBClient, path: Pa
         raise ConfigurationError(
             f"{path} is snapshot version {data.get('version')}; this contactkit reads {VERSION}"
         )
-    for table in data["tables"]:
+    problem = shape_problem(data["tables"])
+    if problem is not None:
+        raise ConfigurationError(f"{path}: not a valid snapshot: {problem}")
+    for number, table in enumerate(data["tables"]):
         dynamo.call("CreateTable", **table["definition"])
         name = table["definition"]["TableName"]
         with engine.app.lock:  # straight into the engine: one put per item, no HTTP round trip
-            for item in table["items"]:
-                engine.backend.put_item(name, item)
+            for index, item in enumerate(table["items"]):
+                try:
+                    engine.backend.put_item(name, item)
+                except Exception as exc:  # moto's own refusal of a value: said, not a traceback
+                    raise ConfigurationError(
+                        f"{path}: not a valid snapshot: tables[{number}].items[{index}]: {exc}"
+                    ) from exc
     return _info(data)
+
+
+def shape_problem(tables: Any) -> str | None:
+    """What is wrong with a snapshot's ``tables`` (``None`` if each table and item is usable)."""
+    if not isinstance(tables, list):
+        return "tables: not a list"
+    for number, table in enumerate(tables):
+        where = f"tables[{number}]"
+        if not isinstance(table, dict):
+            return f"{where}: not an object"
+        definition = table.get("definition")
+        if not isinstance(definition, dict):
+            return f"{where}.definition: not an object"
+        if not isinstance(definition.get("TableName"), str) or not definition["TableName"]:
+            return f"{where}.definition: no TableName"
+        if "KeySchema" not in definition:
+            return f"{where}.definition: no KeySchema"
+        key_names = _key_names(definition["KeySchema"])
+        if key_names is None:
+            return f"{where}.definition: KeySchema is not a list of AttributeName and KeyType"
+        if not isinstance(definition.get("AttributeDefinitions"), list):
+            return f"{where}.definition: no AttributeDefinitions list"
+        items = table.get("items")
+        if not isinstance(items, list):
+            return f"{where}.items: not a list"
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                return f"{where}.items[{index}]: not an object"
+            for name in key_names:
+                value = item.get(name)
+                if not (
+                    isinstance(value, dict) and len(value) == 1 and set(value) <= {*_KEY_TYPES}
+                ):
+                    return f"{where}.items[{index}]: no key attribute {name}"
+            for name, value in item.items():
+                if not (isinstance(value, dict) and len(value) == 1):
+                    return f"{where}.items[{index}].{name}: not a typed value such as {{'S': 'x'}}"
+    return None
+
+
+def _key_names(schema: Any) -> list[str] | None:
+    if not isinstance(schema, list) or not 1 <= len(schema) <= 2:
+        return None
+    names = []
+    for part in schema:
+        if not isinstance(part, dict) or part.get("KeyType") not in ("HASH", "RANGE"):
+            return None
+        if not isinstance(part.get("AttributeName"), str):
+            return None
+        names.append(part["AttributeName"])
+    return names
+
+
+def check_directory(path: Path) -> None:
+    """Refuse a snapshot path whose directory is missing or cannot take a new file."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise ConfigurationError(f"directory {path.parent} does not exist: create it first")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=_temporary_prefix(path), dir=directory)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot write in directory {path.parent}: {exc.strerror or exc}"
+        ) from exc
+    os.close(fd)
+    Path(probe).unlink()
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Delete the temporary files of saves killed before their rename; returns them, sorted."""
+    pattern = re.compile(re.escape(_temporary_prefix(path)) + r"[a-z0-9_]{8}")
+    directory = path.resolve().parent
+    found = sorted(p for p in directory.iterdir() if pattern.fullmatch(p.name) and p.is_file())
+    for leftover in found:
+        leftover.unlink()
+    return [path.parent / p.name for p in found]
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
 
 
 def create_request(description: dict[str, Any]) -> dict[str, Any]:

@@ -10,14 +10,21 @@ stamp zero): the same items give the same bytes.
 partitions by key (:mod:`contactkit.contacts.orgdata`), reading no other tenant's items.
 (``table.backup(path)`` and ``table.restore(path)`` are the usual way in.)
 
-``restore(client, table_name, path)`` reads the file twice. The first pass validates every
-line (JSON,
-DynamoDB types, string keys ``PK``/``SK`` within DynamoDB's key limits, 400 KB per item, no
-key twice) and, if any line is bad, raises :class:`~contactkit.errors.BackupFormatError`
-listing every bad line's number and reason before anything is written. The second pass writes
-with ``BatchWriteItem`` in chunks of at most 25 items (our limit check, not the emulator's),
-re-sending ``UnprocessedItems`` with backoff (:mod:`contactkit.dynamo.batches`). Restoring is
-idempotent: items are put whole, so running it twice gives the same table.
+``restore(client, table_name, path, org=...)`` reads the file twice. The first pass validates
+every line: the format (JSON, DynamoDB types, string keys ``PK``/``SK`` within DynamoDB's key
+limits, 400 KB per item, no key twice), then that it is a contactkit item of the org restored
+with a valid shape (:mod:`contactkit.contacts.shapes`: contacts read through the model, claims,
+tags, tokens and members equal to what their contact derives, no email held twice). Without
+``org`` the file must hold exactly one org, which the report names; ``whole_table=True``
+restores every org of a whole-table backup. If any line is bad it raises
+:class:`~contactkit.errors.BackupFormatError` listing every bad line's number and reason, and
+nothing is written. Each org restored must then be empty (``mode="empty"``, the default); with
+``mode="replace"`` its items are purged first (``purge``), so no stale claim, tag, token or
+group item survives. The second pass writes with ``BatchWriteItem`` in chunks of at most 25
+items (our limit check, not the emulator's), re-sending ``UnprocessedItems`` with backoff
+(:mod:`contactkit.dynamo.batches`), then the derived items the file lacked (a backup taken
+while an import was still writing search tokens restores with its tokens). An interrupted
+restore is finished by running it again with ``mode="replace"``.
 """
 
 from __future__ import annotations
@@ -31,13 +38,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
+
+from boto3.dynamodb.conditions import Key
 
 from ..contacts import keys
 from ..contacts.orgdata import org_items
+from ..contacts.shapes import ItemCheck
 from ..dynamo import limits
 from ..dynamo.batches import batch_write, chunks
 from ..dynamo.client import DynamoClient
+from ..dynamo.expressions import render
 from ..dynamo.paging import walk
 from ..dynamo.sizes import item_size
 from ..dynamo.types import Item, JsonItem
@@ -49,6 +60,8 @@ if TYPE_CHECKING:
 _GZIP_MAGIC = b"\x1f\x8b"
 _SCALARS = {"S", "N", "B", "BOOL", "NULL"}
 _SETS = {"SS", "NS", "BS"}
+
+RestoreMode = Literal["empty", "replace"]
 
 
 @dataclass(frozen=True)
@@ -62,11 +75,25 @@ class BackupReport:
 
 @dataclass(frozen=True)
 class RestoreReport:
-    """A finished restore: ``items`` put with ``requests`` BatchWriteItem calls."""
+    """A finished restore of ``orgs``: ``items`` put with ``requests`` BatchWriteItem calls.
+
+    ``derived`` of the items were not in the file: claims, tags, tokens or members that its
+    contacts imply (re-created so the org is consistent).
+    """
 
     path: Path
     items: int
     requests: int
+    orgs: tuple[str, ...] = ()
+    derived: int = 0
+
+
+@dataclass(frozen=True)
+class CheckedBackup:
+    """A backup file found good: its ``orgs``, and the derived items it lacks."""
+
+    orgs: tuple[str, ...]
+    missing: list[Item]
 
 
 def backup(
@@ -96,32 +123,77 @@ def restore(
     table_name: str,
     path: str | Path,
     *,
+    org: str | None = None,
+    whole_table: bool = False,
+    mode: RestoreMode = "empty",
     create_table: Callable[[], object] = lambda: None,
+    purge: Callable[[str], object] | None = None,
 ) -> RestoreReport:
-    """Put every item of a backup (or AWS export) file into the table.
+    """Put a backup (or AWS export) of one org, or with ``whole_table`` of every org, back.
 
-    Raises ``BackupFormatError`` (with ``bad_lines``) and writes nothing if any line is bad.
-    ``create_table`` runs once the file is known good, before the first write
-    (:meth:`Table.restore` passes one that creates the table if it is missing).
+    Raises ``BackupFormatError`` (with ``bad_lines``) and writes nothing if any line is bad or
+    belongs to another org than ``org``; ``ValidationError`` if an org restored already has
+    items and ``mode`` is not ``"replace"``. ``create_table`` runs once the file is known good
+    (:meth:`Table.restore` passes one that creates the table if it is missing); ``purge(org)``
+    erases an org's items for ``mode="replace"``.
     """
     source = Path(path)
     if not source.is_file():
         raise ValidationError("path", f"{str(source)!r} is not a file")
-    bad = validate_file(source)
-    if bad:
-        raise BackupFormatError(source.name, bad)
+    if mode not in ("empty", "replace"):
+        raise ValidationError("mode", f"{mode!r} is not 'empty' or 'replace'")
+    if org is not None:
+        keys.validate_org_id(org)
+        if whole_table:
+            raise ValidationError("org", "give an org or whole_table=True, not both")
+    checked = check_file(source, org)
+    orgs = checked.orgs
+    if len(orgs) > 1 and not whole_table:
+        raise ValidationError(
+            "org",
+            f"{source.name} holds {len(orgs)} orgs ({', '.join(orgs[:5])}): pass org=... to "
+            "restore one of them, or whole_table=True (--whole-table) to restore them all",
+        )
     create_table()
+    for name in orgs:
+        if mode == "replace":
+            if purge is None:
+                raise ValidationError("mode", "'replace' needs purge= (use Table.restore)")
+            purge(name)
+        elif holds_data(client, table_name, name):
+            raise ValidationError(
+                "org",
+                f"{name} already has items in table {table_name}; restore into an empty org, "
+                "or replace its items with mode='replace' (--replace)",
+            )
     requests = 0
     count = 0
-    puts = ({"PutRequest": {"Item": item}} for _, item in _items(source))
-    for chunk in chunks(puts, limits.MAX_BATCH_WRITE_ITEMS):
-        requests += batch_write(client, table_name, chunk)
-        count += len(chunk)
-    return RestoreReport(source, count, requests)
+    lines = (item for _, item in _items(source))
+    for batch in (lines, iter(checked.missing)):
+        for chunk in chunks(
+            ({"PutRequest": {"Item": i}} for i in batch), limits.MAX_BATCH_WRITE_ITEMS
+        ):
+            requests += batch_write(client, table_name, chunk)
+            count += len(chunk)
+    return RestoreReport(source, count, requests, orgs, len(checked.missing))
 
 
-def validate_file(path: Path) -> list[tuple[int, str]]:
-    """``(line number, reason)`` for every bad line of a backup file (empty when all good)."""
+def holds_data(client: DynamoClient, table_name: str, org: str) -> bool:
+    """Whether the org has contacts, groups or search entries (its audit trail may remain).
+
+    Every other item of an org hangs off a contact, so two one-item Queries answer it.
+    """
+    for partition in (keys.tenant_partition_key(org), keys.search_partition_key(org)):
+        request = render(Key("PK").eq(partition), key_condition=True, name="KeyConditionExpression")
+        found = client.call("Query", TableName=table_name, ConsistentRead=True, Limit=1, **request)
+        if found.get("Items"):
+            return True
+    return False
+
+
+def check_file(path: Path, org: str | None = None) -> CheckedBackup:
+    """Check every line of a backup (format and contactkit shape); ``BackupFormatError``."""
+    check = ItemCheck(org)
     bad: list[tuple[int, str]] = []
     seen: dict[tuple[str, str], int] = {}
     with _open(path) as handle:
@@ -136,9 +208,17 @@ def validate_file(path: Path) -> list[tuple[int, str]]:
             key = (item["PK"]["S"], item["SK"]["S"])
             if key in seen:
                 bad.append((number, f"has the same key as line {seen[key]}"))
-            else:
-                seen[key] = number
-    return bad
+                continue
+            seen[key] = number
+            check.add(number, item)
+    missing = check.finish()
+    bad = sorted(bad + check.bad)
+    if bad:
+        raise BackupFormatError(path.name, bad)
+    orgs = check.orgs or ({org} if org is not None else set())
+    if not orgs:
+        raise ValidationError("path", f"{path.name} holds no items: nothing to restore")
+    return CheckedBackup(tuple(sorted(orgs)), missing)
 
 
 def parse_line(line: str) -> Item:

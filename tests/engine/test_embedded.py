@@ -287,3 +287,152 @@ def test_fast_reads_answer_exactly_like_moto(
 
 def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+# --- Cross-site and DNS-rebinding requests (a browser page must not reach the engine) ---------
+
+TARGET = "DynamoDB_20120810.ListTables"
+JSON_1_0 = "application/x-amz-json-1.0"
+
+
+def raw_post(
+    url: str,
+    headers: dict[str, str],
+    body: bytes = b"{}",
+    path: str = "/",
+    method: str = "POST",
+) -> tuple[int, dict[str, Any]]:
+    """One request with exactly these headers (``Host`` included), no boto3, no signing."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=10)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        text = response.read()
+    finally:
+        connection.close()
+    try:
+        answer = json.loads(text) if text else {}
+    except ValueError:
+        answer = {"raw": text.decode("utf-8", "replace")}
+    return response.status, answer
+
+
+def host_of(url: str) -> str:
+    return url.removeprefix("http://")
+
+
+def browser_attacks(url: str) -> list[tuple[str, dict[str, str], bytes, str]]:
+    """(label, headers, body, path) of requests a web page (or a rebound DNS name) can send."""
+    host = host_of(url)
+    port = host.rpartition(":")[2]
+    delete = json.dumps({"TableName": "t"}).encode()
+    return [
+        (
+            "simple text/plain POST with the action in the query string",
+            {"Host": host, "Content-Type": "text/plain"},
+            delete,
+            "/?Action=DeleteTable",
+        ),
+        (
+            "form POST with the action in the query string",
+            {"Host": host, "Content-Type": "application/x-www-form-urlencoded"},
+            b"TableName=t",
+            "/?Action=DeleteTable&TableName=t",
+        ),
+        (
+            "no X-Amz-Target",
+            {"Host": host, "Content-Type": JSON_1_0},
+            delete,
+            "/?Action=DeleteTable",
+        ),
+        (
+            "X-Amz-Target but a text/plain body",
+            {"Host": host, "Content-Type": "text/plain", "X-Amz-Target": TARGET},
+            b"{}",
+            "/",
+        ),
+        (
+            "a cross-origin request (Origin header)",
+            {
+                "Host": host,
+                "Content-Type": JSON_1_0,
+                "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
+                "Origin": "https://evil.example",
+            },
+            delete,
+            "/",
+        ),
+        (
+            "DNS rebinding (a foreign Host)",
+            {
+                "Host": f"evil.example:{port}",
+                "Content-Type": JSON_1_0,
+                "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
+            },
+            delete,
+            "/",
+        ),
+        (
+            "a loopback name on another port",
+            {
+                "Host": "localhost:1",
+                "Content-Type": JSON_1_0,
+                "X-Amz-Target": "DynamoDB_20120810.DeleteTable",
+            },
+            delete,
+            "/",
+        ),
+        (
+            "no Host at all",
+            {"Content-Type": JSON_1_0, "X-Amz-Target": "DynamoDB_20120810.DeleteTable"},
+            delete,
+            "/",
+        ),
+    ]
+
+
+def assert_refused(url: str, client: Any) -> None:
+    """Every browser-style request gets a DynamoDB-style 403 and leaves table ``t`` alone."""
+    for label, headers, body, path in browser_attacks(url):
+        status, answer = raw_post(url, headers, body, path)
+        assert status == 403, f"{label}: answered {status} {answer}"
+        assert answer.get("__type", "").endswith("#AccessDeniedException"), label
+        assert answer.get("message"), label
+        assert client.list_tables()["TableNames"] == ["t"], f"{label}: the table is gone"
+
+
+def test_browser_style_requests_are_refused_with_403(engine_db: ck.Database, client: Any) -> None:
+    assert engine_db.endpoint_url is not None
+    assert_refused(engine_db.endpoint_url, client)
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "LOCALHOST", "[::1]"])
+def test_the_loopback_names_with_the_bound_port_are_served(
+    engine_db: ck.Database, client: Any, name: str
+) -> None:
+    assert engine_db.endpoint_url is not None
+    port = engine_db.endpoint_url.rpartition(":")[2]
+    headers = {"Host": f"{name}:{port}", "Content-Type": JSON_1_0, "X-Amz-Target": TARGET}
+    status, answer = raw_post(engine_db.endpoint_url, headers)
+    assert (status, answer) == (200, {"TableNames": ["t"]})
+
+
+def test_an_options_preflight_is_refused(engine_db: ck.Database, client: Any) -> None:
+    assert engine_db.endpoint_url is not None
+    host = host_of(engine_db.endpoint_url)
+    headers = {
+        "Host": host,
+        "Origin": "https://evil.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-amz-target",
+    }
+    status, _ = raw_post(engine_db.endpoint_url, headers, b"", method="OPTIONS")
+    assert status == 403

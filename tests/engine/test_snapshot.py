@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,68 @@ def test_foreign_files_are_refused_and_left_alone(
     assert path.read_text() == content  # a snapshot that failed to load is never overwritten
 
 
+TABLE = {
+    "TableName": "t",
+    "KeySchema": [
+        {"AttributeName": "PK", "KeyType": "HASH"},
+        {"AttributeName": "SK", "KeyType": "RANGE"},
+    ],
+    "AttributeDefinitions": [
+        {"AttributeName": "PK", "AttributeType": "S"},
+        {"AttributeName": "SK", "AttributeType": "S"},
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+}
+
+
+def shaped(tables: object) -> str:
+    return json.dumps({"format": snapshot.FORMAT, "version": snapshot.VERSION, "tables": tables})
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (shaped(5), "tables: not a list"),
+        (shaped([5]), "tables[0]: not an object"),
+        (shaped([{"items": []}]), "tables[0].definition: not an object"),
+        (
+            shaped([{"definition": {"TableName": "t"}, "items": []}]),
+            "tables[0].definition: no KeySchema",
+        ),
+        (
+            shaped([{"definition": {**TABLE, "KeySchema": "PK"}, "items": []}]),
+            "tables[0].definition: KeySchema",
+        ),
+        (shaped([{"definition": TABLE, "items": {}}]), "tables[0].items: not a list"),
+        (
+            shaped([{"definition": TABLE, "items": [{"PK": {"S": "a"}}]}]),
+            "tables[0].items[0]: no key attribute SK",
+        ),
+        (
+            shaped([{"definition": TABLE, "items": [{"PK": {"S": "a"}, "SK": "b"}]}]),
+            "tables[0].items[0]: no key attribute SK",
+        ),
+        (shaped([{"definition": TABLE, "items": [7]}]), "tables[0].items[0]: not an object"),
+    ],
+)
+def test_a_json_file_that_is_not_a_valid_snapshot_is_one_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "snap.json"
+    path.write_text(content)
+    expected = f"^{re.escape(str(path))}: .*{re.escape(message)}"
+    with (
+        EmbeddedEngine() as engine,
+        ck.connect(engine.url) as db,
+        pytest.raises(ck.ConfigurationError, match=expected),
+    ):
+        snapshot.load(engine, db.client, path)
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--snapshot", str(path)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert path.read_text() == content
+
+
 def test_a_failed_write_keeps_the_old_snapshot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,3 +180,13 @@ def test_engine_counts_writes_but_not_reads() -> None:
         assert engine.app.writes == writes
         org.set_favorite(ada.id)
         assert engine.app.writes > writes
+
+
+def test_leftovers_of_a_killed_save_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "snap.json"
+    leftovers = [tmp_path / ".snap.json.k1ll_d0n", tmp_path / ".snap.json.abcdefgh"]
+    kept = [tmp_path / ".snap.json.notmine", tmp_path / ".other.json.abcdefgh", path]
+    for file in leftovers + kept:
+        file.write_text("{")
+    assert snapshot.remove_leftovers(path) == sorted(leftovers)
+    assert sorted(tmp_path.iterdir()) == sorted(kept)
