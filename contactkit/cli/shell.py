@@ -18,6 +18,7 @@ from typing import Any
 import click
 import platformdirs
 
+from ..contacts import fields
 from ..errors import ContactKitError, EmailTakenError
 from . import actions, render
 from .context import Session, Settings, open_session
@@ -30,17 +31,21 @@ PAGE_SIZE = 20
 RECENT_COUNT = 5
 HISTORY_LENGTH = 1000
 
-# The questions of `add`, in the seed's order and wording.
-ADD_FIELDS = (
-    ("first_name", "First Name"),
-    ("last_name", "Last Name"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("company", "Company"),
-    ("job_title", "Job Title"),
-    ("tags", "Tags (comma-separated)"),
+# The kinds of field `add` and `edit` ask for (one line each); the others are set elsewhere.
+ASKED_KINDS = frozenset({"name", "email", "phone", "text", "tags"})
+
+
+def _question(field: fields.Field) -> str:
+    """The seed's wording: ``First Name``, ``Tags (comma-separated)``."""
+    question = field.label.title()
+    return f"{question} (comma-separated)" if field.kind == "tags" else question
+
+
+# The questions of `add`, in the declared order, which is the seed's.
+ADD_FIELDS = tuple(
+    (f.name, _question(f)) for f in fields.CONTACT_FIELDS if f.editable and f.kind in ASKED_KINDS
 )
-REQUIRED = {"first_name", "last_name", "email"}
+REQUIRED = frozenset(fields.REQUIRED_FIELDS)
 
 
 class UsageProblem(Exception):
@@ -245,7 +250,7 @@ class Shell:
                 break
             except EmailTakenError as error:  # someone took it since we checked
                 self.say(f"❌ {error}")
-                values["email"] = self.ask_field("email", "Email")
+                values["email"] = self.ask_field("email", _question(fields.field("email")))
         self.report(outcome)
 
     @command("list", "[n]", f"List contacts, n at a time (default {PAGE_SIZE})", "ls")
