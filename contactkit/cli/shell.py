@@ -2,7 +2,9 @@
 
 ``N`` in ``show N``, ``edit N``... always means entry N of the last list shown (the seed
 numbered lists but then looked contacts up by position in a fresh, differently ordered list).
-Ctrl-C cancels the current prompt or command, Ctrl-D quits, errors are one line. Each command
+Ctrl-C cancels the current prompt or command; Ctrl-D (end of input) at a question cancels the
+command, at the prompt it quits; errors are one line. Input that ends inside a command (piped
+answers that run out) cancels it, and the session exits 1. Each command
 parses its line (and the answers to its questions) into the call of ``actions.py`` that the
 scriptable command makes too.
 """
@@ -94,6 +96,9 @@ class Shell:
         self.org = session.org
         self.history = history
         self.view = ListView("", {})
+        # The last command was cancelled by the end of input: if the session ends now, it
+        # ends with that command undone (exit code 1).
+        self.cut_short = False
 
     # -- input and output ---------------------------------------------------------------
 
@@ -118,8 +123,11 @@ class Shell:
 
     # -- the loop -------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """Banner, recent contacts and help, then commands until quit or Ctrl-D."""
+    def run(self) -> int:
+        """Banner, recent contacts and help, then commands until quit or Ctrl-D.
+
+        Returns the exit code: 1 when the input ended inside a command, else 0.
+        """
         with readline_history(self.history):
             self.banner()
             while True:
@@ -133,6 +141,7 @@ class Shell:
                     self.say()
                     break
         self.say("👋 Goodbye!")
+        return 1 if self.cut_short else 0
 
     def execute(self, line: str) -> bool | None:
         """Run one command line; ``False`` means quit. Errors become one ❌ line."""
@@ -143,9 +152,11 @@ class Shell:
         if entry is None:
             self.say(f"❌ Unknown command: {name}. Type 'help' to see the commands.")
             return None
+        self.cut_short = False
         try:
             return entry.run(self, rest.strip())
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a question
+            self.cut_short = isinstance(stop, EOFError)
             self.say()
             self.say("↩️  Cancelled.")
         except (ContactKitError, UsageProblem) as error:
@@ -409,7 +420,9 @@ def _history_excluded() -> Iterator[None]:
 def shell_command(settings: Settings, history: bool) -> None:
     """Start the interactive contacts app (the seed's session).
 
-    Type 'help' inside for the commands; Ctrl-C cancels a prompt, Ctrl-D quits.
+    Type 'help' inside for the commands; Ctrl-C cancels a prompt, Ctrl-D at a question cancels
+    the command and at the prompt quits. Exits 1 when the input ends inside a command.
     """
     with open_session(settings) as session:
-        Shell(session, history=history_file() if history else None).run()
+        code = Shell(session, history=history_file() if history else None).run()
+    click.get_current_context().exit(code)
