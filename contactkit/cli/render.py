@@ -16,11 +16,12 @@ followed by a warning mark, instead of the seed's impossible ``(555) 010-1000``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from ..contacts import fields
 from ..contacts.model import Contact, ContactSummary, Interaction
 
 if TYPE_CHECKING:
@@ -30,8 +31,13 @@ if TYPE_CHECKING:
 
 RULE = "─" * 25
 WARNING_MARK = "⚠️"
-TAG_MARK = "🏷️ "  # the seed prints the tag emoji and its variation selector, then two spaces
+CUSTOM_MARK = "•"  # custom fields have no icon: one bullet line per name
 SHORT_ID_LENGTH = 8
+
+
+def icon(name: str) -> str:
+    """The declared field ``name``'s mark (``📧``; the tag emoji keeps the seed's two spaces)."""
+    return fields.field(name).icon or fields.field(name).label
 
 
 def short_id(contact_id: str) -> str:
@@ -63,14 +69,15 @@ def heading(contact: ContactSummary) -> str:
 def contact_entry(number: int, contact: ContactSummary, *, full_id: bool = False) -> list[str]:
     """One numbered entry of a list view, as in the seed."""
     lines = [f"{number}. {heading(contact)}"]
-    reach = f"📧 {contact.email}"
+    reach = f"{icon('email')} {contact.email}"
     phone = phone_text(contact)
     if phone is not None:
-        reach += f" | 📱 {phone}"
+        reach += f" | {icon('phone')} {phone}"
     lines.append(f"   {reach}")
-    if contact.tags:
-        lines.append(f"   {TAG_MARK} {', '.join(contact.tags)}")
-    lines.append(f"   ID: {contact.id if full_id else short_id(contact.id)}")
+    tags = fields.display_value(contact, "tags")
+    if tags is not None:
+        lines.append(f"   {icon('tags')} {tags}")
+    lines.append(f"   {icon('id')} {contact.id if full_id else short_id(contact.id)}")
     return lines
 
 
@@ -88,32 +95,41 @@ def contact_list(
     return lines
 
 
-def contact_details(
-    contact: Contact, activity: Iterable[Interaction] = (), groups: Sequence[str] = ()
-) -> list[str]:
-    """Every field of one contact, then its activity, newest first."""
+def work_text(contact: Contact) -> str | None:
+    """``CEO at Acme Corp``: the job title joins the company on the company's line."""
+    return " at ".join(part for part in (contact.job_title, contact.company) if part) or None
+
+
+# Fields shown differently from `fields.display_value`: the phone with its warning mark, the
+# company with the job title.
+_DETAILS_TEXT: dict[str, Callable[[Contact], str | None]] = {
+    "phone": phone_text,
+    "company": work_text,
+}
+
+
+def contact_details(contact: Contact, activity: Iterable[Interaction] = ()) -> list[str]:
+    """Every field of one contact, then its activity, newest first.
+
+    One line per :func:`contactkit.contacts.fields.display_fields` field, in the declared order
+    (``icon value``), then the custom fields, the dates, the warnings and the activity.
+    """
     lines = [f"👤 {contact.full_name}" + (" ⭐" if contact.favorite else ""), RULE]
-    lines.append(f"   ID: {contact.id}")
-    lines.append(f"   📧 {contact.email}")
-    phone = phone_text(contact)
-    if phone is not None:
-        lines.append(f"   📱 {phone}")
-    work = " at ".join(part for part in (contact.job_title, contact.company) if part)
-    if work:
-        lines.append(f"   🏢 {work}")
-    if contact.tags:
-        lines.append(f"   {TAG_MARK} {', '.join(contact.tags)}")
-    if groups:
-        lines.append(f"   👪 {', '.join(groups)}")
-    if contact.address is not None:
-        lines.append(f"   🏠 {', '.join(contact.address.as_dict().values())}")
+    for f in fields.display_fields():
+        special = _DETAILS_TEXT.get(f.name)
+        text = special(contact) if special else fields.display_value(contact, f.name)
+        if text is not None:
+            lines.append(f"   {f.icon} {text}")
     for name, value in contact.custom_fields.items():
-        lines.append(f"   • {name}: {value}")
-    if contact.notes:
-        lines.append(f"   📝 {contact.notes}")
-    lines.append(f"   Created {when(contact.created_at)}, updated {when(contact.updated_at)}")
-    if contact.last_contacted_at is not None:
-        lines.append(f"   Last contacted {when(contact.last_contacted_at)}")
+        lines.append(f"   {CUSTOM_MARK} {name}: {value}")
+    created, updated = (fields.display_value(contact, n) for n in ("created_at", "updated_at"))
+    lines.append(
+        f"   {fields.field('created_at').label} {created or 'never'}, "
+        f"{fields.field('updated_at').label.lower()} {updated or 'never'}"
+    )
+    contacted = fields.display_value(contact, "last_contacted_at")
+    if contacted is not None:
+        lines.append(f"   {fields.field('last_contacted_at').label} {contacted}")
     lines.extend(f"   {WARNING_MARK}  {warning}" for warning in contact.warnings)
     entries = list(activity)
     if entries:

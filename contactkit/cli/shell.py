@@ -2,7 +2,9 @@
 
 ``N`` in ``show N``, ``edit N``... always means entry N of the last list shown (the seed
 numbered lists but then looked contacts up by position in a fresh, differently ordered list).
-Ctrl-C cancels the current prompt or command, Ctrl-D quits, errors are one line. Each command
+Ctrl-C cancels the current prompt or command; Ctrl-D (end of input) at a question cancels the
+command, at the prompt it quits; errors are one line. Input that ends inside a command (piped
+answers that run out) cancels it, and the session exits 1. Each command
 parses its line (and the answers to its questions) into the call of ``actions.py`` that the
 scriptable command makes too.
 """
@@ -18,6 +20,7 @@ from typing import Any
 import click
 import platformdirs
 
+from ..contacts import fields
 from ..errors import ContactKitError, EmailTakenError
 from . import actions, render
 from .context import Session, Settings, open_session
@@ -30,17 +33,21 @@ PAGE_SIZE = 20
 RECENT_COUNT = 5
 HISTORY_LENGTH = 1000
 
-# The questions of `add`, in the seed's order and wording.
-ADD_FIELDS = (
-    ("first_name", "First Name"),
-    ("last_name", "Last Name"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("company", "Company"),
-    ("job_title", "Job Title"),
-    ("tags", "Tags (comma-separated)"),
+# The kinds of field `add` and `edit` ask for (one line each); the others are set elsewhere.
+ASKED_KINDS = frozenset({"name", "email", "phone", "text", "tags"})
+
+
+def _question(field: fields.Field) -> str:
+    """The seed's wording: ``First Name``, ``Tags (comma-separated)``."""
+    question = field.label.title()
+    return f"{question} (comma-separated)" if field.kind == "tags" else question
+
+
+# The questions of `add`, in the declared order, which is the seed's.
+ADD_FIELDS = tuple(
+    (f.name, _question(f)) for f in fields.CONTACT_FIELDS if f.editable and f.kind in ASKED_KINDS
 )
-REQUIRED = {"first_name", "last_name", "email"}
+REQUIRED = frozenset(fields.REQUIRED_FIELDS)
 
 
 class UsageProblem(Exception):
@@ -89,6 +96,9 @@ class Shell:
         self.org = session.org
         self.history = history
         self.view = ListView("", {})
+        # The last command was cancelled by the end of input: if the session ends now, it
+        # ends with that command undone (exit code 1).
+        self.cut_short = False
 
     # -- input and output ---------------------------------------------------------------
 
@@ -113,8 +123,11 @@ class Shell:
 
     # -- the loop -------------------------------------------------------------------------
 
-    def run(self) -> None:
-        """Banner, recent contacts and help, then commands until quit or Ctrl-D."""
+    def run(self) -> int:
+        """Banner, recent contacts and help, then commands until quit or Ctrl-D.
+
+        Returns the exit code: 1 when the input ended inside a command, else 0.
+        """
         with readline_history(self.history):
             self.banner()
             while True:
@@ -128,6 +141,7 @@ class Shell:
                     self.say()
                     break
         self.say("👋 Goodbye!")
+        return 1 if self.cut_short else 0
 
     def execute(self, line: str) -> bool | None:
         """Run one command line; ``False`` means quit. Errors become one ❌ line."""
@@ -138,9 +152,11 @@ class Shell:
         if entry is None:
             self.say(f"❌ Unknown command: {name}. Type 'help' to see the commands.")
             return None
+        self.cut_short = False
         try:
             return entry.run(self, rest.strip())
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a question
+            self.cut_short = isinstance(stop, EOFError)
             self.say()
             self.say("↩️  Cancelled.")
         except (ContactKitError, UsageProblem) as error:
@@ -245,7 +261,7 @@ class Shell:
                 break
             except EmailTakenError as error:  # someone took it since we checked
                 self.say(f"❌ {error}")
-                values["email"] = self.ask_field("email", "Email")
+                values["email"] = self.ask_field("email", _question(fields.field("email")))
         self.report(outcome)
 
     @command("list", "[n]", f"List contacts, n at a time (default {PAGE_SIZE})", "ls")
@@ -404,7 +420,9 @@ def _history_excluded() -> Iterator[None]:
 def shell_command(settings: Settings, history: bool) -> None:
     """Start the interactive contacts app (the seed's session).
 
-    Type 'help' inside for the commands; Ctrl-C cancels a prompt, Ctrl-D quits.
+    Type 'help' inside for the commands; Ctrl-C cancels a prompt, Ctrl-D at a question cancels
+    the command and at the prompt quits. Exits 1 when the input ends inside a command.
     """
     with open_session(settings) as session:
-        Shell(session, history=history_file() if history else None).run()
+        code = Shell(session, history=history_file() if history else None).run()
+    click.get_current_context().exit(code)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
 from contactkit import Address, Contact, ContactSummary, Interaction
 from contactkit.cli import render
+from contactkit.contacts import fields
 
 CREATED = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -81,9 +83,10 @@ def test_details_show_every_field_and_activity() -> None:
         notes="met at the fair",
         updated_at=CREATED,
         last_contacted_at=CREATED,
+        groups=("board",),
     )
     call = Interaction("01X", contact.id, "call", "renewal", CREATED)
-    text = "\n".join(render.contact_details(contact, [call], groups=["board"]))
+    text = "\n".join(render.contact_details(contact, [call]))
     for expected in (
         "👤 John Doe",
         "   ID: 01KE5Z7Q8G0000000000A1B2C3",
@@ -106,3 +109,38 @@ def test_json_of_contacts_and_pages() -> None:
     assert item["created_at"] == "2026-01-05T09:00:00Z"
     assert item["tags"] == ["vip", "client", "decision-maker"]
     assert item["warnings"] and "555-0101" in item["warnings"][0]
+
+
+def test_details_lines_follow_the_declared_fields() -> None:
+    contact = Contact(
+        **{**summary().__dict__, "job_title": "CEO", "favorite": True},
+        address=Address(city="London"),
+        custom_fields={"twitter": "@jd"},
+        notes="met at the fair",
+        updated_at=CREATED,
+        groups=("board",),
+    )
+    assert render.contact_details(contact) == [
+        "👤 John Doe ⭐",
+        "─" * 25,
+        "   ID: 01KE5Z7Q8G0000000000A1B2C3",
+        "   📧 john.doe@example.com",
+        "   📱 (555) 123-4567",
+        "   🏢 CEO at Acme Corp",
+        "   🏷️  vip, client, decision-maker",
+        "   🏠 London",
+        "   📝 met at the fair",
+        "   👪 board",
+        "   • twitter: @jd",
+        "   Created 2026-01-05 09:00 UTC, updated 2026-01-05 09:00 UTC",
+    ]
+
+
+def test_a_field_given_an_icon_gets_a_details_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    declared = tuple(
+        dataclasses.replace(f, icon="💼") if f.name == "job_title" else f
+        for f in fields.CONTACT_FIELDS
+    )
+    monkeypatch.setattr(fields, "CONTACT_FIELDS", declared)
+    lines = render.contact_details(Contact(**{**summary().__dict__, "job_title": "CEO"}))
+    assert "   💼 CEO" in lines

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 import contactkit.cli.shell as shell_module
+from contactkit.cli import cli
 from contactkit.cli.context import Settings, open_session
 from contactkit.cli.shell import COMMANDS, Shell
 
@@ -347,3 +352,86 @@ def test_stats(term: Terminal) -> None:
 @pytest.mark.parametrize("name", ["import", "export", "groups", "group", "merge", "stats"])
 def test_the_issue_commands_are_registered(name: str) -> None:
     assert name in COMMANDS
+
+
+# -- end of input (Ctrl-D, piped answers that run out) --------------------
+
+
+def test_ctrl_d_at_a_question_of_add_cancels_it_and_writes_nothing(term: Terminal) -> None:
+    assert term.run("add", "John", "Doe") == ["", "↩️  Cancelled."]  # then EOF (Ctrl-D)
+    assert term.run("list") == ["📭 Contacts: no contacts."]
+
+
+def test_ctrl_d_at_a_question_of_edit_cancels_it_and_changes_nothing(term: Terminal) -> None:
+    term.run("add", *JOHN)
+    term.run("list")
+    assert term.run("edit 1", "Jonathan", "") == ["", "↩️  Cancelled."]
+    assert term.run("show 1")[0] == "👤 John Doe"
+
+
+def test_ctrl_d_at_a_confirmation_cancels_the_delete(term: Terminal) -> None:
+    term.run("add", *JOHN)
+    term.run("list")
+    assert term.run("delete 1") == ["", "↩️  Cancelled."]
+    assert term.run("list")[0] == "👥 Contacts (1 contacts):"
+
+
+def test_the_session_goes_on_after_ctrl_d_at_a_question(term: Terminal) -> None:
+    term.answers = ["add", "John"]  # Ctrl-D at "Last Name: ", then the session goes on
+    term.shell.run()
+    term.answers = ["list", "quit"]
+    assert term.shell.run() == 0
+    out = term.capsys.readouterr().out.splitlines()
+    assert "↩️  Cancelled." in out and "📭 Contacts: no contacts." in out
+    assert out[-1] == "👋 Goodbye!"
+
+
+def shell_session(typed: str, tmp_path: Path) -> Result:
+    """`contactkit shell` with ``typed`` piped to it, as a script would."""
+    args = ["shell", "--no-history", "--org", "org-piped"]
+    return CliRunner().invoke(cli, args, input=typed, env={"XDG_STATE_HOME": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "add\nJohn\nDoe\n",  # the input ends at "Email: "
+        "add\nJohn\nDoe\njohn@example.com\n\n\n\n",  # all but the tags
+        "add\nJohn",  # no newline at the end
+    ],
+)
+def test_piped_input_ending_inside_a_command_cancels_it_and_exits_1(
+    typed: str, tmp_path: Path
+) -> None:
+    result = shell_session(typed, tmp_path)
+    assert "please report" not in result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "↩️  Cancelled." in result.output
+    assert "Created contact" not in result.output
+    assert result.output.splitlines()[-1].endswith("👋 Goodbye!")
+    assert result.exit_code == 1
+
+
+def test_piped_input_ending_at_the_prompt_exits_0(tmp_path: Path) -> None:
+    result = shell_session("add\nJohn\nDoe\njohn@example.com\n\n\n\n\nlist\n", tmp_path)
+    assert "✅ Created contact: John Doe" in result.output
+    assert result.output.splitlines()[-1].endswith("👋 Goodbye!")
+    assert result.exit_code == 0
+
+
+def test_a_real_pipe_that_ends_inside_add(tmp_path: Path) -> None:
+    """The installed entry point with a real pipe on stdin (real input(), readline loaded)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "contactkit", "shell", "--no-history", "--org", "org-pipe"],
+        input="add\nJohn\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path), "PYTHONIOENCODING": "utf-8"},
+    )
+    assert "Traceback" not in done.stderr and "please report" not in done.stdout
+    assert "↩️  Cancelled." in done.stdout
+    assert done.stdout.rstrip().endswith("👋 Goodbye!")
+    assert done.returncode == 1
