@@ -360,8 +360,11 @@ class OrgStore:
         ``source``: a path, an open file or an iterable of dicts with our field names.
         ``format``: ``csv``, ``json``, ``jsonl``, ``google``, ``google-old``, ``outlook``,
         ``google-outlook`` or ``vcard``; by default from the extension and the header.
-        ``on_conflict``: an email already in the org is ``"skip"``-ped or its contact
-        ``"update"``-d. ``progress``: ``None`` shows a bar for large interactive imports
+        ``on_conflict``: a row matching a contact of the org (by the id of our own exports,
+        else by email) that changes it is ``"skip"``-ped (the report names the contact),
+        ``"update"``-d with the row's values, or ``"merge"``-d by the merge rule; unchanged
+        rows are skipped as unchanged, so importing an org's own export writes nothing.
+        ``progress``: ``None`` shows a bar for large interactive imports
         (``CONTACTKIT_PROGRESS=0`` turns it off), ``True``/``False`` force it, a callable gets
         ``(done, total)``. ``plan``: see :mod:`contactkit.io.importer` and ``docs/import.md``.
 

@@ -223,7 +223,7 @@ def other_cases() -> Iterator[Case]:
         "bulk_update", "changes", "nothing to update", lambda t, o, c, p: o.bulk_update(ids=[c])
     )
     for option, value, reason in [
-        ("on_conflict", "replace", "must be 'skip' or 'update'"),
+        ("on_conflict", "replace", "must be 'skip', 'update' or 'merge'"),
         ("plan", "fast", "must be 'atomic' or 'economy'"),
         ("format", "xls", "is not one of csv"),
     ]:

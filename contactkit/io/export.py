@@ -1,35 +1,46 @@
 """Writing an org's contacts to files people can use: our CSV, our JSON, and vCard 3.0.
 
 The formats are the ones ``org.import_contacts`` reads (see ``data/README.md``), so an export
-imports back with nothing lost:
+imports back exactly: every field, into an empty org, and importing an org's own export back
+writes nothing (rows are matched to their contacts by id; see :mod:`contactkit.io.importer`).
 
-* **CSV** (UTF-8, header row): the exported fields of ``contactkit.contacts.fields``, in order:
-  ``first_name, last_name, email, phone, company, job_title, tags`` (joined by ``;``),
-  ``street, city, state, postal_code, country``, one ``custom.<name>`` column per custom field
-  used in the org, ``notes``, ``favorite`` (``true``/``false``), ``created_at`` (ISO 8601 UTC).
-  Cells a spreadsheet would run as a formula are neutralised (:mod:`contactkit.io.spreadsheet`);
-  reading contactkit's CSV restores them.
-* **JSON**: a list of objects with our field names (``tags`` a list, ``address`` and
+* **CSV** (UTF-8, header row): ``id``, then the exported fields of
+  ``contactkit.contacts.fields`` in order: ``first_name, last_name, email, phone, company,
+  job_title, tags``, ``street, city, state, postal_code, country``, one ``custom.<name>`` column
+  per custom field used in the org, ``notes``, ``favorite`` (``true``/``false``),
+  ``created_at`` (ISO 8601 UTC), then ``last_contacted_at`` and ``groups``
+  (:mod:`contactkit.io.columns`). Lists (tags, groups) are joined by ``;``, a value holding
+  ``;``, ``,`` or ``"`` quoted. Cells a spreadsheet would run as a formula are neutralised
+  (:mod:`contactkit.io.spreadsheet`); reading contactkit's CSV restores them.
+* **JSON**: a list of objects with our field names (``tags``/``groups`` lists, ``address`` and
   ``custom_fields`` objects); absent fields are left out.
-* **vCard 3.0** (vobject): ``N``, ``FN``, ``EMAIL``, ``TEL``, ``ORG``, ``TITLE``,
-  ``CATEGORIES`` (tags), ``ADR``, ``NOTE``, ``BDAY``/``NICKNAME``/``URL`` for the custom
-  fields ``birthday``/``nickname``/``website``, and contactkit's own
-  ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>``, ``X-CONTACTKIT-FAVORITE:TRUE`` and
-  ``X-CONTACTKIT-CREATED:<ISO 8601>``.
+* **vCard 3.0** (vobject): ``UID`` (the contact's id), ``N``, ``FN``, ``EMAIL``, ``TEL``,
+  ``ORG``, ``TITLE``, ``CATEGORIES`` (tags), ``ADR``, ``NOTE``, ``BDAY``/``NICKNAME``/``URL``
+  for the custom fields ``birthday``/``nickname``/``website``, and contactkit's own
+  ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>`` (the name percent-encoded: any name, ``a"b`` or
+  ``a:b;c``, fits a parameter), ``X-CONTACTKIT-FAVORITE:TRUE``, ``X-CONTACTKIT-CREATED`` and
+  ``X-CONTACTKIT-LAST-CONTACTED`` (ISO 8601), one ``X-CONTACTKIT-GROUP`` per group, and
+  ``X-CONTACTKIT-NOTE`` (percent-encoded) when the note holds a carriage return, which vCard's
+  ``NOTE`` cannot carry.
 
-Phones are written as entered (``phone``), which the importer normalises again. Groups,
-activity and the audit trail are not part of a contact file: ``table.backup`` keeps them.
-The export reads the org once (one paged Query of its contact items) and holds it in memory.
+Every export writes a temporary file next to ``path`` and renames it over ``path`` at the end
+(``os.replace``): a failed export leaves neither a partial file nor a damaged previous one.
+Phones are written as entered (``phone``), which the importer normalises again. Activity and
+the audit trail are not part of a contact file: ``table.backup`` keeps them. The export reads
+the org once (one paged Query of its contact items) and holds it in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import vobject  # type: ignore[import-untyped]
 
@@ -37,6 +48,7 @@ from ..clock import format_timestamp
 from ..contacts import fields, items
 from ..contacts.model import Contact
 from ..errors import ValidationError
+from . import columns
 from .spreadsheet import neutralise
 
 if TYPE_CHECKING:
@@ -44,9 +56,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "json", "vcf")
 CUSTOM_PREFIX = fields.CUSTOM_PREFIX
-TAG_SEPARATOR = fields.TAG_SEPARATOR
-# Custom fields written as the vCard properties of the same meaning.
-VCARD_PROPERTIES = {"birthday": "bday", "nickname": "nickname", "website": "url"}
+VCARD_PROPERTIES = columns.VCARD_PROPERTIES
 
 
 @dataclass(frozen=True)
@@ -67,19 +77,53 @@ def iter_contacts(lookups: OrgLookups) -> Iterator[Contact]:
 def export_contacts(
     lookups: OrgLookups, path: str | Path, format: str | None = None
 ) -> ExportReport:
-    """Write every contact of the org to ``path`` (format from ``format`` or the extension)."""
+    """Write every contact of the org to ``path`` (format from ``format`` or the extension).
+
+    The file is written whole to a temporary file in the same directory, then renamed over
+    ``path``: on any failure ``path`` is as it was and no temporary file is left.
+    """
     target = Path(path)
     chosen = (format or target.suffix.lstrip(".") or "csv").lower()
     if chosen not in FORMATS:
         raise ValidationError("format", f"{chosen!r} is not one of {', '.join(FORMATS)}")
     contacts = list(iter_contacts(lookups))
     writer = {"csv": _write_csv, "json": _write_json, "vcf": _write_vcf}[chosen]
-    writer(contacts, target)
+    write_replacing(target, lambda handle: writer(contacts, handle))
     return ExportReport(target, chosen, len(contacts))
 
 
+def write_replacing(target: Path, write: Callable[[IO[str]], None]) -> None:
+    """Run ``write`` on a temporary text file next to ``target``, then rename it to ``target``.
+
+    The rename (``os.replace``) is atomic on one file system, so readers see the old file or
+    the new one, never a part; on an exception the temporary file is removed.
+    """
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):  # already renamed or never created
+            os.unlink(temporary)
+        raise
+
+
+def _cell(kind: str, value: Any) -> str:
+    """One field's value as a CSV cell, by its kind (before neutralisation)."""
+    if kind in ("tags", "list"):
+        return columns.join_list(value)
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "datetime":
+        return format_timestamp(value) if value else ""
+    return value or ""
+
+
 def csv_row(contact: Contact) -> dict[str, str]:
-    """A contact as CSV cells (every exported field), before neutralisation."""
+    """A contact's exported fields as CSV cells, before neutralisation."""
     row: dict[str, str] = {}
     for f in fields.CONTACT_FIELDS:
         if not f.exported:
@@ -90,57 +134,71 @@ def csv_row(contact: Contact) -> dict[str, str]:
             row.update({part: parts.get(part, "") for part in fields.ADDRESS_PART_NAMES})
         elif f.kind == "custom":
             row.update({f"{CUSTOM_PREFIX}{k}": v for k, v in value.items()})
-        elif f.kind == "tags":
-            row[f.name] = TAG_SEPARATOR.join(value)
-        elif f.kind == "bool":
-            row[f.name] = "true" if value else "false"
-        elif f.kind == "datetime":
-            row[f.name] = format_timestamp(value) if value else ""
         else:
-            row[f.name] = value or ""
+            row[f.name] = _cell(f.kind, value)
     return row
 
 
-def _write_csv(contacts: list[Contact], target: Path) -> None:
+def file_row(contact: Contact) -> dict[str, str]:
+    """A contact as the cells of contactkit's CSV: :func:`csv_row` plus the carried fields."""
+    row = csv_row(contact)
+    for f in columns.carried():
+        row[f.name] = _cell(f.kind, getattr(contact, f.name))
+    return row
+
+
+def _write_csv(contacts: list[Contact], handle: IO[str]) -> None:
     custom: dict[str, None] = {}
     for contact in contacts:
         custom.update(dict.fromkeys(contact.custom_fields))
-    header = fields.csv_columns(list(custom))
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, restval="")
-        writer.writeheader()
-        for contact in contacts:
-            writer.writerow({k: neutralise(v) for k, v in csv_row(contact).items()})
+    header = columns.file_columns(custom)
+    writer = csv.DictWriter(handle, fieldnames=header, restval="")
+    writer.writeheader()
+    for contact in contacts:
+        writer.writerow({k: neutralise(v) for k, v in file_row(contact).items()})
+
+
+def _json_value(kind: str, value: Any) -> Any:
+    if kind == "address":
+        return value.as_dict() if value else None
+    if kind == "custom":
+        return dict(value) or None
+    if kind in ("tags", "list"):
+        return list(value) or None
+    if kind == "datetime":
+        return format_timestamp(value) if value else None
+    return value
 
 
 def json_object(contact: Contact) -> dict[str, Any]:
-    """A contact as one object of our JSON format (every exported field; absent ones left out)."""
-    values: dict[str, Any] = {}
-    for f in fields.CONTACT_FIELDS:
-        if not f.exported:
-            continue
-        value = getattr(contact, f.name)
-        if f.kind == "address":
-            value = value.as_dict() if value else None
-        elif f.kind == "custom":
-            value = dict(value) or None
-        elif f.kind == "tags":
-            value = list(value) or None
-        elif f.kind == "datetime":
-            value = format_timestamp(value) if value else None
-        values[f.name] = value
+    """A contact's exported fields as one JSON object (absent ones left out)."""
+    values = {
+        f.name: _json_value(f.kind, getattr(contact, f.name))
+        for f in fields.CONTACT_FIELDS
+        if f.exported
+    }
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _write_json(contacts: list[Contact], target: Path) -> None:
-    with target.open("w", encoding="utf-8") as handle:
-        json.dump([json_object(c) for c in contacts], handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
+def file_object(contact: Contact) -> dict[str, Any]:
+    """A contact as one object of our JSON file: the id, :func:`json_object`, carried fields."""
+    values = {columns.ID_FIELD: contact.id, **json_object(contact)}
+    for f in columns.carried()[1:]:
+        value = _json_value(f.kind, getattr(contact, f.name))
+        if value is not None:
+            values[f.name] = value
+    return values
+
+
+def _write_json(contacts: list[Contact], handle: IO[str]) -> None:
+    json.dump([file_object(c) for c in contacts], handle, ensure_ascii=False, indent=2)
+    handle.write("\n")
 
 
 def vcard(contact: Contact) -> Any:
     """A contact as a vobject vCard 3.0 component."""
     card = vobject.vCard()
+    card.add("uid").value = contact.id
     card.add("n").value = vobject.vcard.Name(family=contact.last_name, given=contact.first_name)
     card.add("fn").value = contact.full_name
     email = card.add("email")
@@ -165,21 +223,26 @@ def vcard(contact: Contact) -> Any:
         )
     if contact.notes:
         card.add("note").value = contact.notes
+        if "\r" in contact.notes:  # NOTE reads back CR and CRLF as LF: keep the exact text
+            card.add(columns.VCARD_NOTE).value = columns.percent_encode(contact.notes)
     for name, value in contact.custom_fields.items():
         if name in VCARD_PROPERTIES:  # standard properties that importers map back
             card.add(VCARD_PROPERTIES[name]).value = value
             continue
-        line = card.add("x-contactkit-custom")
+        line = card.add(columns.VCARD_CUSTOM)
         line.value = value
-        line.params["NAME"] = [name]
+        line.params["NAME"] = [columns.percent_encode(name)]
     if contact.favorite:
-        card.add("x-contactkit-favorite").value = "TRUE"
-    if contact.created_at:
-        card.add("x-contactkit-created").value = format_timestamp(contact.created_at)
+        card.add(columns.VCARD_FAVORITE).value = "TRUE"
+    for name, prop in columns.VCARD_TIMES.items():
+        moment = getattr(contact, name)
+        if moment is not None:
+            card.add(prop).value = format_timestamp(moment)
+    for group in contact.groups:
+        card.add(columns.VCARD_GROUP).value = group
     return card
 
 
-def _write_vcf(contacts: list[Contact], target: Path) -> None:
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        for contact in contacts:
-            handle.write(vcard(contact).serialize())
+def _write_vcf(contacts: list[Contact], handle: IO[str]) -> None:
+    for contact in contacts:
+        handle.write(vcard(contact).serialize())

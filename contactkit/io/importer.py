@@ -7,11 +7,21 @@ The write plan
    (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
-   Rows repeating an email of an earlier row (ignoring case) are skipped as duplicates.
-2. **Look up** the ``K`` distinct emails' uniqueness items: ``ceil(K / 100)`` consistent
-   ``BatchGetItem`` requests. Emails already used in the org are skipped (``on_conflict=
-   "skip"``) or their contacts read (``ceil(E / 100)`` more ``BatchGetItem``) and updated
-   (``"update"``; a row that changes nothing is skipped as unchanged, so re-runs write nothing).
+   Rows repeating an email (ignoring case) or an id of an earlier row are skipped as
+   duplicates. contactkit's own files also carry each contact's id, last contact time and
+   groups (:mod:`contactkit.io.columns`).
+2. **Look up** the ``K`` distinct emails' uniqueness items and the ``I`` rows' contactkit ids:
+   ``ceil(K / 100) + ceil(I / 100)`` consistent ``BatchGetItem`` requests. A row is matched to
+   the org's contact of the same id (an org's own export), else to the contact holding its
+   email. A matched row that changes nothing is skipped as unchanged, so importing an org's own
+   export, or any file twice, writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
+   (the default: the report names the existing contact's id), ``"update"`` (the row's
+   non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
+   :func:`contactkit.contacts.merge.combine`: nothing of the contact is lost). Updating or
+   merging rows matched by email reads their contacts: ``ceil(E / 100)`` more
+   ``BatchGetItem``. A row's groups are joined (created first when the org lacks them: one
+   Query of the org's groups, one transaction per new group), never left; its last contact
+   time is kept when it is later than the contact's.
 3. **Write** each row's actions (contact, uniqueness item, tag items and, in the ``"atomic"``
    plan, search-index entries) packed whole into ``TransactWriteItems`` of at most 100 actions
    and 4 MB: ``ceil(A / 100)`` requests for ``A`` actions when the rows pack perfectly (a row's
@@ -23,8 +33,9 @@ The write plan
    write units of a transactional write. If those never succeed the contact stays imported,
    the row is reported in ``failed`` and ``org.backfill_search_index()`` repairs the index.
 
-Minimum requests = ``ceil(K/100) + ceil(E/100) + ceil(A/100) [+ ceil(T/25)]`` (``E`` = 0 unless
-updating, ``T`` = 0 in the atomic plan); a dry run makes only the lookups.
+Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(E/100) + ceil(A/100) [+ ceil(T/25)]``
+(``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan), plus ``1 + G`` when rows
+name groups (``G`` of them new to the org); a dry run makes only the lookups.
 
 Failures: a transaction cancelled by a condition is split: the rows whose conditions failed
 are taken out (an email claimed meanwhile is a skipped duplicate; a contact changed meanwhile
@@ -48,13 +59,16 @@ from typing import IO, Any, Literal
 from ulid import ULID
 
 from ..clock import parse_timestamp, to_millis
-from ..contacts import items, keys
+from ..contacts import groups, items, keys
 from ..contacts.actions import (
     changed_contact_actions,
     name_moved_at,
     new_contact_actions,
+    put,
     token_plan,
 )
+from ..contacts.fields import EDITABLE_FIELDS
+from ..contacts.merge import combine
 from ..contacts.model import Contact, apply_changes, clean_new
 from ..contacts.phones import Phone
 from ..contacts.writer import ContactWriter
@@ -69,7 +83,8 @@ from .formats import Source, SourceRow, read_source
 from .progress import wanted as progress_wanted
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
 
-OnConflict = Literal["skip", "update"]
+OnConflict = Literal["skip", "update", "merge"]
+ON_CONFLICT = ("skip", "update", "merge")
 Plan = Literal["atomic", "economy"]
 Progress = bool | Callable[[int, int], None] | None
 
@@ -87,6 +102,18 @@ class _Row:
     key: str  # the email as the uniqueness item's key has it
     cleaned: dict[str, Any]
     created_at: datetime | None
+    source_id: str | None = None  # a contactkit id carried by the file
+    last_contacted_at: datetime | None = None
+    groups: tuple[str, ...] = ()
+
+
+@dataclass
+class _Found:
+    """What the look-ups found: email owners, and the org's contacts with the rows' ids."""
+
+    owners: dict[str, str]  # normalised email -> contact id
+    by_id: dict[str, Any]  # contact id -> its stored item
+    requests: int
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -146,8 +173,10 @@ class Importer:
         plan: Plan = "atomic",
         progress: Progress = None,
     ) -> None:
-        if on_conflict not in ("skip", "update"):
-            raise ValidationError("on_conflict", f"must be 'skip' or 'update', not {on_conflict!r}")
+        if on_conflict not in ON_CONFLICT:
+            raise ValidationError(
+                "on_conflict", f"must be 'skip', 'update' or 'merge', not {on_conflict!r}"
+            )
         if plan not in ("atomic", "economy"):
             raise ValidationError("plan", f"must be 'atomic' or 'economy', not {plan!r}")
         self.writer = writer
@@ -172,14 +201,17 @@ class Importer:
         )
         with Meter(self._client.raw) as meter:
             valid = self._validate(source.rows, report)
-            owners = self._lookup(valid)
-            units, minimum = self._plan(valid, owners, report)
+            found = self._lookup(valid)
+            new_groups = self._resolve_groups(valid)
+            units, minimum = self._plan(valid, found, report)
+            minimum += (1 if new_groups is not None else 0) + len(new_groups or ())
             report.minimum_requests = minimum
             report.minimum_wcu = sum(_unit_wcu(u) for u in units) if not self.dry_run else 0
             if self.dry_run:
                 report.imported = sum(1 for u in units if not u.update)
                 report.updated = sum(1 for u in units if u.update)
             else:
+                self._create_groups(units, new_groups or ())
                 self._write(units, report)
         report.requests = meter.requests
         report.requests_by_operation = {
@@ -197,6 +229,7 @@ class Importer:
     def _validate(self, rows: Sequence[SourceRow], report: ImportReport) -> list[_Row]:
         valid: list[_Row] = []
         first_row: dict[str, int] = {}
+        first_with_id: dict[str, int] = {}
         for source_row in rows:
             if source_row.empty:
                 report.skipped.append(SkippedRow(source_row.row, "", "empty row"))
@@ -210,7 +243,13 @@ class Importer:
                 reason = f"duplicate of row {first_row[row.key]} (same email, ignoring case)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
+            if row.source_id is not None and row.source_id in first_with_id:
+                reason = f"duplicate of row {first_with_id[row.source_id]} (same id)"
+                report.skipped.append(SkippedRow(row.row, row.email, reason))
+                continue
             first_row[row.key] = row.row
+            if row.source_id is not None:
+                first_with_id[row.source_id] = row.row
             phone = row.cleaned.get("phone")
             if isinstance(phone, Phone) and phone.warning:
                 report.warnings.append(RowWarning(row.row, "phone", phone.warning))
@@ -220,50 +259,97 @@ class Importer:
     def _clean(self, source_row: SourceRow) -> _Row:
         if source_row.problems:
             raise ValidationError(*source_row.problems[0])
-        values = dict(source_row.values)
-        created_text = values.pop("created_at", None)
-        created_at = _created_at(created_text) if created_text is not None else None
+        values = {k: v for k, v in source_row.values.items() if k in EDITABLE_FIELDS}
+        kept = {k: v for k, v in source_row.values.items() if k not in EDITABLE_FIELDS}
+        times = {
+            name: _timestamp(name, kept[name])
+            for name in ("created_at", "last_contacted_at")
+            if kept.get(name) is not None
+        }
         cleaned = clean_new(values, self.writer.phone_region)
         email = str(cleaned["email"])
-        return _Row(source_row.row, email, keys.normalise_email(email), cleaned, created_at)
+        return _Row(
+            source_row.row,
+            email,
+            keys.normalise_email(email),
+            cleaned,
+            times.get("created_at"),
+            source_id=_contactkit_id(kept.get("id")),
+            last_contacted_at=times.get("last_contacted_at"),
+            groups=_group_names(kept.get("groups")),
+        )
 
     # -- 2. look up ----------------------------------------------------------------------
 
-    def _lookup(self, rows: Sequence[_Row]) -> dict[str, str]:
-        """``{normalised email: contact id}`` for the rows' emails already used in the org."""
+    def _lookup(self, rows: Sequence[_Row]) -> _Found:
+        """The rows' emails already used in the org, and the org's contacts with their ids."""
         owners: dict[str, str] = {}
         reader = self.writer.reader
         org = self.writer.org_id
+        requests = 0
         for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
             wanted = [serialize(keys.uniqueness_key(org, row.email)) for row in chunk]
             by_key = {keys.uniqueness_key(org, row.email)["PK"]: row.key for row in chunk}
             for found in reader.batch_get(wanted, consistent=True):
                 owners[by_key[found["PK"]["S"]]] = found["contact_id"]["S"]
-        return owners
+            requests += 1
+        ids = [row.source_id for row in rows if row.source_id is not None]
+        by_id = self._read_contacts(ids)
+        requests += math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
+        return _Found(owners, by_id, requests)
+
+    def _read_contacts(self, ids: Sequence[str]) -> dict[str, Any]:
+        """``{id: stored item}`` of the org's contacts among ``ids`` (BatchGetItem by 100)."""
+        stored: dict[str, Any] = {}
+        for chunk in _chunks(ids, limits.MAX_BATCH_GET_KEYS):
+            wanted = [serialize(keys.contact_key(self.writer.org_id, i)) for i in chunk]
+            for found in self.writer.reader.batch_get(wanted, consistent=True):
+                stored[found["id"]["S"]] = found
+        return stored
+
+    def _resolve_groups(self, rows: Sequence[_Row]) -> list[str] | None:
+        """Rows' groups spelled as the org's groups; the groups to create (``None``: no groups)."""
+        if not any(row.groups for row in rows):
+            return None
+        existing = {keys.fold_group(g.name): g.name for g in groups.groups(self.writer)}
+        missing: dict[str, str] = {}
+        for row in rows:
+            row.groups = tuple(existing.get(keys.fold_group(g), g) for g in row.groups)
+            for name in row.groups:
+                if keys.fold_group(name) not in existing:
+                    missing.setdefault(keys.fold_group(name), name)
+        return list(missing.values())
 
     # -- 3. plan -------------------------------------------------------------------------
 
     def _plan(
-        self, rows: Sequence[_Row], owners: dict[str, str], report: ImportReport
+        self, rows: Sequence[_Row], found: _Found, report: ImportReport
     ) -> tuple[list[_Unit], int]:
-        lookups = math.ceil(len(rows) / limits.MAX_BATCH_GET_KEYS)
         units: list[_Unit] = []
-        existing = [row for row in rows if row.key in owners]
-        if self.on_conflict == "skip":
-            for row in existing:
-                owner = owners[row.key]
-                reason = f"email already used by contact {owner} in this org"
-                report.skipped.append(SkippedRow(row.row, row.email, reason, owner))
-            reads = 0
-        else:
-            units.extend(self._update_units(existing, owners, report))
-            reads = math.ceil(len(existing) / limits.MAX_BATCH_GET_KEYS)
+        matched: list[tuple[_Row, str]] = []  # (row, the org's contact it matches)
         for row in rows:
-            if row.key not in owners:
+            owner = found.owners.get(row.key)
+            if row.source_id is not None and row.source_id in found.by_id:
+                if owner is not None and owner != row.source_id:
+                    reason = f"email already used by contact {owner} in this org"
+                    report.skipped.append(SkippedRow(row.row, row.email, reason, owner))
+                    continue
+                matched.append((row, row.source_id))
+            elif owner is not None:
+                if self.on_conflict == "skip":
+                    reason = f"email already used by contact {owner} in this org"
+                    report.skipped.append(SkippedRow(row.row, row.email, reason, owner))
+                    continue
+                matched.append((row, owner))
+            else:
                 try:
                     units.append(self._new_unit(row))
                 except ValidationError as error:  # an item over 400 KB
                     report.invalid_rows.append(InvalidRow(row.row, error.field, error.reason))
+        unread = [cid for _, cid in matched if cid not in found.by_id]
+        stored = {**found.by_id, **self._read_contacts(unread)}
+        units.extend(self._matched_units(matched, stored, report))
+        reads = math.ceil(len(unread) / limits.MAX_BATCH_GET_KEYS)
         actions = sum(len(u.actions) for u in units)
         transaction_bytes = sum(u.size for u in units)
         transactions = max(
@@ -272,70 +358,113 @@ class Importer:
         )
         batches = math.ceil(sum(len(u.batch_puts) for u in units) / limits.MAX_BATCH_WRITE_ITEMS)
         if self.dry_run:
-            return units, lookups + reads
-        return units, lookups + reads + transactions + batches
+            return units, found.requests + reads
+        return units, found.requests + reads + transactions + batches
 
-    def _new_unit(self, row: _Row) -> _Unit:
-        now = to_millis(self.writer.clock())
-        created = row.created_at or now
-        fresh = self.writer.ids()
-        contact_id = _id_at(created, fresh) if row.created_at else fresh
+    def _contact(self, row: _Row, contact_id: str, now: datetime) -> Contact:
+        """The row as a contact of this org (not yet written)."""
         blank = Contact(
             id=contact_id,
             org_id=self.writer.org_id,
             first_name="",
             last_name="",
             email="",
-            created_at=created,
+            created_at=row.created_at or now,
             updated_at=now,
+            last_contacted_at=row.last_contacted_at,
+            groups=row.groups,
         )
-        contact = apply_changes(blank, row.cleaned)
+        return apply_changes(blank, row.cleaned)
+
+    def _new_unit(self, row: _Row) -> _Unit:
+        now = to_millis(self.writer.clock())
+        fresh = self.writer.ids()
+        if row.source_id is not None:  # our own export: the contact keeps its id
+            contact_id = row.source_id
+        else:
+            contact_id = _id_at(row.created_at, fresh) if row.created_at else fresh
+        contact = self._contact(row, contact_id, now)
         token = self.writer.ids()
         atomic = self.plan == "atomic"
         actions = new_contact_actions(contact, token, with_tokens=atomic)
+        actions.extend(put(items.member_item(contact, g)) for g in contact.groups)
         puts = [] if atomic else _token_puts(contact)
         return _Unit(row, contact, actions, puts, update=False)
 
-    def _update_units(
-        self, rows: Sequence[_Row], owners: dict[str, str], report: ImportReport
+    def _proposed(self, row: _Row, current: Contact) -> Contact:
+        """The contact as this row would leave it (``update``, or ``merge``'s rule)."""
+        if self.on_conflict == "merge":
+            other = self._contact(row, f"import row {row.row}", to_millis(self.writer.clock()))
+            if row.created_at is None:
+                other = replace(other, created_at=current.created_at)
+            return combine(current, other)
+        changed = apply_changes(current, row.cleaned)
+        times = [t for t in (current.last_contacted_at, row.last_contacted_at) if t]
+        joined = _joined(current.groups, row.groups)
+        if len(joined) > limits.MAX_GROUPS_PER_CONTACT:
+            raise ValidationError(
+                "groups",
+                f"the contact would be in {len(joined)} groups; the limit is "
+                f"{limits.MAX_GROUPS_PER_CONTACT}",
+            )
+        return replace(changed, last_contacted_at=max(times) if times else None, groups=joined)
+
+    def _matched_units(
+        self, matched: Sequence[tuple[_Row, str]], stored: dict[str, Any], report: ImportReport
     ) -> Iterator[_Unit]:
-        reader = self.writer.reader
-        org = self.writer.org_id
-        for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
-            wanted = [serialize(keys.contact_key(org, owners[row.key])) for row in chunk]
-            stored = {
-                found["id"]["S"]: found for found in reader.batch_get(wanted, consistent=True)
-            }
-            for row in chunk:
-                raw = stored.get(owners[row.key])
-                if raw is None:  # deleted since the look-up: create it instead
-                    yield self._new_unit(row)
-                    continue
-                current = items.contact_from_item(raw)
-                changed = apply_changes(current, row.cleaned)
-                if all(getattr(changed, n) == getattr(current, n) for n in _COMPARED):
-                    report.skipped.append(
-                        SkippedRow(
-                            row.row,
-                            row.email,
-                            "unchanged: the org's contact already has these values",
-                            current.id,
-                        )
+        for row, contact_id in matched:
+            raw = stored.get(contact_id)
+            if raw is None:  # deleted since the look-up: create it instead
+                yield self._new_unit(row)
+                continue
+            current = items.contact_from_item(raw)
+            try:
+                proposed = self._proposed(row, current)
+            except ValidationError as error:  # merged tags, groups or notes over a limit
+                report.invalid_rows.append(InvalidRow(row.row, error.field, error.reason))
+                continue
+            if all(getattr(proposed, n) == getattr(current, n) for n in _COMPARED):
+                report.skipped.append(
+                    SkippedRow(
+                        row.row,
+                        row.email,
+                        "unchanged: the org's contact already has these values",
+                        current.id,
                     )
-                    continue
-                updated = replace(
-                    changed,
-                    version=current.version + 1,
-                    updated_at=to_millis(self.writer.clock()),
                 )
-                token = self.writer.ids()
+                continue
+            if self.on_conflict == "skip":  # only rows matched by id get here
+                reason = (
+                    f"differs from contact {current.id} (same id) in this org; import with "
+                    "on_conflict='update' or 'merge' to change it"
+                )
+                report.skipped.append(SkippedRow(row.row, row.email, reason, current.id))
+                continue
+            updated = replace(
+                proposed,
+                version=current.version + 1,
+                updated_at=to_millis(self.writer.clock()),
+            )
+            token = self.writer.ids()
+            try:
+                moved = name_moved_at(raw, current, updated)
+                actions = changed_contact_actions(current, updated, token, name_moved_at=moved)
+            except ValidationError as error:  # an item over 400 KB
+                report.invalid_rows.append(InvalidRow(row.row, error.field, error.reason))
+                continue
+            joined = [g for g in updated.groups if g not in current.groups]
+            actions.extend(put(items.member_item(updated, g)) for g in joined)
+            yield _Unit(row, updated, actions, [], update=True)
+
+    def _create_groups(self, units: Sequence[_Unit], missing: Sequence[str]) -> None:
+        """Create the groups the written rows join that the org lacks (one transaction each)."""
+        wanted = {keys.fold_group(g) for unit in units for g in unit.contact.groups}
+        for name in missing:
+            if keys.fold_group(name) in wanted:
                 try:
-                    moved = name_moved_at(raw, current, updated)
-                    actions = changed_contact_actions(current, updated, token, name_moved_at=moved)
-                except ValidationError as error:  # an item over 400 KB
-                    report.invalid_rows.append(InvalidRow(row.row, error.field, error.reason))
+                    groups.create_group(self.writer, name)
+                except ValidationError:  # created meanwhile by another writer: join it
                     continue
-                yield _Unit(row, updated, actions, [], update=True)
 
     # -- 4. write ------------------------------------------------------------------------
 
@@ -500,14 +629,50 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
         yield rows
 
 
-def _created_at(text: Any) -> datetime:
+def _timestamp(name: str, text: Any) -> datetime:
     try:
         return to_millis(parse_timestamp(str(text)))
     except ValueError as exc:
         raise ValidationError(
-            "created_at",
+            name,
             f"{text!r} is not an ISO 8601 time with a time zone, like 2025-03-09T13:22:30Z",
         ) from exc
+
+
+def _contactkit_id(value: Any) -> str | None:
+    """A file's id when it is a contactkit id (a ULID); other ids mean nothing to the org."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return str(ULID.from_str(value.strip()))
+    except ValueError:
+        return None
+
+
+def _group_names(value: Any) -> tuple[str, ...]:
+    """A row's groups, checked like group names, without repeats (ignoring case)."""
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError("groups", "must be a list of group names")
+    names = _joined((), tuple(groups.clean_group_name(v, "groups") for v in value))
+    if len(names) > limits.MAX_GROUPS_PER_CONTACT:
+        raise ValidationError(
+            "groups",
+            f"has {len(names)} groups; the limit is {limits.MAX_GROUPS_PER_CONTACT}",
+        )
+    return names
+
+
+def _joined(first: tuple[str, ...], more: tuple[str, ...]) -> tuple[str, ...]:
+    """``first`` then the names of ``more`` it lacks (ignoring case)."""
+    seen = {keys.fold_group(g) for g in first}
+    joined = list(first)
+    for name in more:
+        if keys.fold_group(name) not in seen:
+            seen.add(keys.fold_group(name))
+            joined.append(name)
+    return tuple(joined)
 
 
 def _id_at(moment: datetime, fresh: str) -> str:
@@ -545,8 +710,8 @@ def _unit_wcu(unit: _Unit) -> int:
         total += capacity.transactional_write_units(item_size(item))
         if kind == "Put" and "EmailPK" in item:
             total += capacity.index_write_units(None, item, schema.INDEX_KEYS)
-    for put in unit.batch_puts:
-        total += capacity.write_units(item_size(put["PutRequest"]["Item"]))
+    for request in unit.batch_puts:
+        total += capacity.write_units(item_size(request["PutRequest"]["Item"]))
     return total
 
 

@@ -40,9 +40,11 @@ def test_csv_has_our_columns_and_neutralised_cells(
     with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == [
+        "id",
         *("first_name", "last_name", "email", "phone", "company", "job_title", "tags"),
         *("street", "city", "state", "postal_code", "country"),
         *("custom.linkedin", "custom.account_id", "notes", "favorite", "created_at"),
+        *("last_contacted_at", "groups"),
     ]
     ada, bob = rows
     assert ada["company"] == '\'=HYPERLINK("http://evil.example","x")'
@@ -53,6 +55,7 @@ def test_csv_has_our_columns_and_neutralised_cells(
     assert ada["notes"] == "line one\nline two; with, punctuation"
     assert (ada["favorite"], bob["favorite"]) == ("true", "false")
     assert ada["created_at"].endswith("Z")
+    assert (ada["id"], bob["id"]) == (people[0].id, people[1].id)
     assert bob["custom.linkedin"] == "" and bob["company"] == ""
 
 
@@ -66,6 +69,7 @@ def test_json_is_a_list_of_our_objects(
     assert data[0]["address"] == {"street": "1 Main St", "city": "London", "country": "GB"}
     assert data[0]["custom_fields"] == {"linkedin": "ada-l", "account_id": "-42"}
     assert data[1] == {
+        "id": people[1].id,
         "first_name": "Bob",
         "last_name": "Smith",
         "email": "bob@example.com",
@@ -121,13 +125,13 @@ ROUND_TRIP_FIELDS = (
     "address",
     "notes",
 )
-# What each format carries back through org.import_contacts, beyond the fields above. vCard
-# custom fields, favourites and creation times travel as X-CONTACTKIT-* properties, which the
-# importer does not read yet (birthday, nickname and website travel as BDAY, NICKNAME, URL).
+# What each format carries back through org.import_contacts, beyond the fields above: every
+# format, vCard too (X-CONTACTKIT-* properties; birthday, nickname and website as BDAY,
+# NICKNAME, URL). tests/io/test_roundtrip.py checks every field on generated contacts.
 EXTRA_FIELDS = {
     "csv": ("custom_fields", "favorite", "created_at"),
     "json": ("custom_fields", "favorite", "created_at"),
-    "vcf": (),
+    "vcf": ("custom_fields", "favorite", "created_at"),
 }
 
 
@@ -166,7 +170,8 @@ def test_export_then_import_gives_the_same_contacts(
     assert snapshot(target, fields) == snapshot(source, fields)
     if format == "vcf":
         birthdays = {e: v["custom_fields"] for e, v in snapshot(target, ("custom_fields",)).items()}
-        assert birthdays["Ada@Example.com"] == {"birthday": "1990-01-01"}
+        assert birthdays["Ada@Example.com"] == {"weird name": "x, y", "birthday": "1990-01-01"}
+        assert "BDAY:1990-01-01" in (tmp_path / "out.vcf").read_text(encoding="utf-8")
 
 
 FORMULA_LOOKALIKES = {
@@ -204,3 +209,74 @@ def test_formula_lookalikes_are_neutralised_in_the_csv_and_round_trip_unchanged(
     target.export(tmp_path / "second.csv")  # exported twice: no second apostrophe
     assert (tmp_path / "second.csv").read_bytes() == data
     assert b"''" not in data
+
+
+@pytest.mark.parametrize("format", ["csv", "json", "vcf"])
+def test_a_failed_export_keeps_the_previous_file_and_leaves_no_temporary_file(
+    org: ck.OrgStore,
+    people: list[ck.Contact],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    format: str,
+) -> None:
+    from contactkit.io import export
+
+    target = tmp_path / f"out.{format}"
+    org.export(target)
+    previous = target.read_bytes()
+    org.add(first_name="Cy", last_name="Third", email="cy@example.com")
+    calls = {"n": 0}
+    real = {"csv": export.file_row, "json": export.file_object, "vcf": export.vcard}[format]
+
+    def fail_on_the_second(contact: ck.Contact) -> object:  # a fault mid-write
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return real(contact)
+
+    name = {"csv": "file_row", "json": "file_object", "vcf": "vcard"}[format]
+    monkeypatch.setattr(export, name, fail_on_the_second)
+    with pytest.raises(OSError, match="disk full"):
+        org.export(target)
+    assert target.read_bytes() == previous
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_vcard_carries_any_custom_field_name_and_reads_it_back(
+    table: ck.Table, tmp_path: Path
+) -> None:
+    source = table.org("org-source")
+    odd = {'a"b': "v", "with space": "x", "a:b;c": "y", "naïve": "z", "100%": "p"}
+    added = source.add(first_name="A", last_name="B", email="a@example.com", custom_fields=odd)
+    source.export(tmp_path / "out.vcf")
+    text = (tmp_path / "out.vcf").read_text(encoding="utf-8")
+    assert "NAME=a%22b:v" in text and "NAME=a%3Ab%3Bc:y" in text
+    target = table.org("org-target")
+    assert target.import_contacts(tmp_path / "out.vcf").imported == 1
+    assert target.get(added.id).custom_fields == odd
+
+
+def test_tags_holding_separators_and_quotes_round_trip_in_csv(
+    table: ck.Table, tmp_path: Path
+) -> None:
+    source = table.org("org-source")
+    tags = ["a;b", "c,d", 'say "hi"', "plain", '"quoted"']
+    added = source.add(first_name="A", last_name="B", email="a@example.com", tags=tags)
+    source.export(tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["tags"] == '"a;b";"c,d";"say ""hi""";plain;"""quoted"""'
+    target = table.org("org-target")
+    assert target.import_contacts(tmp_path / "out.csv").imported == 1
+    assert target.get(added.id).tags == tuple(tags)
+
+
+@pytest.mark.parametrize("format", ["csv", "json", "vcf"])
+def test_notes_with_cr_and_lf_round_trip(table: ck.Table, tmp_path: Path, format: str) -> None:
+    source = table.org("org-source")
+    notes = "one\r\ntwo\rthree\nfour\tfive"
+    added = source.add(first_name="A", last_name="B", email="a@example.com", notes=notes)
+    source.export(tmp_path / f"out.{format}")
+    target = table.org("org-target")
+    assert target.import_contacts(tmp_path / f"out.{format}").imported == 1
+    assert target.get(added.id).notes == notes

@@ -314,7 +314,7 @@ def test_open_binary_files_and_sniffed_formats() -> None:
 def test_json_variants_and_unknown_keys() -> None:
     wrapped = io.StringIO('{"contacts": [{"email": "a@example.com", "shoe_size": 9, "id": "x"}]}')
     source = read_source(wrapped, format="json")
-    assert source.rows[0].values == {"email": "a@example.com"}
+    assert source.rows[0].values == {"email": "a@example.com", "id": "x"}  # the importer checks
     assert source.unused_columns == ["shoe_size"]  # our own export's id is not "unused"
     lines = io.StringIO('{"email": "a@example.com", "tags": "x;y"}\n\n{"email": "b@example.com"}')
     rows = read_source(lines, format="jsonl").rows

@@ -226,7 +226,14 @@ def test_an_email_claimed_during_the_import_is_skipped_and_the_rest_written(
     org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     racer = org.add(first_name="R", last_name="R", email="p2@example.com")
-    monkeypatch.setattr(Importer, "_lookup", lambda self, rows: {})  # the look-up saw nothing
+    lookup = Importer._lookup
+
+    def blind(self: Importer, rows: Any) -> Any:  # the look-up saw no email in use
+        found = lookup(self, rows)
+        found.owners.clear()
+        return found
+
+    monkeypatch.setattr(Importer, "_lookup", blind)
     report = org.import_contacts(rows_of(5))
     assert report.imported == 4
     assert [(s.row, s.existing_id) for s in report.skipped] == [(3, racer.id)]
@@ -372,7 +379,7 @@ def test_the_report_summary_names_counts_and_requests(org: ck.OrgStore) -> None:
     assert "imported 1" in text and "requests 2" in text and "unused columns: fax" in text
 
 
-@pytest.mark.parametrize(("option", "value"), [("on_conflict", "merge"), ("plan", "fast")])
+@pytest.mark.parametrize(("option", "value"), [("on_conflict", "replace"), ("plan", "fast")])
 def test_unknown_options_are_refused(org: ck.OrgStore, option: str, value: str) -> None:
     with pytest.raises(ck.ValidationError) as exc:
         org.import_contacts(rows_of(1), **{option: value})
@@ -470,3 +477,79 @@ def test_search_entries_that_never_get_written_are_reported_for_a_backfill(
     assert "backfill_search_index" in report.failed[0].reason
     org.backfill_search_index()
     assert [c.email for c in org.search("first4")] == ["p4@example.com"]
+
+
+# -- an org's own export, and conflicts --------------------------------------------------------
+
+
+@pytest.mark.parametrize("format", ["csv", "json", "vcf"])
+def test_importing_an_orgs_own_export_writes_nothing(
+    org: ck.OrgStore, tmp_path: Path, format: str
+) -> None:
+    org.import_contacts(rows_of(3))
+    org.create_group("Friends")
+    first = org.list().items[0]
+    org.add_to_group("Friends", first.id)
+    org.record_interaction(first.id, "call")
+    org.export(tmp_path / f"out.{format}")
+    before = scan_all(org.table)
+    report = org.import_contacts(tmp_path / f"out.{format}")
+    assert (report.imported, report.updated) == (0, 0)
+    assert all(s.reason.startswith("unchanged") for s in report.skipped)
+    assert sorted(s.existing_id or "" for s in report.skipped) == sorted(
+        c.id for c in org.list().items
+    )
+    assert set(report.requests_by_operation) <= {"BatchGetItem", "Query"}
+    assert scan_all(org.table) == before
+
+
+def test_a_row_matched_by_id_that_differs_is_skipped_unless_updating(
+    org: ck.OrgStore, tmp_path: Path
+) -> None:
+    added = org.add(first_name="Ada", last_name="L", email="ada@example.com")
+    org.export(tmp_path / "out.csv")
+    text = (tmp_path / "out.csv").read_text(encoding="utf-8")
+    (tmp_path / "out.csv").write_text(text.replace("Ada,", "Adah,"), encoding="utf-8")
+    skipped = org.import_contacts(tmp_path / "out.csv")
+    assert [(s.existing_id, "same id" in s.reason) for s in skipped.skipped] == [(added.id, True)]
+    assert org.get(added.id).first_name == "Ada"
+    updated = org.import_contacts(tmp_path / "out.csv", on_conflict="update")
+    assert updated.updated == 1 and org.get(added.id).first_name == "Adah"
+
+
+def test_merge_keeps_the_contacts_values_and_adds_the_rows(org: ck.OrgStore) -> None:
+    added = org.add(
+        first_name="Ada", last_name="L", email="ada@example.com", tags=["a"], company="ACME"
+    )
+    row = {
+        "first_name": "Ada",
+        "last_name": "L",
+        "email": "ADA@example.com",
+        "phone": "+44 20 7946 0958",
+        "company": "Other",
+        "tags": ["b"],
+        "groups": ["Team"],
+    }
+    report = org.import_contacts([row], on_conflict="merge")
+    assert report.updated == 1 and report.contact_ids == {1: added.id}
+    merged = org.get(added.id)
+    assert (merged.email, merged.company, merged.phone_e164) == (
+        "ada@example.com",
+        "ACME",
+        "+442079460958",
+    )
+    assert merged.tags == ("a", "b") and merged.groups == ("Team",)
+    assert "company Other" in (merged.notes or "")
+    assert [m.id for m in org.group_members("Team").items] == [added.id]
+    again = org.import_contacts([row], on_conflict="merge")  # merging twice changes nothing
+    assert again.updated == 0 and again.skipped[0].reason.startswith("unchanged")
+
+
+def test_a_skipped_conflict_names_the_existing_contact(org: ck.OrgStore) -> None:
+    added = org.add(first_name="Ada", last_name="L", email="ada@example.com")
+    report = org.import_contacts(
+        [{"first_name": "X", "last_name": "Y", "email": "Ada@Example.com"}]
+    )
+    assert [(s.existing_id, s.reason) for s in report.skipped] == [
+        (added.id, f"email already used by contact {added.id} in this org")
+    ]

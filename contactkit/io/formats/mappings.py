@@ -7,31 +7,28 @@ custom fields rather than dropped.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ...contacts import fields
+from .. import columns
 from ..spreadsheet import restore
 from .rows import Cells, extras, parse_flag, split_multi
 
 Mapping = Callable[[Cells], tuple[dict[str, Any], list[tuple[str, str]]]]
 
 ADDRESS_PARTS = fields.ADDRESS_PART_NAMES
-# contactkit's CSV: the exported text fields, read from the cell as they are.
-_OUR_TEXT = tuple(
-    f.name for f in fields.CONTACT_FIELDS if f.exported and f.kind in fields.TEXT_KINDS
-)
 # Google's system labels: "* starred" is a favourite, "* myContacts" means nothing to us.
 _SYSTEM_LABELS = {"mycontacts", "my contacts", "starred"}
-_TAG_SEPARATORS = re.compile(r"\s*[;,]\s*")
 
 
 def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """contactkit's CSV: our field names; ``street``..``country``; ``custom.<name>``.
+    """contactkit's CSV (:mod:`contactkit.io.columns`): each column read by its field's kind.
 
     Each cell goes through :func:`~contactkit.io.spreadsheet.restore`: the export neutralised
     the cells a spreadsheet would run (``'=1`` for ``=1``), and reading gives back the text.
+    Lists (tags, groups) are split by :func:`~contactkit.io.columns.split_list`; the id, times
+    and groups are handed to the importer as read, which checks them.
     """
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
@@ -40,27 +37,35 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         value = cells.get(name)
         return None if value is None else restore(value)
 
-    for name in _OUR_TEXT:
-        value = get(name)
-        if value is not None:
-            values[name] = value
-    tags = get("tags")
-    if tags:
-        values["tags"] = [t for t in _TAG_SEPARATORS.split(tags.strip()) if t]
-    address = {part: get(part) for part in ADDRESS_PARTS}
-    if any(address.values()):
-        values["address"] = {k: v for k, v in address.items() if v}
-    custom = {name: restore(v) for name, v in cells.prefixed(fields.CUSTOM_PREFIX).items()}
-    if custom:
-        values["custom_fields"] = custom
-    flag, reason = parse_flag(get("favorite"))
-    if reason:
-        problems.append(("favorite", reason))
-    elif flag:
-        values["favorite"] = True
-    created = get("created_at")
-    if created:
-        values["created_at"] = created
+    file_fields = [f for f in fields.CONTACT_FIELDS if f.exported] + list(columns.carried())
+    for f in file_fields:
+        if f.kind in fields.TEXT_KINDS:
+            value = get(f.name)
+            if value is not None:
+                values[f.name] = value
+        elif f.kind == "address":
+            address = {part: get(part) for part in ADDRESS_PARTS}
+            if any(address.values()):
+                values[f.name] = {k: v for k, v in address.items() if v}
+        elif f.kind == "custom":
+            prefix = fields.CUSTOM_PREFIX
+            custom = {name: restore(v) for name, v in cells.prefixed(prefix).items()}
+            if custom:
+                values[f.name] = custom
+        elif f.kind == "bool":
+            flag, reason = parse_flag(get(f.name))
+            if reason:
+                problems.append((f.name, reason))
+            elif flag:
+                values[f.name] = True
+        elif f.kind in ("tags", "list"):
+            text = get(f.name)
+            if text:
+                values[f.name] = columns.split_list(text)
+        else:  # ids and times: text the importer checks
+            text = get(f.name)
+            if text and text.strip():
+                values[f.name] = text.strip()
     return values, problems
 
 

@@ -8,12 +8,15 @@ from typing import Any
 
 from ...contacts import fields
 from ...errors import ValidationError
+from .. import columns
 from .rows import Source, SourceRow, parse_flag
 from .text import Decoded
 
 FIELDS = fields.EXPORTED_FIELDS
-# What only the store sets is ignored quietly; groups are reported as unused (not imported).
-_IGNORED = {f.name for f in fields.CONTACT_FIELDS if not f.exported and f.kind != "list"}
+# The id and store-kept values our files carry (:mod:`contactkit.io.columns`) are read too;
+# the rest of what only the store sets (version, updated_at, ...) is ignored quietly.
+CARRIED = tuple(f.name for f in columns.carried())
+_IGNORED = {f.name for f in fields.CONTACT_FIELDS if not f.exported} - set(CARRIED)
 
 
 def read_json(decoded: Decoded, *, lines: bool) -> Source:
@@ -48,7 +51,7 @@ def read_records(records: Iterable[Any], format: str = "records") -> Source:
         problems: list[tuple[str, str]] = []
         for key, value in record.items():
             name = str(key)
-            if name not in FIELDS:
+            if name not in FIELDS and name not in CARRIED:
                 if name not in _IGNORED:
                     unused[name] = None
                 continue
@@ -61,8 +64,8 @@ def read_records(records: Iterable[Any], format: str = "records") -> Source:
                 elif flag:
                     values["favorite"] = True
                 continue
-            if name == "tags" and isinstance(value, str):
-                value = [t.strip() for t in value.replace(",", ";").split(";") if t.strip()]
+            if fields.field(name).kind in ("tags", "list") and isinstance(value, str):
+                value = columns.split_list(value)
             values[name] = value
         rows.append(SourceRow(number, values, problems, empty=not record))
     return Source(format, rows, list(unused))

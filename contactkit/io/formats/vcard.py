@@ -1,18 +1,34 @@
 """vCard 2.1, 3.0 and 4.0 (``.vcf``) with vobject: several cards per file, folded lines,
-quoted-printable, ``tel:`` URIs, ``CATEGORIES`` as tags."""
+quoted-printable, ``tel:`` URIs, ``CATEGORIES`` as tags.
+
+contactkit's own properties (:mod:`contactkit.io.columns`, written by
+:mod:`contactkit.io.export`) are read back: ``UID`` as the contact's id when it is a
+contactkit id (a ULID), ``X-CONTACTKIT-CUSTOM`` into custom fields, the favourite flag, the
+creation and last-contacted times, the groups, and the exact note (``X-CONTACTKIT-NOTE``, used
+only while it still matches ``NOTE``, in case another app edited the card)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import vobject  # type: ignore[import-untyped]
+from ulid import ULID
 
 from ...errors import ValidationError
-from .rows import Source, SourceRow, extras
+from .. import columns
+from .rows import Source, SourceRow, extras, parse_flag
 from .text import Decoded
 
 _USED = {"VERSION", "N", "FN", "EMAIL", "TEL", "ORG", "TITLE", "ADR", "CATEGORIES", "NOTE"}
 _USED |= {"BDAY", "NICKNAME", "URL", "PRODID", "UID", "REV"}
+_OURS = (
+    columns.VCARD_CUSTOM,
+    columns.VCARD_FAVORITE,
+    columns.VCARD_GROUP,
+    columns.VCARD_NOTE,
+    *columns.VCARD_TIMES.values(),
+)
+_USED |= {name.upper() for name in _OURS}
 
 
 def read_vcard(decoded: Decoded) -> Source:
@@ -66,7 +82,8 @@ def read_vcard(decoded: Decoded) -> Source:
             text = _single(card, prop)
             if text:
                 values.setdefault("custom_fields", {})[name] = text
-        rows.append(SourceRow(number, values))
+        problems = _ours(card, values)
+        rows.append(SourceRow(number, values, problems))
     notes = [decoded.note] if decoded.note else []
     return Source("vcard", rows, list(unused), decoded.encoding, notes)
 
@@ -123,3 +140,49 @@ def _joined(value: Any) -> str | None:
 def _set(values: dict[str, Any], name: str, text: str | None) -> None:
     if text:
         values[name] = text
+
+
+def _ours(card: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """contactkit's own properties into ``values``; ``(field, reason)`` for what is wrong."""
+    problems: list[tuple[str, str]] = []
+    uid = _single(card, "uid")
+    if uid and _is_ulid(uid):
+        values[columns.ID_FIELD] = uid
+    for line in card.contents.get(columns.VCARD_CUSTOM, []):
+        encoded = line.params.get("NAME", [""])[0]
+        try:
+            name = columns.percent_decode(encoded)
+        except UnicodeDecodeError:
+            problems.append(("custom_fields", f"NAME={encoded!r} is not a percent-encoded name"))
+            continue
+        values.setdefault("custom_fields", {})[name] = str(line.value)
+    favorite = _single(card, columns.VCARD_FAVORITE)
+    if favorite is not None:
+        flag, reason = parse_flag(favorite)
+        if reason:
+            problems.append(("favorite", reason))
+        elif flag:
+            values["favorite"] = True
+    for name, prop in columns.VCARD_TIMES.items():
+        _set(values, name, _single(card, prop))
+    groups = [str(line.value).strip() for line in card.contents.get(columns.VCARD_GROUP, [])]
+    if any(groups):
+        values["groups"] = [g for g in groups if g]
+    exact = card.contents.get(columns.VCARD_NOTE)
+    if exact and "notes" in values:
+        try:
+            note = columns.percent_decode(str(exact[0].value))
+        except UnicodeDecodeError:
+            note = ""
+        # Only while NOTE still says the same (CR and CRLF read back as LF).
+        if note.replace("\r\n", "\n").replace("\r", "\n").strip() == values["notes"]:
+            values["notes"] = note
+    return problems
+
+
+def _is_ulid(text: str) -> bool:
+    try:
+        ULID.from_str(text)
+    except ValueError:
+        return False
+    return True
