@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from ..contacts.model import Contact, ContactSummary, clean_changes
 from ..dynamo.paging import Page
 from ..errors import ValidationError
+from ..io.importer import OnConflict
 from . import render
 from .seed import SEED_CONTACTS
 
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Confirm = Callable[[str], bool]  # asks a yes/no question; False means "do not"
-OnConflict = Literal["skip", "update"]
 
 
 @dataclass(frozen=True)

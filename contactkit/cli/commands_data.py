@@ -6,9 +6,11 @@ Each parses its options into the one call of ``actions.py`` that the shell makes
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import click
 
+from ..io.importer import OnConflict
 from . import actions
 from .commands import cli, emit_outcome, session
 from .context import Settings
@@ -29,13 +31,18 @@ FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option(
     "--on-conflict",
-    type=click.Choice(["skip", "update"]),
+    type=click.Choice(get_args(OnConflict)),
     default="skip",
     show_default=True,
-    help="What to do with an email already in the org.",
+    help="A row whose email or id is already in the org: skip it, update the contact with "
+    "the row, or merge the row into it (the contact's values win).",
 )
 def import_file(
-    settings: Settings, path: Path, file_format: str | None, dry_run: bool, on_conflict: str
+    settings: Settings,
+    path: Path,
+    file_format: str | None,
+    dry_run: bool,
+    on_conflict: OnConflict,
 ) -> None:
     """Import contacts from a file; exits 1 if some rows were invalid or not written."""
     with session(settings) as opened:
@@ -44,7 +51,7 @@ def import_file(
             path,
             file_format=file_format,
             dry_run=dry_run,
-            on_conflict="update" if on_conflict == "update" else "skip",
+            on_conflict=on_conflict,
             progress=False,
         )
     emit_outcome(settings, outcome)

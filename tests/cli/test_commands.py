@@ -279,6 +279,20 @@ def test_import_reports_and_is_idempotent(run: Any) -> None:
     assert text.stdout.splitlines()[0] == "✅ Imported 0/3 contacts"
 
 
+@pytest.mark.parametrize(
+    ("mode", "company"), [("skip", "Mine"), ("update", "Theirs"), ("merge", "Mine")]
+)
+def test_import_on_conflict_modes(run: Any, tmp_path: Path, mode: str, company: str) -> None:
+    add(run, "John", "Doe", "john.doe@example.com", "--company", "Mine")
+    path = tmp_path / "rows.json"
+    row = {"first_name": "John", "last_name": "Doe", "email": "john.doe@example.com"}
+    path.write_text(json.dumps([{**row, "company": "Theirs", "job_title": "CTO"}]))
+    run("import", str(path), "--on-conflict", mode)
+    contact = as_json(run("email", "john.doe@example.com", "--json"))
+    assert contact["company"] == company
+    assert contact.get("job_title") == (None if mode == "skip" else "CTO")
+
+
 def test_import_with_invalid_rows_exits_1(run: Any, tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps([{"first_name": "A", "last_name": "B", "email": "nope"}]))
