@@ -251,7 +251,7 @@ class Bill:
         return _Write(table, keys, copy.deepcopy(self._current(table, keys)))
 
     def _current(self, table: Table, keys: Mapping[str, Any]) -> Item | None:
-        hash_key, range_key = self.backend.get_keys_value(table, keys)
+        hash_key, range_key = self.backend.get_keys_value(table, dict(keys))
         return table.get_item(hash_key, range_key)
 
     def consumed(

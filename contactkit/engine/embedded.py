@@ -219,7 +219,7 @@ class EngineBackend(DynamoDBBackend):
             last_key,
         )
 
-    def scan(  # type: ignore[override]
+    def scan(
         self,
         table_name: str,
         filters: dict[str, Any],
