@@ -228,24 +228,25 @@ class Bill:
         bill = cls(backend, operation, body)
         if operation in ("PutItem", "UpdateItem", "DeleteItem"):
             keys = body["Item"] if operation == "PutItem" else body["Key"]
-            bill.writes.append(bill._target(str(body["TableName"]), keys))
+            bill.writes.append(bill.target(str(body["TableName"]), keys))
         elif operation == "BatchWriteItem":
             for name, requests in body.get("RequestItems", {}).items():
                 for request in requests:
                     put = request.get("PutRequest")
                     keys = put["Item"] if put else request["DeleteRequest"]["Key"]
-                    bill.writes.append(bill._target(name, keys))
+                    bill.writes.append(bill.target(name, keys))
         elif operation == "TransactWriteItems":
             for action in body.get("TransactItems", []):
                 ((kind, op),) = action.items()
                 keys = op["Item"] if kind == "Put" else op["Key"]
-                target = bill._target(op["TableName"], keys)
+                target = bill.target(op["TableName"], keys)
                 target.factor = TRANSACTION_FACTOR
                 target.check_only = kind == "ConditionCheck"
                 bill.writes.append(target)
         return bill
 
-    def _target(self, table_name: str, keys: Mapping[str, Any]) -> _Write:
+    def target(self, table_name: str, keys: Mapping[str, Any]) -> _Write:
+        """The item a write names, as it is before the write."""
         table = self.backend.get_table(table_name)
         # A copy: moto's UpdateItem changes the stored item in place.
         return _Write(table, keys, copy.deepcopy(self._current(table, keys)))
