@@ -14,7 +14,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint test lab notebooks html constraints clean bench
+.PHONY: help install lint test lab notebooks html constraints clean bench dynalite
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy, lint-imports (layers, n
 test: lint ## Lint, then run the tests and the notebooks (nbval) in parallel
 	CONTACTKIT_TEST_SCALE=$(TEST_SCALE) CONTACTKIT_PROGRESS=0 $(BIN)/python -m pytest \
 		-n $(PYTEST_WORKERS) --dist loadscope --nbval --nbval-current-env
+
+# The pinned dynalite of the capacity cross-check, into the git-ignored .ci/dynalite/node_modules.
+dynalite: ## Install dynalite (npm ci, pinned) for tests/engine/test_dynalite_capacity.py
+	npm ci --prefix .ci/dynalite --no-audit --no-fund
 
 bench: $(STAMP) ## Install the bench extra, then run every script in benchmarks/ (minutes)
 	$(BIN)/python -m pip install --quiet -e ".[bench]" -c constraints.txt

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .contacts import keys
 from .dynamo import schema
+from .dynamo.capacity import on_demand_usd_per_million
 from .dynamo.meter import Meter
+from .dynamo.requestcost import written_items
 from .errors import BackendError, ConfigurationError, ContactKitError
 from .io import backup
 from .io.backup import BackupReport, RestoreMode, RestoreReport
@@ -50,6 +56,39 @@ class Table:
             m.requests, m.items_read, m.rcu      # 1, 1, 1.0
         """
         return Meter(self.client)
+
+    def write_cost(
+        self, contact_fields: Mapping[str, Any], changes: Mapping[str, Any] | None = None
+    ) -> list[WriteCost]:
+        """What adding, updating and deleting this contact costs, measured on a scratch org.
+
+        Runs ``org.add(**contact_fields)``, ``org.update(id, **changes)`` (default: a new
+        ``notes``) and ``org.delete(id)`` in an org of its own under a meter, then purges that
+        org. Each :class:`WriteCost` counts the items written by type, the units consumed (the
+        backend's figures, see :mod:`contactkit.dynamo.meter`) and the on-demand price per
+        million such operations (:data:`contactkit.dynamo.capacity.ON_DEMAND_PRICES_AS_OF`).
+
+        Example::
+
+            for cost in table.write_cost({"first_name": "Ada", "email": "ada@example.com"}):
+                print(cost.operation, cost.items, cost.wcu, cost.usd_per_million)
+        """
+        org = self.org(f"org-write-cost-{uuid.uuid4().hex[:12]}")
+        update = dict(changes) if changes is not None else {"notes": "a note"}
+        found: list[WriteCost] = []
+        try:
+            for operation in ("add", "update", "delete"):
+                with self.meter() as meter:
+                    if operation == "add":
+                        contact_id = org.add(**contact_fields).id
+                    elif operation == "update":
+                        org.update(contact_id, **update)
+                    else:
+                        org.delete(contact_id)
+                found.append(WriteCost.of(operation, meter))
+        finally:
+            org.purge()
+        return found
 
     def backup(self, path: str | Path, org: str | None = None) -> BackupReport:
         """Write the table's items (or one org's) to ``path``: gzip DynamoDB JSON, one per line.
@@ -156,6 +195,59 @@ class Table:
                 raise ContactKitError(f"table {self.name!r} did not {what} within {timeout} s")
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+@dataclass(frozen=True)
+class WriteCost:
+    """What one contact operation wrote and cost (:meth:`Table.write_cost`)."""
+
+    operation: str
+    items: dict[str, int]  # "<action> <item type>" -> how many, e.g. "Put token": 3
+    requests: int
+    rcu: float
+    wcu: float
+    source: str  # "backend", "computed", or "backend+computed" when mixed
+    usd_per_million: float
+
+    @classmethod
+    def of(cls, operation: str, meter: Meter) -> WriteCost:
+        counts: Counter[str] = Counter()
+        for record in meter.records:
+            for action, item, kind in written_items(record.operation, record.params):
+                if action != "ConditionCheck":
+                    counts[f"{action} {kind or _item_type(item)}"] += 1
+        sources = sorted({record.source for record in meter.records})
+        return cls(
+            operation=operation,
+            items=dict(sorted(counts.items())),
+            requests=meter.requests,
+            rcu=meter.rcu,
+            wcu=meter.wcu,
+            source="+".join(sources),
+            usd_per_million=on_demand_usd_per_million(meter.rcu, meter.wcu),
+        )
+
+
+def _item_type(key: Mapping[str, Any]) -> str:
+    """The item type a key names (updates and deletes carry no ``type`` attribute)."""
+    pk = str(key.get("PK", {}).get("S", ""))
+    sk = str(key.get("SK", {}).get("S", ""))
+    by_pk = {"#SEARCH": "token", "#AUDIT": "audit", "#FAV": "favorite"}
+    for suffix, kind in by_pk.items():
+        if pk.endswith(suffix):
+            return kind
+    if "#EMAIL#" in pk:
+        return "email"
+    by_sk = {
+        keys.CONTACT_PREFIX: "contact",
+        keys.TAG_PREFIX: "tag",
+        keys.ACTIVITY_PREFIX: "activity",
+        keys.GROUP_PREFIX: "group",
+    }
+    for prefix, kind in by_sk.items():
+        if sk.startswith(prefix):
+            return kind
+    return "other"
 
 
 def _all_active(description: dict[str, Any]) -> bool:

@@ -277,3 +277,24 @@ def test_the_anti_pattern_scan_reads_every_item_of_the_table(small: Seeded) -> N
     assert {c.org_id for c in result.contacts} == {ORG}
     assert result.items_read == len(everything) == small.counter.items_read
     assert small.counter.items_read > len(ORGS) * small.size  # every tenant, every item type
+
+
+def test_write_cost_counts_items_by_type_and_prices_them(table: ck.Table) -> None:
+    fields = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "tags": ["vip", "math"],
+    }
+    add, update, delete = table.write_cost(fields)
+    assert [c.operation for c in (add, update, delete)] == ["add", "update", "delete"]
+    assert add.items["Put contact"] == add.items["Put email"] == 1
+    assert add.items["Put tag"] == 2 and add.items["Put token"] >= 2
+    assert delete.items["Delete contact"] == delete.items["Delete email"] == 1
+    assert update.items["Put contact"] == 1 or update.items.get("Update contact") == 1
+    for cost in (add, update, delete):
+        assert cost.source == "backend"
+        assert cost.usd_per_million == pytest.approx(cost.wcu * 0.625 + cost.rcu * 0.125)
+    # Every item of a transaction costs at least 2 units.
+    assert add.wcu >= 2 * sum(add.items.values())
+    assert not [i for i in scan_all(table) if "write-cost" in str(i.get("PK"))]

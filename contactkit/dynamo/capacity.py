@@ -152,3 +152,23 @@ def _index_key(item: Item | None, hash_attr: str, range_attr: str | None) -> tup
     if range_attr not in item:
         return None
     return (item[hash_attr], item[range_attr])
+
+
+# On-demand prices, us-east-1, in US dollars per million request units: $0.625 per million
+# write request units, $0.125 per million read request units. As of the AWS pricing after the
+# on-demand price cut of November 2024 (AWS News Blog, "Amazon DynamoDB On-Demand", updated
+# January 31, 2025), read on 2026-11-30 from the search tool's stored snapshots of that post and
+# of a pricing summary quoting the same figures; check https://aws.amazon.com/dynamodb/pricing/.
+ON_DEMAND_USD_PER_MILLION_WRITE_UNITS = 0.625
+ON_DEMAND_USD_PER_MILLION_READ_UNITS = 0.125
+ON_DEMAND_PRICES_AS_OF = "2025-01-31"
+
+
+def on_demand_usd_per_million(rcu: float, wcu: float) -> float:
+    """US dollars for a million operations that each consume ``rcu`` and ``wcu`` (on-demand).
+
+    Example::
+
+        on_demand_usd_per_million(rcu=0.5, wcu=12)   # 7.5625
+    """
+    return rcu * ON_DEMAND_USD_PER_MILLION_READ_UNITS + wcu * ON_DEMAND_USD_PER_MILLION_WRITE_UNITS

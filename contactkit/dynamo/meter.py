@@ -10,16 +10,25 @@ library and the caller make, on any backend::
     m.latency("GetItem")              # (count, p50 ms, p95 ms)
     m.partition_requests              # Counter of partition key values (hot partitions)
     m.consumed_capacity               # what the backend itself reported (0 if it did not)
+    m.records[0].params, m.records[0].source   # every request, and where its units come from
 
 Three modules, one concept each: this one records (botocore's events to one
 :class:`~contactkit.dynamo.totals.RequestRecord` per request), :mod:`contactkit.dynamo.requestcost`
 says what a request costs and defines the counts (items read and returned, units, and their
 approximations), :mod:`contactkit.dynamo.totals` adds records up per operation.
 
-The meter asks each request for ``ReturnConsumedCapacity="TOTAL"`` when the caller did not
-set it, records the backend's answer in ``consumed_capacity`` and removes it from the response
-again, so the caller sees the response it would have seen without the meter. The embedded
-engine reports constant values there; DynamoDB Local and AWS report real ones.
+The meter asks each request for ``ReturnConsumedCapacity="INDEXES"`` when the caller did not
+set it, and removes the answer from the response again, so the caller sees the response it
+would have seen without the meter. ``rcu`` and ``wcu`` are what the backend reported there
+(AWS, DynamoDB Local, and the embedded engine, which charges by DynamoDB's documented rules:
+:mod:`contactkit.engine.charges`). Only when a backend reports nothing, and for failed
+requests (a write refused by its condition is charged, but an error response carries no
+``ConsumedCapacity``), are they the meter's own computation
+(:mod:`contactkit.dynamo.requestcost`); each record says which (``source``: ``"backend"`` or
+``"computed"``). ``items_read``, ``items_returned`` and ``bytes_read`` are always the meter's.
+
+Every request is kept (:attr:`Meter.records`, at most ``max_records``, oldest first): its
+operation, its parameters as boto3 sent them, what it read, returned and cost.
 
 Meters are thread-safe, may be nested (each counts what happens inside its block) and may be
 entered from several threads at once.
@@ -36,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema
 from .capacity import IndexKeys
-from .requestcost import RequestCost, request_cost
+from .requestcost import RequestCost, reported_capacity, request_cost
 from .totals import TOTALS, OperationStats, RequestRecord, Total
 
 if TYPE_CHECKING:
@@ -76,8 +85,12 @@ class Meter:
         *,
         key_attribute: str = "PK",
         index_keys: IndexKeys = schema.INDEX_KEYS,
+        max_records: int = 10_000,
     ) -> None:
         self.client = client
+        self.max_records = max_records
+        self._records: list[RequestRecord] = []
+        self.dropped_records = 0  # requests past max_records: counted, not kept
         self.key_attribute = key_attribute
         self.index_keys = index_keys
         self._stats: dict[str, OperationStats] = {}
@@ -128,6 +141,8 @@ class Meter:
         """Forget everything recorded so far."""
         with self._lock:
             self._stats.clear()
+            self._records.clear()
+            self.dropped_records = 0
             self._partitions.clear()
             self._item_bytes.clear()
 
@@ -146,6 +161,12 @@ class Meter:
             )
 
     @property
+    def records(self) -> list[RequestRecord]:
+        """Every request recorded so far, oldest first (a snapshot; see ``max_records``)."""
+        with self._lock:
+            return list(self._records)
+
+    @property
     def partition_requests(self) -> Counter[str]:
         """How often each partition key value was requested (``"(scan)"`` for Scans)."""
         with self._lock:
@@ -158,8 +179,8 @@ class Meter:
     items_returned = Total(int, "Items in the responses (Item, Items, Responses).")
     items_written = Total(int, "Items written (a ConditionCheck writes none).")
     bytes_read = Total(int, "Bytes read, by DynamoDB's item size rules.")
-    rcu = Total(float, "Read capacity units, by DynamoDB's documented rules.")
-    wcu = Total(float, "Write capacity units, index writes included.")
+    rcu = Total(float, "Read capacity units the backend reported (computed where it did not).")
+    wcu = Total(float, "Write capacity units, index writes included (reported, else computed).")
     consumed_capacity = Total(
         float, "Capacity units the backend reported in ConsumedCapacity (0 if it reported none)."
     )
@@ -207,7 +228,7 @@ class Meter:
         context.setdefault(_PARAMS, params)
         members = model.input_shape.members if model.input_shape is not None else {}
         if "ReturnConsumedCapacity" in members and "ReturnConsumedCapacity" not in params:
-            params["ReturnConsumedCapacity"] = "TOTAL"
+            params["ReturnConsumedCapacity"] = "INDEXES"
             context[_ADDED_CAPACITY] = True
 
     def _before_call(self, context: dict[str, Any], **_: Any) -> None:
@@ -244,8 +265,14 @@ class Meter:
         if cost.page_item_bytes is not None:
             with self._lock:
                 self._item_bytes[source] = cost.page_item_bytes
+        reported = None if error is not None else reported_capacity(model.name, consumed)
         record = RequestRecord(
-            model.name, cost, consumed_capacity=_capacity_units(consumed), error=error is not None
+            model.name,
+            cost,
+            consumed_capacity=reported.total if reported is not None else 0.0,
+            error=error is not None,
+            reported=reported,
+            params=_as_sent(params, added=bool(context.get(_ADDED_CAPACITY))),
         )
         self._record(record, context)
 
@@ -253,7 +280,10 @@ class Meter:
         # The request never got an answer (connection lost after botocore's retries).
         if _PARAMS in context:
             operation = event_name.rsplit(".", 1)[-1]
-            self._record(RequestRecord(operation, RequestCost(), error=True), context)
+            params = _as_sent(context[_PARAMS], added=bool(context.get(_ADDED_CAPACITY)))
+            self._record(
+                RequestRecord(operation, RequestCost(), error=True, params=params), context
+            )
 
     def _record(self, record: RequestRecord, context: dict[str, Any]) -> None:
         started = context.get(_STARTED)
@@ -262,11 +292,15 @@ class Meter:
         with self._lock:
             self._stats.setdefault(record.operation, OperationStats()).add(record)
             self._partitions.update(record.cost.partitions)
+            if len(self._records) < self.max_records:
+                self._records.append(record)
+            else:
+                self.dropped_records += 1
 
 
-def _capacity_units(consumed: Any) -> float:
-    """Total ``CapacityUnits`` of a ``ConsumedCapacity`` (a dict, or a list for batches)."""
-    if not consumed:
-        return 0.0
-    entries = consumed if isinstance(consumed, list) else [consumed]
-    return float(sum(entry.get("CapacityUnits", 0.0) for entry in entries))
+def _as_sent(params: dict[str, Any], *, added: bool) -> dict[str, Any]:
+    """The caller's parameters (a shallow copy), without the meter's ReturnConsumedCapacity."""
+    sent = dict(params)
+    if added:
+        sent.pop("ReturnConsumedCapacity", None)
+    return sent

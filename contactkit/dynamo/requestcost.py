@@ -85,6 +85,20 @@ class RequestCost:
     page_item_bytes: float | None = None
 
 
+@dataclass(frozen=True)
+class Capacity:
+    """The units of one request's ``ConsumedCapacity`` as a backend reported them."""
+
+    read: float = 0.0
+    write: float = 0.0
+    # (table, index) -> units; index "" is the table itself (only with INDEXES).
+    parts: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def total(self) -> float:
+        return self.read + self.write
+
+
 def request_cost(
     operation: str,
     params: Mapping[str, Any],
@@ -278,6 +292,70 @@ _MEASURES = {
     "BatchWriteItem": _batch_write_item,
     "TransactWriteItems": _transact_write_items,
 }
+
+
+_READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
+
+
+def reported_capacity(operation: str, consumed: Any) -> Capacity | None:
+    """A response's ``ConsumedCapacity`` (a dict, or a list for batches and transactions) as
+    read and write units, with the per-table and per-index parts when the backend gave them.
+
+    ``None`` when the backend reported nothing. Units a backend does not split into
+    ``ReadCapacityUnits``/``WriteCapacityUnits`` count by the operation (a read or a write).
+    """
+    if not consumed:
+        return None
+    entries = consumed if isinstance(consumed, list) else [consumed]
+    read = write = 0.0
+    parts: list[tuple[str, str, float]] = []
+    for entry in entries:
+        units = float(entry.get("CapacityUnits", 0.0))
+        if "ReadCapacityUnits" in entry or "WriteCapacityUnits" in entry:
+            read += float(entry.get("ReadCapacityUnits", 0.0))
+            write += float(entry.get("WriteCapacityUnits", 0.0))
+        elif operation in _READS:
+            read += units
+        else:
+            write += units
+        table = str(entry.get("TableName", ""))
+        if "Table" in entry:
+            parts.append((table, "", float(entry["Table"].get("CapacityUnits", 0.0))))
+        for section in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+            for index, found in sorted(entry.get(section, {}).items()):
+                parts.append((table, index, float(found.get("CapacityUnits", 0.0))))
+    return Capacity(read=read, write=write, parts=tuple(parts))
+
+
+def written_items(operation: str, params: Mapping[str, Any]) -> list[tuple[str, Item, str]]:
+    """``(action, key or item, type)`` of every item a write request names.
+
+    ``action`` is ``Put``, ``Update``, ``Delete`` or ``ConditionCheck``; ``type`` is the item's
+    ``type`` attribute when the request carries the item (a put), else ``""``.
+    """
+    found: list[tuple[str, Item, str]] = []
+
+    def add(action: str, body: Mapping[str, Any], key_field: str) -> None:
+        item = body.get(key_field) or {}
+        kind = item.get("type", {}).get("S", "") if action == "Put" else ""
+        found.append((action, item, str(kind)))
+
+    if operation == "PutItem":
+        add("Put", params, "Item")
+    elif operation in ("UpdateItem", "DeleteItem"):
+        add(operation.removesuffix("Item"), params, "Key")
+    elif operation == "BatchWriteItem":
+        for requests in params.get("RequestItems", {}).values():
+            for request in requests:
+                if "PutRequest" in request:
+                    add("Put", request["PutRequest"], "Item")
+                else:
+                    add("Delete", request.get("DeleteRequest", {}), "Key")
+    elif operation == "TransactWriteItems":
+        for action in params.get("TransactItems", []):
+            ((kind, body),) = action.items()
+            add(kind, body, "Item" if kind == "Put" else "Key")
+    return found
 
 
 def partition_keys(

@@ -9,22 +9,44 @@ fields of :class:`OperationStats`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Generic, Protocol, TypeVar, overload
+from typing import Any, Generic, Literal, Protocol, TypeVar, overload
 
-from .requestcost import RequestCost
+from .requestcost import Capacity, RequestCost
+
+Source = Literal["backend", "computed"]
 
 
 @dataclass(frozen=True)
 class RequestRecord:
-    """One request as a meter saw it."""
+    """One request as a meter saw it.
+
+    ``rcu`` and ``wcu`` are what the backend reported in ``ConsumedCapacity`` (``source ==
+    "backend"``) or, when it reported nothing (a failed request, a backend that does not
+    report, a caller that asked for ``"NONE"``), the meter's own computation from the request
+    and response (``source == "computed"``, :mod:`contactkit.dynamo.requestcost`).
+    """
 
     operation: str
     cost: RequestCost
     consumed_capacity: float = 0.0  # what the backend reported in ConsumedCapacity
     latency_ms: float = 0.0
     error: bool = False
+    reported: Capacity | None = None
+    params: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def source(self) -> Source:
+        return "backend" if self.reported is not None else "computed"
+
+    @property
+    def rcu(self) -> float:
+        return self.reported.read if self.reported is not None else self.cost.rcu
+
+    @property
+    def wcu(self) -> float:
+        return self.reported.write if self.reported is not None else self.cost.wcu
 
 
 @dataclass
@@ -51,8 +73,8 @@ class OperationStats:
         self.items_returned += cost.items_returned
         self.items_written += cost.items_written
         self.bytes_read += cost.bytes_read
-        self.rcu += cost.rcu
-        self.wcu += cost.wcu
+        self.rcu += record.rcu
+        self.wcu += record.wcu
         self.consumed_capacity += record.consumed_capacity
         self.latencies_ms.append(record.latency_ms)
 

@@ -15,6 +15,9 @@ Two things differ from ``ThreadedMotoServer``:
   transactions lose writes. Here every request to the engine is serialised by one lock, and a
   transaction checks every condition first, then applies, copying only the items it touches
   so that a failure part-way through can be rolled back. Cost: O(actions), not O(table).
+* **Capacity as DynamoDB counts it.** moto answers ``ReturnConsumedCapacity`` with constants;
+  here every item read and write reports what DynamoDB's documented rules charge, per table
+  and per index (:mod:`contactkit.engine.charges`).
 * **No browser gets in.** The engine has no authentication, and moto would take the operation
   from the query string (``POST /?Action=DeleteTable`` with a ``text/plain`` body is a "simple"
   request a web page may send without a CORS preflight). :class:`LoopbackGuard` answers 403
@@ -52,6 +55,8 @@ from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
+
+from .charges import Bill
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -158,7 +163,112 @@ class _Action:
 
 
 class EngineBackend(DynamoDBBackend):
-    """moto's DynamoDB backend with an O(actions) all-or-nothing TransactWriteItems."""
+    """moto's DynamoDB backend with an O(actions) all-or-nothing TransactWriteItems.
+
+    Its Query and Scan also note what they read before the filter (``reads``), which the
+    engine charges (:class:`~contactkit.engine.charges.Bill`); requests are serialised, so
+    one list serves every request.
+    """
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        # (table, index or None, items or index entries read) of the request being served
+        self.reads: list[tuple[str, str | None, list[Item]]] = []
+
+    def query(  # type: ignore[override]
+        self,
+        table_name: str,
+        hash_key_dict: dict[str, Any] | None,
+        range_comparison: str | None,
+        range_value_dicts: list[dict[str, Any]],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        scan_index_forward: bool,
+        projection_expressions: list[list[str]] | None,
+        index_name: str | None = None,
+        consistent_read: bool = False,
+        expr_names: dict[str, str] | None = None,
+        expr_values: dict[str, dict[str, str]] | None = None,
+        filter_expression: str | None = None,
+        **kwargs: Any,
+    ) -> tuple[list[Item], int, dict[str, Any] | None]:
+        # The page without filter and projection is what DynamoDB reads (and charges); the
+        # filter and projection then apply to it exactly as moto's Table.query does.
+        items, scanned, last_key = super().query(
+            table_name,
+            hash_key_dict,
+            range_comparison,
+            range_value_dicts,
+            limit,
+            exclusive_start_key,
+            scan_index_forward,
+            None,
+            index_name,
+            consistent_read,
+            expr_names,
+            expr_values,
+            None,
+            **kwargs,
+        )
+        self.reads.append((table_name, index_name, items))
+        return (
+            self._filtered(
+                items, filter_expression, expr_names, expr_values, projection_expressions
+            ),
+            scanned,
+            last_key,
+        )
+
+    def scan(
+        self,
+        table_name: str,
+        filters: dict[str, Any],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        filter_expression: str | None,
+        expr_names: dict[str, Any],
+        expr_values: dict[str, Any],
+        index_name: str,
+        consistent_read: bool,
+        projection_expression: list[list[str]] | None,
+        segments: tuple[None, None] | tuple[int, int],
+    ) -> tuple[list[Item], int, dict[str, Any] | None]:
+        items, scanned, last_key = super().scan(
+            table_name,
+            filters,
+            limit,
+            exclusive_start_key,
+            None,
+            expr_names,
+            expr_values,
+            index_name,
+            consistent_read,
+            None,
+            segments,
+        )
+        self.reads.append((table_name, index_name or None, items))
+        return (
+            self._filtered(
+                items, filter_expression, expr_names, expr_values, projection_expression
+            ),
+            scanned,
+            last_key,
+        )
+
+    @staticmethod
+    def _filtered(
+        items: list[Item],
+        filter_expression: str | None,
+        names: dict[str, Any] | None,
+        values: dict[str, Any] | None,
+        projection: list[list[str]] | None,
+    ) -> list[Item]:
+        if filter_expression:
+            condition = get_filter_expression(filter_expression, names, values)
+            items = [item for item in items if condition.expr(item)]
+        if projection:
+            items = [item.project(projection) for item in items]
+        return items
 
     def transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
         if len(transact_items) > 100:
@@ -248,6 +358,64 @@ def _binary_as_base64(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+class _ChargingHandler(_FastReadsHandler):
+    """The handler of every item read and write, answering ``ConsumedCapacity`` by DynamoDB's
+    rules (:class:`~contactkit.engine.charges.Bill`) instead of moto's constants."""
+
+    @property
+    def engine_backend(self) -> EngineBackend:
+        backend = self.dynamodb_backend
+        assert isinstance(backend, EngineBackend)
+        return backend
+
+    def _charged(self, run: Callable[[], ActionResult]) -> ActionResult:
+        wanted = self.body.get("ReturnConsumedCapacity", "NONE")
+        backend = self.engine_backend
+        backend.reads.clear()
+        bill = Bill.before(backend, self._get_action(), self.body)
+        result = run()
+        body = result.result
+        if isinstance(body, dict):
+            body.pop("ConsumedCapacity", None)
+            body.pop("ConsumedCapacityUnits", None)  # moto's DeleteItem adds it unasked
+            if wanted in ("TOTAL", "INDEXES"):
+                body["ConsumedCapacity"] = bill.consumed(
+                    body, backend.reads, with_indexes=wanted == "INDEXES"
+                )
+        backend.reads.clear()
+        return result
+
+    def get_item(self) -> ActionResult:
+        return self._charged(super().get_item)
+
+    def batch_get_item(self) -> ActionResult:
+        return self._charged(super().batch_get_item)
+
+    def query(self) -> ActionResult:
+        return self._charged(super().query)
+
+    def scan(self) -> ActionResult:
+        return self._charged(super().scan)
+
+    def transact_get_items(self) -> ActionResult:
+        return self._charged(super().transact_get_items)
+
+    def put_item(self) -> ActionResult:
+        return self._charged(super().put_item)
+
+    def update_item(self) -> ActionResult:
+        return self._charged(super().update_item)
+
+    def delete_item(self) -> ActionResult:
+        return self._charged(super().delete_item)
+
+    def batch_write_item(self) -> ActionResult:
+        return self._charged(super().batch_write_item)
+
+    def transact_write_items(self) -> ActionResult:
+        return self._charged(super().transact_write_items)
+
+
 class _SerialisedApp:
     """WSGI app that feeds one request at a time to this engine's backend.
 
@@ -261,7 +429,7 @@ class _SerialisedApp:
         engine_backend = backend
         streams_backend = _StreamsBackend(backend)
 
-        class Handler(_FastReadsHandler):
+        class Handler(_ChargingHandler):
             @property
             def dynamodb_backend(self) -> DynamoDBBackend:
                 return engine_backend

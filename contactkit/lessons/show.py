@@ -14,6 +14,9 @@ Example::
 from __future__ import annotations
 
 import html
+import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,11 +25,31 @@ from botocore.exceptions import ClientError
 
 from ..contacts.model import ContactSummary
 from ..dynamo.meter import Meter
+from ..dynamo.requestcost import written_items
+from ..dynamo.totals import RequestRecord
 from ..dynamo.types import deserialize
 from ..errors import ContactKitError, translate
 
 CONTACT_COLUMNS = ("id", "name", "email", "phone", "company", "tags")
 COST_COLUMNS = ("requests", "items read", "items returned", "RCU", "WCU")
+REQUEST_COLUMNS = (
+    "#",
+    "operation",
+    "table / index",
+    "key",
+    "filter",
+    "projection",
+    "condition",
+    "written",
+    "read",
+    "returned",
+    "RCU",
+    "WCU",
+    "source",
+)
+_MAX_LIST = 3
+_SCALAR_VALUE = re.compile(r'\{\s*\n\s*("(?:S|N|B|BOOL|NULL)": [^\n{}\[\]]*)\n\s*\}')
+_MAX_TEXT = 60
 _MAX_CELL = 110
 
 
@@ -199,3 +222,137 @@ def rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = N
     listed = list(records)
     chosen = tuple(columns) if columns is not None else tuple(listed[0]) if listed else ()
     return TextTable.of(listed, chosen)
+
+
+def requests(meter: Meter) -> TextTable:
+    """Every request a meter recorded, one row each, in the order sent.
+
+    ``key`` is the key condition (Query), the key (GetItem, writes) or the number of keys
+    (batches); ``written`` counts the items a write names by action and item type; RCU and
+    WCU are the backend's figures, or the meter's where ``source`` says ``computed``.
+
+    Example::
+
+        with table.meter() as m:
+            org.add(first_name="Ada", email="ada@example.com")
+        requests(m)
+    """
+    rows = [_request_row(number, record) for number, record in enumerate(meter.records)]
+    return TextTable.of(rows, REQUEST_COLUMNS)
+
+
+def _request_row(number: int, record: RequestRecord) -> dict[str, Any]:
+    params = record.params
+    target = str(params.get("TableName", ""))
+    if params.get("IndexName"):
+        target += f" / {params['IndexName']}"
+    if not target and "RequestItems" in params:
+        target = ", ".join(sorted(params["RequestItems"]))
+    return {
+        "#": number,
+        "operation": record.operation + (" (failed)" if record.error else ""),
+        "table / index": target,
+        "key": _key_text(record.operation, params),
+        "filter": _expression(params, "FilterExpression"),
+        "projection": _expression(params, "ProjectionExpression"),
+        "condition": _expression(params, "ConditionExpression"),
+        "written": _written_text(record.operation, params),
+        "read": record.cost.items_read,
+        "returned": record.cost.items_returned,
+        "RCU": record.rcu,
+        "WCU": record.wcu,
+        "source": record.source,
+    }
+
+
+def _expression(params: Mapping[str, Any], name: str) -> str:
+    """An expression with its ``#name`` and ``:value`` placeholders filled in, for reading."""
+    text = str(params.get(name, ""))
+    for placeholder, real in params.get("ExpressionAttributeNames", {}).items():
+        text = text.replace(placeholder, real)
+    values = params.get("ExpressionAttributeValues", {})
+    for placeholder in sorted(values, key=len, reverse=True):
+        text = text.replace(placeholder, _scalar_text(values[placeholder]))
+    return text
+
+
+def _scalar_text(value: Mapping[str, Any]) -> str:
+    ((kind, payload),) = value.items()
+    return repr(payload) if kind in ("S", "N") else kind
+
+
+def _key_text(operation: str, params: Mapping[str, Any]) -> str:
+    if "KeyConditionExpression" in params:
+        return _expression(params, "KeyConditionExpression")
+    if "Key" in params:
+        return ", ".join(f"{k}={_scalar_text(v)}" for k, v in params["Key"].items())
+    if operation == "BatchGetItem":
+        count = sum(len(r.get("Keys", [])) for r in params.get("RequestItems", {}).values())
+        return f"{count} keys"
+    if operation == "TransactGetItems":
+        return f"{len(params.get('TransactItems', []))} keys"
+    if operation == "PutItem":
+        item = params.get("Item", {})
+        return ", ".join(f"{k}={_scalar_text(item[k])}" for k in ("PK", "SK") if k in item)
+    return ""
+
+
+def _written_text(operation: str, params: Mapping[str, Any]) -> str:
+    counts = Counter(
+        f"{action} {kind}".rstrip() for action, _, kind in written_items(operation, params)
+    )
+    return ", ".join(f"{n} x {label}" for label, n in sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class Pretty:
+    """Text shown as is (``repr``), and in a ``<pre>`` block in Jupyter."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(self.text)}</pre>"
+
+
+def request(meter: Meter, number: int) -> Pretty:
+    """Request ``number`` of a meter (see :func:`requests`) as boto3 sent it, trimmed to read.
+
+    Lists keep their first three elements and say how many more there were; long strings are
+    cut. The header line says what it cost and where the figure comes from.
+
+    Example::
+
+        request(m, 0)
+    """
+    found = meter.records
+    if not 0 <= number < len(found):
+        raise IndexError(f"request {number} not recorded; the meter has {len(found)}")
+    record = found[number]
+    header = (
+        f"# {number}: {record.operation}  RCU {record.rcu:g}  WCU {record.wcu:g}  ({record.source})"
+    )
+    body = json.dumps(_trimmed(record.params), indent=2, ensure_ascii=False, default=str)
+    body = _SCALAR_VALUE.sub(r"{\1}", body)  # {"S": "x"} on one line
+    return Pretty(f"{header}\nclient.{_snake(record.operation)}(**{body})")
+
+
+def _snake(operation: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_")
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _trimmed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        kept = [_trimmed(v) for v in value[:_MAX_LIST]]
+        if len(value) > _MAX_LIST:
+            kept.append(f"... {len(value) - _MAX_LIST} more")
+        return kept
+    if isinstance(value, str) and len(value) > _MAX_TEXT:
+        return value[: _MAX_TEXT - 1] + "…"
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value

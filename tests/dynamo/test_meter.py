@@ -193,15 +193,23 @@ def test_delete_and_update_count_the_minimum_unless_the_item_is_returned(
     table: ck.Table,
 ) -> None:
     put(table, sized_item("p", "a", 1_536, EmailPK="e"), sized_item("p", "b", 1_536))
-    with table.meter() as m:
-        table.client.delete_item(TableName=table.name, Key=key("p", "b"))
+    with table.meter() as m:  # the backend's figures: it knows the items
+        table.client.delete_item(TableName=table.name, Key=key("p", "c"))
+    assert (m.wcu, m.records[0].source) == (1, "backend")
+    with table.meter() as m:  # computed (the caller asked for no ConsumedCapacity)
+        table.client.delete_item(
+            TableName=table.name, Key=key("p", "b"), ReturnConsumedCapacity="NONE"
+        )
         table.client.update_item(
             TableName=table.name,
             Key=key("p", "a"),
             UpdateExpression="SET note = :n",
             ExpressionAttributeValues={":n": {"S": "x"}},
+            ReturnConsumedCapacity="NONE",
         )
     assert m.wcu == 1 + 1
+    assert [r.source for r in m.records] == ["computed", "computed"]
+    put(table, sized_item("p", "b", 1_536))
     with table.meter() as m:
         table.client.delete_item(TableName=table.name, Key=key("p", "a"), ReturnValues="ALL_OLD")
     assert m.wcu == 2 + 2  # the returned item: 2 units, and its gsi-email entry
@@ -499,7 +507,13 @@ def _query_p(table_name: str) -> dict[str, Any]:
 def test_meter_works_on_any_client(db: ck.Database, table: ck.Table) -> None:
     with Meter(db.client, key_attribute="PK", index_keys={}) as m:
         put(table, sized_item("p", "a", 500, EmailPK="e"))
-    assert m.wcu == 1  # no indexes declared: no index writes counted
+        db.client.put_item(
+            TableName=table.name,
+            Item=sized_item("p", "b", 500, EmailPK="f"),
+            ReturnConsumedCapacity="NONE",
+        )
+    # The backend knows the table's indexes (1 + 1); the computation only those declared.
+    assert [r.wcu for r in m.records] == [2, 1]
 
 
 def test_a_filtered_page_ended_at_1_mb_read_1_mb_and_teaches_the_item_size() -> None:

@@ -105,3 +105,33 @@ def test_attempt_shows_results_and_our_errors(table: ck.Table) -> None:
 def test_attempt_lets_bugs_through() -> None:
     with pytest.raises(ZeroDivisionError):
         show.attempt(lambda: 1 / 0)
+
+
+def test_requests_lists_every_request_with_its_parameters_and_costs(
+    table: ck.Table, org: ck.OrgStore
+) -> None:
+    with table.meter() as m:
+        added = org.add(first_name="Ada", last_name="Lovelace", email="ada@example.com")
+        org.find_by_email("ada@example.com")
+        table.client.get_item(
+            TableName=table.name,
+            Key={"PK": {"S": "nobody"}, "SK": {"S": "x"}},
+            ReturnConsumedCapacity="NONE",
+        )
+    shown = show.requests(m)
+    assert shown.columns == show.REQUEST_COLUMNS
+    rows = [dict(zip(shown.columns, row, strict=True)) for row in shown.rows]
+    assert [row["operation"] for row in rows] == ["TransactWriteItems", "Query", "GetItem"]
+    assert "Put contact" in rows[0]["written"] and "Put email" in rows[0]["written"]
+    assert rows[1]["table / index"] == f"{table.name} / gsi-email"
+    assert rows[1]["key"] == "EmailPK = 'ORG#org-test#EMAIL#ada@example.com'"
+    assert [row["source"] for row in rows] == ["backend", "backend", "computed"]
+    assert rows[2]["RCU"] == "0.5"
+    assert repr(show.requests(m)) == repr(shown)  # deterministic
+    text = repr(show.request(m, 0))
+    assert text.startswith("# 0: TransactWriteItems")
+    assert "client.transact_write_items(" in text and '"PK": {"S": "ORG#org-test"}' in text
+    assert "more" in text or text.count('"Put"') <= 3  # long lists are trimmed
+    assert added.id in text
+    with pytest.raises(IndexError):
+        show.request(m, 3)
