@@ -75,7 +75,7 @@ def lint_commands() -> list[list[str]]:
     return [[tool(name), *args] for name, *args in LINT_COMMANDS]
 
 
-def test_command(workers: int, pytest_args: Sequence[str] = ()) -> list[str]:
+def suite_command(workers: int, pytest_args: Sequence[str] = ()) -> list[str]:
     """Every test and notebook (nbval), in parallel.
 
     ``--dist loadscope`` keeps every cell of a notebook on one worker, in order: nbval runs a
@@ -136,7 +136,7 @@ def run_task(argv: Sequence[str]) -> int:
     if args.task == "lint":
         return 0
     env = os.environ | {"CONTACTKIT_TEST_SCALE": str(args.scale), "CONTACTKIT_PROGRESS": "0"}
-    return run(test_command(args.workers, args.pytest_args), root, env)
+    return run(suite_command(args.workers, args.pytest_args), root, env)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

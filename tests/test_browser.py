@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from contactkit.__main__ import lab_command, test_command
+from contactkit.__main__ import lab_command, suite_command
 from tests.test_lab import free_port, stop, wait_for_status
 
 pytestmark = pytest.mark.browser
@@ -194,7 +194,7 @@ def test_a_learner_runs_and_saves_lessons_in_the_browser(lab: tuple[str, Path]) 
 
     # What the learner saved passes the notebook tests exactly as `make test` runs them.
     result = subprocess.run(
-        test_command(2, ["-p", "no:cacheprovider", "-q", *(str(copy / name) for name in LESSONS)]),
+        suite_command(2, ["-p", "no:cacheprovider", "-q", *(str(copy / name) for name in LESSONS)]),
         cwd=copy,
         env=os.environ | {"CONTACTKIT_PROGRESS": "0", "CONTACTKIT_TEST_SCALE": "1"},
         capture_output=True,
