@@ -55,23 +55,25 @@ LAB_SETTINGS = {
 }
 KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
     .some(item => /\\| Idle$/.test(item.textContent.trim()))"""
-# Every code cell has run when none is pending ("[*]") and each shows its execution count
-# (the outputs were cleared first, so the committed counts do not count).
-ALL_CELLS_RUN = """() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-    return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+# "Run All Cells" is over when no cell is pending ("[*]") and one has run: all of them, or those
+# before a cell that failed (the outputs were cleared first, so the committed counts do not count).
+RUN_FINISHED = """() => {
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]
+        .map(p => p.textContent.trim());
+    return prompts.some(p => /^\\[\\d+\\]:$/.test(p)) && !prompts.includes('[*]:');
 }"""
 RENDERED_IMAGES = """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
     .filter(img => img.complete && img.naturalWidth > 0).length"""
 
 
-def require_browser() -> Any:
+@pytest.fixture
+def sync_api() -> Any:
     """Playwright's sync API, or a skip (a failure when CONTACTKIT_REQUIRE_BROWSER=1)."""
     missing = []
     if not CHROMIUM.is_file():
         missing.append(f"{CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright import sync_api
+        from playwright import sync_api as api
     except ImportError:
         missing.append('playwright (pip install -e ".[test]" -c constraints.txt)')
     if missing:
@@ -79,7 +81,7 @@ def require_browser() -> Any:
         if os.environ.get("CONTACTKIT_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    return sync_api
+    return api
 
 
 @pytest.fixture
@@ -147,7 +149,7 @@ def run_all_and_save(page: Any, url: str, saved: Path) -> int:
     wait_until(page, KERNEL_IDLE, 60)
     menu(page, "Edit", "editmenu:clear-all")
     menu(page, "Run", "runmenu:run-all")
-    wait_until(page, ALL_CELLS_RUN, RUN_TIMEOUT)
+    wait_until(page, RUN_FINISHED, RUN_TIMEOUT)
     wait_until(page, KERNEL_IDLE, 60)
     images: int = page.evaluate(RENDERED_IMAGES)
     menu(page, "File", "docmanager:save")
@@ -164,8 +166,9 @@ def outputs(path: Path, output_type: str | None = None) -> list[dict[str, Any]]:
     return [out for out in found if output_type is None or out["output_type"] == output_type]
 
 
-def test_a_learner_runs_and_saves_lessons_in_the_browser(lab: tuple[str, Path]) -> None:
-    sync_api = require_browser()
+def test_a_learner_runs_and_saves_lessons_in_the_browser(
+    sync_api: Any, lab: tuple[str, Path]
+) -> None:
     url, copy = lab
     images: dict[str, int] = {}
     with sync_api.sync_playwright() as playwright:
@@ -196,7 +199,9 @@ def test_a_learner_runs_and_saves_lessons_in_the_browser(lab: tuple[str, Path]) 
     result = subprocess.run(
         suite_command(2, ["-p", "no:cacheprovider", "-q", *(str(copy / name) for name in LESSONS)]),
         cwd=copy,
-        env=os.environ | {"CONTACTKIT_PROGRESS": "0", "CONTACTKIT_TEST_SCALE": "1"},
+        # A run of its own: none of this (maybe xdist worker) process's pytest variables.
+        env={k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        | {"CONTACTKIT_PROGRESS": "0", "CONTACTKIT_TEST_SCALE": "1"},
         capture_output=True,
         text=True,
         timeout=600,
