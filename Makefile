@@ -1,69 +1,82 @@
 # Developer entry points. `make` alone lists them.
 
 VENV ?= .venv
-# python3.11 is the supported interpreter; plain python3 keeps machines without it usable.
+# python3.11 is the interpreter CI runs; plain python3 (3.12, 3.13) keeps other machines usable.
 PYTHON ?= $(if $(shell command -v python3.11 2>/dev/null),python3.11,python3)
 LAB_PORT ?= 8888
-# Jupyter refuses to run as root (containers, CI machines) unless told it may.
-LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Multiplies data sizes in the tests and notebooks (CONTACTKIT_TEST_SCALE).
 TEST_SCALE ?= 1
 PYTEST_WORKERS ?= 2
+# Arguments of `make app`, e.g. make app ARGS="--org org-a1b2c3d4".
+ARGS ?=
 
-BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# The environment everything installs into and runs from: the active conda environment
+# (`conda activate contactkit`) when there is one other than base, else .venv, made on first use.
+CONDA_ENV := $(if $(filter base,$(CONDA_DEFAULT_ENV)),,$(CONDA_PREFIX))
+ENV_DIR := $(or $(CONDA_ENV),$(VENV))
+BIN := $(ENV_DIR)/bin
+# One stamp per layer: lab (runtime, JupyterLab, notebook extras, the app), then test (pytest,
+# nbval, playwright, the linters) on top. A stamp is newer than pyproject.toml and
+# constraints.txt once they are installed, so a second run installs nothing.
+LAB_STAMP := $(ENV_DIR)/.contactkit-lab
+TEST_STAMP := $(ENV_DIR)/.contactkit-test
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint test lab notebooks html constraints clean bench dynalite
+.PHONY: help install lint test lab app notebooks html constraints clean bench dynalite
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-# The stamp is newer than both inputs once they are installed, so a second run installs nothing.
-$(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]" -c constraints.txt
-	touch $@
+$(LAB_STAMP): pyproject.toml constraints.txt
+ifeq ($(CONDA_ENV),)
+	@test -x $(BIN)/python || { echo "==> Creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> Updating pip in $(ENV_DIR)"
+	@$(PIP) --upgrade pip
+else
+	@echo "==> Using the active conda environment $(CONDA_ENV)"
+endif
+	@echo "==> Installing contactkit and the lessons' packages (pinned: constraints.txt) into $(ENV_DIR)"
+	@$(PIP) -e ".[lab]" -c constraints.txt
+	@touch $@
 
-install: $(STAMP) ## Create .venv with the pinned dev environment
+$(TEST_STAMP): $(LAB_STAMP)
+	@echo "==> Adding the test and lint tools (pytest, nbval, playwright, ruff, mypy) to $(ENV_DIR)"
+	@$(PIP) -e ".[dev]" -c constraints.txt
+	@touch $@
 
-# lint-imports runs last: it checks the architecture (the layers and no import cycles, the
-# contracts in pyproject.toml's [tool.importlinter]) of code that already passes the checks above.
-lint: $(STAMP) ## ruff check, ruff format --check, mypy, lint-imports (layers, no cycles)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+install: $(TEST_STAMP) ## Install the whole pinned dev environment (what make test uses)
 
-# --dist loadscope keeps every cell of a notebook on one worker, in order: nbval runs a
-# notebook in one kernel, so plain `-n` (which scatters cells) makes later cells fail.
-test: lint ## Lint, then run the tests and the notebooks (nbval) in parallel
-	CONTACTKIT_TEST_SCALE=$(TEST_SCALE) CONTACTKIT_PROGRESS=0 $(BIN)/python -m pytest \
-		-n $(PYTEST_WORKERS) --dist loadscope --nbval --nbval-current-env
+lab: $(LAB_STAMP) ## Install the lessons' packages, then JupyterLab on 127.0.0.1:LAB_PORT (8888)
+	$(BIN)/python -m contactkit lab --port=$(LAB_PORT)
+
+app: $(LAB_STAMP) ## The contacts app's interactive shell; options in ARGS="--org org-x"
+	$(BIN)/contactkit shell $(ARGS)
+
+lint: $(TEST_STAMP) ## ruff check, ruff format --check, mypy, lint-imports (layers, no cycles)
+	$(BIN)/python -m contactkit lint
+
+test: $(TEST_STAMP) ## Lint, then run the tests and the notebooks (nbval) in parallel
+	$(BIN)/python -m contactkit test --workers=$(PYTEST_WORKERS) --scale=$(TEST_SCALE)
 
 # The pinned dynalite of the capacity cross-check, into the git-ignored .ci/dynalite/node_modules.
 dynalite: ## Install dynalite (npm ci, pinned) for tests/engine/test_dynalite_capacity.py
 	npm ci --prefix .ci/dynalite --no-audit --no-fund
 
-bench: $(STAMP) ## Install the bench extra, then run every script in benchmarks/ (minutes)
-	$(BIN)/python -m pip install --quiet -e ".[bench]" -c constraints.txt
+bench: $(TEST_STAMP) ## Install the bench extra, then run every script in benchmarks/ (minutes)
+	$(PIP) -e ".[bench]" -c constraints.txt
 	set -e; for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
-
-lab: $(STAMP) ## Start JupyterLab on 127.0.0.1:LAB_PORT (8888); open the printed URL
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
-		$(LAB_ROOT_FLAG)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # record_timing=False: no execution timestamps in the cells; `course clean` drops what is left.
 EXECUTE := $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=600
 
-notebooks: $(STAMP) ## Re-execute every notebook in place (refreshes the committed outputs)
+notebooks: $(TEST_STAMP) ## Re-execute every notebook in place (refreshes the committed outputs)
 	printf '%s\n' $(NOTEBOOKS) | xargs -P $(PYTEST_WORKERS) -n 1 $(EXECUTE)
 	$(BIN)/python -m contactkit.lessons.course clean $(NOTEBOOKS)
 
-html: $(STAMP) ## Render the notebooks with their outputs to build/html/ (index.html)
+html: $(TEST_STAMP) ## Render the notebooks with their outputs to build/html/ (index.html)
 	$(BIN)/jupyter nbconvert --to html --output-dir build/html $(NOTEBOOKS)
 	$(BIN)/python -m contactkit.lessons.course index notebooks build/html
 
@@ -77,7 +90,7 @@ constraints: ## Re-resolve pyproject.toml in a throwaway venv and rewrite constr
 	  echo "# Regenerate with: make constraints (then update environment.yml to match)."; \
 	  "$$tmp/bin/python" -m pip freeze --exclude-editable; } > constraints.txt
 
-clean: ## Remove .venv, caches and build output
+clean: ## Remove .venv (never a conda environment), caches and build output
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis \
 		build dist *.egg-info
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -15,7 +15,10 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s=;]+)$")
 CONDA_SPEC = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*={1,2}\s*([^\s=<>]+)$")
-REQUIRED_CONDA = ["jupyterlab", "boto3", "pandas", "phonenumbers", "matplotlib", "nbval", "moto"]
+# conda-forge names that differ from the PyPI package they install.
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+# The Python versions README.md and pyproject.toml's classifiers say are supported.
+SUPPORTED_PYTHONS = ["3.11", "3.12", "3.13"]
 
 
 def normalise(name: str) -> str:
@@ -44,8 +47,25 @@ def conda_packages() -> dict[str, str]:
         if isinstance(dep, str) and dep != "pip" and not dep.startswith("python="):
             match = CONDA_SPEC.match(dep)
             assert match, f"environment.yml dependency has no exact version: {dep!r}"
-            packages[normalise(match[1])] = match[2]
+            name = normalise(match[1])
+            packages[CONDA_TO_PYPI.get(name, name)] = match[2]
     return packages
+
+
+def conda_names() -> list[str]:
+    deps = load_yaml("environment.yml")["dependencies"]
+    return [re.split(r"[=<> ]", dep)[0] for dep in deps if isinstance(dep, str)]
+
+
+def lab_requirements() -> list[str]:
+    """What `make lab` installs: the runtime dependencies and the extras the lab extra names."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    (lab,) = extras["lab"]
+    lines = list(project["dependencies"])
+    for extra in Requirement(lab).extras:
+        lines.extend(extras[extra])
+    return sorted(normalise(Requirement(line).name) for line in lines)
 
 
 def pyproject_requirements() -> list[Requirement]:
@@ -73,9 +93,14 @@ def test_environment_uses_only_conda_forge_and_python_311() -> None:
     assert "python=3.11" in env["dependencies"]
 
 
-@pytest.mark.parametrize("name", REQUIRED_CONDA)
-def test_environment_has_required_package(name: str) -> None:
+@pytest.mark.parametrize("name", lab_requirements())
+def test_environment_has_what_make_lab_installs(name: str) -> None:
     assert name in conda_packages()
+
+
+def test_environment_uses_matplotlib_without_qt() -> None:
+    assert "matplotlib-base" in conda_names()
+    assert "matplotlib" not in conda_names(), "conda's matplotlib pulls in Qt"
 
 
 @pytest.mark.parametrize("name,version", sorted(conda_packages().items()))
@@ -86,7 +111,34 @@ def test_environment_version_matches_constraints(name: str, version: str) -> Non
 def test_environment_pip_section_installs_project_with_constraints() -> None:
     deps = load_yaml("environment.yml")["dependencies"]
     pip_sections = [dep["pip"] for dep in deps if isinstance(dep, dict) and "pip" in dep]
-    assert pip_sections == [["-c constraints.txt", "-e .[dev]"]]
+    assert pip_sections == [["-c constraints.txt", "-e .[lab]"]]
+
+
+def test_lab_extra_has_no_test_tools() -> None:
+    assert not {"pytest", "nbval", "hypothesis", "playwright", "ruff", "mypy"} & set(
+        lab_requirements()
+    )
+
+
+def test_playwright_is_pinned_for_the_browser_test() -> None:
+    test_extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["test"]
+    assert "playwright" in {Requirement(line).name for line in test_extra}
+    assert "playwright" in read_pins()
+
+
+def test_supported_pythons_agree() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    stated = [
+        c.rsplit(" :: ", 1)[1]
+        for c in project["classifiers"]
+        if c.startswith("Programming Language :: Python :: 3.")
+    ]
+    assert stated == SUPPORTED_PYTHONS
+    assert project["requires-python"] == f">={SUPPORTED_PYTHONS[0]}"
+    readme = (ROOT / "README.md").read_text()
+    assert "Python " + ", ".join(SUPPORTED_PYTHONS[:-1]) + f" or {SUPPORTED_PYTHONS[-1]}" in readme
 
 
 def test_compose_runs_pinned_dynamodb_local_without_bind_mounts() -> None:
@@ -104,7 +156,34 @@ def test_compose_runs_pinned_dynamodb_local_without_bind_mounts() -> None:
         assert not source.startswith((".", "/", "~")), f"bind mount: {volume!r}"
 
 
-@pytest.mark.parametrize("target", ["test", "lab"])
+def test_compose_tag_is_a_release_the_cited_history_lists() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    tag = load_yaml("docker-compose.yml")["services"]["dynamodb-local"]["image"].split(":")[1]
+    assert "developerguide/DynamoDBLocalHistory.html" in text, "cite the release history"
+    listed = re.findall(r"\b(\d+\.\d+\.\d+) \(\d{4}-\d{2}-\d{2}\)", text)
+    assert tag in listed, f"{tag} is not among the releases noted from the history: {listed}"
+
+
+def test_compose_healthcheck_needs_no_curl() -> None:
+    check = load_yaml("docker-compose.yml")["services"]["dynamodb-local"]["healthcheck"]
+    command = " ".join(check["test"])
+    assert check["test"][0] == "CMD"
+    assert "/dev/tcp/127.0.0.1/8000" in command
+    assert not re.search(r"\b(curl|wget)\b", command)
+
+
+def test_readme_and_compose_agree_on_the_endpoint() -> None:
+    (port,) = load_yaml("docker-compose.yml")["services"]["dynamodb-local"]["ports"]
+    host, published, _ = str(port).split(":")
+    endpoint = f"http://{host}:{published}"
+    for doc in ["README.md", "notebooks/README.md", "docker-compose.yml"]:
+        text = (ROOT / doc).read_text()
+        assert f"AWS_ENDPOINT_URL_DYNAMODB={endpoint}" in text, doc
+        assert "localhost:8000" not in text, f"{doc}: the port is published on {host} only"
+    assert "docker compose up -d --wait" in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("target", ["test", "lab", "app", "lint"])
 def test_makefile_has_target(target: str) -> None:
     assert re.search(rf"^{target}:", (ROOT / "Makefile").read_text(), re.MULTILINE)
 
@@ -114,3 +193,19 @@ def test_ci_script_runs_make_test() -> None:
     assert os.access(script, os.X_OK)
     assert "set -euo pipefail" in script.read_text()
     assert re.search(r"^make test$", script.read_text(), re.MULTILINE)
+
+
+def test_ci_script_requires_the_browser_test() -> None:
+    script = (ROOT / ".ci" / "run").read_text()
+    before_tests = script.split("\nmake test\n")[0]
+    assert "export CONTACTKIT_REQUIRE_BROWSER=1" in before_tests
+    assert re.search(r"apt-get install -y\b.* chromium\b", before_tests)
+    assert "command -v chromium" in before_tests, "install Chromium only when it is missing"
+
+
+@pytest.mark.parametrize("doc", ["README.md", "notebooks/README.md"])
+def test_docs_speak_only_of_the_repository(doc: str) -> None:
+    """A reader has the repository, not the project's issue tracker or its notes."""
+    text = (ROOT / doc).read_text()
+    for phrase in re.findall(r"(?i)\b(?:the issue|closing note|issue \d+|#\d+)\b", text):
+        pytest.fail(f"{doc} refers to something outside the repository: {phrase!r}")
