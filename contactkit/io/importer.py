@@ -51,12 +51,13 @@ from ..clock import parse_timestamp, to_millis
 from ..contacts import items, keys
 from ..contacts.actions import (
     changed_contact_actions,
+    claimed_email,
     name_moved_at,
     new_contact_actions,
     token_plan,
 )
-from ..contacts.model import Contact, apply_changes, clean_new
-from ..contacts.phones import Phone
+from ..contacts.model import Contact, PhoneNumber, apply_changes, clean_new
+from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema
 from ..dynamo.batches import batch_write
@@ -84,7 +85,7 @@ class _Row:
 
     row: int
     email: str
-    key: str  # the email as the uniqueness item's key has it
+    key: str  # the email as the uniqueness item's key has it ("row <n>" without an email)
     cleaned: dict[str, Any]
     created_at: datetime | None
 
@@ -212,8 +213,9 @@ class Importer:
                 continue
             first_row[row.key] = row.row
             phone = row.cleaned.get("phone")
-            if isinstance(phone, Phone) and phone.warning:
-                report.warnings.append(RowWarning(row.row, "phone", phone.warning))
+            if isinstance(phone, PhoneNumber) and phone.e164 is None:
+                warning = normalise_phone(phone.value, self.writer.phone_region).warning
+                report.warnings.append(RowWarning(row.row, "phone", str(warning)))
             valid.append(row)
         return valid
 
@@ -224,7 +226,10 @@ class Importer:
         created_text = values.pop("created_at", None)
         created_at = _created_at(created_text) if created_text is not None else None
         cleaned = clean_new(values, self.writer.phone_region)
-        email = str(cleaned["email"])
+        primary = cleaned.get("email")
+        if primary is None:  # no email: nothing to match on here (no key form has no "@")
+            return _Row(source_row.row, "", f"row {source_row.row}", cleaned, created_at)
+        email = primary.value
         return _Row(source_row.row, email, keys.normalise_email(email), cleaned, created_at)
 
     # -- 2. look up ----------------------------------------------------------------------
@@ -234,7 +239,7 @@ class Importer:
         owners: dict[str, str] = {}
         reader = self.writer.reader
         org = self.writer.org_id
-        for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
+        for chunk in _chunks([row for row in rows if row.email], limits.MAX_BATCH_GET_KEYS):
             wanted = [serialize(keys.uniqueness_key(org, row.email)) for row in chunk]
             by_key = {keys.uniqueness_key(org, row.email)["PK"]: row.key for row in chunk}
             for found in reader.batch_get(wanted, consistent=True):
@@ -281,13 +286,7 @@ class Importer:
         fresh = self.writer.ids()
         contact_id = _id_at(created, fresh) if row.created_at else fresh
         blank = Contact(
-            id=contact_id,
-            org_id=self.writer.org_id,
-            first_name="",
-            last_name="",
-            email="",
-            created_at=created,
-            updated_at=now,
+            id=contact_id, org_id=self.writer.org_id, created_at=created, updated_at=now
         )
         contact = apply_changes(blank, row.cleaned)
         token = self.writer.ids()
@@ -412,7 +411,8 @@ class Importer:
                 continue
             index, reason = failed[0]
             owner = _contact_id_of(reason.item)
-            if not unit.update and index == 1 and reason.code == "ConditionalCheckFailed":
+            claim = claimed_email(unit.actions[index])
+            if not unit.update and claim is not None and reason.code == "ConditionalCheckFailed":
                 if owner == unit.contact.id:  # written by an earlier attempt of ours
                     self._succeed([unit], report, written)
                     continue
