@@ -63,7 +63,7 @@ def _attribute(kind: str, value: Any) -> Any:
         return list(value) or None
     if kind == "address":
         return value.as_dict() if value else None
-    if kind in ("emails", "phones", "addresses"):
+    if kind in _ENTRY_TYPES:
         return [_entry_map(entry) for entry in value] or None
     if kind == "custom":
         return dict(value) or None

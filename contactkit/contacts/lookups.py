@@ -16,6 +16,7 @@ BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -38,9 +39,7 @@ from .stats import STATS_ATTRIBUTES, ContactStats, contact_stats
 T = TypeVar("T")
 
 # Attributes a search needs from each contact on the org-scan paths.
-_SEARCH_ATTRIBUTES = (
-    *("id", "org_id", "first_name", "last_name", "name", "email", "company", "job_title"),
-)
+_SEARCH_ATTRIBUTES = ("id", "org_id", *(f.name for f in dataclasses.fields(SearchFields)))
 
 
 class OrgLookups:

@@ -202,10 +202,14 @@ def merge(writer: ContactWriter, keep_id: str, other_id: str) -> Contact:
     emails, phone_list = gained_emails(kept, other), gained_phones(kept, other)
     if emails or phone_list:  # the other's claims are released now: the kept contact takes them
         with contextlib.suppress(EmailTakenError):  # taken meanwhile: it stays in the notes
-            kept = writer.update(
+            kept = writer.rewrite(
                 keep_id,
                 None,
-                {"emails": [*kept.emails, *emails], "phones": [*kept.phones, *phone_list]},
+                lambda c: dataclasses.replace(
+                    c, emails=(*c.emails, *emails), phones=(*c.phones, *phone_list)
+                ),
+                operation="merge",
+                detail=f"took over the emails and phones of {other_id}",
             )
     return kept
 

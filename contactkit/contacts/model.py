@@ -183,6 +183,29 @@ class Contact(ContactSummary):
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()  # display names; membership items mirror them
 
+    def __post_init__(self) -> None:
+        # The lists and the primary fields agree by construction: a contact built with only
+        # the primary fields (the old shape, or ``Contact(email=...)``) gets one-entry lists,
+        # and a contact with lists gets its primary fields from their first entries.
+        setattr_ = object.__setattr__
+        if not self.emails and self.email:
+            setattr_(self, "emails", (LabeledValue(self.email),))
+        if not self.phones and self.phone:
+            setattr_(self, "phones", (PhoneNumber(self.phone, None, self.phone_e164),))
+        if not self.addresses and self.address:
+            setattr_(self, "addresses", (self.address,))
+        setattr_(self, "emails", tuple(self.emails))
+        setattr_(self, "phones", tuple(self.phones))
+        setattr_(self, "addresses", tuple(self.addresses))
+        if self.emails:
+            setattr_(self, "email", self.emails[0].value)
+        if self.phones:
+            setattr_(self, "phone", self.phones[0].value)
+            setattr_(self, "phone_e164", self.phones[0].e164)
+        if self.addresses:
+            setattr_(self, "address", self.addresses[0])
+        super().__post_init__()
+
     @property
     def warnings(self) -> tuple[str, ...]:
         """Values kept but not indexed: phones that are not complete numbers, and emails or
