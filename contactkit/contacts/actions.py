@@ -23,7 +23,7 @@ from ..dynamo.transactions import Action
 from ..dynamo.types import serialize
 from ..errors import TransactionCanceledError, ValidationError
 from . import items, keys
-from .model import Contact, name_order
+from .model import Contact, ContactSummary, name_order
 from .search import SearchFields, contact_tokens
 
 
@@ -230,11 +230,14 @@ def token_plan(contact: Contact | None) -> dict[str, bool]:
     return {token: token in names for token in contact_tokens(fields)}
 
 
-def search_fields(contact: Contact) -> SearchFields:
+def search_fields(contact: ContactSummary) -> SearchFields:
+    """What a contact is searched by; a contact without a personal name is found by its
+    display name (company, email or phone) as by a name."""
+    named = contact.name or contact.first_name or contact.last_name
     return SearchFields(
         first_name=contact.first_name or "",
         last_name=contact.last_name or "",
-        name=contact.name,
+        name=contact.name if named else contact.display_name,
         email=contact.email,
         company=contact.company,
         job_title=contact.job_title,

@@ -30,6 +30,7 @@ from ..dynamo.queries import OrgReader, check_limit
 from ..dynamo.types import deserialize, serialize
 from ..errors import NotFoundError, ValidationError
 from . import items, keys, phones
+from .actions import search_fields
 from .audit import AuditEntry, entry_from_item
 from .cache import ContactCache
 from .model import SUMMARY_FIELDS, Contact, ContactSummary, Interaction
@@ -39,7 +40,11 @@ from .stats import STATS_ATTRIBUTES, ContactStats, contact_stats
 T = TypeVar("T")
 
 # Attributes a search needs from each contact on the org-scan paths.
-_SEARCH_ATTRIBUTES = ("id", "org_id", *(f.name for f in dataclasses.fields(SearchFields)))
+# (the phone too: a contact without a name, company or email is found by it, its display name)
+_SEARCH_ATTRIBUTES = (
+    *("id", "org_id", "phone"),
+    *(f.name for f in dataclasses.fields(SearchFields)),
+)
 
 
 class OrgLookups:
@@ -341,17 +346,9 @@ class OrgLookups:
     def _org_search_fields(self) -> Iterator[tuple[str, SearchFields]]:
         for item in self.reader.query_all(self.contacts_condition(), attributes=_SEARCH_ATTRIBUTES):
             values = deserialize(item)
-            yield (
-                values["id"],
-                SearchFields(
-                    first_name=values.get("first_name", ""),
-                    last_name=values.get("last_name", ""),
-                    name=values.get("name"),
-                    email=values.get("email"),
-                    company=values.get("company"),
-                    job_title=values.get("job_title"),
-                ),
-            )
+            found: dict[str, Any] = {k: values.get(k) for k in _SEARCH_ATTRIBUTES}
+            summary = ContactSummary(**found)
+            yield values["id"], search_fields(summary)
 
     def _scan_scores(self, words: builtins.list[str]) -> dict[str, int]:
         scores = {cid: score_fields(words, fields) for cid, fields in self._org_search_fields()}
