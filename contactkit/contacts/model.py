@@ -112,9 +112,15 @@ class ContactSummary:
 
     def phone_display(self, region: str = phones.DEFAULT_REGION) -> str | None:
         """The phone for people: ``(555) 123-4567`` at home, ``+44 20 7946 0958`` abroad."""
-        if self.phone_e164 and self.phone:
-            return phones.display(self.phone, region)
-        return self.phone
+        if not self.phone_e164 or not self.phone or any(c.isalpha() for c in _number(self.phone)):
+            return self.phone  # as entered: not a complete number, or letters (1-800-FLOWERS)
+        extension = self.phone.partition(phones.EXTENSION_MARK)[2]
+        return phones.display(
+            f"{self.phone_e164}{phones.EXTENSION_MARK}{extension}"
+            if extension
+            else self.phone_e164,
+            region,
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -122,6 +128,11 @@ class ContactSummary:
         if self.phone and not self.phone_e164:
             return (_phone_warning(self.phone),)
         return ()
+
+
+def _number(text: str) -> str:
+    """A stored phone without its ``;ext=`` part."""
+    return text.partition(phones.EXTENSION_MARK)[0]
 
 
 def _phone_warning(text: str) -> str:
