@@ -144,6 +144,7 @@ def field_cases() -> Iterator[Case]:
         yield Case("update", field, "not a contact field", _update(field, "x"))
         yield Case("bulk_update", field, "not a contact field", _bulk_update(field, "x"))
     yield Case("bulk_update", "email", "unique per contact", _bulk_update("email", "a@b.com"))
+    yield Case("bulk_update", "emails", "unique per contact", _bulk_update("emails", ["a@b.com"]))
     yield Case("update", "changes", "nothing to update", lambda t, org, cid, p: org.update(cid))
     nothing = "at least one of a name"
     yield Case("add", "name", nothing, lambda t, org, cid, p: org.add(notes="no one"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import pytest
 from hypothesis import assume, given, settings
@@ -626,3 +627,21 @@ def test_phone_keys_are_exact_and_bounded() -> None:
     assert not keys.phone_sort_key("+155512345678", "01J0").startswith(
         keys.phone_prefix("+15551234567")
     )
+
+
+_LOCAL = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèçñüÉÑÜ"
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@given(local=_LOCAL, domain=st.sampled_from(["example.com", "b\u00fccher.de", "xn--bcher-kva.de"]))
+def test_the_email_key_ignores_unicode_form_case_and_width(local: str, domain: str) -> None:
+    address = f"{local}@{domain}"
+    key = keys.normalise_email(address)
+    assert keys.normalise_email(unicodedata.normalize("NFD", address)) == key
+    assert keys.normalise_email(address.upper()) == key
+    assert keys.normalise_email(key) == key  # a key is its own key
