@@ -41,10 +41,8 @@ T = TypeVar("T")
 
 # Attributes a search needs from each contact on the org-scan paths.
 # (the phone too: a contact without a name, company or email is found by it, its display name)
-_SEARCH_ATTRIBUTES = (
-    *("id", "org_id", "phone"),
-    *(f.name for f in dataclasses.fields(SearchFields)),
-)
+_SEARCH_FIELDS = tuple(f.name for f in dataclasses.fields(SearchFields))
+_SEARCH_ATTRIBUTES = ("id", "org_id", "phone", *_SEARCH_FIELDS)
 
 
 class OrgLookups:
