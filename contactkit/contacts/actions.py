@@ -142,7 +142,7 @@ def email_actions(old: Contact, new: Contact) -> list[Action]:
         {
             "Delete": {
                 "Key": serialize(keys.uniqueness_key(old.org_id, email)),
-                **render(Attr("contact_id").eq(old.id)),
+                **render(released_by(old.id)),
             }
         }
         for key, email in before.items()
@@ -157,6 +157,12 @@ def email_actions(old: Contact, new: Contact) -> list[Action]:
         if before.get(key) != email
     ]
     return [*released, *claimed]
+
+
+def released_by(contact_id: str) -> Any:
+    """The condition of releasing a claim: it is the contact's, or already gone (a contact
+    stored before issue 13 and not yet migrated has its claim under the old key form)."""
+    return Attr("PK").not_exists() | Attr("contact_id").eq(contact_id)
 
 
 def phone_actions(old: Contact, new: Contact) -> list[Action]:
@@ -178,7 +184,7 @@ def delete_actions(contact: Contact) -> list[Action]:
             {
                 "Delete": {
                     "Key": serialize(keys.uniqueness_key(contact.org_id, email)),
-                    **render(Attr("contact_id").eq(contact.id)),
+                    **render(released_by(contact.id)),
                 }
             }
             for email in items.claimed_emails(contact).values()

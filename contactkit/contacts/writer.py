@@ -209,6 +209,14 @@ class ContactWriter:
             try:
                 self.transactions.write(actions, token, "delete")
             except TransactionCanceledError as error:
+                foreign = foreign_claims(actions, error)
+                if foreign and error.reasons[0].code in (
+                    "None",
+                    "",
+                ):  # another contact holds it (a collision the migration reported)
+                    kept = [a for n, a in enumerate(actions) if n not in foreign]
+                    self.transactions.write(kept, token, "delete")
+                    break
                 stored = error.reasons[0].item
                 if error.reasons[0].code == "ConditionalCheckFailed" and stored is None:
                     break  # already gone: deleted by our own lost-answer attempt, or concurrently
@@ -386,6 +394,16 @@ class ContactWriter:
         for chunk in chunks(requests):
             batch_write(self.dynamo, self.table_name, chunk)
         return done
+
+
+def foreign_claims(actions: Sequence[Action], error: TransactionCanceledError) -> set[int]:
+    """Positions of claim releases refused because another contact holds the claim."""
+    return {
+        n
+        for n, (action, reason) in enumerate(zip(actions, error.reasons, strict=False))
+        if reason.code == "ConditionalCheckFailed"
+        and action.get("Delete", {}).get("Key", {}).get("SK", {}).get("S") == keys.UNIQUE_SORT_KEY
+    }
 
 
 def _applying(cleaned: Mapping[str, Any]) -> Callable[[Contact], Contact]:

@@ -132,3 +132,23 @@ def test_a_migrated_contact_updates_and_deletes_like_a_new_one(
     assert updated.version == 4
     org.delete(cid)
     assert items_of_type(table, "email") == [] and items_of_type(table, "phone") == []
+
+
+def test_a_contact_whose_address_collided_can_still_be_deleted(
+    org: ck.OrgStore, table: ck.Table
+) -> None:
+    nfd = old_contact(table, 3, "jose\u0301@example.com")
+    nfc = old_contact(table, 4, "jos\u00e9@example.com")
+    assert len(org.migrate().collisions) == 1
+    org.delete(nfd)  # its address's new key is the other contact's: that claim is left alone
+    found = org.find_by_email("jose\u0301@example.com")
+    assert found is not None and found.id == nfc
+
+
+def test_an_unmigrated_contact_with_a_rekeyed_address_can_be_deleted(
+    org: ck.OrgStore, table: ck.Table
+) -> None:
+    cid = old_contact(table, 2, "\uff26\uff35\uff2c\uff2c@example.com")
+    org.delete(cid)  # no claim under the new key yet: releasing it is not an error
+    with pytest.raises(ck.NotFoundError):
+        org.get(cid)
