@@ -15,11 +15,11 @@ from __future__ import annotations
 import builtins
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
-from .contacts import bulk, erase, groups, keys, merge
+from .contacts import bulk, erase, groups, keys, merge, migrate
 from .contacts.audit import AuditEntry
 from .contacts.bulk import BulkReport
 from .contacts.cache import ContactCache
@@ -27,7 +27,15 @@ from .contacts.duplicates import DuplicateCandidate
 from .contacts.erase import EraseReport, PurgeReport
 from .contacts.groups import Group
 from .contacts.lookups import OrgLookups
-from .contacts.model import Contact, ContactSummary, Interaction
+from .contacts.migrate import MigrationReport
+from .contacts.model import (
+    Address,
+    Contact,
+    ContactSummary,
+    Interaction,
+    LabeledValue,
+    PhoneNumber,
+)
 from .contacts.stats import ContactStats
 from .contacts.writer import ContactWriter
 from .dynamo.paging import Page
@@ -41,6 +49,8 @@ if TYPE_CHECKING:
     from .io.report import ImportReport
     from .table import Table
 
+# An email or phone as add() takes it: text, {"value": ..., "label": ...}, or a dataclass.
+Entry = str | Mapping[str, str | None] | LabeledValue | PhoneNumber
 T = TypeVar("T")
 
 
@@ -170,33 +180,65 @@ class OrgStore:
         *,
         first_name: str | None = None,
         last_name: str | None = None,
-        email: str | None = None,
-        phone: str | None = None,
+        email: Entry | None = None,
+        phone: Entry | None = None,
         company: str | None = None,
         job_title: str | None = None,
         tags: builtins.list[str] | tuple[str, ...] | None = None,
-        address: Mapping[str, str] | None = None,
+        address: Mapping[str, str] | Address | None = None,
         custom_fields: Mapping[str, str] | None = None,
         notes: str | None = None,
         favorite: bool = False,
+        emails: Iterable[Entry] | None = None,
+        phones: Iterable[Entry] | None = None,
+        addresses: Iterable[Mapping[str, str] | Address] | None = None,
+        name: str | None = None,
+        prefix: str | None = None,
+        middle_name: str | None = None,
+        suffix: str | None = None,
+        nickname: str | None = None,
+        department: str | None = None,
+        birthday: str | date | None = None,
+        websites: Iterable[str] | None = None,
     ) -> Contact:
-        """Create a contact; its email must be unused in this org (``EmailTakenError``).
+        """Create a contact. It needs at least one of a name (``first_name``, ``last_name`` or
+        a one-text ``name``), a ``company``, an email or a phone (``ValidationError``).
+
+        ``emails``/``phones``/``addresses`` are lists of values, each text or
+        ``{"value": ..., "label": "work"}`` (or :class:`LabeledValue`/:class:`PhoneNumber`;
+        addresses are mappings with an optional ``label``); the first is the primary
+        (``contact.email``, ``contact.phone``). ``email=``/``phone=``/``address=`` give the
+        primary: it goes first in the list, unless the list already holds it. Every email must
+        be unused in this org (``EmailTakenError`` names the address and its contact).
+        ``birthday`` is ``YYYY-MM-DD`` or ``--MM-DD`` without a year.
 
         Example::
 
             org.add(first_name="John", last_name="Doe", email="john.doe@example.com",
                     phone="555-123-4567", tags=["vip", "client"])
+            org.add(name="Mom", phones=[{"value": "+1 555 123 4567 x12", "label": "home"}])
         """
         return self.writer.add(
             {
                 "first_name": first_name,
                 "last_name": last_name,
+                "name": name,
+                "prefix": prefix,
+                "middle_name": middle_name,
+                "suffix": suffix,
+                "nickname": nickname,
                 "email": email,
+                "emails": emails,
                 "phone": phone,
+                "phones": phones,
                 "company": company,
+                "department": department,
                 "job_title": job_title,
+                "birthday": birthday,
+                "websites": websites,
                 "tags": tags,
                 "address": address,
+                "addresses": addresses,
                 "custom_fields": custom_fields,
                 "notes": notes,
                 "favorite": favorite,
@@ -235,6 +277,13 @@ class OrgStore:
     def purge_activity(self, contact_id: str) -> int:
         """Delete a contact's activity items in batches of 25; returns how many (resumable)."""
         return self.writer.purge_activity(contact_id)
+
+    def migrate(self, cursor: str | None = None, *, pages: int | None = None) -> MigrationReport:
+        """Rewrite contacts stored in the earlier one-email shape: their lists, email claims in
+        the new key form, phone items. Resumable (``report.next_cursor``), safe to re-run;
+        ``report.collisions`` lists addresses another contact now claims. See ``docs/keys.md``.
+        """
+        return migrate.migrate(self.writer, cursor, pages=pages)
 
     def backfill_search_index(self) -> int:
         """Write the token index entries of every contact; returns how many (idempotent)."""

@@ -266,6 +266,13 @@ good_end = [
         "",
     ],
 ]
+# nothing to know the contact by: no name, company, email or phone (the rule since issue 13)
+no_identity = [
+    ["", "", "", "", "", "", "vip", "", "", ""],
+    ["", "", "", "", "", "CEO", "", "", "", ""],
+    ["", "", "", "", "", "", "", "Met at the fair.", "", ""],
+    ["", "", "", "", "", "", "", "", "true", ""],
+]
 latin1_row = "Fran\xe7ois,Lef\xe8vre,francois@example.fr,,Soci\xe9t\xe9,,,,,\n".encode("latin-1")
 latin1_row2 = "Ren\xe9e,Dupont,renee@example.fr,,,,,,,\n".encode("latin-1")
 empty_row = b",,,,,,,,,\n"
@@ -292,5 +299,7 @@ out.write(empty_row)
 for r in more:
     put(r)
 for r in good_end:
+    put(r)
+for r in no_identity:
     put(r)
 Path(__file__).with_name("messy.csv").write_bytes(out.getvalue())

@@ -39,10 +39,9 @@ _TEXT_TYPES = [(42, "not int"), (["x"], "not list"), (b"x", "not bytes"), (1.5, 
 
 
 def _name_cases(name: str) -> list[tuple[str, Any, str, str]]:
+    # Names are optional (a contact needs a name, a company, an email or a phone): a blank
+    # name is no name, never an error.
     return [
-        (name, "", name, "cannot be blank"),
-        (name, "   ", name, "cannot be blank"),  # same reason: not counted twice
-        (name, None, name, "is required"),
         (name, "x" * (limits.NAME_MAX + 1), name, f"the limit is {limits.NAME_MAX}"),
         (name, "A\x00B", name, "control characters"),
         *[(name, value, name, reason) for value, reason in _TEXT_TYPES],
@@ -59,8 +58,7 @@ def _optional_text_cases(name: str, limit: int) -> list[tuple[str, Any, str, str
 FIELD_CASES: list[tuple[str, Any, str, str]] = [
     *_name_cases("first_name"),
     *_name_cases("last_name"),
-    ("email", "", "email", "cannot be blank"),
-    ("email", None, "email", "is required"),
+    *_name_cases("name"),
     ("email", "a" * 250 + "@b.com", "email", f"the limit is {limits.EMAIL_MAX}"),
     ("email", "a\x07@b.com", "email", "control characters"),
     ("email", "not-an-email", "email", "an @-sign"),
@@ -101,8 +99,20 @@ FIELD_CASES: list[tuple[str, Any, str, str]] = [
     ("favorite", 1, "favorite", "not 1"),
     ("favorite", "yes", "favorite", "not 'yes'"),
     ("favorite", None, "favorite", "not None"),
+    ("emails", "a@b.com", "emails", "must be a list"),
+    ("emails", ["a@b.com", "nope"], "emails[1]", "an @-sign"),
+    ("emails", [{"value": "a@b.com", "kind": "work"}], "emails[0].kind", "not a key"),
+    ("emails", [{"value": "a@b.com", "label": "x" * 51}], "emails[0].label", "the limit is 50"),
+    ("phones", "555-0101", "phones", "must be a list"),
+    ("phones", ["x" * (limits.PHONE_MAX + 1)], "phones[0]", f"the limit is {limits.PHONE_MAX}"),
+    ("phones", [{"value": "555-0101", "label": 5}], "phones[0].label", "not int"),
+    ("birthday", "1990-02-30", "birthday", "not a date"),
+    ("birthday", "--13-01", "birthday", "not a date"),
+    ("birthday", "yesterday", "birthday", "YYYY-MM-DD"),
+    ("websites", "https://x.example", "websites", "must be a list"),
+    ("addresses", [{"town": "x"}], "addresses[0].town", "not an address field"),
 ]
-UNKNOWN_FIELDS = ["nickname", "id", "org_id", "version", "created_at"]
+UNKNOWN_FIELDS = ["nick", "id", "org_id", "version", "created_at", "display_name"]
 # Fields an import row holds as text: the importer's own parsing applies to the others.
 IMPORT_FIELDS = ("first_name", "last_name", "email", "company", "job_title", "notes", "phone")
 
@@ -125,16 +135,26 @@ def _bulk_update(field: str, value: Any) -> Callable[..., Any]:
 
 def field_cases() -> Iterator[Case]:
     for field, value, named, reason in FIELD_CASES:
-        if value is not None or field in ("first_name", "last_name", "email"):
+        if value is not None:
             yield Case("add", named, reason, _add(field, value))  # add() takes None as "not given"
         yield Case("update", named, reason, _update(field, value))
-        if field != "email":
+        if field not in ("email", "emails"):
             yield Case("bulk_update", named, reason, _bulk_update(field, value))
     for field in UNKNOWN_FIELDS:
         yield Case("update", field, "not a contact field", _update(field, "x"))
         yield Case("bulk_update", field, "not a contact field", _bulk_update(field, "x"))
     yield Case("bulk_update", "email", "unique per contact", _bulk_update("email", "a@b.com"))
+    yield Case("bulk_update", "emails", "unique per contact", _bulk_update("emails", ["a@b.com"]))
     yield Case("update", "changes", "nothing to update", lambda t, org, cid, p: org.update(cid))
+    nothing = "at least one of a name"
+    yield Case("add", "name", nothing, lambda t, org, cid, p: org.add(notes="no one"))
+    yield Case("add", "name", nothing, lambda t, org, cid, p: org.add(first_name=" ", email=""))
+    yield Case(
+        "update",
+        "name",
+        nothing,
+        lambda t, org, cid, p: org.update(cid, first_name=None, last_name=None, email=None),
+    )
 
 
 def _restore_lines(lines: list[str]) -> Callable[..., Any]:

@@ -47,6 +47,7 @@ class Expected:
     tags: set[str] = field(default_factory=set)
     favorite: bool = False
     groups: set[str] = field(default_factory=set)
+    other_emails: set[str] = field(default_factory=set)  # taken over from merged contacts
 
 
 class Tenants(RuleBasedStateMachine):
@@ -69,7 +70,7 @@ class Tenants(RuleBasedStateMachine):
         return {i: e for i, e in self.model.items() if e.org == org}
 
     def email_used(self, org: str, email: str) -> bool:
-        return any(e.email == email for e in self.owned(org).values())
+        return any(email in {e.email, *e.other_emails} for e in self.owned(org).values())
 
     def foreign(self, org: str, contact_id: str) -> bool:
         return contact_id not in self.owned(org)
@@ -159,6 +160,7 @@ class Tenants(RuleBasedStateMachine):
         gone = self.model.pop(other)
         kept = self.model[keep]
         kept.email = merged.email
+        kept.other_emails |= ({gone.email} | gone.other_emails) - {kept.email}
         kept.first_name = merged.first_name
         kept.last_name = merged.last_name
         kept.tags |= gone.tags
@@ -209,7 +211,7 @@ class Tenants(RuleBasedStateMachine):
     @rule(org=orgs, email=emails)
     def find_by_email(self, org: str, email: str) -> None:
         contact = self.stores[org].find_by_email(email, consistent=True)
-        owners = [i for i, e in self.owned(org).items() if e.email == email]
+        owners = [i for i, e in self.owned(org).items() if email in {e.email, *e.other_emails}]
         assert (contact.id if contact else None) == (owners[0] if owners else None)
 
     @invariant()

@@ -89,8 +89,9 @@ def test_empty_optional_fields_leave_index_attributes_absent(
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"first_name": ""}, "first_name"),
-        ({"last_name": None}, "last_name"),
+        ({"first_name": "x" * 101}, "first_name"),
+        ({"first_name": None, "last_name": None, "email": None}, "name"),
+        ({"last_name": "a\x00"}, "last_name"),
         ({"email": "not-an-email"}, "email"),
         ({"tags": "vip"}, "tags"),
         ({"tags": ["x" * 51]}, "tags[0]"),
@@ -230,7 +231,8 @@ def test_tag_items_follow_tag_changes(table: ck.Table, org: ck.OrgStore) -> None
         ({}, "changes"),
         ({"id": "x"}, "id"),
         ({"version": 9}, "version"),
-        ({"first_name": ""}, "first_name"),
+        ({"first_name": "x" * 101}, "first_name"),
+        ({"first_name": None, "last_name": None, "email": None}, "name"),
         ({"favorite": "yes"}, "favorite"),
     ],
 )

@@ -86,7 +86,9 @@ def field_problem(org: OrgStore, name: str, value: Any, current: str | None = No
         return str(error)
     if name == "email" and value:
         owner = org.find_by_email(value, consistent=True)
-        if owner is not None and (current is None or owner.email.lower() != current.lower()):
+        if owner is not None and (
+            current is None or (owner.email or "").lower() != current.lower()
+        ):
             return f"email: {value!r} is already used by {owner.full_name}"
     return None
 

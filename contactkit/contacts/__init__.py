@@ -20,6 +20,7 @@ from . import (
     keys,
     lookups,
     merge,
+    migrate,
     model,
     orgdata,
     phones,
@@ -33,7 +34,8 @@ from .bulk import BulkFailure, BulkReport
 from .duplicates import DuplicateCandidate
 from .erase import EraseReport, PurgeReport
 from .groups import Group
-from .model import Address, Contact, ContactSummary, Interaction
+from .migrate import EmailCollision, MigrationReport
+from .model import Address, Contact, ContactSummary, Email, Interaction, LabeledValue, PhoneNumber
 from .phones import Phone
 from .search import SearchFields, contact_tokens
 from .stats import ContactStats
@@ -47,10 +49,15 @@ __all__ = [
     "ContactStats",
     "ContactSummary",
     "DuplicateCandidate",
+    "Email",
+    "EmailCollision",
     "EraseReport",
     "Group",
     "Interaction",
+    "LabeledValue",
+    "MigrationReport",
     "Phone",
+    "PhoneNumber",
     "PurgeReport",
     "SearchFields",
     "actions",
@@ -63,6 +70,7 @@ __all__ = [
     "keys",
     "lookups",
     "merge",
+    "migrate",
     "model",
     "orgdata",
     "phones",

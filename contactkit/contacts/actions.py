@@ -1,13 +1,15 @@
 """The transaction actions that store a contact and everything derived from it (pure, no I/O).
 
-A contact is more than its item: an email-uniqueness item, one membership item per tag and one
-search-index entry per token. ``OrgStore`` (one contact per transaction) and the importer (many
-contacts per transaction) build their writes from these same functions, so both keep the items
-consistent the same way.
+A contact is more than its item: one email-uniqueness item per address (the first
+``MAX_INDEXED_EMAILS``), one membership item per tag and per phone number (the first
+``MAX_INDEXED_PHONES``), and one search-index entry per token. ``OrgStore`` (one contact per
+transaction) and the importer (many contacts per transaction) build their writes from these
+same functions, so both keep the items consistent the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr
@@ -19,9 +21,9 @@ from ..dynamo.queries import NAME_MOVED_AT
 from ..dynamo.sizes import item_size, value_size
 from ..dynamo.transactions import Action
 from ..dynamo.types import Item, serialize
-from ..errors import ValidationError
+from ..errors import TransactionCanceledError, ValidationError
 from . import items, keys
-from .model import Contact
+from .model import Contact, ContactSummary, name_order
 from .search import SearchFields, contact_tokens
 
 
@@ -55,18 +57,47 @@ def put_contact(
 
 
 def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = True) -> list[Action]:
-    """Create a contact: its item and its email claim (both ``attribute_not_exists``), its tag
-    items and, unless ``with_tokens`` is false, its search-index entries.
+    """Create a contact: its item and one claim per email (all ``attribute_not_exists``), its
+    tag and phone items and, unless ``with_tokens`` is false, its search-index entries.
 
-    The first two actions are always the contact and the uniqueness item, in that order: callers
-    read the cancellation reasons of a failed transaction by these positions.
+    The first action is always the contact, followed by its claims in the order of its emails:
+    callers read the cancellation reasons of a failed transaction by these positions
+    (:func:`collided_email`).
     """
     return [
         put_contact(contact, token, Attr("PK").not_exists()),
-        put(items.uniqueness_item(contact), Attr("PK").not_exists()),
+        *(
+            put(items.uniqueness_item(contact, email), Attr("PK").not_exists())
+            for email in items.claimed_emails(contact).values()
+        ),
         *(put(items.tag_item(contact, tag)) for tag in contact.tags),
+        *(put(items.phone_item(contact, e164)) for e164 in items.indexed_phones(contact)),
         *(token_actions(None, contact) if with_tokens else []),
     ]
+
+
+def claimed_email(action: Action) -> str | None:
+    """The address an action claims, if it is the Put of an email claim."""
+    item = action.get("Put", {}).get("Item", {})
+    if item.get("type", {}).get("S") != items.UNIQUE_TYPE:
+        return None
+    return str(item["email"]["S"])
+
+
+def email_collision(
+    actions: Sequence[Action], error: TransactionCanceledError
+) -> tuple[str, str | None] | None:
+    """``(our address, owner's contact id)`` of the first email claim refused, if any.
+
+    Cancellation reasons are positional: the reason of a claim's Put names its address (from
+    the action) and the contact already holding it (``ALL_OLD``, the stored claim).
+    """
+    for action, reason in zip(actions, error.reasons, strict=False):
+        email = claimed_email(action)
+        if email is not None and reason.code == "ConditionalCheckFailed":
+            owner = (reason.item or {}).get("contact_id", {}).get("S")
+            return email, None if owner is None else str(owner)
+    return None
 
 
 def changed_contact_actions(
@@ -81,6 +112,7 @@ def changed_contact_actions(
         put_contact(new, token, Attr("version").eq(old.version), name_moved_at=name_moved_at),
         *email_actions(old, new),
         *tag_actions(old, new),
+        *phone_actions(old, new),
         *token_actions(old, new),
     ]
 
@@ -91,7 +123,7 @@ def name_moved_at(stored: Item, current: Contact, updated: Contact) -> str | Non
     Name-ordered walks leave out contacts that moved after they started (see
     :meth:`~contactkit.dynamo.queries.OrgReader.query_page`), so the mark must survive later writes.
     """
-    if (current.last_name, current.first_name) != (updated.last_name, updated.first_name):
+    if name_order(current) != name_order(updated):
         assert updated.updated_at is not None
         return format_timestamp(updated.updated_at)
     previous = stored.get(NAME_MOVED_AT)
@@ -99,20 +131,69 @@ def name_moved_at(stored: Item, current: Contact, updated: Contact) -> str | Non
 
 
 def email_actions(old: Contact, new: Contact) -> list[Action]:
-    """Move the email claim when the email changes (in the same transaction as the contact)."""
-    same_key = keys.normalise_email(old.email) == keys.normalise_email(new.email)
-    if old.email == new.email:
-        return []
-    claim = items.uniqueness_item(new)
-    if same_key:  # case-only change: one action on the same uniqueness item
-        return [put(claim, Attr("contact_id").eq(new.id))]
-    release = {
-        "Delete": {
-            "Key": serialize(keys.uniqueness_key(old.org_id, old.email)),
-            **render(Attr("contact_id").eq(old.id)),
+    """Move the email claims to match ``new`` (in the same transaction as the contact).
+
+    Only changed addresses are touched: a released key is deleted (if still ours), a new key
+    claimed with ``attribute_not_exists``, and a key whose spelling changed (``Ada@`` to
+    ``ada@``) re-put on the same item, conditioned on being ours.
+    """
+    before, after = items.claimed_emails(old), items.claimed_emails(new)
+    released = [
+        {
+            "Delete": {
+                "Key": serialize(keys.uniqueness_key(old.org_id, email)),
+                **render(released_by(old.id)),
+            }
         }
-    }
-    return [release, put(claim, Attr("PK").not_exists())]
+        for key, email in before.items()
+        if key not in after
+    ]
+    claimed = [
+        put(
+            items.uniqueness_item(new, email),
+            Attr("PK").not_exists() if key not in before else Attr("contact_id").eq(new.id),
+        )
+        for key, email in after.items()
+        if before.get(key) != email
+    ]
+    return [*released, *claimed]
+
+
+def released_by(contact_id: str) -> Any:
+    """The condition of releasing a claim: it is the contact's, or already gone (a contact
+    stored in the earlier one-email shape and not yet migrated has its claim under the old
+    key form)."""
+    return Attr("PK").not_exists() | Attr("contact_id").eq(contact_id)
+
+
+def phone_actions(old: Contact, new: Contact) -> list[Action]:
+    """Phone membership items to delete and put so they match ``new`` (extensions ignored)."""
+    before, after = set(items.indexed_phones(old)), items.indexed_phones(new)
+    removed = [
+        {"Delete": {"Key": items.phone_key(old, e164)}}
+        for e164 in items.indexed_phones(old)
+        if e164 not in after
+    ]
+    added = [put(items.phone_item(new, e164)) for e164 in after if e164 not in before]
+    return [*removed, *added]
+
+
+def delete_actions(contact: Contact) -> list[Action]:
+    """Release every claim and pointer of ``contact`` (its item and audit are the caller's)."""
+    return [
+        *(
+            {
+                "Delete": {
+                    "Key": serialize(keys.uniqueness_key(contact.org_id, email)),
+                    **render(released_by(contact.id)),
+                }
+            }
+            for email in items.claimed_emails(contact).values()
+        ),
+        *({"Delete": {"Key": items.tag_key(contact, t)}} for t in contact.tags),
+        *({"Delete": {"Key": items.phone_key(contact, e)}} for e in items.indexed_phones(contact)),
+        *token_actions(contact, None),
+    ]
 
 
 def tag_actions(old: Contact, new: Contact) -> list[Action]:
@@ -156,10 +237,14 @@ def token_plan(contact: Contact | None) -> dict[str, bool]:
     return {token: token in names for token in contact_tokens(fields)}
 
 
-def search_fields(contact: Contact) -> SearchFields:
+def search_fields(contact: ContactSummary) -> SearchFields:
+    """What a contact is searched by; a contact without a personal name is found by its
+    display name (company, email or phone) as by a name."""
+    named = contact.name or contact.first_name or contact.last_name
     return SearchFields(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
+        first_name=contact.first_name or "",
+        last_name=contact.last_name or "",
+        name=contact.name if named else contact.display_name,
         email=contact.email,
         company=contact.company,
         job_title=contact.job_title,

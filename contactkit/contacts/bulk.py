@@ -169,8 +169,9 @@ def bulk_update(
     """Apply the same ``changes`` to many contacts, packed into few transactions."""
     if not changes:
         raise ValidationError("changes", "nothing to update; pass fields such as company='ACME'")
-    if "email" in changes:
-        raise ValidationError("email", "is unique per contact; it cannot be set in bulk")
+    for name in ("email", "emails"):
+        if name in changes:
+            raise ValidationError(name, "is unique per contact; it cannot be set in bulk")
     cleaned = clean_changes(changes, writer.phone_region)  # fail before the first write
 
     def build(stored: Item, current: Contact, token: str) -> list[Action]:

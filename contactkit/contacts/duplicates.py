@@ -69,7 +69,11 @@ class _Folded:
 
     @classmethod
     def of(cls, contact: ContactSummary) -> _Folded:
-        first, last = keys.fold_name(contact.first_name), keys.fold_name(contact.last_name)
+        if not (contact.first_name or contact.last_name):  # a one-text name, or none
+            first, last = "", keys.fold_name(contact.name or "")
+        else:
+            first = keys.fold_name(contact.first_name or "")
+            last = keys.fold_name(contact.last_name or "")
         return cls(first, last, f"{first} {last}", keys.fold_name(contact.company or ""))
 
 
@@ -83,7 +87,7 @@ def score_pair(
 ) -> tuple[float, tuple[str, ...]]:
     """The likelihood (0-100) that two contacts are one person, and the signals behind it."""
     reasons: list[str] = []
-    if email_identity(a.email) == email_identity(b.email):
+    if a.email and b.email and email_identity(a.email) == email_identity(b.email):
         reasons.append("email")
     phone = bool(a.phone_e164) and a.phone_e164 == b.phone_e164
     if phone:
@@ -117,7 +121,7 @@ def find_candidates(
     def consider(a: ContactSummary, b: ContactSummary) -> None:
         pairs.add((a, b) if a.id < b.id else (b, a))
 
-    for key in (lambda c: email_identity(c.email), _phone):
+    for key in (lambda c: email_identity(c.email) if c.email else None, _phone):
         groups: dict[str, list[ContactSummary]] = {}
         for contact in contacts:
             value = key(contact)

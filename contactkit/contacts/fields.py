@@ -31,10 +31,16 @@ from ..dynamo import limits
 # What a field holds; it chooses the cleaner, the item attribute and the file cells.
 KINDS = (
     "id",  # an id the store sets (text)
-    "name",  # required one-line text
-    "email",  # an address, kept as entered
-    "phone",  # a phone as entered
-    "e164",  # the phone normalised (set by the store)
+    "name",  # a name part: optional one-line text (a contact needs a name, company, email or phone)
+    "email",  # the primary address, kept as entered
+    "emails",  # every address, labelled (the first is the primary)
+    "phone",  # the primary phone as stored (E.164 plus extension, or as entered)
+    "phones",  # every phone, labelled (the first is the primary)
+    "e164",  # the primary phone normalised (set by the store)
+    "birthday",  # YYYY-MM-DD, or --MM-DD without a year
+    "texts",  # a list of one-line texts (websites)
+    "addresses",  # every address, labelled (the first is the primary)
+    "derived",  # text the model derives from other fields (the display name)
     "text",  # optional one-line text
     "longtext",  # optional text with newlines
     "tags",  # a list of short texts
@@ -73,18 +79,39 @@ def _store(name: str, kind: str, label: str, frame: str | None, icon: str | None
     return Field(name, kind, label, editable=False, exported=False, frame=frame, icon=icon)
 
 
+# The labelled lists and websites are not yet ``exported``: their file columns come with the
+# export round trip of the lists; until then exports carry the primary email and phone.
 CONTACT_FIELDS: tuple[Field, ...] = (
     _store("org_id", "id", "Org", "category"),
     _store("id", "id", "ID", "string", icon="ID:"),
-    Field("first_name", "name", "First name", limits.NAME_MAX, required=True),
-    Field("last_name", "name", "Last name", limits.NAME_MAX, required=True),
-    Field("email", "email", "Email", limits.EMAIL_MAX, required=True, icon="📧"),
+    _store("display_name", "derived", "Name", "string"),
+    Field("prefix", "text", "Prefix", limits.NAME_MAX),
+    Field("first_name", "name", "First name", limits.NAME_MAX),
+    Field("middle_name", "text", "Middle name", limits.NAME_MAX),
+    Field("last_name", "name", "Last name", limits.NAME_MAX),
+    Field("suffix", "text", "Suffix", limits.NAME_MAX),
+    Field("name", "name", "Full name", limits.NAME_MAX),
+    Field("nickname", "text", "Nickname", limits.NAME_MAX),
+    Field("email", "email", "Email", limits.EMAIL_MAX, icon="📧"),
+    Field("emails", "emails", "Emails", limits.EMAIL_MAX, exported=False, frame="labeled"),
     Field("phone", "phone", "Phone", limits.PHONE_MAX, icon="📱"),
     _store("phone_e164", "e164", "Phone (E.164)", "string"),
+    Field("phones", "phones", "Phones", limits.PHONE_MAX, exported=False, frame="labeled"),
     Field("company", "text", "Company", limits.COMPANY_MAX, frame="category", icon="🏢"),
+    Field("department", "text", "Department", limits.COMPANY_MAX),
     Field("job_title", "text", "Job title", limits.JOB_TITLE_MAX),
+    Field("birthday", "birthday", "Birthday", 10, icon="🎂"),
+    Field("websites", "texts", "Websites", limits.WEBSITE_MAX, exported=False, frame="list"),
     Field("tags", "tags", "Tags", limits.TAG_MAX, frame="list", icon="🏷️ "),
     Field("address", "address", "Address", limits.ADDRESS_FIELD_MAX, frame=None, icon="🏠"),
+    Field(
+        "addresses",
+        "addresses",
+        "Addresses",
+        limits.ADDRESS_FIELD_MAX,
+        exported=False,
+        frame="labeled",
+    ),
     Field("custom_fields", "custom", "Custom fields", limits.CUSTOM_FIELD_VALUE_MAX, frame="dict"),
     Field("notes", "longtext", "Notes", limits.NOTES_MAX, icon="📝"),
     Field("favorite", "bool", "Favorite", frame="bool"),
@@ -112,7 +139,11 @@ EDITABLE_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.editable)
 REQUIRED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.required)
 EXPORTED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.exported)
 # One-line text read from a cell as it is (names, email, phone, company, job title, notes).
-TEXT_KINDS = frozenset({"name", "email", "phone", "text", "longtext"})
+TEXT_KINDS = frozenset({"name", "email", "phone", "text", "longtext", "birthday"})
+# Labelled lists whose first entry is a primary field of its own: ``emails`` -> ``email``.
+PRIMARY_OF = {"emails": "email", "phones": "phone", "addresses": "address"}
+# The fields of which a contact needs at least one (a name, a company, an email or a phone).
+IDENTITY_FIELDS = ("first_name", "last_name", "name", "company", "email", "phone")
 
 
 def field(name: str) -> Field:
@@ -154,6 +185,10 @@ def display_fields() -> tuple[Field, ...]:
 _DISPLAY: dict[str, Callable[[Any], str]] = {
     "tags": ", ".join,
     "list": ", ".join,
+    "texts": ", ".join,
+    "emails": lambda values: ", ".join(v.display() for v in values),
+    "phones": lambda values: ", ".join(v.display() for v in values),
+    "addresses": lambda values: "; ".join(v.display() for v in values),
     "address": lambda address: ", ".join(address.as_dict().values()),
     "custom": lambda values: "; ".join(f"{k}: {v}" for k, v in values.items()),
     "bool": lambda flag: "yes" if flag else "no",

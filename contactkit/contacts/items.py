@@ -10,14 +10,25 @@ from decimal import Decimal
 from typing import Any
 
 from ..clock import format_timestamp, parse_timestamp
+from ..dynamo import limits
 from ..dynamo.types import Item, deserialize, serialize
 from . import keys
 from .fields import BY_NAME, CONTACT_FIELDS, FIELD_NAMES
-from .model import SUMMARY_FIELDS, Address, Contact, ContactSummary
+from .model import (
+    SUMMARY_FIELDS,
+    Address,
+    Contact,
+    ContactSummary,
+    LabeledValue,
+    PhoneNumber,
+    name_order,
+    with_lists,
+)
 
 CONTACT_TYPE = "contact"
 UNIQUE_TYPE = "email"
 TAG_TYPE = "tag"
+PHONE_TYPE = "phone"
 ACTIVITY_TYPE = "activity"
 TOKEN_TYPE = "token"
 GROUP_TYPE = "group"
@@ -35,8 +46,8 @@ def contact_item(contact: Contact, write_token: str) -> Item:
         **keys.contact_key(org, cid),
         "type": CONTACT_TYPE,
         **{f.name: _attribute(f.kind, getattr(contact, f.name)) for f in CONTACT_FIELDS},
-        "EmailPK": keys.email_partition_key(org, contact.email),
-        "NameSK": keys.name_sort_key(contact.last_name, contact.first_name, cid),
+        "EmailPK": keys.email_partition_key(org, contact.email) if contact.email else None,
+        "NameSK": keys.name_sort_key(*name_order(contact), cid),
         "PhonePK": keys.phone_partition_key(org, contact.phone_e164)
         if contact.phone_e164
         else None,
@@ -48,10 +59,12 @@ def contact_item(contact: Contact, write_token: str) -> Item:
 
 def _attribute(kind: str, value: Any) -> Any:
     """A field's value as the item stores it (``None``: the attribute is left out)."""
-    if kind in ("tags", "list"):
+    if kind in ("tags", "list", "texts"):
         return list(value) or None
     if kind == "address":
         return value.as_dict() if value else None
+    if kind in _ENTRY_TYPES:
+        return [_entry_map(entry) for entry in value] or None
     if kind == "custom":
         return dict(value) or None
     if kind == "datetime":
@@ -61,10 +74,12 @@ def _attribute(kind: str, value: Any) -> Any:
 
 def _value(kind: str, stored: Any) -> Any:
     """A field's value from the item's (deserialised) attribute; ``None`` when absent."""
-    if kind in ("tags", "list"):
+    if kind in ("tags", "list", "texts"):
         return tuple(stored or ())
     if kind == "address":
         return Address(**stored) if stored else None
+    if kind in _ENTRY_TYPES:
+        return tuple(_ENTRY_TYPES[kind](**entry) for entry in stored or ())
     if kind == "custom":
         return dict(stored or {})
     if kind == "datetime":
@@ -83,8 +98,29 @@ def summary_from_item(item: Item) -> ContactSummary:
 
 
 def contact_from_item(item: Item) -> Contact:
-    values = deserialize(item)
-    return Contact(**_values(values, FIELD_NAMES))
+    """The contact of a stored item, in the current shape or the old one (a single email and
+    phone, no lists): the lists are then rebuilt from the primary fields."""
+    values = _values(deserialize(item), FIELD_NAMES)
+    emails = values["emails"] or (LabeledValue(values["email"]),) * bool(values["email"])
+    phone_list = values["phones"] or (
+        (PhoneNumber(values["phone"], None, values["phone_e164"]),) * bool(values["phone"])
+    )
+    addresses = values["addresses"] or (values["address"],) * bool(values["address"])
+    return Contact(**{**values, **with_lists(emails, phone_list, addresses)})
+
+
+def _entry_map(entry: Any) -> dict[str, Any]:
+    """A labelled entry as a map, its empty parts left out."""
+    if isinstance(entry, Address):
+        return {**entry.as_dict(), **({"label": entry.label} if entry.label else {})}
+    return {k: v for k, v in vars(entry).items() if v is not None}
+
+
+_ENTRY_TYPES: dict[str, Any] = {
+    "emails": LabeledValue,
+    "phones": PhoneNumber,
+    "addresses": Address,
+}
 
 
 def _values(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -104,14 +140,52 @@ def version_of(item: Item | None) -> int | None:
     return int(item["version"]["N"])
 
 
-def uniqueness_item(contact: Contact) -> Item:
-    """Claims the email within the org for one contact; its key is the normalised email."""
+def uniqueness_item(contact: Contact, email: str) -> Item:
+    """Claims one of the contact's emails within the org; its key is the email's key form
+    (:func:`~contactkit.contacts.keys.normalise_email`), the address kept as entered."""
     return serialize(
         {
-            **keys.uniqueness_key(contact.org_id, contact.email),
+            **keys.uniqueness_key(contact.org_id, email),
             "type": UNIQUE_TYPE,
             "contact_id": contact.id,
-            "email": contact.email,
+            "email": email,
+        }
+    )
+
+
+def claimed_emails(contact: Contact) -> dict[str, str]:
+    """``{key form: address}`` of the emails that get a claim: the first
+    ``MAX_INDEXED_EMAILS`` (the rest are kept unindexed, with a warning)."""
+    return {
+        keys.normalise_email(e.value): e.value for e in contact.emails[: limits.MAX_INDEXED_EMAILS]
+    }
+
+
+def indexed_phones(contact: Contact) -> tuple[str, ...]:
+    """The distinct E.164 numbers that get a membership item (the first ``MAX_INDEXED_PHONES``
+    phones; extensions ignored, numbers that are not complete not indexed)."""
+    phone_list = contact.phones[: limits.MAX_INDEXED_PHONES]
+    return tuple(dict.fromkeys(p.e164 for p in phone_list if p.e164))
+
+
+def phone_item(contact: Contact, e164: str) -> Item:
+    """A pointer from a phone number to a contact carrying it (phones are not unique)."""
+    return serialize(
+        {
+            "PK": keys.tenant_partition_key(contact.org_id),
+            "SK": keys.phone_sort_key(e164, contact.id),
+            "type": PHONE_TYPE,
+            "e164": e164,
+            "contact_id": contact.id,
+        }
+    )
+
+
+def phone_key(contact: Contact, e164: str) -> Item:
+    return serialize(
+        {
+            "PK": keys.tenant_partition_key(contact.org_id),
+            "SK": keys.phone_sort_key(e164, contact.id),
         }
     )
 

@@ -1,18 +1,19 @@
 """Every DynamoDB key contactkit writes or queries, built in one pure module.
 
-Layout (single table, string keys ``PK``/``SK``; see the README's key design table)::
+Layout (single table, string keys ``PK``/``SK``; ``docs/keys.md`` is the key table)::
 
     contact            PK ORG#<org>                    SK CONTACT#<id>
-    email uniqueness   PK ORG#<org>#EMAIL#<email>      SK UNIQUE
+    email uniqueness   PK ORG#<org>#EMAIL#<email key>  SK UNIQUE      (one per address)
     tag membership     PK ORG#<org>                    SK TAG#<tag>#CONTACT#<id>
+    phone membership   PK ORG#<org>                    SK PHONE#<E.164>#CONTACT#<id> (one per phone)
     activity           PK ORG#<org>#CONTACT#<id>       SK ACTIVITY#<timestamp>#<ulid>
     group              PK ORG#<org>                    SK GROUP#<group>
     group member       PK ORG#<org>                    SK GROUP#<group>#MEMBER#<id>
     audit entry        PK ORG#<org>#AUDIT              SK AUDIT#<timestamp>#<ulid>
 
-    gsi-email      EmailPK ORG#<org>#EMAIL#<email>
-    gsi-phone      PhonePK ORG#<org>#PHONE#<E.164>     SK (the contact's)
-    gsi-name       PK (the contact's)                  NameSK <last>#<first>#<id>
+    gsi-email      EmailPK ORG#<org>#EMAIL#<email key> (the primary email)
+    gsi-phone      PhonePK ORG#<org>#PHONE#<E.164>     SK (the contact's; the primary phone)
+    gsi-name       PK (the contact's)                  NameSK <last>#<first>#<id> (or display name)
     gsi-favorites  FavPK   ORG#<org>#FAV               SK (the contact's)
 
 Key safety. User text inside an exact-match key is escaped (``%`` -> ``%25``, ``#`` -> ``%23``),
@@ -27,9 +28,12 @@ prefix, and never contain the separator.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
 
 from ..dynamo.limits import MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES
 from ..errors import ValidationError
@@ -40,6 +44,7 @@ CONTACT_ID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 UNIQUE_SORT_KEY = "UNIQUE"
 CONTACT_PREFIX = "CONTACT#"
 TAG_PREFIX = "TAG#"
+PHONE_PREFIX = "PHONE#"
 ACTIVITY_PREFIX = "ACTIVITY#"
 GROUP_PREFIX = "GROUP#"
 MEMBER_LABEL = "MEMBER#"
@@ -117,8 +122,27 @@ def fold_tag(tag: str) -> str:
     return unicodedata.normalize("NFKC", tag).casefold()
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise_email(email: str) -> str:
-    """The case-insensitive identity of an email address, as used in keys."""
+    """The identity of an email address in keys: ``NFKC(local).casefold() @ unicode domain``.
+
+    The local part is folded under NFKC and casefold (fullwidth ``FULL`` and ``full``, ``josé``
+    in NFC and NFD are one address); the domain is IDNA-decoded to Unicode and lower-cased
+    (``bücher.de`` and ``xn--bcher-kva.de`` are one domain). ``email-validator`` splits the
+    address and decodes the domain; its own normalised form keeps the local part's case and
+    width, so it is not the key. Text it cannot parse falls back to NFKC and casefold.
+    """
+    text = email.strip()
+    try:
+        valid = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return unicodedata.normalize("NFKC", text).casefold()
+    local = unicodedata.normalize("NFKC", valid.local_part).casefold()
+    return f"{local}@{valid.domain.lower()}"
+
+
+def legacy_email_key(email: str) -> str:
+    """The earlier one-email model's key form (``strip().lower()``): for the migration."""
     return email.strip().lower()
 
 
@@ -144,8 +168,23 @@ def uniqueness_key(org_id: str, email: str) -> dict[str, str]:
     return {"PK": email_partition_key(org_id, email), "SK": UNIQUE_SORT_KEY}
 
 
+def legacy_uniqueness_key(org_id: str, email: str) -> dict[str, str]:
+    """Where the old model claimed ``email`` (key ``email.strip().lower()``)."""
+    return {"PK": f"ORG#{org_id}#EMAIL#{exact(legacy_email_key(email))}", "SK": UNIQUE_SORT_KEY}
+
+
 def phone_partition_key(org_id: str, e164: str) -> str:
     return f"ORG#{org_id}#PHONE#{exact(e164)}"
+
+
+def phone_prefix(e164: str) -> str:
+    """``PHONE#<E.164>#``: every membership item of one number, and of no other number."""
+    return f"{PHONE_PREFIX}{exact(e164)}{SEPARATOR}"
+
+
+def phone_sort_key(e164: str, contact_id: str) -> str:
+    """``PHONE#<E.164>#CONTACT#<id>``: one contact carrying one number (extension ignored)."""
+    return f"{phone_prefix(e164)}{contact_sort_key(contact_id)}"
 
 
 def favorites_partition_key(org_id: str) -> str:

@@ -3,8 +3,8 @@ BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with
 
 | lookup | request(s) | items read |
 |---|---|---|
-| ``find_by_email`` | Query ``gsi-email`` (or 2 GetItems, consistent) | ≤ 1 (2) |
-| ``find_by_phone`` | Query ``gsi-phone`` | ≤ limit + 1 |
+| ``find_by_email`` | GetItem of the email's claim + GetItem of its contact | ≤ 2 |
+| ``find_by_phone`` | Query phone items + BatchGetItem | ≤ 2 x limit |
 | ``find_by_name`` | Query ``gsi-name``, ``begins_with`` | ≤ limit + 1 |
 | ``find_by_tag`` | Query tag items + BatchGetItem | ≤ 2 x limit |
 | ``favorites`` | Query ``gsi-favorites`` (sparse) | ≤ limit + 1 |
@@ -16,6 +16,7 @@ BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, TypeVar
@@ -29,6 +30,7 @@ from ..dynamo.queries import OrgReader, check_limit
 from ..dynamo.types import Item, deserialize, serialize
 from ..errors import NotFoundError, ValidationError
 from . import items, keys, phones
+from .actions import search_fields
 from .audit import AuditEntry, entry_from_item
 from .cache import ContactCache
 from .model import SUMMARY_FIELDS, Contact, ContactSummary, Interaction
@@ -38,7 +40,9 @@ from .stats import STATS_ATTRIBUTES, ContactStats, contact_stats
 T = TypeVar("T")
 
 # Attributes a search needs from each contact on the org-scan paths.
-_SEARCH_ATTRIBUTES = ("id", "org_id", "first_name", "last_name", "email", "company", "job_title")
+# (the phone too: a contact without a name, company or email is found by it, its display name)
+_SEARCH_FIELDS = tuple(f.name for f in dataclasses.fields(SearchFields))
+_SEARCH_ATTRIBUTES = ("id", "org_id", "phone", *_SEARCH_FIELDS)
 
 
 class OrgLookups:
@@ -81,38 +85,34 @@ class OrgLookups:
     # -- exact lookups -------------------------------------------------------------------
 
     def find_by_email(self, email: str, *, consistent: bool = False) -> Contact | None:
-        """The contact with this email (case-insensitive), or ``None``.
+        """The contact carrying this email (any of its indexed addresses), or ``None``.
 
-        By default one Query on ``gsi-email``: global secondary indexes are eventually
-        consistent, so on real DynamoDB a contact added a moment ago may not be found yet.
-        ``consistent=True`` reads the email's uniqueness item and then the contact, both
-        strongly consistent: always up to date, two reads instead of one.
+        Case, width and Unicode form do not matter, nor an IDNA-encoded domain
+        (:func:`~contactkit.contacts.keys.normalise_email`). Two GetItems: the email's claim
+        item, then the contact it names. ``consistent=True`` makes both strongly consistent.
         """
         if not isinstance(email, str) or not email.strip():
             raise ValidationError("email", "is required to look a contact up by email")
-        if consistent:
-            claim = self.reader.get_item(serialize(keys.uniqueness_key(self.org_id, email)))
-            if claim is None:
-                return None
-            contact_id = deserialize(claim)["contact_id"]
-            item = self.reader.get_item(serialize(keys.contact_key(self.org_id, contact_id)))
-            return items.contact_from_item(item) if item is not None else None
-        found, _ = self.reader.query_page(
-            "email",
-            {"email": keys.normalise_email(email)},
-            Key("EmailPK").eq(keys.email_partition_key(self.org_id, email)),
-            limit=1,
-            index=schema.EMAIL_INDEX,
+        claim = self.reader.get_item(
+            serialize(keys.uniqueness_key(self.org_id, email)), consistent=consistent
         )
-        return items.contact_from_item(found[0]) if found else None
+        if claim is None:
+            return None
+        contact_id = deserialize(claim)["contact_id"]
+        item = self.reader.get_item(
+            serialize(keys.contact_key(self.org_id, contact_id)), consistent=consistent
+        )
+        return items.contact_from_item(item) if item is not None else None
 
     def find_by_phone(
         self, phone: str, *, limit: int = 25, cursor: str | None = None
     ) -> Page[ContactSummary]:
-        """Contacts with this phone, given in any format (several may share one).
+        """Contacts carrying this phone among any of theirs, given in any format (not unique).
 
-        ``555.123.4567``, ``+1 (555) 123-4567`` and ``(555) 123-4567`` are the same number.
-        Numbers that cannot be normalised are not indexed: ``ValidationError`` says so.
+        ``555.123.4567``, ``+1 (555) 123-4567`` and ``(555) 123-4567 x12`` are the same number
+        (extensions are ignored). A key Query of the number's membership items, then one
+        BatchGetItem of those contacts. Numbers that cannot be normalised are not indexed:
+        ``ValidationError`` says so.
         """
         if not isinstance(phone, str) or not phone.strip():
             raise ValidationError("phone", "is required to look a contact up by phone")
@@ -123,14 +123,17 @@ class OrgLookups:
                 f"{phone!r} is not a complete number, and such numbers are not indexed; "
                 "use search() to find text in contacts instead",
             )
-        return self._summaries(
+        pointers, next_cursor = self.reader.query_page(
             "phone",
             {"phone": normalised.e164},
-            Key("PhonePK").eq(keys.phone_partition_key(self.org_id, normalised.e164)),
+            Key("PK").eq(keys.tenant_partition_key(self.org_id))
+            & Key("SK").begins_with(keys.phone_prefix(normalised.e164)),
             limit=limit,
             cursor=cursor,
-            index=schema.PHONE_INDEX,
+            attributes=("contact_id",),
         )
+        ids = [deserialize(p)["contact_id"] for p in pointers]
+        return Page(self.fetch_summaries(ids), next_cursor)
 
     # -- list views ------------------------------------------------------------------------
 
@@ -341,16 +344,9 @@ class OrgLookups:
     def _org_search_fields(self) -> Iterator[tuple[str, SearchFields]]:
         for item in self.reader.query_all(self.contacts_condition(), attributes=_SEARCH_ATTRIBUTES):
             values = deserialize(item)
-            yield (
-                values["id"],
-                SearchFields(
-                    first_name=values["first_name"],
-                    last_name=values["last_name"],
-                    email=values["email"],
-                    company=values.get("company"),
-                    job_title=values.get("job_title"),
-                ),
-            )
+            found: dict[str, Any] = {k: values.get(k) for k in _SEARCH_ATTRIBUTES}
+            summary = ContactSummary(**found)
+            yield values["id"], search_fields(summary)
 
     def _scan_scores(self, words: builtins.list[str]) -> dict[str, int]:
         scores = {cid: score_fields(words, fields) for cid, fields in self._org_search_fields()}

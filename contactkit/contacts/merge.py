@@ -5,9 +5,12 @@ found and scored by :mod:`contactkit.contacts.duplicates`, the one scorer.
 
 Merge rule (``org.merge(keep_id, other_id)``), which never loses the other's data:
 
-* names, email, phone, company, job title, address: the kept contact's value where it has one,
-  else the other's; the other's differing email, phone, company and job title are written into
-  a ``Merged from <id>: ...`` line of the notes;
+* names, company, job title and the other one-line fields, address: the kept contact's value
+  where it has one, else the other's; the other's differing values are written into a
+  ``Merged from <id>: ...`` line of the notes;
+* emails and phones: the other's that the kept contact lacks are written into that notes line,
+  and added to the kept contact's lists once the other is deleted (its claims released), by
+  one more update (step 4);
 * tags and groups: the union, kept contact's first (``ValidationError`` if over the limits);
 * custom fields: the union, the kept contact's value on a clash (the other's goes into the
   notes line); notes: both, the other's appended; favourite if either is;
@@ -19,7 +22,8 @@ Atomicity, as a resumable sequence: (1) one transaction updates the kept contact
 groups and search entries included) with a ``ConditionCheck`` that the other is unchanged since
 it was read: at most ``worst_case_actions()["merge"]`` = 91 actions; (2) the other's activity is
 copied under the kept contact (idempotent puts of the same sort keys); (3) the other is deleted
-(``OrgStore.delete``). Each step is idempotent, so calling ``merge`` again after an
+(``OrgStore.delete``); (4) the other's emails and phones are appended to the kept contact's.
+Each step is idempotent, so calling ``merge`` again after an
 interruption finishes the job (when the other is already gone it only finishes moving its
 leftover activity).
 """
@@ -37,11 +41,17 @@ from ..dynamo.batches import batch_write, chunks
 from ..dynamo.expressions import render
 from ..dynamo.transactions import Action
 from ..dynamo.types import serialize
-from ..errors import NotFoundError, TransactionCanceledError, ValidationError, VersionConflictError
+from ..errors import (
+    EmailTakenError,
+    NotFoundError,
+    TransactionCanceledError,
+    ValidationError,
+    VersionConflictError,
+)
 from . import keys
 from .duplicates import MIN_SCORE, DuplicateCandidate, email_identity, find_candidates
 from .fields import CONTACT_FIELDS
-from .model import Contact
+from .model import Contact, LabeledValue, PhoneNumber
 
 if TYPE_CHECKING:
     from .lookups import OrgLookups
@@ -49,7 +59,7 @@ if TYPE_CHECKING:
 
 # Fields holding one line of text: the kept contact's value, else the other's (the merge rule).
 _ONE_VALUE_FIELDS = tuple(
-    f.name for f in CONTACT_FIELDS if f.editable and f.kind in ("name", "email", "phone", "text")
+    f.name for f in CONTACT_FIELDS if f.editable and f.kind in ("name", "text", "birthday")
 )
 # The scorer's names stay importable from here (``contactkit.contacts.merge.find_candidates``).
 __all__ = [
@@ -78,10 +88,10 @@ def combine(keep: Contact, other: Contact) -> Contact:
         mine, theirs = getattr(keep, name), getattr(other, name)
         if not mine and theirs:
             values[name] = theirs
-            if name == "phone":
-                values["phone_e164"] = other.phone_e164
         elif theirs and mine != theirs and name not in ("first_name", "last_name"):
             differing.append(f"{name.replace('_', ' ')} {theirs}")
+    differing.extend(f"email {e.value}" for e in gained_emails(keep, other))
+    differing.extend(f"phone {p.value}" for p in gained_phones(keep, other))
     custom = dict(keep.custom_fields)
     for name, value in other.custom_fields.items():
         if name not in custom:
@@ -117,7 +127,8 @@ def combine(keep: Contact, other: Contact) -> Contact:
     return dataclasses.replace(
         keep,
         **values,
-        address=keep.address or other.address,
+        address=keep.address if keep.addresses else other.address,
+        addresses=keep.addresses or other.addresses,
         custom_fields=custom,
         tags=tags,
         groups=groups,
@@ -126,6 +137,18 @@ def combine(keep: Contact, other: Contact) -> Contact:
         created_at=min(created) if created else None,
         last_contacted_at=max(times) if times else None,
     )
+
+
+def gained_emails(keep: Contact, other: Contact) -> list[LabeledValue]:
+    """The other's emails that the kept contact does not carry (by key form)."""
+    mine = {keys.normalise_email(e.value) for e in keep.emails}
+    return [e for e in other.emails if keys.normalise_email(e.value) not in mine]
+
+
+def gained_phones(keep: Contact, other: Contact) -> list[PhoneNumber]:
+    """The other's phones that the kept contact does not carry (as stored)."""
+    mine = {p.value for p in keep.phones}
+    return [p for p in other.phones if p.value not in mine]
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...], fold: Any) -> tuple[str, ...]:
@@ -175,7 +198,20 @@ def merge(writer: ContactWriter, keep_id: str, other_id: str) -> Contact:
     # An earlier, interrupted merge (or someone else) may have deleted it already.
     with contextlib.suppress(NotFoundError):
         writer.delete(other_id, expected_version=other.version)
-    return writer.lookups.get(keep_id)
+    kept = writer.lookups.get(keep_id)
+    emails, phone_list = gained_emails(kept, other), gained_phones(kept, other)
+    if emails or phone_list:  # the other's claims are released now: the kept contact takes them
+        with contextlib.suppress(EmailTakenError):  # taken meanwhile: it stays in the notes
+            kept = writer.rewrite(
+                keep_id,
+                None,
+                lambda c: dataclasses.replace(
+                    c, emails=(*c.emails, *emails), phones=(*c.phones, *phone_list)
+                ),
+                operation="merge",
+                detail=f"took over the emails and phones of {other_id}",
+            )
+    return kept
 
 
 def _move_activity(writer: ContactWriter, from_id: str, to: Contact) -> int:

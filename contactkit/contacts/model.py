@@ -1,17 +1,20 @@
 """The Contact model and the rules that turn user input into storable fields (pure, no I/O).
 
-``clean_new`` validates every field of a new contact; ``clean_changes`` validates a partial
-update. Both raise :class:`~contactkit.errors.ValidationError` naming the field and the reason,
-before anything is written. Optional text that is empty after trimming is treated as absent,
+``clean_new`` validates every field of a new contact (it needs at least one of a name, a
+company, an email or a phone); ``clean_changes`` validates a partial update; ``apply_changes``
+combines the primary fields with their labelled lists (``email``/``emails``...). They raise
+:class:`~contactkit.errors.ValidationError` naming the field and the reason, before anything
+is written. Optional text that is empty after trimming is treated as absent,
 so sparse indexes never receive an empty key (DynamoDB rejects those).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -20,35 +23,75 @@ from ..dynamo import limits
 from ..errors import ValidationError
 from . import fields as contact_fields
 from . import phones
-from .keys import fold_tag
+from .keys import fold_tag, normalise_email
 
 
 @dataclass(frozen=True)
 class Address:
-    """A postal address; every part optional."""
+    """A postal address; every part optional. ``label`` (work, home, or free text) is not a part."""
 
     street: str | None = None
     city: str | None = None
     state: str | None = None
     postal_code: str | None = None
     country: str | None = None
+    label: str | None = None
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
+        return all(getattr(self, name) is None for name in _ADDRESS_FIELDS)
 
     def as_dict(self) -> dict[str, str]:
-        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+        """The parts that are set (the label left out)."""
+        return {name: v for name in _ADDRESS_FIELDS if (v := getattr(self, name)) is not None}
+
+    def display(self) -> str:
+        text = ", ".join(self.as_dict().values())
+        return f"{text} ({self.label})" if self.label else text
+
+
+@dataclass(frozen=True)
+class LabeledValue:
+    """An email (or any text) with its label: ``LabeledValue("ada@example.com", "work")``."""
+
+    value: str
+    label: str | None = None
+
+    def display(self) -> str:
+        return f"{self.value} ({self.label})" if self.label else self.value
+
+
+Email = LabeledValue  # an email of a contact: its address as entered and its label
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A phone of a contact: ``value`` as stored (E.164 plus ``;ext=``, or as entered when it
+    holds letters or is not a possible number), its label, its E.164 (``None``: not indexed)
+    and its extension."""
+
+    value: str
+    label: str | None = None
+    e164: str | None = None
+    extension: str | None = None
+
+    def display(self) -> str:
+        return f"{self.value} ({self.label})" if self.label else self.value
 
 
 @dataclass(frozen=True)
 class ContactSummary:
-    """The fields list views show; list lookups fetch only these (see ``SUMMARY_FIELDS``)."""
+    """The fields list views show; list lookups fetch only these (see ``SUMMARY_FIELDS``).
+
+    ``display_name`` is derived, never set: the name, else the company, else the primary email,
+    else the primary phone (what lists, name ordering and search show).
+    """
 
     id: str
     org_id: str
-    first_name: str
-    last_name: str
-    email: str
+    first_name: str | None = None
+    last_name: str | None = None
+    name: str | None = None
+    email: str | None = None
     phone: str | None = None
     phone_e164: str | None = None
     company: str | None = None
@@ -57,26 +100,70 @@ class ContactSummary:
     favorite: bool = False
     created_at: datetime | None = None
     version: int = 1
+    display_name: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "display_name", derive_display_name(self))
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        """The name people see: the same as ``display_name``."""
+        return self.display_name
 
     def phone_display(self, region: str = phones.DEFAULT_REGION) -> str | None:
         """The phone for people: ``(555) 123-4567`` at home, ``+44 20 7946 0958`` abroad."""
-        if self.phone_e164:
-            return phones.display(self.phone_e164, region)
-        return self.phone
+        if not self.phone_e164 or not self.phone or any(c.isalpha() for c in _number(self.phone)):
+            return self.phone  # as entered: not a complete number, or letters (1-800-FLOWERS)
+        extension = self.phone.partition(phones.EXTENSION_MARK)[2]
+        return phones.display(
+            f"{self.phone_e164}{phones.EXTENSION_MARK}{extension}"
+            if extension
+            else self.phone_e164,
+            region,
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What was kept but could not be normalised (for example a local-only phone)."""
         if self.phone and not self.phone_e164:
-            return (
-                f"phone {self.phone!r} is not a complete number (no area code?): "
-                "kept as entered, not searchable by phone",
-            )
+            return (_phone_warning(self.phone),)
         return ()
+
+
+def _number(text: str) -> str:
+    """A stored phone without its ``;ext=`` part."""
+    return text.partition(phones.EXTENSION_MARK)[0]
+
+
+def _phone_warning(text: str) -> str:
+    return (
+        f"phone {text!r} is not a complete number (no area code?): "
+        "kept as entered, not searchable by phone"
+    )
+
+
+def personal_name(contact: Any) -> str | None:
+    """The contact's name as one text: the full name given, else given and family name."""
+    if contact.name:
+        return str(contact.name)
+    parts = [p for p in (contact.first_name, contact.last_name) if p]
+    return " ".join(parts) or None
+
+
+def derive_display_name(contact: Any) -> str:
+    """The name, else the company, else the primary email, else the primary phone."""
+    for value in (personal_name(contact), contact.company, contact.email, contact.phone):
+        if value:
+            return str(value)
+    return ""
+
+
+def name_order(contact: Any) -> tuple[str, str]:
+    """``(last, first)`` of the name sort key: the family and given name when there is a family
+    name, else the display name ("Priya", "Joe's Pizza", an email) as the family name."""
+    if contact.last_name:
+        return contact.last_name, contact.first_name or ""
+    return derive_display_name(contact), ""
 
 
 SUMMARY_FIELDS = tuple(f.name for f in fields(ContactSummary))
@@ -84,14 +171,74 @@ SUMMARY_FIELDS = tuple(f.name for f in fields(ContactSummary))
 
 @dataclass(frozen=True)
 class Contact(ContactSummary):
-    """A contact as stored in one org, every field. Returned by the store."""
+    """A contact as stored in one org, every field. Returned by the store.
 
+    ``emails``, ``phones`` and ``addresses`` hold every value with its label; their first entry
+    is the primary, also in ``email``, ``phone`` (with ``phone_e164``) and ``address``.
+    """
+
+    prefix: str | None = None
+    middle_name: str | None = None
+    suffix: str | None = None
+    nickname: str | None = None
+    emails: tuple[LabeledValue, ...] = ()
+    phones: tuple[PhoneNumber, ...] = ()
+    department: str | None = None
+    birthday: str | None = None
+    websites: tuple[str, ...] = ()
     address: Address | None = None
+    addresses: tuple[Address, ...] = ()
     custom_fields: Mapping[str, str] = field(default_factory=dict)
     notes: str | None = None
     updated_at: datetime | None = None
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()  # display names; membership items mirror them
+
+    def __post_init__(self) -> None:
+        # The lists and the primary fields agree by construction: a contact built with only
+        # the primary fields (the old shape, or ``Contact(email=...)``) gets one-entry lists,
+        # and a contact with lists gets its primary fields from their first entries.
+        setattr_ = object.__setattr__
+        if not self.emails and self.email:
+            setattr_(self, "emails", (LabeledValue(self.email),))
+        if not self.phones and self.phone:
+            setattr_(self, "phones", (PhoneNumber(self.phone, None, self.phone_e164),))
+        if not self.addresses and self.address:
+            setattr_(self, "addresses", (self.address,))
+        setattr_(self, "emails", tuple(self.emails))
+        setattr_(self, "phones", tuple(self.phones))
+        setattr_(self, "addresses", tuple(self.addresses))
+        if self.emails:
+            setattr_(self, "email", self.emails[0].value)
+        if self.phones:
+            setattr_(self, "phone", self.phones[0].value)
+            setattr_(self, "phone_e164", self.phones[0].e164)
+        if self.addresses:
+            setattr_(self, "address", self.addresses[0])
+        super().__post_init__()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Values kept but not indexed: phones that are not complete numbers, and emails or
+        phones past the indexed bounds (``limits.MAX_INDEXED_EMAILS``/``MAX_INDEXED_PHONES``)."""
+        found = [_phone_warning(p.value) for p in self.phones if p.e164 is None]
+        if not self.phones and self.phone and not self.phone_e164:
+            found.append(_phone_warning(self.phone))
+        extra_emails = self.emails[limits.MAX_INDEXED_EMAILS :]
+        if extra_emails:
+            found.append(
+                f"emails {', '.join(e.value for e in extra_emails)} are kept but not indexed "
+                f"(a contact's first {limits.MAX_INDEXED_EMAILS} emails are): "
+                "find_by_email does not find them and their uniqueness is not checked"
+            )
+        extra_phones = [p for p in self.phones[limits.MAX_INDEXED_PHONES :] if p.e164]
+        if extra_phones:
+            found.append(
+                f"phones {', '.join(p.value for p in extra_phones)} are kept but not indexed "
+                f"(a contact's first {limits.MAX_INDEXED_PHONES} phones are): "
+                "find_by_phone does not find them"
+            )
+        return tuple(found)
 
 
 # Fields a caller may set, and the ones ``add`` needs: from the one declared list of fields.
@@ -128,20 +275,112 @@ def clean_text(
     return text
 
 
-def clean_email(value: Any) -> str:
+def clean_email(value: Any, name: str = "email") -> str:
     """Check email syntax (``email-validator``, no DNS look-up); keep it as entered."""
-    email = clean_text("email", value, limits.EMAIL_MAX, required=True)
+    email = clean_text(name, value, limits.EMAIL_MAX, required=True)
     assert email is not None
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationError("email", f"{email!r} is not a valid address: {exc}") from exc
+        raise ValidationError(name, f"{email!r} is not a valid address: {exc}") from exc
     return email
 
 
-def clean_phone(value: Any, region: str) -> phones.Phone | None:
-    text = clean_text("phone", value, limits.PHONE_MAX)
-    return phones.normalise(text, region) if text is not None else None
+def _value_and_label(name: str, value: Any) -> tuple[Any, str | None]:
+    """Split one list entry: text, ``{"value": ..., "label": ...}`` or a labelled dataclass."""
+    if isinstance(value, LabeledValue | PhoneNumber):
+        return value.value, clean_text(f"{name}.label", value.label, limits.LABEL_MAX)
+    if isinstance(value, Mapping):
+        unknown = set(value) - {"value", "label"}
+        if unknown:
+            raise ValidationError(
+                f"{name}.{sorted(unknown)[0]}", "is not a key of an entry; use value and label"
+            )
+        return value.get("value"), clean_text(f"{name}.label", value.get("label"), limits.LABEL_MAX)
+    return value, None
+
+
+def clean_labeled_email(value: Any, name: str = "email") -> LabeledValue | None:
+    """One email entry (text, mapping or :class:`LabeledValue`); ``None`` when empty."""
+    raw, label = _value_and_label(name, value)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return LabeledValue(clean_email(raw, name), label)
+
+
+def clean_labeled_phone(value: Any, region: str, name: str = "phone") -> PhoneNumber | None:
+    """One phone entry, normalised (:func:`~contactkit.contacts.phones.normalise`)."""
+    raw, label = _value_and_label(name, value)
+    text = clean_text(name, raw, limits.PHONE_MAX)
+    if text is None:
+        return None
+    phone = phones.normalise(text, region)
+    return PhoneNumber(phone.text, label, phone.e164, phone.extension)
+
+
+def clean_phone(value: Any, region: str) -> PhoneNumber | None:
+    return clean_labeled_phone(value, region)
+
+
+def _entries(name: str, value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError(name, f"must be a list, not {type(value).__name__}")
+    return list(value)
+
+
+def clean_emails(value: Any) -> tuple[LabeledValue, ...]:
+    """Every email of a contact, in order; an address given twice (same key) is kept once."""
+    cleaned = [
+        clean_labeled_email(v, f"emails[{i}]") for i, v in enumerate(_entries("emails", value))
+    ]
+    return _distinct_emails(e for e in cleaned if e is not None)
+
+
+def _distinct_emails(values: Iterable[LabeledValue]) -> tuple[LabeledValue, ...]:
+    seen: dict[str, LabeledValue] = {}
+    for entry in values:
+        seen.setdefault(normalise_email(entry.value), entry)
+    return tuple(seen.values())
+
+
+def clean_phones(value: Any, region: str) -> tuple[PhoneNumber, ...]:
+    """Every phone of a contact, in order (phones are not unique: repeats are kept)."""
+    cleaned = [
+        clean_labeled_phone(v, region, f"phones[{i}]")
+        for i, v in enumerate(_entries("phones", value))
+    ]
+    return tuple(p for p in cleaned if p is not None)
+
+
+def clean_birthday(value: Any) -> str | None:
+    """A birthday as ``YYYY-MM-DD``, or ``--MM-DD`` without a year (vCard's form)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = clean_text("birthday", value, 10)
+    if text is None:
+        return None
+    match = _BIRTHDAY.fullmatch(text)
+    if match is None:
+        raise ValidationError(
+            "birthday", f"{text!r} is not a date: use YYYY-MM-DD, or --MM-DD without a year"
+        )
+    year, month, day = match.groups()
+    try:
+        date(int(year) if year else 2000, int(month), int(day))  # 2000: Feb 29 allowed
+    except ValueError as exc:
+        raise ValidationError("birthday", f"{text!r} is not a date: {exc}") from exc
+    return text
+
+
+_BIRTHDAY = re.compile(r"(?:(\d{4})|-)-(\d{2})-(\d{2})")
+
+
+def clean_texts(name: str, value: Any, limit: int) -> tuple[str, ...]:
+    """A list of one-line texts (websites), in order, blanks dropped."""
+    cleaned = [clean_text(f"{name}[{i}]", v, limit) for i, v in enumerate(_entries(name, value))]
+    return tuple(dict.fromkeys(t for t in cleaned if t is not None))
 
 
 def clean_tags(value: Any) -> tuple[str, ...]:
@@ -165,26 +404,37 @@ def clean_tags(value: Any) -> tuple[str, ...]:
     return tuple(cleaned)
 
 
-def clean_address(value: Any) -> Address | None:
+def clean_address(value: Any, name: str = "address") -> Address | None:
     if value is None:
         return None
     if isinstance(value, Address):
-        value = value.as_dict()
+        value = {**value.as_dict(), "label": value.label}
     if not isinstance(value, Mapping):
-        raise ValidationError("address", f"must be a mapping, not {type(value).__name__}")
+        raise ValidationError(name, f"must be a mapping, not {type(value).__name__}")
     parts: dict[str, str | None] = {}
+    label = None
     for key, raw in value.items():
-        name = _ADDRESS_ALIASES.get(str(key).lower(), str(key).lower())
-        if name not in _ADDRESS_FIELDS:
+        part = _ADDRESS_ALIASES.get(str(key).lower(), str(key).lower())
+        if part == "label":
+            label = clean_text(f"{name}.label", raw, limits.LABEL_MAX)
+            continue
+        if part not in _ADDRESS_FIELDS:
             raise ValidationError(
-                f"address.{key}",
-                f"is not an address field; use one of {', '.join(_ADDRESS_FIELDS)}",
+                f"{name}.{key}",
+                f"is not an address field; use one of {', '.join(_ADDRESS_FIELDS)} (and label)",
             )
-        if name in parts:
-            raise ValidationError(f"address.{key}", f"gives {name} a second time")
-        parts[name] = clean_text(f"address.{name}", raw, limits.ADDRESS_FIELD_MAX)
-    address = Address(**parts)
+        if part in parts:
+            raise ValidationError(f"{name}.{key}", f"gives {part} a second time")
+        parts[part] = clean_text(f"{name}.{part}", raw, limits.ADDRESS_FIELD_MAX)
+    address = Address(**parts, label=label)
     return None if address.is_empty() else address
+
+
+def clean_addresses(value: Any) -> tuple[Address, ...]:
+    cleaned = [
+        clean_address(v, f"addresses[{i}]") for i, v in enumerate(_entries("addresses", value))
+    ]
+    return tuple(a for a in cleaned if a is not None)
 
 
 def clean_custom_fields(value: Any) -> dict[str, str]:
@@ -221,7 +471,9 @@ def clean_favorite(value: Any) -> bool:
 def clean_changes(changes: Mapping[str, Any], region: str) -> dict[str, Any]:
     """Validate a partial set of fields; returns ``{field: cleaned value}``.
 
-    Phones come back as :class:`~contactkit.contacts.phones.Phone` (or ``None`` to remove).
+    ``email``/``phone``/``address`` come back as one entry (:class:`LabeledValue`,
+    :class:`PhoneNumber`, :class:`Address`) or ``None`` (to remove the primary);
+    ``emails``/``phones``/``addresses`` as tuples of entries. :func:`apply_changes` combines them.
     """
     cleaned: dict[str, Any] = {}
     for name, value in changes.items():
@@ -234,24 +486,41 @@ def clean_changes(changes: Mapping[str, Any], region: str) -> dict[str, Any]:
 
 
 def clean_new(values: Mapping[str, Any], region: str) -> dict[str, Any]:
-    """Validate every field of a new contact (first name, last name and email required)."""
-    for name in REQUIRED_FIELDS:
-        if name not in values:
-            raise ValidationError(name, "is required")
-    return clean_changes(values, region)
+    """Validate every field of a new contact: it needs a name, a company, an email or a phone."""
+    cleaned = clean_changes(values, region)
+    check_identity(cleaned)
+    return cleaned
+
+
+def check_identity(values: Mapping[str, Any]) -> None:
+    """``ValidationError`` unless ``values`` hold a name, a company, an email or a phone."""
+    lists = {list_name: primary for list_name, primary in contact_fields.PRIMARY_OF.items()}
+    present = {name for name in contact_fields.IDENTITY_FIELDS if values.get(name)}
+    present |= {lists[n] for n in ("emails", "phones") if values.get(n)}
+    if not present:
+        raise ValidationError(
+            "name",
+            "a contact needs at least one of a name (first_name, last_name or name), a company, "
+            "an email or a phone; none was given",
+        )
 
 
 def _cleaner(declared: contact_fields.Field) -> Any:
     """The cleaner of a declared editable field, chosen by its kind: ``(value, region) -> ...``."""
     name, limit = declared.name, declared.limit or 0
     by_kind: dict[str, Any] = {
-        "name": lambda value, _region: clean_text(name, value, limit, required=True),
-        "email": lambda value, _region: clean_email(value),
+        "name": lambda value, _region: clean_text(name, value, limit),
+        "email": lambda value, _region: clean_labeled_email(value),
+        "emails": lambda value, _region: clean_emails(value),
         "phone": clean_phone,
+        "phones": clean_phones,
         "text": lambda value, _region: clean_text(name, value, limit),
         "longtext": lambda value, _region: clean_text(name, value, limit, multiline=True),
+        "birthday": lambda value, _region: clean_birthday(value),
+        "texts": lambda value, _region: clean_texts(name, value, limit),
         "tags": lambda value, _region: clean_tags(value),
         "address": lambda value, _region: clean_address(value),
+        "addresses": lambda value, _region: clean_addresses(value),
         "custom": lambda value, _region: clean_custom_fields(value),
         "bool": lambda value, _region: clean_flag(name, value),
     }
@@ -264,13 +533,64 @@ _CLEANERS: dict[str, Any] = {
 
 
 def apply_changes(contact: Contact, cleaned: Mapping[str, Any]) -> Contact:
-    """A copy of ``contact`` with cleaned changes applied (phones split into text and E.164)."""
-    updates = dict(cleaned)
-    if "phone" in updates:
-        phone: phones.Phone | None = updates.pop("phone")
-        updates["phone"] = phone.text if phone else None
-        updates["phone_e164"] = phone.e164 if phone else None
-    return replace(contact, **updates)
+    """A copy of ``contact`` with cleaned changes applied; ``ValidationError`` if it would be
+    left with no name, company, email or phone.
+
+    How a primary and its list combine: ``email=`` (``phone=``, ``address=``) is the primary,
+    put first in the list given with it, or in place of the current primary when given alone
+    (``None`` removes the primary, the next entry becoming primary); a list replaces the list.
+    """
+    updates = {k: v for k, v in cleaned.items() if k not in _LISTED}
+    emails = _combine(contact.emails, cleaned, "email", "emails", normalise_email)
+    phones_ = _combine(contact.phones, cleaned, "phone", "phones", None)
+    addresses = _combine(contact.addresses, cleaned, "address", "addresses", None)
+    updated = replace(contact, **updates, **with_lists(emails, phones_, addresses))
+    check_identity({f: getattr(updated, f) for f in contact_fields.IDENTITY_FIELDS})
+    return updated
+
+
+def with_lists(
+    emails: Iterable[LabeledValue], phone_list: Iterable[PhoneNumber], addresses: Iterable[Address]
+) -> dict[str, Any]:
+    """The list fields and the primary fields that mirror their first entries."""
+    emails, phone_list, addresses = tuple(emails), tuple(phone_list), tuple(addresses)
+    primary_phone = phone_list[0] if phone_list else None
+    return {
+        "emails": emails,
+        "email": emails[0].value if emails else None,
+        "phones": phone_list,
+        "phone": primary_phone.value if primary_phone else None,
+        "phone_e164": primary_phone.e164 if primary_phone else None,
+        "addresses": addresses,
+        "address": addresses[0] if addresses else None,
+    }
+
+
+_LISTED = frozenset(contact_fields.PRIMARY_OF) | frozenset(contact_fields.PRIMARY_OF.values())
+
+
+def _combine(
+    current: tuple[Any, ...],
+    cleaned: Mapping[str, Any],
+    primary: str,
+    listed: str,
+    identity: Callable[[str], str] | None,
+) -> tuple[Any, ...]:
+    def key(entry: Any) -> Any:
+        if identity is not None:
+            return identity(entry.value)
+        return entry.value if isinstance(entry, PhoneNumber) else entry
+
+    entries = list(cleaned[listed]) if listed in cleaned else list(current)
+    if primary in cleaned:
+        first = cleaned[primary]
+        if listed not in cleaned:
+            entries = entries[1:]  # the primary given alone replaces the current primary
+        if first is not None:
+            entries = [first, *(e for e in entries if key(e) != key(first))]
+    if identity is not None:
+        return _distinct_emails(entries)
+    return tuple(entries)
 
 
 @dataclass(frozen=True)

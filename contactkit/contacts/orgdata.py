@@ -2,8 +2,8 @@
 
 An org's items live in these partitions (see :mod:`contactkit.contacts.keys`)::
 
-    ORG#<org>                 contacts, tag memberships, groups, group members
-    ORG#<org>#EMAIL#<email>   one uniqueness item per contact (key derived from its email)
+    ORG#<org>                 contacts, tag and phone memberships, groups, group members
+    ORG#<org>#EMAIL#<email>   one uniqueness item per indexed email (key derived from it)
     ORG#<org>#CONTACT#<id>    each contact's activity
     ORG#<org>#SEARCH          the token index
     ORG#<org>#AUDIT           the audit trail
@@ -16,9 +16,10 @@ items remain.
 
 Costs: one Query page per 100 items of each partition; one Query of activity per contact that
 has ever been contacted (``last_contacted_at``: every interaction sets it); for a full backup,
-one GetItem per contact for its email claim (``keys_only`` walks, used by ``purge``, derive the
-claim's key from the email instead). A new kind of partition must be added here (the purge
-test scans the table to catch one that was forgotten).
+one GetItem per indexed email for its claim (``keys_only`` walks, used by ``purge``, derive the
+claims' keys from the emails instead, in the current key form and the earlier one-email form).
+A new kind of partition must be added here (the purge test scans the table to catch one that
+was forgotten).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
+from ..dynamo import limits
 from ..dynamo.client import DynamoClient
 from ..dynamo.expressions import render
 from ..dynamo.paging import pages
@@ -53,17 +55,27 @@ def org_items(
                 activity = keys.activity_partition_key(org_id, contact_id)
                 for activity_page in _pages(client, table_name, activity, keys_only):
                     yield from activity_page
+            emails = claimed_addresses(item)
             if keys_only:  # a key is all a delete needs (deleting a missing item is a no-op)
-                claim_key = keys.uniqueness_key(org_id, item["email"]["S"])
-                yield {
-                    "PK": {"S": claim_key["PK"]},
-                    "SK": {"S": claim_key["SK"]},
-                    "type": {"S": UNIQUE_TYPE},
+                claim_keys = {
+                    claim["PK"]: claim
+                    for email in emails
+                    for claim in (
+                        keys.uniqueness_key(org_id, email),
+                        keys.legacy_uniqueness_key(org_id, email),
+                    )
                 }
+                for claim_key in claim_keys.values():
+                    yield {
+                        "PK": {"S": claim_key["PK"]},
+                        "SK": {"S": claim_key["SK"]},
+                        "type": {"S": UNIQUE_TYPE},
+                    }
                 continue
-            claim = _claim(client, table_name, org_id, item["email"]["S"])
-            if claim is not None:
-                yield claim
+            for email in emails:
+                claim = _claim(client, table_name, org_id, email)
+                if claim is not None and claim.get("contact_id", {}).get("S") == contact_id:
+                    yield claim
         yield from (_trim(i, keys_only) for i in page)
     for partition in (keys.search_partition_key(org_id), keys.audit_partition_key(org_id)):
         for page in _pages(client, table_name, partition, keys_only):
@@ -81,11 +93,21 @@ def _pages(
         **render(Key("PK").eq(partition), key_condition=True, name="KeyConditionExpression"),
     }
     if keys_only:  # the email too: the walk derives each contact's uniqueness key from it
-        request["ProjectionExpression"] = "PK, SK, #t, email, last_contacted_at"
+        request["ProjectionExpression"] = "PK, SK, #t, email, emails, last_contacted_at"
         request["ExpressionAttributeNames"] = {**request["ExpressionAttributeNames"], "#t": "type"}
     for response in pages(client, "Query", request):
         if found := list(response.get("Items", [])):
             yield found
+
+
+def claimed_addresses(item: Item) -> list[str]:
+    """The addresses a stored contact item claims: its first ``MAX_INDEXED_EMAILS`` emails (the
+    single ``email`` of an item in the earlier one-email shape)."""
+    listed = item.get("emails", {}).get("L")
+    if listed:
+        addresses = [entry["M"]["value"]["S"] for entry in listed]
+        return addresses[: limits.MAX_INDEXED_EMAILS]
+    return [item["email"]["S"]] if "email" in item else []
 
 
 def _claim(client: DynamoClient, table_name: str, org_id: str, email: str) -> Item | None:

@@ -1,8 +1,11 @@
 """Phone numbers: E.164 for storage and keys, national or international format for display.
 
 A number whose ``is_possible_number_with_reason`` is ``IS_POSSIBLE`` is stored in E.164 and
-indexed. Anything else (too short, local-only such as the seed's 7-digit ``555-0101``, or not a
-number at all) is kept exactly as entered, not indexed, and reported as a warning, never dropped.
+indexed, with its extension when it has one (``+1 555 123 4567 x123`` is stored as
+``+15551234567;ext=123``, E.164 ``+15551234567``, extension ``123``). Text holding letters
+(``1-800-FLOWERS``) is kept as entered, and still indexed under the E.164 phonenumbers derives.
+Anything else (too short, local-only such as the seed's 7-digit ``555-0101``, or not a number at
+all) is kept exactly as entered, not indexed, and reported as a warning, never dropped.
 """
 
 from __future__ import annotations
@@ -15,13 +18,18 @@ from phonenumbers import PhoneNumberFormat, ValidationResult
 DEFAULT_REGION = "US"
 
 
+EXTENSION_MARK = ";ext="  # RFC 3966's extension parameter, after the E.164 number
+
+
 @dataclass(frozen=True)
 class Phone:
-    """A phone as stored: ``text`` is E.164 when ``e164`` is set, else the input as entered."""
+    """A phone as stored: ``text`` is E.164 (plus ``;ext=<extension>``) when it is a plain
+    number, else the input as entered; ``e164`` (without extension) is what keys use."""
 
     text: str
     e164: str | None
     warning: str | None = None
+    extension: str | None = None
 
 
 def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
@@ -49,7 +57,21 @@ def normalise(raw: str, region: str = DEFAULT_REGION) -> Phone:
             text, None, f"phone {text!r} is {why} for region {region}; kept as entered, not indexed"
         )
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    return Phone(e164, e164)
+    extension = number.extension or None
+    if any(ch.isalpha() for ch in _without_extension(text)):
+        return Phone(text, e164, extension=extension)  # vanity numbers keep their letters
+    return Phone(f"{e164}{EXTENSION_MARK}{extension}" if extension else e164, e164, None, extension)
+
+
+def _without_extension(text: str) -> str:
+    """``text`` before its extension (``x``, ``ext``, ``;ext=``, ``#``): for the letter check."""
+    lowered = text.lower()
+    cut = min(
+        (i for mark in (";ext=", " ext", "ext.", " x", "#") if (i := lowered.find(mark)) >= 0),
+        default=len(text),
+    )
+    head = text[:cut]
+    return head[:-1] if head.lower().endswith("x") else head
 
 
 def display(text: str, region: str = DEFAULT_REGION) -> str:
@@ -57,7 +79,7 @@ def display(text: str, region: str = DEFAULT_REGION) -> str:
 
     ``display("+15551234567") == "(555) 123-4567"``; text that is not E.164 comes back as is.
     """
-    if not text.startswith("+"):
+    if not text.startswith("+") or any(ch.isalpha() for ch in text.replace(EXTENSION_MARK, "")):
         return text
     try:
         number = phonenumbers.parse(text, None)

@@ -49,18 +49,26 @@ class SearchFields:
 
     first_name: str
     last_name: str
-    email: str
+    email: str | None
     company: str | None = None
     job_title: str | None = None
+    name: str | None = None  # the full name, when it is not split into given and family name
 
     def name_tokens(self) -> list[str]:
-        return words(self.first_name) + words(self.last_name)
+        return words(self.first_name) + words(self.last_name) + words(self.name)
 
     def other_tokens(self) -> list[str]:
         return words(self.company) + words(self.job_title) + words(self.email)
 
     def text(self) -> str:
-        parts = (self.first_name, self.last_name, self.company, self.job_title, self.email)
+        parts = (
+            self.first_name,
+            self.last_name,
+            self.name,
+            self.company,
+            self.job_title,
+            self.email,
+        )
         return " ".join(p for p in parts if p)
 
 

@@ -10,10 +10,12 @@ consistent even when the file was taken while an import was still writing search
 
 Rules per item type (``type`` attribute; keys as in :mod:`contactkit.contacts.keys`):
 
-* contact: read through the model (:func:`~contactkit.contacts.items.contact_from_item`) and
+* contact: read through the model (:func:`~contactkit.contacts.items.contact_from_item`), with
+  a name, company, email or phone, and every email valid, and
   laid out again (:func:`~contactkit.contacts.items.contact_item`); the two must be equal, so
   every index key (``EmailPK``, ``NameSK``, ``PhonePK``, ``FavPK``) is the contact's own.
-* email, tag, token, member: equal to the item derived from their contact in the file.
+* email claim, tag, phone, token, member: equal to the item derived from their contact in the
+  file.
 * group: keyed by its name; each group a contact lists must have its group item.
 * activity: in the partition of a contact of the file. audit: in the org's audit partition.
 
@@ -30,10 +32,13 @@ from ..dynamo.types import Item
 from ..errors import ValidationError
 from . import items, keys
 from .actions import token_plan
-from .model import Contact, clean_email
+from .fields import IDENTITY_FIELDS
+from .model import Contact, check_identity, clean_email
 
-_DERIVED_TYPES = frozenset({items.UNIQUE_TYPE, items.TAG_TYPE, items.TOKEN_TYPE, items.MEMBER_TYPE})
-_CONTACT_TEXT = ("id", "org_id", "first_name", "last_name", "email", "write_token")
+_DERIVED_TYPES = frozenset(
+    {items.UNIQUE_TYPE, items.TAG_TYPE, items.PHONE_TYPE, items.TOKEN_TYPE, items.MEMBER_TYPE}
+)
+_CONTACT_TEXT = ("id", "org_id", "write_token")
 
 Key = tuple[str, str]
 
@@ -58,7 +63,9 @@ def contact_of(item: Item) -> Contact:
         contact = items.contact_from_item(item)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValidationError("fields", f"cannot be read by the model ({exc!r})") from exc
-    clean_email(contact.email)
+    check_identity({name: getattr(contact, name) for name in IDENTITY_FIELDS})
+    for position, entry in enumerate(contact.emails):
+        clean_email(entry.value, f"emails[{position}]")
     expected = items.contact_item(contact, item["write_token"]["S"])
     if NAME_MOVED_AT in item:
         expected[NAME_MOVED_AT] = item[NAME_MOVED_AT]
@@ -73,10 +80,15 @@ def contact_of(item: Item) -> Contact:
 
 
 def derived_items(contact: Contact) -> list[Item]:
-    """The items every write keeps in step with a contact: claim, tags, tokens, members."""
+    """The items every write keeps in step with a contact: claims, tags, phones, tokens,
+    members."""
     return [
-        items.uniqueness_item(contact),
+        *(
+            items.uniqueness_item(contact, email)
+            for email in items.claimed_emails(contact).values()
+        ),
         *(items.tag_item(contact, tag) for tag in contact.tags),
+        *(items.phone_item(contact, e164) for e164 in items.indexed_phones(contact)),
         *(items.token_item(contact, t, in_name=n) for t, n in token_plan(contact).items()),
         *(items.member_item(contact, group) for group in contact.groups),
     ]

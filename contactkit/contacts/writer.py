@@ -44,11 +44,12 @@ from ..errors import (
 from . import items, keys
 from .actions import (
     changed_contact_actions,
+    email_collision,
     name_moved_at,
     new_contact_actions,
-    token_actions,
     token_plan,
 )
+from .actions import delete_actions as released_actions
 from .actions import put as put_action
 from .audit import audit_item, changed_fields, id_time
 from .cache import ContactCache
@@ -56,6 +57,9 @@ from .lookups import OrgLookups
 from .model import Contact, apply_changes, clean_changes, clean_new, clean_text
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
+# An update too large for one transaction (limits.worst_case_actions) is applied in these steps,
+# then the other fields; each step is one transaction and leaves a complete, consistent contact.
+UPDATE_STEPS: tuple[tuple[str, ...], ...] = (("email", "emails"), ("phone", "phones"))
 
 
 class ContactWriter:
@@ -95,18 +99,13 @@ class ContactWriter:
         return sum(batch_write(self.dynamo, self.table_name, chunk) for chunk in chunks(requests))
 
     def add(self, fields: Mapping[str, Any]) -> Contact:
-        """Create a contact from ``fields`` (``None`` values ignored); the email must be unused."""
+        """Create a contact from ``fields`` (``None`` values ignored); its emails must be unused.
+
+        ``EmailTakenError`` names the address that collided and the contact holding it.
+        """
         cleaned = clean_new({k: v for k, v in fields.items() if v is not None}, self.phone_region)
         now = to_millis(self.clock())
-        blank = Contact(
-            id=self.ids(),
-            org_id=self.org_id,
-            first_name="",
-            last_name="",
-            email="",
-            created_at=now,
-            updated_at=now,
-        )
+        blank = Contact(id=self.ids(), org_id=self.org_id, created_at=now, updated_at=now)
         contact = apply_changes(blank, cleaned)
         token = self.ids()
         actions = [
@@ -116,14 +115,14 @@ class ContactWriter:
         try:
             self.transactions.write(actions, token, "add")
         except TransactionCanceledError as error:
-            contact_reason, unique_reason = error.reasons[0], error.reasons[1]
-            if items.write_token_of(contact_reason.item) == token:
+            if items.write_token_of(error.reasons[0].item) == token:
                 return contact  # our own earlier attempt succeeded; its answer was lost
-            if unique_reason.code == "ConditionalCheckFailed":
-                owner = _attribute(unique_reason, "contact_id")
+            taken = email_collision(actions, error)
+            if taken is not None:
+                email, owner = taken
                 if owner == contact.id:
                     return contact
-                raise EmailTakenError(contact.email, owner) from error
+                raise EmailTakenError(email, owner) from error
             raise
         self.cache.remember(contact)
         return contact
@@ -142,7 +141,21 @@ class ContactWriter:
             raise ValidationError(
                 "changes", "nothing to update; pass fields such as company='ACME'"
             )
-        return self.rewrite(contact_id, expected_version, lambda c: apply_changes(c, cleaned))
+        try:
+            return self.rewrite(contact_id, expected_version, lambda c: apply_changes(c, cleaned))
+        except _TooManyActions:
+            pass
+        # Too much at once for one transaction (every list replaced): apply the change in steps,
+        # each a complete, consistent version of the contact (see UPDATE_STEPS).
+        contact: Contact | None = None
+        rest = tuple(name for name in cleaned if not any(name in step for step in UPDATE_STEPS))
+        for step in (*UPDATE_STEPS, rest):
+            part = {name: cleaned[name] for name in step if name in cleaned}
+            if part:
+                contact = self.rewrite(contact_id, expected_version, _applying(part))
+                expected_version = None if expected_version is None else contact.version
+        assert contact is not None
+        return contact
 
     def record_interaction(
         self, contact_id: str, kind: str, note: str | None = None, at: datetime | None = None
@@ -196,6 +209,14 @@ class ContactWriter:
             try:
                 self.transactions.write(actions, token, "delete")
             except TransactionCanceledError as error:
+                foreign = foreign_claims(actions, error)
+                if foreign and error.reasons[0].code in (
+                    "None",
+                    "",
+                ):  # another contact holds it (a collision the migration reported)
+                    kept = [a for n, a in enumerate(actions) if n not in foreign]
+                    self.transactions.write(kept, token, "delete")
+                    break
                 stored = error.reasons[0].item
                 if error.reasons[0].code == "ConditionalCheckFailed" and stored is None:
                     break  # already gone: deleted by our own lost-answer attempt, or concurrently
@@ -280,6 +301,8 @@ class ContactWriter:
                     operation, contact_id, token, changed_fields(current, updated), detail
                 ),
             ]
+            if len(actions) > limits.MAX_TRANSACTION_ACTIONS and operation == "update":
+                raise _TooManyActions(len(actions))
             try:
                 self.transactions.write(actions, token, "update")
             except TransactionCanceledError as error:
@@ -295,15 +318,9 @@ class ContactWriter:
                             contact_id, expected_version, items.version_of(stored)
                         ) from error
                     continue  # someone else wrote first: re-read and re-apply
-                for reason in error.reasons[1:]:
-                    if (
-                        reason.code == "ConditionalCheckFailed"
-                        and reason.item
-                        and "contact_id" in reason.item
-                    ):
-                        raise EmailTakenError(
-                            updated.email, _attribute(reason, "contact_id")
-                        ) from error
+                taken = email_collision(actions, error)
+                if taken is not None:
+                    raise EmailTakenError(*taken) from error
                 raise
             self.cache.remember(updated)
             return updated
@@ -319,14 +336,7 @@ class ContactWriter:
                     **render(Attr("version").eq(current.version)),
                 }
             },
-            {
-                "Delete": {
-                    "Key": serialize(keys.uniqueness_key(self.org_id, current.email)),
-                    **render(Attr("contact_id").eq(current.id)),
-                }
-            },
-            *({"Delete": {"Key": items.tag_key(current, t)}} for t in current.tags),
-            *token_actions(current, None),
+            *released_actions(current),
             *({"Delete": {"Key": items.member_key(current, g)}} for g in current.groups),
             self.audit_action("delete", current.id, token),
         ]
@@ -384,6 +394,24 @@ class ContactWriter:
         for chunk in chunks(requests):
             batch_write(self.dynamo, self.table_name, chunk)
         return done
+
+
+def foreign_claims(actions: Sequence[Action], error: TransactionCanceledError) -> set[int]:
+    """Positions of claim releases refused because another contact holds the claim."""
+    return {
+        n
+        for n, (action, reason) in enumerate(zip(actions, error.reasons, strict=False))
+        if reason.code == "ConditionalCheckFailed"
+        and action.get("Delete", {}).get("Key", {}).get("SK", {}).get("S") == keys.UNIQUE_SORT_KEY
+    }
+
+
+def _applying(cleaned: Mapping[str, Any]) -> Callable[[Contact], Contact]:
+    return lambda contact: apply_changes(contact, cleaned)
+
+
+class _TooManyActions(Exception):
+    """An update needs more actions than one transaction holds: ``update`` splits it."""
 
 
 def _attribute(reason: CancellationReason, name: str) -> str | None:

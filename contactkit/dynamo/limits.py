@@ -36,6 +36,13 @@ PHONE_MAX = 40
 COMPANY_MAX = 200
 JOB_TITLE_MAX = 200
 TAG_MAX = 50
+LABEL_MAX = 50  # the label of an email, phone or address ("work", "home", or free text)
+WEBSITE_MAX = 2000
+# Emails and phones past these counts are kept on the contact (with a warning) but get no claim
+# or membership item: the bounds keep every write within one transaction (see below). Public
+# Google vCards carry up to 5 emails and 11 phones.
+MAX_INDEXED_EMAILS = 10
+MAX_INDEXED_PHONES = 20
 MAX_TAGS = 20
 ADDRESS_FIELD_MAX = 200
 CUSTOM_FIELDS_MAX = 50
@@ -52,23 +59,37 @@ MAX_GROUPS_PER_CONTACT = 20
 
 
 def worst_case_actions() -> dict[str, int]:
-    """The largest number of transaction actions each store operation can need.
+    """The largest number of transaction actions each store operation can need per transaction.
 
-    Every store write also puts one audit entry in its transaction (``audit``).
+    Every store write also puts one audit entry in its transaction (``audit``). Emails get one
+    claim each and phones one membership item each, up to ``MAX_INDEXED_EMAILS`` and
+    ``MAX_INDEXED_PHONES``. An update that replaces everything at once (every email, phone, tag
+    and token: ``update_unsplit``) needs more than one transaction holds, so the writer applies
+    it in steps (emails, then phones, then the other fields), each one transaction leaving a
+    complete contact: ``update`` is the largest of those steps.
     """
-    contact, uniqueness, audit = 1, 1, 1
+    contact, audit = 1, 1
+    emails, phones, tags, tokens = (
+        MAX_INDEXED_EMAILS,
+        MAX_INDEXED_PHONES,
+        MAX_TAGS,
+        MAX_SEARCH_TOKENS,
+    )
+    steps = {
+        # every claim released and re-made; the primary email's words change the tokens
+        "update_emails": contact + 2 * emails + 2 * tokens + audit,
+        "update_phones": contact + 2 * phones + audit,
+        # names, company, job title, tags...: every tag and token replaced
+        "update_others": contact + 2 * tags + 2 * tokens + audit,
+    }
     return {
-        # contact + email uniqueness + tag items + search tokens
-        "add": contact + uniqueness + MAX_TAGS + MAX_SEARCH_TOKENS + audit,
-        # contact + old and new uniqueness + every tag and token replaced
-        "update": contact + 2 * uniqueness + 2 * MAX_TAGS + 2 * MAX_SEARCH_TOKENS + audit,
-        # contact + uniqueness + tags + tokens + group memberships
-        "delete": contact
-        + uniqueness
-        + MAX_TAGS
-        + MAX_SEARCH_TOKENS
-        + MAX_GROUPS_PER_CONTACT
-        + audit,
+        # contact + email claims + tag items + phone items + search tokens
+        "add": contact + emails + tags + phones + tokens + audit,
+        "update": max(steps.values()),
+        **steps,
+        "update_unsplit": contact + 2 * emails + 2 * phones + 2 * tags + 2 * tokens + audit,
+        # contact + claims + tags + phones + tokens + group memberships
+        "delete": contact + emails + tags + phones + tokens + MAX_GROUPS_PER_CONTACT + audit,
         # contact + one activity item
         "record_interaction": contact + 1 + audit,
         "set_favorite": contact + audit,

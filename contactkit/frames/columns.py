@@ -9,19 +9,34 @@ column              dtype                        from
 =================== ============================ ==========================================
 org_id              category                     ``org_id``
 id                  string                       ``id`` (ULID: sorts by creation)
+display_name        string                       ``display_name`` (name, else company, email,
+                                                 phone; ``<NA>`` before ``org.migrate()``)
+prefix              string                       ``prefix``
 first_name          string                       ``first_name``
+middle_name         string                       ``middle_name``
 last_name           string                       ``last_name``
-email               string                       ``email``
-phone               string                       ``phone`` (as entered when not E.164)
+suffix              string                       ``suffix``
+name                string                       ``name`` (a full name given as one text)
+nickname            string                       ``nickname``
+email               string                       ``email`` (the primary)
+emails              object (list of dict)        ``emails``: ``{"value", "label"}`` each
+phone               string                       ``phone`` (the primary; as entered when not
+                                                 E.164, else E.164 plus ``;ext=``)
 phone_e164          string                       ``phone_e164``
+phones              object (list of dict)        ``phones``: ``{"value", "label", "e164",
+                                                 "extension"}`` each
 company             category                     ``company``
+department          string                       ``department``
 job_title           string                       ``job_title``
+birthday            string                       ``birthday`` (``YYYY-MM-DD`` or ``--MM-DD``)
+websites            object (list of str)         ``websites``
 tags                object (list of str)         ``tags``
 street              string                       ``address.street``
 city                string                       ``address.city``
 state               string                       ``address.state``
 postal_code         string                       ``address.postal_code``
-country             category                     ``address.country``
+country             category                     ``address.country`` (the primary address)
+addresses           object (list of dict)        ``addresses``: parts and ``label`` each
 custom_fields       object (dict of str)         ``custom_fields``
 notes               string                       ``notes``
 favorite            bool                         ``favorite``
@@ -46,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from ..contacts.fields import frame_columns
+from ..contacts.fields import PRIMARY_OF, frame_columns
 from ..dynamo.types import Item
 from ..errors import ValidationError
 
@@ -61,7 +76,7 @@ class Column:
     """One DataFrame column: its name, its dtype kind and the attribute path it comes from."""
 
     name: str
-    kind: str  # string, category, bool, int, datetime, list, dict
+    kind: str  # string, category, bool, int, datetime, list, dict, labeled
     path: tuple[str, ...]
 
 
@@ -171,6 +186,23 @@ def _dicts(rows: Rows, key: str) -> list[dict[str, str]]:
         ]
 
 
+def _labeled(rows: Rows, key: str) -> list[list[dict[str, str]]]:
+    """Labelled entries (``emails``, ``phones``, ``addresses``) as lists of text dicts; an item
+    in the earlier one-email shape (no list) gets its primary value as a one-entry list when
+    the primary column's attribute was read too."""
+    primary = PRIMARY_OF.get(key, key)
+    found: list[list[dict[str, str]]] = []
+    for row in rows:
+        if key in row:
+            entries = row[key]["L"]
+            found.append([{k: _text(v) or "" for k, v in e["M"].items()} for e in entries])
+        elif primary in row and "S" in row[primary]:
+            found.append([{"value": row[primary]["S"]}])
+        else:
+            found.append([])
+    return found
+
+
 def _maps(rows: Rows, key: str) -> list[Mapping[str, Any]]:
     """The nested maps of attribute ``key`` (an empty one where it is absent)."""
     return [row[key]["M"] if key in row else _EMPTY for row in rows]
@@ -186,6 +218,7 @@ _CONVERTERS: dict[str, Callable[[Rows, str], list[Any]]] = {
     "int": _ints,
     "list": _lists,
     "dict": _dicts,
+    "labeled": _labeled,
 }
 
 

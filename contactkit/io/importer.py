@@ -62,6 +62,7 @@ from ..clock import parse_timestamp, to_millis
 from ..contacts import groups, items, keys
 from ..contacts.actions import (
     changed_contact_actions,
+    claimed_email,
     name_moved_at,
     new_contact_actions,
     put,
@@ -69,8 +70,8 @@ from ..contacts.actions import (
 )
 from ..contacts.fields import EDITABLE_FIELDS
 from ..contacts.merge import combine
-from ..contacts.model import Contact, apply_changes, clean_new
-from ..contacts.phones import Phone
+from ..contacts.model import Contact, PhoneNumber, apply_changes, clean_new
+from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema
 from ..dynamo.batches import batch_write
@@ -99,7 +100,7 @@ class _Row:
 
     row: int
     email: str
-    key: str  # the email as the uniqueness item's key has it
+    key: str  # the email as the uniqueness item's key has it ("row <n>" without an email)
     cleaned: dict[str, Any]
     created_at: datetime | None
     source_id: str | None = None  # a contactkit id carried by the file
@@ -251,8 +252,9 @@ class Importer:
             if row.source_id is not None:
                 first_with_id[row.source_id] = row.row
             phone = row.cleaned.get("phone")
-            if isinstance(phone, Phone) and phone.warning:
-                report.warnings.append(RowWarning(row.row, "phone", phone.warning))
+            if isinstance(phone, PhoneNumber) and phone.e164 is None:
+                warning = normalise_phone(phone.value, self.writer.phone_region).warning
+                report.warnings.append(RowWarning(row.row, "phone", str(warning)))
             valid.append(row)
         return valid
 
@@ -267,11 +269,13 @@ class Importer:
             if kept.get(name) is not None
         }
         cleaned = clean_new(values, self.writer.phone_region)
-        email = str(cleaned["email"])
+        primary = cleaned.get("email")
+        email = primary.value if primary is not None else ""
         return _Row(
             source_row.row,
             email,
-            keys.normalise_email(email),
+            # without an email there is nothing to match on here (no email key lacks an "@")
+            keys.normalise_email(email) if email else f"row {source_row.row}",
             cleaned,
             times.get("created_at"),
             source_id=_contactkit_id(kept.get("id")),
@@ -287,7 +291,7 @@ class Importer:
         reader = self.writer.reader
         org = self.writer.org_id
         requests = 0
-        for chunk in _chunks(rows, limits.MAX_BATCH_GET_KEYS):
+        for chunk in _chunks([row for row in rows if row.email], limits.MAX_BATCH_GET_KEYS):
             wanted = [serialize(keys.uniqueness_key(org, row.email)) for row in chunk]
             by_key = {keys.uniqueness_key(org, row.email)["PK"]: row.key for row in chunk}
             for found in reader.batch_get(wanted, consistent=True):
@@ -366,9 +370,6 @@ class Importer:
         blank = Contact(
             id=contact_id,
             org_id=self.writer.org_id,
-            first_name="",
-            last_name="",
-            email="",
             created_at=row.created_at or now,
             updated_at=now,
             last_contacted_at=row.last_contacted_at,
@@ -541,7 +542,8 @@ class Importer:
                 continue
             index, reason = failed[0]
             owner = _contact_id_of(reason.item)
-            if not unit.update and index == 1 and reason.code == "ConditionalCheckFailed":
+            claim = claimed_email(unit.actions[index])
+            if not unit.update and claim is not None and reason.code == "ConditionalCheckFailed":
                 if owner == unit.contact.id:  # written by an earlier attempt of ours
                     self._succeed([unit], report, written)
                     continue

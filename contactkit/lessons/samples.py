@@ -67,7 +67,7 @@ def load_interactions(
     is one transaction (``record_interaction``): ``limit`` keeps only the most recent ones
     (recorded oldest first, as they happened).
     """
-    ids = {c.email.lower(): c.id for c in org.iter_pages(org.list, limit=100)}
+    ids = {c.email.lower(): c.id for c in org.iter_pages(org.list, limit=100) if c.email}
     with data_path(name).open(encoding="utf-8", newline="") as handle:
         mine = [
             row

@@ -166,6 +166,7 @@ def _fields(values: Mapping[str, Any]) -> SearchFields:
         first_name=values.get("first_name", ""),
         last_name=values.get("last_name", ""),
         email=values.get("email", ""),
+        name=values.get("name"),
         company=values.get("company"),
         job_title=values.get("job_title"),
     )
@@ -292,8 +293,9 @@ class SearchIndexer:
         count = 0
         for contact in org.iter_pages(org.list, limit=100):
             fields = SearchFields(
-                first_name=contact.first_name,
-                last_name=contact.last_name,
+                first_name=contact.first_name or "",
+                last_name=contact.last_name or "",
+                name=contact.name,
                 email=contact.email,
                 company=contact.company,
                 job_title=contact.job_title,

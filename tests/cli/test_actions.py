@@ -255,4 +255,5 @@ def test_field_problem_allows_ones_own_email_when_editing(session: Session) -> N
     assert (
         actions.field_problem(session.org, "email", "JOHN@example.com", "john@example.com") is None
     )
-    assert actions.field_problem(session.org, "first_name", "") is not None
+    assert actions.field_problem(session.org, "first_name", "") is None  # names are optional
+    assert actions.field_problem(session.org, "first_name", "x" * 101) is not None

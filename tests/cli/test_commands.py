@@ -98,7 +98,10 @@ def test_local_only_phone_is_kept_with_a_warning_on_stderr(run: Any) -> None:
     ("args", "message"),
     [
         (("--first-name", "A", "--last-name", "B", "--email", "not-an-email"), "email:"),
-        (("--first-name", " ", "--last-name", "B", "--email", "a@example.com"), "first_name:"),
+        (
+            ("--first-name", "x" * 101, "--last-name", "B", "--email", "a@example.com"),
+            "first_name:",
+        ),
     ],
 )
 def test_invalid_input_exits_1_with_one_line_naming_the_field(

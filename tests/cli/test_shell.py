@@ -89,9 +89,12 @@ def test_add_then_list_in_the_seed_format(term: Terminal) -> None:
     ]
 
 
-def test_add_reprompts_a_bad_email_and_a_blank_name(term: Terminal) -> None:
-    out = term.run("add", "", "John", "Doe", "not-an-email", "john@example.com", "", "", "", "")
-    assert out[0].startswith("❌ first_name: is required")
+def test_add_reprompts_a_bad_email_and_a_too_long_name(term: Terminal) -> None:
+    long_name = "x" * 101
+    out = term.run(
+        "add", long_name, "John", "Doe", "not-an-email", "john@example.com", "", "", "", ""
+    )
+    assert out[0].startswith("❌ first_name: is 101 characters long")
     assert out[1].startswith("❌ email: 'not-an-email' is not a valid address")
     assert out[-1] == "✅ Created contact: John Doe"
 

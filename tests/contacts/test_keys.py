@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 import pytest
 from hypothesis import assume, given, settings
@@ -575,3 +576,72 @@ def test_sort_keys_of_different_kinds_never_prefix_match(tag: str, group: str, c
     for kind, key in tenant_keys.items():
         for other, prefix in prefixes.items():
             assert key.startswith(prefix) == (prefixes[kind] == prefix), (kind, other)
+
+
+# -- the email key form (issue 13) ------------------------------------------------------------
+
+EMAIL_TWINS = [
+    ("jos\u00e9@example.com", "jose\u0301@example.com"),  # NFC and NFD
+    ("\uff26\uff35\uff2c\uff2c@example.com", "full@example.com"),  # fullwidth and ASCII
+    ("user@b\u00fccher.de", "user@xn--bcher-kva.de"),  # Unicode and IDNA (punycode) domain
+    ("Ada.Lovelace@EXAMPLE.com", "ada.lovelace@example.com"),  # case, on both sides
+    ("STRASSE@example.com", "strasse@example.com"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), EMAIL_TWINS)
+def test_one_address_written_two_ways_has_one_key(one: str, other: str) -> None:
+    assert keys.normalise_email(one) == keys.normalise_email(other)
+    assert keys.uniqueness_key("org-a", one) == keys.uniqueness_key("org-a", other)
+
+
+def test_the_key_form_is_the_folded_local_part_and_the_unicode_domain() -> None:
+    assert (
+        keys.normalise_email("  \uff26\uff35\uff2c\uff2c@XN--BCHER-KVA.DE ")
+        == "full@b\u00fccher.de"
+    )
+    assert keys.normalise_email("Stra\u00dfe@example.com") == "strasse@example.com"  # casefold
+
+
+def test_the_key_form_is_not_email_validators_normalized_form() -> None:
+    from email_validator import validate_email
+
+    address = "\uff26\uff35\uff2c\uff2c@example.com"
+    assert validate_email(address, check_deliverability=False).normalized != "full@example.com"
+    assert keys.normalise_email(address) == "full@example.com"
+
+
+@pytest.mark.parametrize("address", ["ada@example.com", "a.b+c@sub.example.org", "x@y.io"])
+def test_plain_ascii_addresses_keep_the_old_key(address: str) -> None:
+    # the migration moves only the claims whose key changed
+    assert keys.uniqueness_key("org-a", address) == keys.legacy_uniqueness_key("org-a", address)
+
+
+def test_different_addresses_keep_different_keys() -> None:
+    assert keys.normalise_email("ab@example.com") != keys.normalise_email("a.b@example.com")
+    assert keys.normalise_email("user@bucher.de") != keys.normalise_email("user@b\u00fccher.de")
+
+
+def test_phone_keys_are_exact_and_bounded() -> None:
+    assert keys.phone_sort_key("+15551234567", "01J0") == "PHONE#+15551234567#CONTACT#01J0"
+    assert not keys.phone_sort_key("+155512345678", "01J0").startswith(
+        keys.phone_prefix("+15551234567")
+    )
+
+
+_LOCAL = st.text(
+    alphabet=st.sampled_from(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèçñüÉÑÜ"
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@given(local=_LOCAL, domain=st.sampled_from(["example.com", "b\u00fccher.de", "xn--bcher-kva.de"]))
+def test_the_email_key_ignores_unicode_form_case_and_width(local: str, domain: str) -> None:
+    address = f"{local}@{domain}"
+    key = keys.normalise_email(address)
+    assert keys.normalise_email(unicodedata.normalize("NFD", address)) == key
+    assert keys.normalise_email(address.upper()) == key
+    assert keys.normalise_email(key) == key  # a key is its own key

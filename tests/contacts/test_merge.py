@@ -100,6 +100,10 @@ def test_duplicate_candidates_reads_only_its_org(table: ck.Table) -> None:
     assert {candidate.first.org_id, candidate.second.org_id} == {"org-a"}
 
 
+def found_id(contact: ck.Contact | None) -> str | None:
+    return contact.id if contact else None
+
+
 def test_merge_combines_by_the_rule_and_moves_everything(table: ck.Table) -> None:
     org = table.org("org-a")
     org.create_group("Team")
@@ -151,7 +155,8 @@ def test_merge_combines_by_the_rule_and_moves_everything(table: ck.Table) -> Non
     }
     assert merged.notes == (
         "met at the fair\n\nprefers email\n\nMerged from "
-        f"{other.id}: email arjun.t@personal.example; company Tyrell Corp; account_id A2"
+        f"{other.id}: company Tyrell Corp; email arjun.t@personal.example; "
+        "phone +12125550187; account_id A2"
     )
     assert merged.favorite and merged.created_at == keep.created_at
     assert merged.last_contacted_at == datetime(2026, 1, 1, tzinfo=UTC)
@@ -162,8 +167,12 @@ def test_merge_combines_by_the_rule_and_moves_everything(table: ck.Table) -> Non
     with pytest.raises(ck.NotFoundError):
         org.get(other.id)
     assert all(other.id not in str(i) for i in data_items(table) if i["type"] != "contact")
-    assert [e.action for e in org.audit(limit=2)] == ["delete", "merge"]
-    assert org.add(first_name="N", last_name="N", email="arjun.t@personal.example")  # freed
+    assert [e.action for e in org.audit(limit=3)] == ["merge", "delete", "merge"]
+    # the other's addresses and phones now belong to the kept contact, claims included
+    assert [e.value for e in merged.emails] == ["arjun@example.com", "arjun.t@personal.example"]
+    assert found_id(org.find_by_email("ARJUN.T@personal.example")) == keep.id
+    with pytest.raises(ck.EmailTakenError):
+        org.add(first_name="N", last_name="N", email="arjun.t@personal.example")
 
 
 def test_a_worst_case_merge_fits_in_one_transaction(org: ck.OrgStore) -> None:
@@ -223,8 +232,10 @@ def test_an_interrupted_merge_is_finished_by_calling_it_again(
     assert half.tags == ("x",)
     monkeypatch.setattr(merge, "_move_activity", real)
     merged = org.merge(keep.id, other.id)
-    assert merged.version == half.version  # the second run did not merge the fields twice
+    # the second run did not merge the fields twice: one more version, taking over the address
+    assert merged.version == half.version + 1
     assert merged.notes == half.notes
+    assert [e.value for e in merged.emails] == ["k@example.com", "o@example.com"]
     assert len(org.activity(keep.id)) == 3
     with pytest.raises(ck.NotFoundError):
         org.merge(keep.id, other.id)

@@ -98,3 +98,35 @@ def test_the_warning_names_the_region_used() -> None:
 )
 def test_country(text: str, region: str | None) -> None:
     assert phones.country(text) == region
+
+
+# -- what people typed (issue 13) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "text", "e164", "extension"),
+    [
+        ("+1 555 123 4567 x123", "+15551234567;ext=123", "+15551234567", "123"),
+        ("(555) 123-4567 ext. 42", "+15551234567;ext=42", "+15551234567", "42"),
+        ("+15551234567;ext=123", "+15551234567;ext=123", "+15551234567", "123"),
+        ("1-800-FLOWERS", "1-800-FLOWERS", "+18003569377", None),
+        ("1-800-FLOWERS x12", "1-800-FLOWERS x12", "+18003569377", "12"),
+        ("555-0101", "555-0101", None, None),
+    ],
+)
+def test_extensions_and_letters_are_kept(
+    typed: str, text: str, e164: str | None, extension: str | None
+) -> None:
+    phone = phones.normalise(typed)
+    assert (phone.text, phone.e164, phone.extension) == (text, e164, extension)
+
+
+def test_a_stored_phone_normalises_to_itself() -> None:
+    for typed in ("+1 555 123 4567 x123", "1-800-FLOWERS", "555-0101", "+44 20 7946 0958"):
+        once = phones.normalise(typed)
+        assert phones.normalise(once.text) == once
+
+
+def test_an_extension_is_shown_to_people() -> None:
+    assert phones.display("+15551234567;ext=123") == "(555) 123-4567 ext. 123"
+    assert phones.display("1-800-FLOWERS") == "1-800-FLOWERS"

@@ -11,6 +11,9 @@ def test_every_operation_fits_in_one_transaction() -> None:
     worst = limits.worst_case_actions()
     assert worst  # guards the loop below against an empty budget
     for operation, actions in worst.items():
+        if operation == "update_unsplit":  # applied in steps, each one of the other entries
+            assert actions > limits.MAX_TRANSACTION_ACTIONS
+            continue
         assert 1 <= actions <= limits.MAX_TRANSACTION_ACTIONS, operation
 
 
@@ -29,15 +32,20 @@ def test_the_budget_is_computed_from_the_tag_limit(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(limits, "MAX_TAGS", limits.MAX_TAGS + 10)
     after = limits.worst_case_actions()
     assert after["add"] == before["add"] + 10
-    assert after["update"] == before["update"] + 20  # old and new tags
+    assert after["update_others"] == before["update_others"] + 20  # old and new tags
     assert after["delete"] == before["delete"] + 10
 
 
 def test_every_write_pays_one_audit_action() -> None:
     worst = limits.worst_case_actions()
-    assert worst["add"] == 1 + 1 + limits.MAX_TAGS + limits.MAX_SEARCH_TOKENS + 1
-    assert worst["update"] == 92
-    assert worst["delete"] == 67
+    assert worst["add"] == 1 + 10 + limits.MAX_TAGS + 20 + limits.MAX_SEARCH_TOKENS + 1 == 76
+    assert worst["update"] == worst["update_others"] == 90
+    assert (worst["update_emails"], worst["update_phones"], worst["update_unsplit"]) == (
+        70,
+        42,
+        150,
+    )
+    assert worst["delete"] == 96
     assert worst["record_interaction"] == 3
     assert worst["merge"] == 91
 
@@ -45,4 +53,10 @@ def test_every_write_pays_one_audit_action() -> None:
 def test_too_many_tags_would_break_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_TAGS", limits.MAX_TRANSACTION_ACTIONS)
     worst = limits.worst_case_actions()
+    worst.pop("update_unsplit")
     assert any(actions > limits.MAX_TRANSACTION_ACTIONS for actions in worst.values())
+
+
+def test_the_indexed_bounds_cover_the_largest_public_cards() -> None:
+    # public Google vCards carry up to 5 emails and 11 phones
+    assert limits.MAX_INDEXED_EMAILS >= 10 and limits.MAX_INDEXED_PHONES >= 20

@@ -71,6 +71,10 @@ def filled(shared: tuple[ck.Table, dict[str, list[ck.Contact]]]) -> dict[str, li
     return shared[1]
 
 
+def _entries(values: tuple[Any, ...]) -> list[dict[str, str]]:
+    return [{k: v for k, v in vars(entry).items() if v is not None} for entry in values]
+
+
 def _expected(contacts: list[ck.Contact]) -> list[dict[str, Any]]:
     rows = []
     for c in contacts:
@@ -79,13 +83,24 @@ def _expected(contacts: list[ck.Contact]) -> list[dict[str, Any]]:
             {
                 "org_id": c.org_id,
                 "id": c.id,
+                "display_name": c.display_name,
+                **{k: getattr(c, k) for k in ("prefix", "middle_name", "suffix", "name")},
+                "nickname": c.nickname,
                 "first_name": c.first_name,
                 "last_name": c.last_name,
                 "email": c.email,
+                "emails": _entries(c.emails),
                 "phone": c.phone,
                 "phone_e164": c.phone_e164,
+                "phones": _entries(c.phones),
                 "company": c.company,
+                "department": c.department,
                 "job_title": c.job_title,
+                "birthday": c.birthday,
+                "websites": list(c.websites),
+                "addresses": [
+                    {**a.as_dict(), **({"label": a.label} if a.label else {})} for a in c.addresses
+                ],
                 "tags": list(c.tags),
                 "favorite": c.favorite,
                 **{k: address.get(k) for k in ("street", "city", "state", "postal_code")},

@@ -253,18 +253,37 @@ def test_a_tampered_line_of_another_org_is_refused_and_nothing_written(
     assert raw_scan(table) == before
 
 
-def test_a_contact_without_first_name_is_refused_naming_line_and_field(
+def test_a_contact_without_its_id_is_refused_naming_line_and_field(
     table: ck.Table, tmp_path: Path
 ) -> None:
     populate(table.org("org-a"), 2)
     lines = backup_lines(table, "org-a", tmp_path / "a.gz")
     index = line_of(lines, "contact", 1)
-    del lines[index]["Item"]["first_name"]
+    del lines[index]["Item"]["id"]
     table.org("org-a").purge()
     with pytest.raises(ck.BackupFormatError) as exc:
         table.restore(write_lines(tmp_path / "shapeless.json", lines))
-    assert exc.value.bad_lines == [(index + 1, "contact first_name: is missing")]
-    assert f"line {index + 1}: contact first_name: is missing" in str(exc.value)
+    assert exc.value.bad_lines == [(index + 1, "contact id: is missing")]
+    assert f"line {index + 1}: contact id: is missing" in str(exc.value)
+    assert org_scan(table, "org-a") == []
+    table.org("org-a").list()  # nothing half-restored for list, get or export to trip on
+
+
+def test_a_contact_with_nothing_to_know_it_by_is_refused(table: ck.Table, tmp_path: Path) -> None:
+    populate(table.org("org-a"), 2)
+    lines = backup_lines(table, "org-a", tmp_path / "a.gz")
+    index = line_of(lines, "contact", 1)
+    item = lines[index]["Item"]
+    for name in ("first_name", "last_name", "name", "company", "email", "emails", "phone"):
+        item.pop(name, None)
+    for name in ("phones", "phone_e164", "PhonePK", "EmailPK"):
+        item.pop(name, None)
+    table.org("org-a").purge()
+    with pytest.raises(ck.BackupFormatError) as exc:
+        table.restore(write_lines(tmp_path / "nameless.json", lines))
+    assert [(n, reason.split(":")[0]) for n, reason in exc.value.bad_lines] == [
+        (index + 1, "contact name")
+    ]
     assert org_scan(table, "org-a") == []
     table.org("org-a").list()  # nothing half-restored for list, get or export to trip on
 
@@ -275,7 +294,13 @@ def test_a_contact_without_first_name_is_refused_naming_line_and_field(
         (lambda item: item.update(EmailPK={"S": "ORG#org-victim#EMAIL#x"}), "EmailPK: should be"),
         (lambda item: item.update(org_id={"S": "org-victim"}), "PK: should be"),
         (lambda item: item.update(version={"S": "one"}), "fields: cannot be read"),
-        (lambda item: item.update(email={"S": "not an email"}), "not a valid address"),
+        (
+            lambda item: item.update(
+                email={"S": "not an email"},
+                emails={"L": [{"M": {"value": {"S": "not an email"}}}]},
+            ),
+            "not a valid address",
+        ),
         (lambda item: item.update(type={"S": "admin"}), "type: 'admin' is not a contactkit"),
         (lambda item: item.update(extra={"S": "x"}), "extra: is not an attribute"),
     ],
@@ -315,7 +340,8 @@ def test_two_contacts_with_one_email_are_refused(table: ck.Table, tmp_path: Path
     lines = backup_lines(table, "org-a", tmp_path / "a.gz")
     first, second = line_of(lines, "contact"), line_of(lines, "contact", 1)
     contact = ck.contacts.items.contact_from_item(parse(lines[second]))
-    clone = dataclasses.replace(contact, email=lines[first]["Item"]["email"]["S"])
+    taken = lines[first]["Item"]["email"]["S"]
+    clone = dataclasses.replace(contact, email=taken, emails=(ck.contacts.model.Email(taken),))
     lines[second] = {"Item": to_json(ck.contacts.items.contact_item(clone, "t"))}
     table.org("org-a").purge()
     with pytest.raises(ck.BackupFormatError) as exc:

@@ -41,7 +41,8 @@ def test_csv_has_our_columns_and_neutralised_cells(
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == [
         "id",
-        *("first_name", "last_name", "email", "phone", "company", "job_title", "tags"),
+        *("prefix", "first_name", "middle_name", "last_name", "suffix", "name", "nickname"),
+        *("email", "phone", "company", "department", "job_title", "birthday", "tags"),
         *("street", "city", "state", "postal_code", "country"),
         *("custom.linkedin", "custom.account_id", "notes", "favorite", "created_at"),
         *("last_contacted_at", "groups"),

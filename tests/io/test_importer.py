@@ -214,7 +214,7 @@ def test_a_dry_run_validates_and_reports_but_writes_nothing(
     org.add(first_name="A", last_name="B", email="p0@example.com")
     before = scan_all(table)
     sent.clear()
-    report = org.import_contacts([*rows_of(5), {"first_name": "X"}], dry_run=True)
+    report = org.import_contacts([*rows_of(5), {"notes": "no one"}], dry_run=True)
     assert (report.imported, len(report.skipped), len(report.invalid_rows)) == (4, 1, 1)
     assert report.dry_run and "would import 4" in report.summary()
     assert {operation for operation, _ in sent} == {"BatchGetItem"}
@@ -404,7 +404,7 @@ def run_import(org: ck.OrgStore, source: Any, plan: Any = "atomic") -> ck.Import
 
 def assert_each_row_once(table: ck.Table, emails: list[str], tags: int) -> None:
     contacts = items_of_type(table, "contact")
-    assert sorted(c["email"] for c in contacts) == sorted(emails)
+    assert sorted(c["email"] for c in contacts if "email" in c) == sorted(emails)
     assert len(items_of_type(table, "email")) == len(emails)
     assert len(items_of_type(table, "tag")) == tags
 
@@ -442,7 +442,9 @@ def test_an_import_under_faults_writes_every_valid_row_exactly_once(
     assert (report.imported, report.failed, report.skipped) == (len(rows), [], [])
     assert_matches_the_messy_table(messy)
     emails = [r["email"] for r in rows] + [
-        org.get(contact_id).email for contact_id in messy.contact_ids.values()
+        email
+        for contact_id in messy.contact_ids.values()
+        if (email := org.get(contact_id).email) is not None  # messy rows 14-15: no email
     ]
     messy_tags = sum(len(org.get(i).tags) for i in messy.contact_ids.values())
     assert_each_row_once(table, emails, 2 * len(rows) + messy_tags)
