@@ -33,9 +33,6 @@ PAGE_SIZE = 20
 RECENT_COUNT = 5
 HISTORY_LENGTH = 1000
 
-# The kinds of field `add` and `edit` ask for (one line each); the others are set elsewhere.
-ASKED_KINDS = frozenset({"name", "email", "phone", "text", "tags"})
-
 
 def _question(field: fields.Field) -> str:
     """The seed's wording: ``First Name``, ``Tags (comma-separated)``."""
@@ -43,10 +40,8 @@ def _question(field: fields.Field) -> str:
     return f"{question} (comma-separated)" if field.kind == "tags" else question
 
 
-# The questions of `add`, in the declared order, which is the seed's.
-ADD_FIELDS = tuple(
-    (f.name, _question(f)) for f in fields.CONTACT_FIELDS if f.editable and f.kind in ASKED_KINDS
-)
+# The questions of `add` and `edit`: the ``asked`` fields, in the declared order (the seed's).
+ADD_FIELDS = tuple((f.name, _question(f)) for f in fields.CONTACT_FIELDS if f.asked)
 REQUIRED = frozenset(fields.REQUIRED_FIELDS)
 
 

@@ -60,7 +60,9 @@ class Field:
     ``limit`` is the longest text accepted; ``editable`` fields a caller may set (``add``,
     ``update``, import), ``required`` ones ``add`` needs; ``exported`` fields go into export
     files; ``frame`` is the DataFrame column's dtype kind (``None``: not a column); ``icon``
-    marks it in the CLI's details view (``None``: not shown there on its own line).
+    marks it in the CLI's details view (``None``: not shown there on its own line); ``asked``
+    fields are the questions of the interactive shell's ``add`` and ``edit`` (the seed app's
+    seven: the others are set with ``update`` or an import).
     """
 
     name: str
@@ -72,6 +74,7 @@ class Field:
     exported: bool = True
     frame: str | None = "string"
     icon: str | None = None
+    asked: bool = False
 
 
 def _store(name: str, kind: str, label: str, frame: str | None, icon: str | None = None) -> Field:
@@ -86,23 +89,25 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     _store("id", "id", "ID", "string", icon="ID:"),
     _store("display_name", "derived", "Name", "string"),
     Field("prefix", "text", "Prefix", limits.NAME_MAX),
-    Field("first_name", "name", "First name", limits.NAME_MAX),
+    Field("first_name", "name", "First name", limits.NAME_MAX, asked=True),
     Field("middle_name", "text", "Middle name", limits.NAME_MAX),
-    Field("last_name", "name", "Last name", limits.NAME_MAX),
+    Field("last_name", "name", "Last name", limits.NAME_MAX, asked=True),
     Field("suffix", "text", "Suffix", limits.NAME_MAX),
     Field("name", "name", "Full name", limits.NAME_MAX),
     Field("nickname", "text", "Nickname", limits.NAME_MAX),
-    Field("email", "email", "Email", limits.EMAIL_MAX, icon="📧"),
+    Field("email", "email", "Email", limits.EMAIL_MAX, icon="📧", asked=True),
     Field("emails", "emails", "Emails", limits.EMAIL_MAX, exported=False, frame="labeled"),
-    Field("phone", "phone", "Phone", limits.PHONE_MAX, icon="📱"),
+    Field("phone", "phone", "Phone", limits.PHONE_MAX, icon="📱", asked=True),
     _store("phone_e164", "e164", "Phone (E.164)", "string"),
     Field("phones", "phones", "Phones", limits.PHONE_MAX, exported=False, frame="labeled"),
-    Field("company", "text", "Company", limits.COMPANY_MAX, frame="category", icon="🏢"),
+    Field(
+        "company", "text", "Company", limits.COMPANY_MAX, frame="category", icon="🏢", asked=True
+    ),
     Field("department", "text", "Department", limits.COMPANY_MAX),
-    Field("job_title", "text", "Job title", limits.JOB_TITLE_MAX),
+    Field("job_title", "text", "Job title", limits.JOB_TITLE_MAX, asked=True),
     Field("birthday", "birthday", "Birthday", 10, icon="🎂"),
     Field("websites", "texts", "Websites", limits.WEBSITE_MAX, exported=False, frame="list"),
-    Field("tags", "tags", "Tags", limits.TAG_MAX, frame="list", icon="🏷️ "),
+    Field("tags", "tags", "Tags", limits.TAG_MAX, frame="list", icon="🏷️ ", asked=True),
     Field("address", "address", "Address", limits.ADDRESS_FIELD_MAX, frame=None, icon="🏠"),
     Field(
         "addresses",
