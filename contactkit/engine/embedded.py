@@ -43,6 +43,7 @@ from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MockValidationException,
     MultipleTransactionsException,
+    ResourceInUseException,
     TooManyTransactionsException,
     TransactionCanceledException,
     TransactWriteSingleOpException,
@@ -56,7 +57,10 @@ from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
+import orjson
+
 from .charges import Bill
+from .tables import EngineTable, StoredItem, answer
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -160,6 +164,8 @@ class _Action:
             items.get(self.hash_key, {}).pop(self.range_key, None)
         else:
             items[self.hash_key][self.range_key] = saved
+        if isinstance(self.table, EngineTable):
+            self.table.reindex(self.hash_key, self.range_key)
 
 
 class EngineBackend(DynamoDBBackend):
@@ -262,13 +268,50 @@ class EngineBackend(DynamoDBBackend):
         names: dict[str, Any] | None,
         values: dict[str, Any] | None,
         projection: list[list[str]] | None,
-    ) -> list[Item]:
+    ) -> list[Any]:
+        """The page's answers: filtered, projected and serialised once (``Answer``)."""
         if filter_expression:
             condition = get_filter_expression(filter_expression, names, values)
             items = [item for item in items if condition.expr(item)]
-        if projection:
-            items = [item.project(projection) for item in items]
-        return items
+        return [answer(item, projection) for item in items]
+
+    def create_table(self, name: str, **params: Any) -> Table:  # type: ignore[override]
+        if name in self.tables:
+            raise ResourceInUseException(f"Table already exists: {name}")
+        table = EngineTable(
+            name,
+            account_id=self.account_id,
+            region=self.region_name,
+            schema=params["schema"],
+            throughput=params["throughput"],
+            attr=params["attr"],
+            global_indexes=params["global_indexes"],
+            indexes=params["indexes"],
+            streams=params["streams"],
+            billing_mode=params["billing_mode"],
+            sse_specification=params["sse_specification"],
+            tags=params["tags"],
+            deletion_protection_enabled=params["deletion_protection_enabled"],
+            warm_throughput=params["warm_throughput"],
+        )
+        self.tables[name] = table
+        return table
+
+    def update_table_global_indexes(
+        self, table: Table, global_index_updates: list[dict[str, Any]]
+    ) -> None:
+        super().update_table_global_indexes(table, global_index_updates)
+        if isinstance(table, EngineTable):  # a new index is backfilled from the items
+            table.rebuild_indexes()
+
+    def update_item(self, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Item:
+        """moto's UpdateItem, which changes the stored item in place; then its index entries."""
+        table = self.get_table(table_name)
+        try:
+            return super().update_item(table_name, key, *args, **kwargs)
+        finally:
+            if isinstance(table, EngineTable) and table.has_key(key):
+                table.after_update(*self.get_keys_value(table, key))
 
     def transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
         if len(transact_items) > 100:
@@ -286,7 +329,11 @@ class EngineBackend(DynamoDBBackend):
             raise TransactionCanceledException([reason or (None, None, None) for reason in reasons])
 
         # Phase 2: apply, keeping a copy of only the touched items for rollback.
-        saved = [copy.deepcopy(action.current()) for action in actions]
+        # Only an Update changes the stored item in place; a Put or Delete replaces it.
+        saved = [
+            copy.deepcopy(action.current()) if action.op_type == "Update" else action.current()
+            for action in actions
+        ]
         shards = {a.table.name: a.table.stream_shard for a in actions if a.table.stream_shard}
         stream_lengths = {name: len(shard.items) for name, shard in shards.items()}
         for index, action in enumerate(actions):
@@ -344,8 +391,8 @@ class _FastReadsHandler(DynamoHandler):
         result = action_result.result
         if self._get_action() in _PLAIN_JSON_READS and isinstance(result, dict):
             try:
-                body = json.dumps(result, default=_binary_as_base64)
-            except TypeError:
+                body = orjson.dumps(result, default=_binary_as_base64)
+            except TypeError:  # orjson.JSONEncodeError: a value only moto's serializer knows
                 return super().serialized(action_result)
             headers = {"Content-Type": "application/x-amz-json-1.0", **self.response_headers}
             return 200, headers, body

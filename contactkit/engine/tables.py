@@ -1,0 +1,596 @@
+"""The engine's tables: moto's ``Table`` with sorted partitions and index entries kept on write.
+
+moto 5.2 answers every Query page by walking *every item of the table*, sorting the matches
+with ``DynamoType`` comparisons and skipping to the page's start (O(table log table) per page,
+so reading a partition page by page is quadratic); it builds each stored item through a dict
+that re-sizes the whole item on every attribute (quadratic in its attributes) and converts it
+to JSON again for every response. :class:`EngineTable` keeps moto's storage and semantics and
+fixes those paths:
+
+* **Sorted partitions.** ``items[hash]`` is a :class:`~sortedcontainers.SortedDict` ordered by
+  the sort key's value (strings by code point, which is UTF-8 byte order; numbers as
+  ``Decimal``; binaries as bytes), so every write keeps it in order and a Query seeks to its
+  first item (binary search) instead of filtering and sorting the table.
+* **Index entries kept on write.** Each secondary index holds, per index partition, a sorted
+  list of ``(index sort key, table hash key, table sort key, item)``: moto's order for an
+  index. Every write (put, delete, update in place, a transaction's rollback, an
+  ``UpdateTable`` that adds an index: its backfill) updates the entries of the items it
+  touched (:meth:`EngineTable.reindex`).
+* **Items converted once.** :class:`StoredItem` is built with one size check, remembers its
+  size and its DynamoDB JSON (as an :class:`orjson.Fragment`, serialised once, on first read)
+  until an update changes it in place (:meth:`StoredItem.forget`).
+
+A page ends where moto's does (``Limit`` or 1,000,000 bytes of moto's item sizes); a query
+moto's fast path does not cover (a multi-attribute index key, the legacy ``QueryFilter``, a
+table without a sort key) goes to moto's own ``Table.query``.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from moto.dynamodb.exceptions import (
+    InvalidAttributeTypeError,
+    ItemSizeTooLarge,
+    MockValidationException,
+)
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+from moto.dynamodb.models.table import (
+    RESULT_SIZE_LIMIT,
+    GlobalSecondaryIndex,
+    SecondaryIndex,
+    Table,
+)
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
+from sortedcontainers import SortedDict, SortedList
+
+# moto's own limit for an item (LimitedSizeDict): DynamoDB's 400 KB, as measured by moto.
+_ITEM_SIZE_LIMIT = 405000
+_KEY_TYPES = ("S", "N", "B")
+
+
+def sort_value(value: DynamoType) -> Any:
+    """A key attribute's value in DynamoDB's order (UTF-8 bytes, numbers, bytes)."""
+    kind = value.type
+    if kind == "N":
+        return Decimal(value.value)
+    if kind == "B":
+        raw = value.value
+        return raw if isinstance(raw, bytes) else base64.b64decode(raw)
+    return value.value
+
+
+class _Top:
+    """Greater than any item: ``(k..., _TOP)`` sorts after every entry whose keys are ``k``."""
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+
+_TOP = _Top()
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class StoredItem(Item):
+    """An item as the engine stores it: built with one size check, converted once."""
+
+    moto_size: int | None = None
+    billed_size: int | None = None
+    encoded: bytes | None = None
+
+    @classmethod
+    def build(
+        cls, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]
+    ) -> StoredItem:
+        """The item of ``attrs`` (DynamoDB JSON); moto's ``ItemSizeTooLarge`` over 400 KB."""
+        item = cls.__new__(cls)
+        item.hash_key = hash_key
+        item.range_key = range_key
+        values = LimitedSizeDict.__new__(LimitedSizeDict)
+        size = 0
+        for name, value in attrs.items():
+            typed = DynamoType(value)
+            dict.__setitem__(values, name, typed)
+            size += bytesize(name) + typed.size()
+        if size > _ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        item.attrs = values
+        item.moto_size = size
+        return item
+
+    def size(self) -> int:
+        if self.moto_size is None:
+            self.moto_size = super().size()
+        return self.moto_size
+
+    def json(self) -> bytes:
+        """The item's attributes as DynamoDB JSON, serialised once."""
+        if self.encoded is None:
+            self.encoded = _encode(self.attrs)
+        return self.encoded
+
+    def forget(self) -> None:
+        """Drop what was computed from the attributes (an update changed them in place)."""
+        self.moto_size = self.billed_size = None
+        self.encoded = None
+
+
+def _encode(attrs: dict[str, Any]) -> bytes:
+    return orjson.dumps(dynamo_to_dict(dict(attrs)), default=_json_default)
+
+
+class Answer:
+    """One item of a read's answer, already serialised: moto's handler reads ``attrs``, and
+    ``orjson.dumps`` of the response embeds the fragment as it is."""
+
+    __slots__ = ("attrs",)
+
+    def __init__(self, attrs: orjson.Fragment) -> None:
+        self.attrs = attrs
+
+
+def answer(item: Item, projection: list[list[str]] | None) -> Answer:
+    """``item`` as a read returns it, with ``projection`` (moto's parsed ProjectionExpression)."""
+    if not projection:
+        encoded = item.json() if isinstance(item, StoredItem) else _encode(item.attrs)
+        return Answer(orjson.Fragment(encoded))
+    if isinstance(item, StoredItem) and not any("[" in part for p in projection for part in p):
+        return Answer(orjson.Fragment(orjson.dumps(_project(orjson.loads(item.json()), projection))))
+    return Answer(orjson.Fragment(_encode(item.project(projection).attrs)))
+
+
+def _project(whole: dict[str, Any], projection: list[list[str]]) -> dict[str, Any]:
+    """The attributes and map members named by ``projection`` (paths of names), as JSON."""
+    picked: dict[str, Any] = {}
+    for path in projection:
+        node = whole.get(path[0])
+        for part in path[1:]:
+            members = node.get("M") if node is not None else None
+            node = members.get(part) if members is not None else None
+        if node is None:
+            continue  # a missing attribute or member is left out, as DynamoDB does
+        into = picked
+        for part in path[:-1]:
+            into = into.setdefault(part, {"M": {}})["M"]
+        into[path[-1]] = node
+    return picked
+
+
+class IndexEntries:
+    """One secondary index's entries, per index partition, in moto's order for the index."""
+
+    def __init__(self, table: Table, index: SecondaryIndex) -> None:
+        self.index = index
+        hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+        ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+        # Multi-attribute keys are left to moto's own query.
+        self.supported = len(hashes) == 1 and len(ranges) <= 1 and table.range_key_attr is not None
+        self.hash_attr = hashes[0] if hashes else ""
+        self.range_attr = ranges[0] if ranges else None
+        self.partitions: dict[Any, SortedList] = {}
+        # table key (hash, range sort values) -> (index partition, entry)
+        self.by_key: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
+
+    def entry(self, item: Item | None, table_key: tuple[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
+        """``(partition, entry)`` of ``item`` in this index; partition None: not in it."""
+        if item is None:
+            return None, ()
+        hash_value = item.attrs.get(self.hash_attr)
+        if hash_value is None or hash_value.type not in _KEY_TYPES:
+            return None, ()
+        if self.range_attr is None:
+            sort = None
+        else:
+            range_value = item.attrs.get(self.range_attr)
+            if range_value is None or range_value.type not in _KEY_TYPES:
+                return None, ()
+            sort = sort_value(range_value)
+        return sort_value(hash_value), (sort, *table_key, item)
+
+    def update(self, table_key: tuple[Any, Any], item: Item | None) -> None:
+        """Make the entry of the item at ``table_key`` match ``item`` (None: deleted)."""
+        old = self.by_key.get(table_key)
+        partition, entry = self.entry(item, table_key)
+        if old is not None:
+            if partition is not None and old[0] == partition and old[1] == entry:
+                return
+            entries = self.partitions[old[0]]
+            entries.remove(old[1])
+            if not entries:
+                del self.partitions[old[0]]
+            del self.by_key[table_key]
+        if partition is not None:
+            self.partitions.setdefault(partition, SortedList()).add(entry)
+            self.by_key[table_key] = (partition, entry)
+
+
+class EngineTable(Table):
+    """moto's ``Table`` with sorted partitions and index entries maintained on every write."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.range_key_attr is not None:
+            self.items = defaultdict(_partition)
+        self.entries: dict[str, IndexEntries] = {}
+        self.rebuild_indexes()
+
+    # -- keeping the indexes --------------------------------------------------------------
+
+    def rebuild_indexes(self) -> None:
+        """Entries of every index from the items (a new table, or an index added: backfill)."""
+        self.entries = {
+            index.name: IndexEntries(self, index) for index in self.all_indexes()
+        }
+        for item in self.all_items():
+            self.reindex(item.hash_key, item.range_key)
+
+    def reindex(self, hash_key: DynamoType, range_key: DynamoType | None) -> None:
+        """Bring every index entry of the item at this key in line with what is stored now."""
+        if not self.entries:
+            return
+        item = self.get_item(hash_key, range_key)
+        table_key = (sort_value(hash_key), sort_value(range_key) if range_key else None)
+        for entries in self.entries.values():
+            entries.update(table_key, item)
+
+    def has_key(self, keys: dict[str, Any]) -> bool:
+        """Whether ``keys`` names this table's key attributes (moto refuses it otherwise)."""
+        return self.hash_key_attr in keys and (
+            self.range_key_attr is None or self.range_key_attr in keys
+        )
+
+    def after_update(self, hash_key: DynamoType, range_key: DynamoType | None) -> None:
+        """An UpdateItem changed the item at this key in place: recompute what depends on it."""
+        item = self.get_item(hash_key, range_key)
+        if isinstance(item, StoredItem):
+            item.forget()
+        self.reindex(hash_key, range_key)
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def put_item(
+        self,
+        item_attrs: dict[str, Any],
+        expected: dict[str, Any] | None = None,
+        condition_expression: str | None = None,
+        expression_attribute_names: dict[str, str] | None = None,
+        expression_attribute_values: dict[str, Any] | None = None,
+        overwrite: bool = False,
+        return_values_on_condition_check_failure: str | None = None,
+    ) -> Item:
+        if expected or self.range_key_attr is None:
+            item = super().put_item(
+                item_attrs,
+                expected,
+                condition_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+                overwrite,
+                return_values_on_condition_check_failure,
+            )
+        else:
+            item = self._put(
+                item_attrs,
+                condition_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+                overwrite,
+                return_values_on_condition_check_failure,
+            )
+        self.reindex(item.hash_key, item.range_key)
+        return item
+
+    def _put(
+        self,
+        item_attrs: dict[str, Any],
+        condition_expression: str | None,
+        names: dict[str, str] | None,
+        values: dict[str, Any] | None,
+        overwrite: bool,
+        return_values_on_condition_check_failure: str | None,
+    ) -> Item:
+        """moto's ``Table.put_item`` (with a sort key, without ``Expected``), item built once."""
+        from moto.dynamodb.comparisons import get_filter_expression
+        from moto.dynamodb.exceptions import ConditionalCheckFailed
+
+        range_attr = self.range_key_attr
+        assert range_attr is not None
+        for attr in (self.hash_key_attr, range_attr):
+            if attr not in item_attrs:
+                raise MockValidationException(
+                    f"One or more parameter values were invalid: Missing the key {attr} in the item"
+                )
+        hash_value = DynamoType(item_attrs[self.hash_key_attr])
+        range_value = DynamoType(item_attrs[range_attr])
+        if hash_value.type != self.hash_key_type:
+            raise InvalidAttributeTypeError(
+                self.hash_key_attr, expected_type=self.hash_key_type, actual_type=hash_value.type
+            )
+        if range_value.type != self.range_key_type:
+            raise InvalidAttributeTypeError(
+                range_attr, expected_type=self.range_key_type, actual_type=range_value.type
+            )
+        self._validate_item_types(item_attrs)
+        self._validate_key_sizes(item_attrs)
+        current = self.get_item(hash_value, range_value)
+        item = StoredItem.build(hash_value, range_value, item_attrs)
+        if not overwrite and condition_expression:
+            condition = get_filter_expression(condition_expression, names, values)
+            if not condition.expr(current):
+                if return_values_on_condition_check_failure == "ALL_OLD" and current is not None:
+                    raise ConditionalCheckFailed(item=current.to_json()["Attributes"])
+                raise ConditionalCheckFailed
+        self.items[hash_value][range_value] = item
+        if self.stream_shard is not None:
+            self.stream_shard.add(current, item)
+        return item
+
+    def delete_item(self, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
+        item = super().delete_item(hash_key, range_key)
+        self.reindex(hash_key, range_key)
+        return item
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def query(  # type: ignore[override]
+        self,
+        hash_key: DynamoType | None,
+        range_comparison: str | None,
+        range_objs: list[DynamoType],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        scan_index_forward: bool,
+        projection_expressions: list[list[str]] | None,
+        index_name: str | None = None,
+        consistent_read: bool = False,
+        filter_expression: Any = None,
+        hash_key_conditions: list[tuple[str, DynamoType]] | None = None,
+        range_key_conditions: list[tuple[str, str, list[DynamoType]]] | None = None,
+        **filter_kwargs: Any,
+    ) -> tuple[list[Item], int, dict[str, Any] | None]:
+        entries = self.entries.get(index_name) if index_name else None
+        fast = (
+            not filter_kwargs
+            and hash_key is not None
+            and len(hash_key_conditions or ()) <= 1
+            and len(range_key_conditions or ()) <= 1
+            and self.range_key_attr is not None
+            and (index_name is None or (entries is not None and entries.supported))
+            and not (index_name and entries and entries.range_attr is None and range_comparison)
+            and _complete_start_key(exclusive_start_key, self, entries)
+        )
+        if not fast:
+            return super().query(
+                hash_key,
+                range_comparison,
+                range_objs,
+                limit,
+                exclusive_start_key,
+                scan_index_forward,
+                projection_expressions,
+                index_name,
+                consistent_read,
+                filter_expression,
+                hash_key_conditions=hash_key_conditions,
+                range_key_conditions=range_key_conditions,
+                **filter_kwargs,
+            )
+        assert hash_key is not None
+        if entries is not None and consistent_read and isinstance(entries.index, GlobalSecondaryIndex):
+            raise MockValidationException(
+                "Consistent reads are not supported on global secondary indexes"
+            )
+        bounds = _Bounds(range_comparison, range_objs, scan_index_forward)
+        candidates = (
+            self._index_candidates(entries, hash_key, exclusive_start_key, bounds)
+            if entries is not None
+            else self._table_candidates(hash_key, exclusive_start_key, bounds)
+        )
+        results: list[Item] = []
+        size = 0
+        last_key = None
+        for sort, item in candidates:
+            if bounds.past(sort):
+                # moto: a full page still ends with a LastEvaluatedKey when items follow
+                if results and len(results) == limit:
+                    last_key = self._get_last_evaluated_key(results[-1], index_name)
+                break
+            if len(results) == limit or size + item.size() > RESULT_SIZE_LIMIT:
+                last_key = self._get_last_evaluated_key(results[-1], index_name)
+                break
+            if bounds.holds(sort):
+                results.append(item)
+                size += item.size()
+        scanned = len(results)
+        if entries is not None:
+            results = [entries.index.project(item) for item in results]
+        if filter_expression is not None:
+            results = [item for item in results if filter_expression.expr(item)]
+        if projection_expressions:
+            results = [item.project(projection_expressions) for item in results]
+        return results, scanned, last_key
+
+    def _table_candidates(
+        self, hash_key: DynamoType, start: dict[str, Any] | None, bounds: _Bounds
+    ) -> Iterator[tuple[Any, Item]]:
+        partition = self.items.get(hash_key)
+        if not partition:
+            return
+        after = None
+        if start is not None:
+            assert self.range_key_attr is not None
+            after = sort_value(DynamoType(start[self.range_key_attr]))
+        position = bounds.first(
+            len(partition), partition.bisect_key_left, partition.bisect_key_right, after
+        )
+        if bounds.forward:
+            keys = partition.islice(position, None)
+        else:
+            keys = partition.islice(0, position + 1, reverse=True)
+        for key in keys:
+            yield sort_value(key), partition[key]
+
+    def _index_candidates(
+        self,
+        entries: IndexEntries,
+        hash_key: DynamoType,
+        start: dict[str, Any] | None,
+        bounds: _Bounds,
+    ) -> Iterator[tuple[Any, Item]]:
+        partition = entries.partitions.get(sort_value(hash_key))
+        if not partition:
+            return
+
+        def left(value: Any) -> int:
+            return int(partition.bisect_left((value,)))
+
+        def right(value: Any) -> int:
+            return int(partition.bisect_right((value, _TOP)))
+
+        position = bounds.first(len(partition), left, right, None)
+        if start is not None:
+            assert self.range_key_attr is not None
+            key = (
+                sort_value(DynamoType(start[entries.range_attr])) if entries.range_attr else None,
+                sort_value(DynamoType(start[self.hash_key_attr])),
+                sort_value(DynamoType(start[self.range_key_attr])),
+            )
+            if bounds.forward:
+                position = max(position, partition.bisect_right((*key, _TOP)))
+            else:
+                position = min(position, partition.bisect_left(key) - 1)
+        if bounds.forward:
+            found = partition.islice(position, None)
+        else:
+            found = partition.islice(0, position + 1, reverse=True)
+        for entry in found:
+            yield entry[0], entry[3]
+
+
+def _partition() -> SortedDict:
+    return SortedDict(sort_value)
+
+
+def _complete_start_key(
+    start: dict[str, Any] | None, table: Table, entries: IndexEntries | None
+) -> bool:
+    """Whether an ExclusiveStartKey names every attribute the seek needs (else: moto's walk)."""
+    if start is None:
+        return True
+    needed = [table.hash_key_attr, table.range_key_attr]
+    if entries is not None and entries.range_attr:
+        needed.append(entries.range_attr)
+    return all(name in start for name in needed)
+
+
+class _Bounds:
+    """A key condition on the sort key, applied to sort values in the order of the walk."""
+
+    def __init__(self, comparison: str | None, operands: list[DynamoType], forward: bool) -> None:
+        self.comparison = comparison
+        self.forward = forward
+        values = [sort_value(value) for value in operands]
+        self.low: Any = None
+        self.high: Any = None
+        self.prefix: Any = None
+        self.low_open = self.high_open = False
+        if comparison in ("=", "EQ"):
+            self.low = self.high = values[0]
+        elif comparison in ("<", "LT"):
+            self.high, self.high_open = values[0], True
+        elif comparison in ("<=", "LE"):
+            self.high = values[0]
+        elif comparison in (">", "GT"):
+            self.low, self.low_open = values[0], True
+        elif comparison in (">=", "GE"):
+            self.low = values[0]
+        elif comparison == "BETWEEN":
+            self.low, self.high = values[0], values[1]
+        elif comparison == "BEGINS_WITH":
+            self.prefix = values[0]
+        elif comparison is not None:
+            raise MockValidationException(f"Unsupported key condition {comparison}")
+
+    def first(
+        self,
+        length: int,
+        left: Callable[[Any], int],
+        right: Callable[[Any], int],
+        after: Any,
+    ) -> int:
+        """Where the walk starts: the condition's first position, after ``after`` if given.
+
+        ``left(v)`` is the first position whose sort value is >= v, ``right(v)`` the first > v.
+        """
+        if self.forward:
+            position = 0
+            if self.prefix is not None:
+                position = left(self.prefix)
+            elif self.low is not None:
+                position = right(self.low) if self.low_open else left(self.low)
+            if after is not None:
+                position = max(position, right(after))
+            return position
+        position = length - 1
+        if self.prefix is not None:
+            above = _successor(self.prefix)
+            if above is not None:
+                position = left(above) - 1
+        elif self.high is not None:
+            position = (left(self.high) if self.high_open else right(self.high)) - 1
+        if after is not None:
+            position = min(position, left(after) - 1)
+        return position
+
+    def holds(self, sort: Any) -> bool:
+        if self.comparison is None:
+            return True
+        if self.prefix is not None:
+            return isinstance(sort, type(self.prefix)) and sort.startswith(self.prefix)
+        if self.low is not None and (sort < self.low or (self.low_open and sort == self.low)):
+            return False
+        return not (
+            self.high is not None and (sort > self.high or (self.high_open and sort == self.high))
+        )
+
+    def past(self, sort: Any) -> bool:
+        """Whether the walk has left the condition's range for good (nothing after can hold)."""
+        if self.comparison is None:
+            return False
+        if self.prefix is not None:
+            # walking forward, past the prefix once above it; backward, once below it
+            head = sort[: len(self.prefix)]
+            return head > self.prefix if self.forward else head < self.prefix
+        if self.forward:
+            return self.high is not None and (
+                sort > self.high or (self.high_open and sort == self.high)
+            )
+        return self.low is not None and (sort < self.low or (self.low_open and sort == self.low))
+
+
+def _successor(prefix: Any) -> Any:
+    """The least value above every value that starts with ``prefix`` (None: there is none)."""
+    if isinstance(prefix, str):
+        for end in range(len(prefix) - 1, -1, -1):
+            if ord(prefix[end]) < 0x10FFFF:
+                return prefix[:end] + chr(ord(prefix[end]) + 1)
+        return None
+    if isinstance(prefix, bytes):
+        for end in range(len(prefix) - 1, -1, -1):
+            if prefix[end] < 0xFF:
+                return prefix[:end] + bytes([prefix[end] + 1])
+        return None
+    return None
