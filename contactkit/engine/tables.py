@@ -28,6 +28,8 @@ table without a sort key) goes to moto's own ``Table.query``.
 from __future__ import annotations
 
 import base64
+import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -35,10 +37,13 @@ from typing import Any
 
 import orjson
 from moto.dynamodb.exceptions import (
+    HashKeyTooLong,
     InvalidAttributeTypeError,
     ItemSizeTooLarge,
     MockValidationException,
+    RangeKeyTooLong,
 )
+from moto.dynamodb.limits import HASH_KEY_MAX_LENGTH, RANGE_KEY_MAX_LENGTH
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import (
     RESULT_SIZE_LIMIT,
@@ -47,7 +52,7 @@ from moto.dynamodb.models.table import (
     Table,
 )
 from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
-from sortedcontainers import SortedDict, SortedList
+from sortedcontainers import SortedList
 
 # moto's own limit for an item (LimitedSizeDict): DynamoDB's 400 KB, as measured by moto.
 _ITEM_SIZE_LIMIT = 405000
@@ -66,7 +71,12 @@ def sort_value(value: DynamoType) -> Any:
 
 
 class _Top:
-    """Greater than any item: ``(k..., _TOP)`` sorts after every entry whose keys are ``k``."""
+    """Greater than any key value: ``(v, _TOP)`` sorts after every index entry ``(v, ...)``.
+
+    Only ever compared with the table's hash key values (str, Decimal, bytes), which leave
+    the comparison to it; never with moto's ``DynamoType`` or ``Item``, whose comparisons
+    would fail on it.
+    """
 
     def __gt__(self, other: object) -> bool:
         return True
@@ -82,6 +92,113 @@ def _json_default(value: object) -> str:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class SortedRun:
+    """Entries kept in order: a plain list while short, a ``SortedList`` once long.
+
+    Most partitions hold one item (an email claim, a search token, an email index entry); a
+    ``SortedList`` costs about a kilobyte even then, a short list a few dozen bytes.
+    """
+
+    __slots__ = ("data",)
+    LONG = 512
+
+    def __init__(self, entries: Any = ()) -> None:
+        self.data: list[Any] | SortedList = sorted(entries)
+        if len(self.data) > self.LONG:
+            self.data = SortedList(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def add(self, entry: Any) -> None:
+        data = self.data
+        if isinstance(data, list):
+            bisect.insort(data, entry)
+            if len(data) > self.LONG:
+                self.data = SortedList(data)
+        else:
+            data.add(entry)
+
+    def remove(self, entry: Any) -> None:
+        data = self.data
+        if isinstance(data, list):
+            position = bisect.bisect_left(data, entry)
+            if position < len(data) and data[position] == entry:
+                del data[position]
+        else:
+            data.discard(entry)
+
+    def left(self, value: Any) -> int:
+        """The first position whose entry is >= ``value``."""
+        data = self.data
+        if isinstance(data, list):
+            return bisect.bisect_left(data, value)
+        return int(data.bisect_left(value))
+
+    def right(self, value: Any) -> int:
+        """The first position whose entry is > ``value``."""
+        data = self.data
+        if isinstance(data, list):
+            return bisect.bisect_right(data, value)
+        return int(data.bisect_right(value))
+
+    def after(self, prefix: tuple[Any, ...]) -> int:
+        """The first position whose entry starts above ``prefix`` (few entries share one)."""
+        position = self.left(prefix)
+        size = len(prefix)
+        while position < len(self.data) and self.data[position][:size] == prefix:
+            position += 1
+        return position
+
+    def walk(self, position: int, forward: bool) -> Iterator[Any]:
+        """The entries from ``position`` on, forward or backward."""
+        data = self.data
+        if isinstance(data, SortedList):
+            if forward:
+                yield from data.islice(position, None)
+            elif position >= 0:
+                yield from data.islice(0, position + 1, reverse=True)
+        elif forward:
+            yield from itertools.islice(data, position, None)
+        else:
+            for index in range(position, -1, -1):
+                yield data[index]
+
+
+class Partition(dict[DynamoType, Item]):
+    """moto's ``{range key: item}`` of one hash key, with its keys in order once queried.
+
+    The order (``(sort value, range key)`` entries) is built on the partition's first Query and
+    kept by every insert and removal after that, however moto's code reaches the dict.
+    """
+
+    __slots__ = ("order",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: SortedRun | None = None
+
+    def __setitem__(self, key: DynamoType, item: Item) -> None:
+        if self.order is not None and key not in self:
+            self.order.add((sort_value(key), key))
+        super().__setitem__(key, item)
+
+    def __delitem__(self, key: DynamoType) -> None:
+        super().__delitem__(key)
+        if self.order is not None:
+            self.order.remove((sort_value(key), key))
+
+    def pop(self, key: DynamoType, *default: Any) -> Any:
+        if self.order is not None and key in self:
+            self.order.remove((sort_value(key), key))
+        return super().pop(key, *default)
+
+    def ordered(self) -> SortedRun:
+        if self.order is None:
+            self.order = SortedRun((sort_value(key), key) for key in self)
+        return self.order
 
 
 class StoredItem(Item):
@@ -180,7 +297,7 @@ class IndexEntries:
         self.supported = len(hashes) == 1 and len(ranges) <= 1 and table.range_key_attr is not None
         self.hash_attr = hashes[0] if hashes else ""
         self.range_attr = ranges[0] if ranges else None
-        self.partitions: dict[Any, SortedList] = {}
+        self.partitions: dict[Any, SortedRun] = {}
         # table key (hash, range sort values) -> (index partition, entry)
         self.by_key: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
 
@@ -213,7 +330,7 @@ class IndexEntries:
                 del self.partitions[old[0]]
             del self.by_key[table_key]
         if partition is not None:
-            self.partitions.setdefault(partition, SortedList()).add(entry)
+            self.partitions.setdefault(partition, SortedRun()).add(entry)
             self.by_key[table_key] = (partition, entry)
 
 
@@ -223,8 +340,9 @@ class EngineTable(Table):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.range_key_attr is not None:
-            self.items = defaultdict(_partition)
+            self.items = defaultdict(Partition)
         self.entries: dict[str, IndexEntries] = {}
+        self.key_limits: list[tuple[str, int, type[Exception]]] = []
         self.rebuild_indexes()
 
     # -- keeping the indexes --------------------------------------------------------------
@@ -234,6 +352,10 @@ class EngineTable(Table):
         self.entries = {
             index.name: IndexEntries(self, index) for index in self.all_indexes()
         }
+        self.key_limits = [(name, HASH_KEY_MAX_LENGTH, HashKeyTooLong) for name in self.hash_key_names]
+        self.key_limits += [
+            (name, RANGE_KEY_MAX_LENGTH, RangeKeyTooLong) for name in self.range_key_names
+        ]
         for item in self.all_items():
             self.reindex(item.hash_key, item.range_key)
 
@@ -324,7 +446,10 @@ class EngineTable(Table):
                 range_attr, expected_type=self.range_key_type, actual_type=range_value.type
             )
         self._validate_item_types(item_attrs)
-        self._validate_key_sizes(item_attrs)
+        for name, limit, error in self.key_limits:  # moto's _validate_key_sizes, sized once
+            value = item_attrs.get(name)
+            if value and _key_size(value) > limit:
+                raise error
         current = self.get_item(hash_value, range_value)
         item = StoredItem.build(hash_value, range_value, item_attrs)
         if not overwrite and condition_expression:
@@ -429,19 +554,21 @@ class EngineTable(Table):
         partition = self.items.get(hash_key)
         if not partition:
             return
+        order = partition.ordered()
         after = None
         if start is not None:
             assert self.range_key_attr is not None
             after = sort_value(DynamoType(start[self.range_key_attr]))
-        position = bounds.first(
-            len(partition), partition.bisect_key_left, partition.bisect_key_right, after
-        )
-        if bounds.forward:
-            keys = partition.islice(position, None)
-        else:
-            keys = partition.islice(0, position + 1, reverse=True)
-        for key in keys:
-            yield sort_value(key), partition[key]
+
+        def left(value: Any) -> int:
+            return order.left((value,))
+
+        def right(value: Any) -> int:
+            return order.after((value,))
+
+        position = bounds.first(len(order), left, right, after)
+        for sort, key in order.walk(position, bounds.forward):
+            yield sort, partition[key]
 
     def _index_candidates(
         self,
@@ -455,10 +582,10 @@ class EngineTable(Table):
             return
 
         def left(value: Any) -> int:
-            return int(partition.bisect_left((value,)))
+            return partition.left((value,))
 
         def right(value: Any) -> int:
-            return int(partition.bisect_right((value, _TOP)))
+            return partition.right((value, _TOP))
 
         position = bounds.first(len(partition), left, right, None)
         if start is not None:
@@ -469,19 +596,23 @@ class EngineTable(Table):
                 sort_value(DynamoType(start[self.range_key_attr])),
             )
             if bounds.forward:
-                position = max(position, partition.bisect_right((*key, _TOP)))
+                position = max(position, partition.after(key))
             else:
-                position = min(position, partition.bisect_left(key) - 1)
-        if bounds.forward:
-            found = partition.islice(position, None)
-        else:
-            found = partition.islice(0, position + 1, reverse=True)
+                position = min(position, partition.left(key) - 1)
+        found = partition.walk(position, bounds.forward)
         for entry in found:
             yield entry[0], entry[3]
 
 
-def _partition() -> SortedDict:
-    return SortedDict(sort_value)
+def _key_size(value: dict[str, Any]) -> int:
+    """moto's size of a key attribute's value (``DynamoType(value).size()``)."""
+    if len(value) == 1:
+        ((kind, raw),) = value.items()
+        if kind == "S" or (kind == "B" and isinstance(raw, str | bytes)):
+            return bytesize(raw)
+        if kind == "N":
+            return len(str(raw))
+    return DynamoType(value).size()
 
 
 def _complete_start_key(

@@ -474,3 +474,54 @@ def test_an_options_preflight_is_refused(engine_db: ck.Database, client: Any) ->
     }
     status, _ = raw_post(engine_db.endpoint_url, headers, b"", method="OPTIONS")
     assert status == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"TableName": "t", "Item": {"PK": {"S": "a"}, "SK": {"S": "b"}, "n": {"N": "1.50"}}},
+        {
+            "TableName": "t",
+            "Item": {
+                "PK": {"S": "a"},
+                "B": {"B": "AP8="},
+                "BS": {"BS": ["AA==", "AP8="]},
+                "m": {"M": {"B": {"S": "a map member named B"}, "x": {"B": "AQ=="}}},
+                "l": {"L": [{"B": "Ag=="}, {"BS": ["Aw=="]}, {"S": "B"}]},
+                "s": {"S": "\"B\": not a binary"},
+            },
+            "ConditionExpression": "attribute_not_exists(#B)",
+            "ExpressionAttributeNames": {"#B": "B"},
+        },
+        {
+            "TransactItems": [
+                {"Put": {"TableName": "t", "Item": {"PK": {"B": "AP8="}}}},
+                {"Update": {"TableName": "t", "Key": {"PK": {"S": "x"}}, "UpdateExpression": "SET a = :v",
+                            "ExpressionAttributeValues": {":v": {"BS": ["AQ=="]}}}},
+            ],
+            "ReturnConsumedCapacity": "INDEXES",
+        },
+        {"RequestItems": {"t": [{"PutRequest": {"Item": {"PK": {"S": "a"}, "b": {"BOOL": True}}}}]}},
+        {"TableName": "t", "KeyConditionExpression": "PK = :p", "Limit": 5,
+         "ExclusiveStartKey": {"PK": {"B": "AP8="}}, "ExpressionAttributeValues": {":p": {"B": "AP8="}}},
+    ],
+)
+def test_item_requests_are_parsed_like_moto(body: dict[str, Any]) -> None:
+    """The engine's orjson parse of an item operation equals moto's shape-driven parse."""
+    from moto.core.parse import PROTOCOL_PARSERS
+    from moto.core.utils import get_service_model
+
+    from contactkit.engine.embedded import item_request
+
+    operation = {
+        "Item": "PutItem",
+        "TransactItems": "TransactWriteItems",
+        "RequestItems": "BatchWriteItem",
+        "KeyConditionExpression": "Query",
+    }[next(k for k in ("Item", "TransactItems", "RequestItems", "KeyConditionExpression") if k in body)]
+    raw = json.dumps(body).encode()
+    model = get_service_model("dynamodb").operation_model(operation)
+    parsed = PROTOCOL_PARSERS["json"](model, map_type=dict).parse(
+        {"method": "POST", "values": {}, "headers": {}, "body": raw, "url_path": "/", "url_params": {}}
+    )
+    assert item_request(raw) == parsed
