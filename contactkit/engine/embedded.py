@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -414,6 +415,10 @@ _ITEM_OPERATIONS = _PLAIN_JSON_READS | {
 }
 
 
+# A member "B" or "BS" holding a string or a list: where a binary may be (checked by walking).
+_BINARY = re.compile(rb'"BS?"\s*:\s*[\["]')
+
+
 def item_request(body: bytes) -> dict[str, Any]:
     """An item operation's JSON body as moto's shape-driven parser gives it, parsed by orjson.
 
@@ -423,7 +428,7 @@ def item_request(body: bytes) -> dict[str, Any]:
     holding a string (``tests/engine/test_embedded.py`` compares both parsers).
     """
     params = orjson.loads(body) if body else {}
-    if b'"B' in body:
+    if _BINARY.search(body):
         params = _with_bytes(params)
     return params  # type: ignore[no-any-return]
 

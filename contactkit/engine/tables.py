@@ -297,6 +297,8 @@ class IndexEntries:
         self.supported = len(hashes) == 1 and len(ranges) <= 1 and table.range_key_attr is not None
         self.hash_attr = hashes[0] if hashes else ""
         self.range_attr = ranges[0] if ranges else None
+        # moto orders an index without a sort key by the table's sort key, then hash key
+        self.order_attr = self.range_attr or table.range_key_attr
         self.partitions: dict[Any, SortedRun] = {}
         # table key (hash, range sort values) -> (index partition, entry)
         self.by_key: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
@@ -309,7 +311,7 @@ class IndexEntries:
         if hash_value is None or hash_value.type not in _KEY_TYPES:
             return None, ()
         if self.range_attr is None:
-            sort = None
+            sort = table_key[1]
         else:
             range_value = item.attrs.get(self.range_attr)
             if range_value is None or range_value.type not in _KEY_TYPES:
@@ -591,7 +593,7 @@ class EngineTable(Table):
         if start is not None:
             assert self.range_key_attr is not None
             key = (
-                sort_value(DynamoType(start[entries.range_attr])) if entries.range_attr else None,
+                sort_value(DynamoType(start[entries.order_attr])),
                 sort_value(DynamoType(start[self.hash_key_attr])),
                 sort_value(DynamoType(start[self.range_key_attr])),
             )
