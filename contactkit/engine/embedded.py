@@ -548,6 +548,9 @@ class _SerialisedApp:
             if not streams and target.rpartition(".")[2] not in _READ_OPERATIONS:
                 self.writes += 1
             status, headers, body = handler.dispatch(request)
+            # moto's BaseModel keeps every Item ever made (copies, projections) in a class-wide
+            # list that only its mock reset empties: a memory leak in a long-lived engine.
+            Item.instances_tracked.clear()  # type: ignore[attr-defined]
         response = Response(body, status=status, headers=headers)
         return response(environ, start_response)
 

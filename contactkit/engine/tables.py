@@ -208,6 +208,11 @@ class StoredItem(Item):
     billed_size: int | None = None
     encoded: bytes | None = None
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> StoredItem:
+        # Not moto's BaseModel.__new__, which appends every instance to a class-wide list
+        # that only moto's mock reset empties: a stored item must die with its table.
+        return object.__new__(cls)
+
     @classmethod
     def build(
         cls, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]
@@ -246,7 +251,8 @@ class StoredItem(Item):
 
 
 def _encode(attrs: dict[str, Any]) -> bytes:
-    return orjson.dumps(dynamo_to_dict(dict(attrs)), default=_json_default)
+    # A copy of exactly its length: orjson's own result keeps its 4 KB buffer.
+    return memoryview(orjson.dumps(dynamo_to_dict(dict(attrs)), default=_json_default)).tobytes()
 
 
 class Answer:
