@@ -45,6 +45,7 @@ from boto3.dynamodb.table import BatchWriter
 
 import contactkit as ck
 from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine
+from contactkit.engine.tables import compact_touched
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_bench import copy_items, sample_rows  # noqa: E402
@@ -325,6 +326,7 @@ def grow(engine: EmbeddedEngine, table: str, base: list[dict[str, Any]], org_fro
         with engine.app.lock:
             for item in copies(base, org_from, org_to, copy):
                 engine.backend.put_item(table, item)
+            compact_touched()  # as the engine does after each request
 
 
 def time_adds(org: ck.OrgStore, count: int, label: str) -> float:

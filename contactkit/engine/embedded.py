@@ -31,7 +31,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import re
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -61,7 +60,7 @@ from werkzeug.wrappers import Response
 import orjson
 
 from .charges import Bill
-from .tables import EngineTable, StoredItem, answer
+from .tables import BINARY, EngineTable, answer, compact_touched, with_bytes
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -415,10 +414,6 @@ _ITEM_OPERATIONS = _PLAIN_JSON_READS | {
 }
 
 
-# A member "B" or "BS" holding a string or a list: where a binary may be (checked by walking).
-_BINARY = re.compile(rb'"BS?"\s*:\s*[\["]')
-
-
 def item_request(body: bytes) -> dict[str, Any]:
     """An item operation's JSON body as moto's shape-driven parser gives it, parsed by orjson.
 
@@ -428,23 +423,9 @@ def item_request(body: bytes) -> dict[str, Any]:
     holding a string (``tests/engine/test_embedded.py`` compares both parsers).
     """
     params = orjson.loads(body) if body else {}
-    if _BINARY.search(body):
-        params = _with_bytes(params)
+    if BINARY.search(body):
+        params = with_bytes(params)
     return params  # type: ignore[no-any-return]
-
-
-def _with_bytes(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1:
-            ((kind, inner),) = value.items()
-            if kind == "B" and isinstance(inner, str):
-                return {"B": base64.b64decode(inner)}
-            if kind == "BS" and isinstance(inner, list) and all(isinstance(v, str) for v in inner):
-                return {"BS": [base64.b64decode(v) for v in inner]}
-        return {key: _with_bytes(inner) for key, inner in value.items()}
-    if isinstance(value, list):
-        return [_with_bytes(inner) for inner in value]
-    return value
 
 
 class _ChargingHandler(_FastReadsHandler):
@@ -551,6 +532,7 @@ class _SerialisedApp:
             # moto's BaseModel keeps every Item ever made (copies, projections) in a class-wide
             # list that only its mock reset empties: a memory leak in a long-lived engine.
             Item.instances_tracked.clear()  # type: ignore[attr-defined]
+            compact_touched()
         response = Response(body, status=status, headers=headers)
         return response(environ, start_response)
 

@@ -30,6 +30,8 @@ from __future__ import annotations
 import base64
 import bisect
 import itertools
+import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -174,11 +176,13 @@ class Partition(dict[DynamoType, Item]):
     kept by every insert and removal after that, however moto's code reaches the dict.
     """
 
-    __slots__ = ("order",)
+    __slots__ = ("hash_key", "order")
 
     def __init__(self) -> None:
         super().__init__()
         self.order: SortedRun | None = None
+        # the one hash key object the partition's items share
+        self.hash_key: DynamoType | None = None
 
     def __setitem__(self, key: DynamoType, item: Item) -> None:
         if self.order is not None and key not in self:
@@ -202,11 +206,19 @@ class Partition(dict[DynamoType, Item]):
 
 
 class StoredItem(Item):
-    """An item as the engine stores it: built with one size check, converted once."""
+    """An item as the engine stores it: compact between requests, converted once.
+
+    Between requests a stored item is its DynamoDB JSON (``encoded``, about the size of the
+    item's JSON) and its sizes; moto's ``attrs`` (a ``DynamoType`` per attribute, four to six
+    times larger) are built when a request reads them and dropped by :func:`compact_touched`
+    when the request ends. An update changes ``attrs`` in place (then :meth:`forget` drops the
+    encoding, and the end of the request encodes them again).
+    """
 
     moto_size: int | None = None
     billed_size: int | None = None
     encoded: bytes | None = None
+    _attrs: LimitedSizeDict | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> StoredItem:
         # Not moto's BaseModel.__new__, which appends every instance to a class-wide list
@@ -221,17 +233,26 @@ class StoredItem(Item):
         item = cls.__new__(cls)
         item.hash_key = hash_key
         item.range_key = range_key
-        values = LimitedSizeDict.__new__(LimitedSizeDict)
-        size = 0
-        for name, value in attrs.items():
-            typed = DynamoType(value)
-            dict.__setitem__(values, name, typed)
-            size += bytesize(name) + typed.size()
+        values, size = _typed(attrs)
         if size > _ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
         item.attrs = values
         item.moto_size = size
         return item
+
+    @property  # type: ignore[override]
+    def attrs(self) -> LimitedSizeDict:
+        if self._attrs is None:
+            assert self.encoded is not None
+            self._attrs = _typed(_decoded(self.encoded))[0]
+            _touched().append(self)
+        return self._attrs
+
+    @attrs.setter
+    def attrs(self, values: LimitedSizeDict) -> None:
+        self._attrs = values
+        self.forget()
+        _touched().append(self)
 
     def size(self) -> int:
         if self.moto_size is None:
@@ -245,14 +266,77 @@ class StoredItem(Item):
         return self.encoded
 
     def forget(self) -> None:
-        """Drop what was computed from the attributes (an update changed them in place)."""
+        """Drop what was computed from the attributes (they changed in place)."""
         self.moto_size = self.billed_size = None
         self.encoded = None
+
+    def compact(self) -> None:
+        """Keep only the encoding (the request that built ``attrs`` is over)."""
+        if self._attrs is not None:
+            self.json()
+            self._attrs = None
+
+
+_local = threading.local()
+
+
+def _touched() -> list[StoredItem]:
+    """The stored items whose ``attrs`` this thread built since it last compacted."""
+    try:
+        return _local.items  # type: ignore[no-any-return]
+    except AttributeError:
+        _local.items = []
+        return _local.items  # type: ignore[no-any-return]
+
+
+def compact_touched() -> None:
+    """Compact every stored item this thread expanded (call when no request is running)."""
+    touched = _touched()
+    for item in touched:
+        item.compact()
+    touched.clear()
+
+
+def _typed(attrs: dict[str, Any]) -> tuple[LimitedSizeDict, int]:
+    """moto's attributes of an item (one ``DynamoType`` each, no per-attribute size check)
+    and the item's size by moto's rules."""
+    values = LimitedSizeDict.__new__(LimitedSizeDict)
+    size = 0
+    for name, value in attrs.items():
+        typed = DynamoType(value)
+        dict.__setitem__(values, name, typed)
+        size += bytesize(name) + typed.size()
+    return values, size
 
 
 def _encode(attrs: dict[str, Any]) -> bytes:
     # A copy of exactly its length: orjson's own result keeps its 4 KB buffer.
     return memoryview(orjson.dumps(dynamo_to_dict(dict(attrs)), default=_json_default)).tobytes()
+
+
+def _decoded(encoded: bytes) -> dict[str, Any]:
+    """An encoding back to DynamoDB JSON with binaries as bytes (as moto holds them)."""
+    plain = orjson.loads(encoded)
+    return with_bytes(plain) if BINARY.search(encoded) else plain  # type: ignore[no-any-return]
+
+
+# A member "B" or "BS" holding a string or a list: where a binary may be (checked by walking).
+BINARY = re.compile(rb'"BS?"\s*:\s*[\["]')
+
+
+def with_bytes(value: Any) -> Any:
+    """DynamoDB JSON with every binary (``B``, ``BS``) decoded from base64 to bytes."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((kind, inner),) = value.items()
+            if kind == "B" and isinstance(inner, str):
+                return {"B": base64.b64decode(inner)}
+            if kind == "BS" and isinstance(inner, list) and all(isinstance(v, str) for v in inner):
+                return {"BS": [base64.b64decode(v) for v in inner]}
+        return {key: with_bytes(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [with_bytes(inner) for inner in value]
+    return value
 
 
 class Answer:
@@ -459,14 +543,17 @@ class EngineTable(Table):
             if value and _key_size(value) > limit:
                 raise error
         current = self.get_item(hash_value, range_value)
-        item = StoredItem.build(hash_value, range_value, item_attrs)
+        partition = self.items[hash_value]
+        if partition.hash_key is None:
+            partition.hash_key = hash_value
+        item = StoredItem.build(partition.hash_key, range_value, item_attrs)
         if not overwrite and condition_expression:
             condition = get_filter_expression(condition_expression, names, values)
             if not condition.expr(current):
                 if return_values_on_condition_check_failure == "ALL_OLD" and current is not None:
                     raise ConditionalCheckFailed(item=current.to_json()["Attributes"])
                 raise ConditionalCheckFailed
-        self.items[hash_value][range_value] = item
+        partition[range_value] = item
         if self.stream_shard is not None:
             self.stream_shard.add(current, item)
         return item
