@@ -19,10 +19,10 @@ import time
 import uuid
 from typing import Any
 
+from import_bench import sample_rows
+
 import contactkit as ck
 from contactkit.engine.embedded import EmbeddedEngine
-
-from import_bench import sample_rows
 
 
 def profile_engine(engine: EmbeddedEngine, profiler: cProfile.Profile) -> None:

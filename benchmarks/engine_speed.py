@@ -48,7 +48,7 @@ from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine
 from contactkit.engine.tables import compact_touched
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from import_bench import copy_items, sample_rows  # noqa: E402
+from import_bench import copy_items, sample_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ORG_PK = "org#bench"
@@ -204,21 +204,28 @@ def run_pages(args: argparse.Namespace, dynalite: str, dynalite_pid: int) -> dic
         for size in args.sizes:
             rows["engine"][size] = time_pages(engine_url, size, args.repeats)
             rows["dynalite"][size] = time_pages(dynalite, size, args.repeats)
-            print(f"  pages at {size:,} items: engine {rows['engine'][size]}, "
-                  f"dynalite {rows['dynalite'][size]}", flush=True)
+            print(
+                f"  pages at {size:,} items: engine {rows['engine'][size]}, "
+                f"dynalite {rows['dynalite'][size]}",
+                flush=True,
+            )
     for size in [s for s in args.sizes if s <= args.stock_max]:
         with stock_moto() as url:
             rows["stock moto"][size] = time_pages(url, size, max(3, args.repeats // 10))
         print(f"  pages at {size:,} items: stock moto {rows['stock moto'][size]}", flush=True)
-    print("\n| items in the partition (and table) | backend | write s (BatchWriteItem) | "
-          "µs per item written | Query page ms | GSI page ms |")
+    print(
+        "\n| items in the partition (and table) | backend | write s (BatchWriteItem) | "
+        "µs per item written | Query page ms | GSI page ms |"
+    )
     print("|---:|---|---:|---:|---:|---:|")
     for size in args.sizes:
         for name in ("engine", "dynalite", "stock moto"):
             if size in rows[name]:
                 written, query, gsi = rows[name][size]
-                print(f"| {size:,} | {name} | {written:.2f} | {written / size * 1e6:.0f} | "
-                      f"{query:.2f} | {gsi:.2f} |")
+                print(
+                    f"| {size:,} | {name} | {written:.2f} | {written / size * 1e6:.0f} | "
+                    f"{query:.2f} | {gsi:.2f} |"
+                )
     if args.chart:
         chart(rows, Path(args.chart))
     del memory
@@ -237,10 +244,20 @@ def chart(rows: dict[str, dict[int, tuple[float, float, float]]], path: Path) ->
         sizes = sorted(by_size)
         if not sizes:
             continue
-        ax.plot(sizes, [by_size[s][1] for s in sizes], "o-", color=styles[name],
-                label=f"{name}: Query page")
-        ax.plot(sizes, [by_size[s][2] for s in sizes], "s--", color=styles[name],
-                label=f"{name}: GSI page")
+        ax.plot(
+            sizes,
+            [by_size[s][1] for s in sizes],
+            "o-",
+            color=styles[name],
+            label=f"{name}: Query page",
+        )
+        ax.plot(
+            sizes,
+            [by_size[s][2] for s in sizes],
+            "s--",
+            color=styles[name],
+            label=f"{name}: GSI page",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("items in the partition and the table")
@@ -280,8 +297,10 @@ def run_import(args: argparse.Namespace, dynalite: str) -> None:
             times["dynalite bw"].append(write_items(db.client, other.name, items))
             other.delete()
         print("  import run:", {k: round(v[-1], 2) for k, v in times.items()}, flush=True)
-    print(f"\n| {contacts:,} sample contacts ({len(items):,} items) | seconds (median of "
-          f"{args.import_repeats}) | ms per contact | µs per item |")
+    print(
+        f"\n| {contacts:,} sample contacts ({len(items):,} items) | seconds (median of "
+        f"{args.import_repeats}) | ms per contact | µs per item |"
+    )
     print("|---|---:|---:|---:|")
     for name, label in [
         ("import", "engine: `import_contacts`"),
@@ -289,8 +308,10 @@ def run_import(args: argparse.Namespace, dynalite: str) -> None:
         ("dynalite bw", "dynalite: boto3 `batch_writer` of the same items"),
     ]:
         seconds = statistics.median(times[name])
-        print(f"| {label} | {seconds:.2f} | {seconds / contacts * 1000:.2f} | "
-              f"{seconds / len(items) * 1e6:.0f} |")
+        print(
+            f"| {label} | {seconds:.2f} | {seconds / contacts * 1000:.2f} | "
+            f"{seconds / len(items) * 1e6:.0f} |"
+        )
 
 
 # -- growing an org -------------------------------------------------------------------------
@@ -319,8 +340,15 @@ def copies(items: list[dict[str, Any]], org_from: str, org_to: str, copy: int) -
     return orjson.loads(text)  # type: ignore[no-any-return]
 
 
-def grow(engine: EmbeddedEngine, table: str, base: list[dict[str, Any]], org_from: str,
-         org_to: str, first: int, last: int) -> None:
+def grow(
+    engine: EmbeddedEngine,
+    table: str,
+    base: list[dict[str, Any]],
+    org_from: str,
+    org_to: str,
+    first: int,
+    last: int,
+) -> None:
     """Copies ``first``..``last`` of the base contacts, put straight into the engine."""
     for copy in range(first, last):
         with engine.app.lock:
@@ -333,8 +361,12 @@ def time_adds(org: ck.OrgStore, count: int, label: str) -> float:
     timings = []
     for n in range(count):
         start = time.perf_counter()
-        org.add(first_name="Bench", last_name=f"{label}{n}", email=f"{label}{n}@add.example",
-                tags=["bench", label])
+        org.add(
+            first_name="Bench",
+            last_name=f"{label}{n}",
+            email=f"{label}{n}@add.example",
+            tags=["bench", label],
+        )
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
 
@@ -350,8 +382,10 @@ def run_add(args: argparse.Namespace) -> None:
         gc.collect()
         before = rss_mb()
         copied = 0
-        print("\n| contacts in the org | items in the table | add() ms (median of 50) | "
-              "engine RSS MB | bytes per item (RSS growth) |")
+        print(
+            "\n| contacts in the org | items in the table | add() ms (median of 50) | "
+            "engine RSS MB | bytes per item (RSS growth) |"
+        )
         print("|---:|---:|---:|---:|---:|")
         small = [s for s in args.add_sizes if s < 1000]
         for size in args.add_sizes:
@@ -369,8 +403,11 @@ def run_add(args: argparse.Namespace) -> None:
             ms = time_adds(org, 50, f"g{size}")
             items = int(copied * len(base))
             grown = rss_mb() - before
-            print(f"| {size:,} | {items:,} | {ms:.2f} | {rss_mb():.0f} | "
-                  f"{grown * 1024 * 1024 / items:.0f} |", flush=True)
+            print(
+                f"| {size:,} | {items:,} | {ms:.2f} | {rss_mb():.0f} | "
+                f"{grown * 1024 * 1024 / items:.0f} |",
+                flush=True,
+            )
         del small
         print(f"\n(one contact is {per_contact:.1f} items: contact, email claim, tags, tokens)")
 
@@ -401,10 +438,15 @@ def run_frame(args: argparse.Namespace, dynalite: str) -> None:
 
             times[name] = median_ms(load, args.frame_repeats) / 1000
             assert len(frames[-1]) == count, len(frames[-1])
-            print(f"  {name}: wrote {count:,} contact items in {written:.1f} s; "
-                  f"load_frame {times[name]:.2f} s", flush=True)
-    print(f"\n| load_frame of one org of {count:,} contacts | seconds (median of "
-          f"{args.frame_repeats}) | µs per contact |")
+            print(
+                f"  {name}: wrote {count:,} contact items in {written:.1f} s; "
+                f"load_frame {times[name]:.2f} s",
+                flush=True,
+            )
+    print(
+        f"\n| load_frame of one org of {count:,} contacts | seconds (median of "
+        f"{args.frame_repeats}) | µs per contact |"
+    )
     print("|---|---:|---:|")
     for name in times:
         print(f"| {name} | {times[name]:.2f} | {times[name] / count * 1e6:.0f} |")

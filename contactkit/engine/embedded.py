@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
+import orjson
 from moto.core.request import Request as MotoRequest
 from moto.core.responses import ActionResult
 from moto.dynamodb.comparisons import get_filter_expression
@@ -56,8 +57,6 @@ from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
-
-import orjson
 
 from .charges import Bill
 from .tables import BINARY, EngineTable, answer, compact_touched, with_bytes
@@ -278,7 +277,7 @@ class EngineBackend(DynamoDBBackend):
     def create_table(self, name: str, **params: Any) -> Table:  # type: ignore[override]
         if name in self.tables:
             raise ResourceInUseException(f"Table already exists: {name}")
-        table = EngineTable(
+        table = EngineTable(  # type: ignore[abstract]  # moto's CloudFormation stubs
             name,
             account_id=self.account_id,
             region=self.region_name,
@@ -425,7 +424,7 @@ def item_request(body: bytes) -> dict[str, Any]:
     params = orjson.loads(body) if body else {}
     if BINARY.search(body):
         params = with_bytes(params)
-    return params  # type: ignore[no-any-return]
+    return params
 
 
 class _ChargingHandler(_FastReadsHandler):

@@ -35,7 +35,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from moto.dynamodb.exceptions import (
@@ -240,7 +240,7 @@ class StoredItem(Item):
         item.moto_size = size
         return item
 
-    @property  # type: ignore[override]
+    @property
     def attrs(self) -> LimitedSizeDict:
         if self._attrs is None:
             assert self.encoded is not None
@@ -355,7 +355,9 @@ def answer(item: Item, projection: list[list[str]] | None) -> Answer:
         encoded = item.json() if isinstance(item, StoredItem) else _encode(item.attrs)
         return Answer(orjson.Fragment(encoded))
     if isinstance(item, StoredItem) and not any("[" in part for p in projection for part in p):
-        return Answer(orjson.Fragment(orjson.dumps(_project(orjson.loads(item.json()), projection))))
+        return Answer(
+            orjson.Fragment(orjson.dumps(_project(orjson.loads(item.json()), projection)))
+        )
     return Answer(orjson.Fragment(_encode(item.project(projection).attrs)))
 
 
@@ -441,10 +443,10 @@ class EngineTable(Table):
 
     def rebuild_indexes(self) -> None:
         """Entries of every index from the items (a new table, or an index added: backfill)."""
-        self.entries = {
-            index.name: IndexEntries(self, index) for index in self.all_indexes()
-        }
-        self.key_limits = [(name, HASH_KEY_MAX_LENGTH, HashKeyTooLong) for name in self.hash_key_names]
+        self.entries = {index.name: IndexEntries(self, index) for index in self.all_indexes()}
+        self.key_limits = [
+            (name, HASH_KEY_MAX_LENGTH, HashKeyTooLong) for name in self.hash_key_names
+        ]
         self.key_limits += [
             (name, RANGE_KEY_MAX_LENGTH, RangeKeyTooLong) for name in self.range_key_names
         ]
@@ -543,7 +545,7 @@ class EngineTable(Table):
             if value and _key_size(value) > limit:
                 raise error
         current = self.get_item(hash_value, range_value)
-        partition = self.items[hash_value]
+        partition = cast(Partition, self.items[hash_value])
         if partition.hash_key is None:
             partition.hash_key = hash_value
         item = StoredItem.build(partition.hash_key, range_value, item_attrs)
@@ -565,7 +567,7 @@ class EngineTable(Table):
 
     # -- reads ----------------------------------------------------------------------------
 
-    def query(  # type: ignore[override]
+    def query(
         self,
         hash_key: DynamoType | None,
         range_comparison: str | None,
@@ -609,7 +611,11 @@ class EngineTable(Table):
                 **filter_kwargs,
             )
         assert hash_key is not None
-        if entries is not None and consistent_read and isinstance(entries.index, GlobalSecondaryIndex):
+        if (
+            entries is not None
+            and consistent_read
+            and isinstance(entries.index, GlobalSecondaryIndex)
+        ):
             raise MockValidationException(
                 "Consistent reads are not supported on global secondary indexes"
             )
@@ -646,7 +652,7 @@ class EngineTable(Table):
     def _table_candidates(
         self, hash_key: DynamoType, start: dict[str, Any] | None, bounds: _Bounds
     ) -> Iterator[tuple[Any, Item]]:
-        partition = self.items.get(hash_key)
+        partition = cast(Partition | None, self.items.get(hash_key))
         if not partition:
             return
         order = partition.ordered()
@@ -685,6 +691,7 @@ class EngineTable(Table):
         position = bounds.first(len(partition), left, right, None)
         if start is not None:
             assert self.range_key_attr is not None
+            assert entries.order_attr is not None
             key = (
                 sort_value(DynamoType(start[entries.order_attr])),
                 sort_value(DynamoType(start[self.hash_key_attr])),
@@ -799,7 +806,7 @@ class _Bounds:
         if self.prefix is not None:
             # walking forward, past the prefix once above it; backward, once below it
             head = sort[: len(self.prefix)]
-            return head > self.prefix if self.forward else head < self.prefix
+            return bool(head > self.prefix if self.forward else head < self.prefix)
         if self.forward:
             return self.high is not None and (
                 sort > self.high or (self.high_open and sort == self.high)

@@ -280,11 +280,6 @@ def test_concurrent_transactions_never_lose_writes(client: Any) -> None:
 )
 def test_fast_reads_answer_exactly_like_moto(operation: str, request_body: dict[str, Any]) -> None:
     """The engine's bodies (orjson, items serialised once) equal stock moto's for one request."""
-    from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.responses import DynamoHandler
-
-    from contactkit.engine.embedded import ACCOUNT_ID, REGION
-
     item = {
         "PK": {"S": "b"},
         "SK": {"S": "b"},
@@ -293,34 +288,45 @@ def test_fast_reads_answer_exactly_like_moto(operation: str, request_body: dict[
         "l": {"L": [{"BOOL": True}, {"NULL": True}, {"M": {"x": {"SS": ["a"]}}}]},
         "m": {"M": {"a": {"N": "1.50"}, "b": {"M": {"c": {"S": "x"}, "e": {"S": "y"}}}}},
     }
-    bodies = []
-    for stock in (False, True):
-        with EmbeddedEngine() as engine:
-            if stock:  # moto's own handler and backend, served the same way
-                backend = DynamoDBBackend(REGION, ACCOUNT_ID)
-
-                class Stock(DynamoHandler):
-                    @property
-                    def dynamodb_backend(self) -> DynamoDBBackend:
-                        return backend
-
-                engine.app.handler = Stock  # type: ignore[assignment]
-            db = ck.connect(endpoint_url=engine.url)
-            db.table("t").create()
-            db.client.put_item(TableName="t", Item=item)
-            db.client.put_item(TableName="t", Item={"PK": {"S": "c"}, "SK": {"S": "c"}})
-            captured: list[bytes] = []
-            db.client.meta.events.register(
-                "after-call.dynamodb.*",
-                lambda http_response, **_: captured.append(http_response.content),
-            )
-            getattr(db.client, _snake(operation))(TableName="t", **request_body)
-            bodies.append(json.loads(captured[-1]))
+    bodies = [answer_of(operation, request_body, item, stock=stock) for stock in (False, True)]
     engine_body, moto_body = bodies
     # the engine charges by DynamoDB's rules, moto answers constants (test_charges.py)
     engine_body.pop("ConsumedCapacity", None)
     moto_body.pop("ConsumedCapacity", None)
     assert engine_body == moto_body
+
+
+def answer_of(
+    operation: str, request_body: dict[str, Any], item: dict[str, Any], *, stock: bool
+) -> Any:
+    """The JSON body the engine (or, ``stock``, moto's own handler) answers one request with."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
+
+    from contactkit.engine.embedded import ACCOUNT_ID, REGION
+
+    with EmbeddedEngine() as engine:
+        if stock:  # moto's own handler and backend, served the same way
+            backend = DynamoDBBackend(REGION, ACCOUNT_ID)
+
+            class Stock(DynamoHandler):
+                @property
+                def dynamodb_backend(self) -> DynamoDBBackend:
+                    return backend
+
+            engine.app.handler = Stock  # type: ignore[assignment]
+        db = ck.connect(endpoint_url=engine.url)
+        db.table("t").create()
+        db.client.put_item(TableName="t", Item=item)
+        db.client.put_item(TableName="t", Item={"PK": {"S": "c"}, "SK": {"S": "c"}})
+        captured: list[bytes] = []
+
+        def keep(http_response: Any, **_: Any) -> None:
+            captured.append(http_response.content)
+
+        db.client.meta.events.register("after-call.dynamodb.*", keep)
+        getattr(db.client, _snake(operation))(TableName="t", **request_body)
+        return json.loads(captured[-1])
 
 
 def _snake(name: str) -> str:
@@ -488,7 +494,7 @@ def test_an_options_preflight_is_refused(engine_db: ck.Database, client: Any) ->
                 "BS": {"BS": ["AA==", "AP8="]},
                 "m": {"M": {"B": {"S": "a map member named B"}, "x": {"B": "AQ=="}}},
                 "l": {"L": [{"B": "Ag=="}, {"BS": ["Aw=="]}, {"S": "B"}]},
-                "s": {"S": "\"B\": not a binary"},
+                "s": {"S": '"B": not a binary'},
             },
             "ConditionExpression": "attribute_not_exists(#B)",
             "ExpressionAttributeNames": {"#B": "B"},
@@ -496,14 +502,29 @@ def test_an_options_preflight_is_refused(engine_db: ck.Database, client: Any) ->
         {
             "TransactItems": [
                 {"Put": {"TableName": "t", "Item": {"PK": {"B": "AP8="}}}},
-                {"Update": {"TableName": "t", "Key": {"PK": {"S": "x"}}, "UpdateExpression": "SET a = :v",
-                            "ExpressionAttributeValues": {":v": {"BS": ["AQ=="]}}}},
+                {
+                    "Update": {
+                        "TableName": "t",
+                        "Key": {"PK": {"S": "x"}},
+                        "UpdateExpression": "SET a = :v",
+                        "ExpressionAttributeValues": {":v": {"BS": ["AQ=="]}},
+                    }
+                },
             ],
             "ReturnConsumedCapacity": "INDEXES",
         },
-        {"RequestItems": {"t": [{"PutRequest": {"Item": {"PK": {"S": "a"}, "b": {"BOOL": True}}}}]}},
-        {"TableName": "t", "KeyConditionExpression": "PK = :p", "Limit": 5,
-         "ExclusiveStartKey": {"PK": {"B": "AP8="}}, "ExpressionAttributeValues": {":p": {"B": "AP8="}}},
+        {
+            "RequestItems": {
+                "t": [{"PutRequest": {"Item": {"PK": {"S": "a"}, "b": {"BOOL": True}}}}]
+            }
+        },
+        {
+            "TableName": "t",
+            "KeyConditionExpression": "PK = :p",
+            "Limit": 5,
+            "ExclusiveStartKey": {"PK": {"B": "AP8="}},
+            "ExpressionAttributeValues": {":p": {"B": "AP8="}},
+        },
     ],
 )
 def test_item_requests_are_parsed_like_moto(body: dict[str, Any]) -> None:
@@ -518,10 +539,23 @@ def test_item_requests_are_parsed_like_moto(body: dict[str, Any]) -> None:
         "TransactItems": "TransactWriteItems",
         "RequestItems": "BatchWriteItem",
         "KeyConditionExpression": "Query",
-    }[next(k for k in ("Item", "TransactItems", "RequestItems", "KeyConditionExpression") if k in body)]
+    }[
+        next(
+            k
+            for k in ("Item", "TransactItems", "RequestItems", "KeyConditionExpression")
+            if k in body
+        )
+    ]
     raw = json.dumps(body).encode()
     model = get_service_model("dynamodb").operation_model(operation)
     parsed = PROTOCOL_PARSERS["json"](model, map_type=dict).parse(
-        {"method": "POST", "values": {}, "headers": {}, "body": raw, "url_path": "/", "url_params": {}}
+        {
+            "method": "POST",
+            "values": {},
+            "headers": {},
+            "body": raw,
+            "url_path": "/",
+            "url_params": {},
+        }
     )
     assert item_request(raw) == parsed
