@@ -459,12 +459,15 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10_000, 100_000])
     parser.add_argument("--stock-max", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=50)
-    parser.add_argument("--chart", default=None)
+    parser.add_argument("--chart", default=str(ROOT / "docs" / "engine-pages.png"))
     parser.add_argument("--import-repeats", type=int, default=1)
     parser.add_argument("--frame-contacts", type=int, default=20_000)
     parser.add_argument("--frame-repeats", type=int, default=3)
     parser.add_argument("--add-sizes", nargs="+", type=int, default=[100, 1000, 10_000, 100_000])
     args = parser.parse_args()
+    if args.parts == ["add"]:
+        run_add(args)
+        return
     with dynalite_server() as (dynalite, pid):
         if "pages" in args.parts:
             run_pages(args, dynalite, pid)
@@ -472,8 +475,11 @@ def main() -> None:
             run_import(args, dynalite)
         if "frame" in args.parts:
             run_frame(args, dynalite)
-    if "add" in args.parts:
-        run_add(args)
+    if "add" in args.parts:  # memory is measured in a fresh process
+        sizes = [str(size) for size in args.add_sizes]
+        subprocess.run(
+            [sys.executable, __file__, "--parts", "add", "--add-sizes", *sizes], check=True
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ Two things differ from ``ThreadedMotoServer``:
   transactions lose writes. Here every request to the engine is serialised by one lock, and a
   transaction checks every condition first, then applies, copying only the items it touches
   so that a failure part-way through can be rolled back. Cost: O(actions), not O(table).
+* **Queries that seek, items kept compact.** moto filters and sorts the whole table for every
+  Query page and rebuilds every item for every answer; the engine's tables
+  (:mod:`contactkit.engine.tables`) keep partitions and index entries sorted on write, hold
+  items as their JSON between requests and answer with it through orjson. Item requests are
+  parsed with orjson instead of moto's shape-walking parser (:func:`item_request`).
 * **Capacity as DynamoDB counts it.** moto answers ``ReturnConsumedCapacity`` with constants;
   here every item read and write reports what DynamoDB's documented rules charge, per table
   and per index (:mod:`contactkit.engine.charges`).

@@ -3,26 +3,28 @@
 moto 5.2 answers every Query page by walking *every item of the table*, sorting the matches
 with ``DynamoType`` comparisons and skipping to the page's start (O(table log table) per page,
 so reading a partition page by page is quadratic); it builds each stored item through a dict
-that re-sizes the whole item on every attribute (quadratic in its attributes) and converts it
-to JSON again for every response. :class:`EngineTable` keeps moto's storage and semantics and
-fixes those paths:
+that re-sizes the whole item on every attribute (quadratic in its attributes), converts it to
+JSON again for every response, and keeps every item it ever made in a class-wide list.
+:class:`EngineTable` keeps moto's storage layout and semantics and fixes those paths:
 
-* **Sorted partitions.** ``items[hash]`` is a :class:`~sortedcontainers.SortedDict` ordered by
-  the sort key's value (strings by code point, which is UTF-8 byte order; numbers as
-  ``Decimal``; binaries as bytes), so every write keeps it in order and a Query seeks to its
-  first item (binary search) instead of filtering and sorting the table.
-* **Index entries kept on write.** Each secondary index holds, per index partition, a sorted
-  list of ``(index sort key, table hash key, table sort key, item)``: moto's order for an
-  index. Every write (put, delete, update in place, a transaction's rollback, an
+* **Sorted partitions.** ``items[hash]`` is a :class:`Partition`: moto's dict, plus its keys
+  in order (strings by code point, which is UTF-8 byte order; numbers as ``Decimal``;
+  binaries as bytes), built on the partition's first Query and kept by every insert and
+  removal after that. A Query seeks to its first item by binary search instead of filtering
+  and sorting the table.
+* **Index entries kept on write.** Each secondary index holds, per index partition, the
+  sorted ``(index sort key, table hash key, table sort key, item)`` entries: moto's order for
+  an index. Every write (put, delete, update in place, a transaction's rollback, an
   ``UpdateTable`` that adds an index: its backfill) updates the entries of the items it
   touched (:meth:`EngineTable.reindex`).
-* **Items converted once.** :class:`StoredItem` is built with one size check, remembers its
-  size and its DynamoDB JSON (as an :class:`orjson.Fragment`, serialised once, on first read)
-  until an update changes it in place (:meth:`StoredItem.forget`).
+* **Compact items, converted once.** A :class:`StoredItem` is built with one size check and
+  remembers its sizes; between requests it is only its DynamoDB JSON (``encoded``), and a
+  read answers with that encoding as it is (:func:`answer`), projected when asked.
 
-A page ends where moto's does (``Limit`` or 1,000,000 bytes of moto's item sizes); a query
-moto's fast path does not cover (a multi-attribute index key, the legacy ``QueryFilter``, a
-table without a sort key) goes to moto's own ``Table.query``.
+A page ends where moto's does (``Limit``, or 1,000,000 bytes of moto's item sizes); a query the
+fast path does not cover (a multi-attribute index key, the legacy ``QueryFilter``, a table
+without a sort key) goes to moto's own ``Table.query``. ``tests/engine/test_tables.py``
+compares random sequences of writes and Query pages with stock moto.
 """
 
 from __future__ import annotations
