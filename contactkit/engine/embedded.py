@@ -74,6 +74,13 @@ _STREAMS_TARGET = "DynamoDBStreams_20120810."
 _JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _PLAIN_JSON_READS = frozenset({"BatchGetItem", "GetItem", "Query", "Scan", "TransactGetItems"})
+_ITEM_OPERATIONS = _PLAIN_JSON_READS | {
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+}
 
 _READ_OPERATIONS = frozenset(
     {
@@ -382,18 +389,19 @@ class _StreamsBackend(DynamoDBStreamsBackend):
 
 
 class _FastReadsHandler(DynamoHandler):
-    """moto's DynamoDB handler, answering item reads with ``json.dumps`` of the result.
+    """moto's DynamoDB handler, answering item operations with ``orjson.dumps`` of the result.
 
     moto 5.2 serialises every response through a generic, shape-driven serializer that costs
-    about 15 ms per kilobyte of items (a 1 MB Scan page: seconds). The results of the item
-    reads below are already DynamoDB JSON, so dumping them gives the same body (checked
-    against moto's serializer in ``tests/test_embedded.py``); anything else, errors included,
-    still goes through moto's serializer.
+    about 15 ms per kilobyte of items (a 1 MB Scan page: seconds) and most of a millisecond
+    for a write's small answer. The results of the item operations below are already DynamoDB
+    JSON, so dumping them gives the same body (checked against stock moto's answers in
+    ``tests/engine/test_embedded.py``); anything else, errors included, still goes through
+    moto's serializer.
     """
 
     def serialized(self, action_result: ActionResult) -> Any:
         result = action_result.result
-        if self._get_action() in _PLAIN_JSON_READS and isinstance(result, dict):
+        if self._get_action() in _ITEM_OPERATIONS and isinstance(result, dict):
             try:
                 body = orjson.dumps(result, default=_binary_as_base64)
             except TypeError:  # orjson.JSONEncodeError: a value only moto's serializer knows
@@ -407,15 +415,6 @@ def _binary_as_base64(value: object) -> str:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-_ITEM_OPERATIONS = _PLAIN_JSON_READS | {
-    "PutItem",
-    "UpdateItem",
-    "DeleteItem",
-    "BatchWriteItem",
-    "TransactWriteItems",
-}
 
 
 def item_request(body: bytes) -> dict[str, Any]:

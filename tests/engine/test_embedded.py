@@ -276,6 +276,35 @@ def test_concurrent_transactions_never_lose_writes(client: Any) -> None:
         ),
         ("GetItem", {"Key": {"PK": {"S": "b"}, "SK": {"S": "b"}}}),
         ("GetItem", {"Key": {"PK": {"S": "none"}, "SK": {"S": "none"}}}),
+        ("PutItem", {"Item": {"PK": {"S": "b"}, "SK": {"S": "b"}}, "ReturnValues": "ALL_OLD"}),
+        (
+            "UpdateItem",
+            {
+                "Key": {"PK": {"S": "b"}, "SK": {"S": "b"}},
+                "UpdateExpression": "SET n = :n",
+                "ExpressionAttributeValues": {":n": {"N": "2"}},
+                "ReturnValues": "ALL_NEW",
+                "ReturnConsumedCapacity": "INDEXES",
+            },
+        ),
+        ("DeleteItem", {"Key": {"PK": {"S": "b"}, "SK": {"S": "b"}}, "ReturnValues": "ALL_OLD"}),
+        ("DeleteItem", {"Key": {"PK": {"S": "c"}, "SK": {"S": "c"}}}),
+        (
+            "BatchWriteItem",
+            {
+                "RequestItems": {
+                    "t": [{"DeleteRequest": {"Key": {"PK": {"S": "c"}, "SK": {"S": "c"}}}}]
+                }
+            },
+        ),
+        (
+            "TransactWriteItems",
+            {
+                "TransactItems": [
+                    {"Delete": {"TableName": "t", "Key": {"PK": {"S": "c"}, "SK": {"S": "c"}}}}
+                ]
+            },
+        ),
     ],
 )
 def test_fast_reads_answer_exactly_like_moto(operation: str, request_body: dict[str, Any]) -> None:
@@ -325,7 +354,8 @@ def answer_of(
             captured.append(http_response.content)
 
         db.client.meta.events.register("after-call.dynamodb.*", keep)
-        getattr(db.client, _snake(operation))(TableName="t", **request_body)
+        table = {} if operation in ("BatchWriteItem", "TransactWriteItems") else {"TableName": "t"}
+        getattr(db.client, _snake(operation))(**table, **request_body)
         return json.loads(captured[-1])
 
 
