@@ -531,11 +531,13 @@ class _SerialisedApp:
         with self.lock:
             if not streams and target.rpartition(".")[2] not in _READ_OPERATIONS:
                 self.writes += 1
-            status, headers, body = handler.dispatch(request)
-            # moto's BaseModel keeps every Item ever made (copies, projections) in a class-wide
-            # list that only its mock reset empties: a memory leak in a long-lived engine.
-            Item.instances_tracked.clear()  # type: ignore[attr-defined]
-            compact_touched()
+            try:
+                status, headers, body = handler.dispatch(request)
+            finally:
+                # moto's BaseModel keeps every Item ever made (copies, projections) in a
+                # class-wide list that only its mock reset empties: a leak in a long-lived engine.
+                Item.instances_tracked.clear()  # type: ignore[attr-defined]
+                compact_touched()  # the items this request expanded go back to their JSON
         response = Response(body, status=status, headers=headers)
         return response(environ, start_response)
 
