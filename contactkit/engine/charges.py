@@ -76,6 +76,7 @@ from ..dynamo.capacity import (
     write_units,
 )
 from ..dynamo.sizes import item_size
+from .tables import StoredItem
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
@@ -108,6 +109,14 @@ def entry_size(item: Item | None) -> int:
     """Bytes of a moto item (or index entry) by DynamoDB's rules; 0 for no item."""
     if item is None:
         return 0
+    if isinstance(item, StoredItem):  # sized once, until an update changes it
+        if item.billed_size is None:
+            item.billed_size = _size(item)
+        return item.billed_size
+    return _size(item)
+
+
+def _size(item: Item) -> int:
     return item_size({name: _value_json(value) for name, value in item.attrs.items()})  # type: ignore[misc]
 
 
@@ -228,28 +237,31 @@ class Bill:
         bill = cls(backend, operation, body)
         if operation in ("PutItem", "UpdateItem", "DeleteItem"):
             keys = body["Item"] if operation == "PutItem" else body["Key"]
-            bill.writes.append(bill.target(str(body["TableName"]), keys))
+            update = operation == "UpdateItem"
+            bill.writes.append(bill.target(str(body["TableName"]), keys, update=update))
         elif operation == "BatchWriteItem":
             for name, requests in body.get("RequestItems", {}).items():
                 for request in requests:
                     put = request.get("PutRequest")
                     keys = put["Item"] if put else request["DeleteRequest"]["Key"]
-                    bill.writes.append(bill.target(name, keys))
+                    bill.writes.append(bill.target(name, keys, update=False))
         elif operation == "TransactWriteItems":
             for action in body.get("TransactItems", []):
                 ((kind, op),) = action.items()
                 keys = op["Item"] if kind == "Put" else op["Key"]
-                target = bill.target(op["TableName"], keys)
+                target = bill.target(op["TableName"], keys, update=kind == "Update")
                 target.factor = TRANSACTION_FACTOR
                 target.check_only = kind == "ConditionCheck"
                 bill.writes.append(target)
         return bill
 
-    def target(self, table_name: str, keys: Mapping[str, Any]) -> _Write:
+    def target(self, table_name: str, keys: Mapping[str, Any], *, update: bool) -> _Write:
         """The item a write names, as it is before the write."""
         table = self.backend.get_table(table_name)
-        # A copy: moto's UpdateItem changes the stored item in place.
-        return _Write(table, keys, copy.deepcopy(self._current(table, keys)))
+        current = self._current(table, keys)
+        # A copy for an update only: moto's UpdateItem changes the stored item in place,
+        # a put or a delete replaces it.
+        return _Write(table, keys, copy.deepcopy(current) if update else current)
 
     def _current(self, table: Table, keys: Mapping[str, Any]) -> Item | None:
         hash_key, range_key = self.backend.get_keys_value(table, dict(keys))

@@ -47,11 +47,20 @@ def capture(engine: EmbeddedEngine) -> dict[str, Any]:
         tables = [
             {
                 "definition": create_request(table.describe()["TableDescription"]),
-                "items": [item.to_json()["Attributes"] for item in table.all_items()],
+                "items": [item_json(item) for item in table.all_items()],
             }
             for table in engine.backend.tables.values()
         ]
     return {"format": FORMAT, "version": VERSION, "tables": tables}
+
+
+def item_json(item: Any) -> dict[str, Any]:
+    """A stored item as DynamoDB JSON (binaries in base64), from its encoding when it has one."""
+    from .tables import StoredItem
+
+    if isinstance(item, StoredItem):
+        return json.loads(item.json())  # type: ignore[no-any-return]
+    return item.to_json()["Attributes"]  # type: ignore[no-any-return]
 
 
 def save(engine: EmbeddedEngine, path: Path) -> SnapshotInfo:
@@ -93,6 +102,8 @@ def load(engine: EmbeddedEngine, client: DynamoClient | DynamoDBClient, path: Pa
     problem = shape_problem(data["tables"])
     if problem is not None:
         raise ConfigurationError(f"{path}: not a valid snapshot: {problem}")
+    from .tables import compact_touched  # moto loads with the engine, not with contactkit
+
     for number, table in enumerate(data["tables"]):
         dynamo.call("CreateTable", **table["definition"])
         name = table["definition"]["TableName"]
@@ -104,6 +115,9 @@ def load(engine: EmbeddedEngine, client: DynamoClient | DynamoDBClient, path: Pa
                     raise ConfigurationError(
                         f"{path}: not a valid snapshot: tables[{number}].items[{index}]: {exc}"
                     ) from exc
+                if index % 1000 == 999:
+                    compact_touched()  # the items put so far: compact, as after a request
+            compact_touched()
     return _info(data)
 
 

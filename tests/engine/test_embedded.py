@@ -245,44 +245,118 @@ def test_concurrent_transactions_never_lose_writes(client: Any) -> None:
     [
         ("Scan", {"ReturnConsumedCapacity": "TOTAL"}),
         ("Scan", {"Limit": 1}),
+        ("Scan", {"ProjectionExpression": "bin, l"}),
         (
             "Query",
             {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "b"}}},
         ),
+        (
+            "Query",
+            {
+                "KeyConditionExpression": "PK = :p",
+                "ExpressionAttributeValues": {":p": {"S": "b"}},
+                "ProjectionExpression": "ns, bin, absent",
+            },
+        ),
+        (
+            "Query",
+            {
+                "KeyConditionExpression": "PK = :p",
+                "ExpressionAttributeValues": {":p": {"S": "b"}},
+                "ProjectionExpression": "m.a, m.b.c, m.none, PK, m.b.d",
+            },
+        ),
+        (
+            "Query",
+            {
+                "KeyConditionExpression": "PK = :p",
+                "ExpressionAttributeValues": {":p": {"S": "b"}},
+                "ProjectionExpression": "l[2].x, bin",
+            },
+        ),
         ("GetItem", {"Key": {"PK": {"S": "b"}, "SK": {"S": "b"}}}),
         ("GetItem", {"Key": {"PK": {"S": "none"}, "SK": {"S": "none"}}}),
+        ("PutItem", {"Item": {"PK": {"S": "b"}, "SK": {"S": "b"}}, "ReturnValues": "ALL_OLD"}),
+        (
+            "UpdateItem",
+            {
+                "Key": {"PK": {"S": "b"}, "SK": {"S": "b"}},
+                "UpdateExpression": "SET n = :n",
+                "ExpressionAttributeValues": {":n": {"N": "2"}},
+                "ReturnValues": "ALL_NEW",
+                "ReturnConsumedCapacity": "INDEXES",
+            },
+        ),
+        ("DeleteItem", {"Key": {"PK": {"S": "b"}, "SK": {"S": "b"}}, "ReturnValues": "ALL_OLD"}),
+        ("DeleteItem", {"Key": {"PK": {"S": "c"}, "SK": {"S": "c"}}}),
+        (
+            "BatchWriteItem",
+            {
+                "RequestItems": {
+                    "t": [{"DeleteRequest": {"Key": {"PK": {"S": "c"}, "SK": {"S": "c"}}}}]
+                }
+            },
+        ),
+        (
+            "TransactWriteItems",
+            {
+                "TransactItems": [
+                    {"Delete": {"TableName": "t", "Key": {"PK": {"S": "c"}, "SK": {"S": "c"}}}}
+                ]
+            },
+        ),
     ],
 )
-def test_fast_reads_answer_exactly_like_moto(
-    operation: str, request_body: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_fast_reads_answer_exactly_like_moto(operation: str, request_body: dict[str, Any]) -> None:
+    """The engine's bodies (orjson, items serialised once) equal stock moto's for one request."""
+    item = {
+        "PK": {"S": "b"},
+        "SK": {"S": "b"},
+        "bin": {"B": b"\x00\xff"},
+        "ns": {"NS": ["1", "2.5"]},
+        "l": {"L": [{"BOOL": True}, {"NULL": True}, {"M": {"x": {"SS": ["a"]}}}]},
+        "m": {"M": {"a": {"N": "1.50"}, "b": {"M": {"c": {"S": "x"}, "e": {"S": "y"}}}}},
+    }
+    bodies = [answer_of(operation, request_body, item, stock=stock) for stock in (False, True)]
+    engine_body, moto_body = bodies
+    # the engine charges by DynamoDB's rules, moto answers constants (test_charges.py)
+    engine_body.pop("ConsumedCapacity", None)
+    moto_body.pop("ConsumedCapacity", None)
+    assert engine_body == moto_body
+
+
+def answer_of(
+    operation: str, request_body: dict[str, Any], item: dict[str, Any], *, stock: bool
+) -> Any:
+    """The JSON body the engine (or, ``stock``, moto's own handler) answers one request with."""
+    from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.responses import DynamoHandler
 
-    from contactkit.engine.embedded import _FastReadsHandler
+    from contactkit.engine.embedded import ACCOUNT_ID, REGION
 
-    bodies: list[tuple[str, str]] = []
-    fast = _FastReadsHandler.serialized
+    with EmbeddedEngine() as engine:
+        if stock:  # moto's own handler and backend, served the same way
+            backend = DynamoDBBackend(REGION, ACCOUNT_ID)
 
-    def both(self: Any, result: Any) -> Any:
-        answer = fast(self, result)
-        bodies.append((answer[2], DynamoHandler.serialized(self, result)[2]))
-        return answer
+            class Stock(DynamoHandler):
+                @property
+                def dynamodb_backend(self) -> DynamoDBBackend:
+                    return backend
 
-    monkeypatch.setattr(_FastReadsHandler, "serialized", both)
-    with ck.connect() as db:
+            engine.app.handler = Stock  # type: ignore[assignment]
+        db = ck.connect(endpoint_url=engine.url)
         db.table("t").create()
-        item = {
-            "PK": {"S": "b"},
-            "SK": {"S": "b"},
-            "bin": {"B": b"\x00\xff"},
-            "ns": {"NS": ["1", "2.5"]},
-            "l": {"L": [{"BOOL": True}, {"NULL": True}, {"M": {"x": {"SS": ["a"]}}}]},
-        }
         db.client.put_item(TableName="t", Item=item)
         db.client.put_item(TableName="t", Item={"PK": {"S": "c"}, "SK": {"S": "c"}})
-        getattr(db.client, _snake(operation))(TableName="t", **request_body)
-    answered = [(json.loads(a), json.loads(b)) for a, b in bodies if a is not None]
-    assert answered and all(a == b for a, b in answered)
+        captured: list[bytes] = []
+
+        def keep(http_response: Any, **_: Any) -> None:
+            captured.append(http_response.content)
+
+        db.client.meta.events.register("after-call.dynamodb.*", keep)
+        table = {} if operation in ("BatchWriteItem", "TransactWriteItems") else {"TableName": "t"}
+        getattr(db.client, _snake(operation))(**table, **request_body)
+        return json.loads(captured[-1])
 
 
 def _snake(name: str) -> str:
@@ -436,3 +510,82 @@ def test_an_options_preflight_is_refused(engine_db: ck.Database, client: Any) ->
     }
     status, _ = raw_post(engine_db.endpoint_url, headers, b"", method="OPTIONS")
     assert status == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"TableName": "t", "Item": {"PK": {"S": "a"}, "SK": {"S": "b"}, "n": {"N": "1.50"}}},
+        {
+            "TableName": "t",
+            "Item": {
+                "PK": {"S": "a"},
+                "B": {"B": "AP8="},
+                "BS": {"BS": ["AA==", "AP8="]},
+                "m": {"M": {"B": {"S": "a map member named B"}, "x": {"B": "AQ=="}}},
+                "l": {"L": [{"B": "Ag=="}, {"BS": ["Aw=="]}, {"S": "B"}]},
+                "s": {"S": '"B": not a binary'},
+            },
+            "ConditionExpression": "attribute_not_exists(#B)",
+            "ExpressionAttributeNames": {"#B": "B"},
+        },
+        {
+            "TransactItems": [
+                {"Put": {"TableName": "t", "Item": {"PK": {"B": "AP8="}}}},
+                {
+                    "Update": {
+                        "TableName": "t",
+                        "Key": {"PK": {"S": "x"}},
+                        "UpdateExpression": "SET a = :v",
+                        "ExpressionAttributeValues": {":v": {"BS": ["AQ=="]}},
+                    }
+                },
+            ],
+            "ReturnConsumedCapacity": "INDEXES",
+        },
+        {
+            "RequestItems": {
+                "t": [{"PutRequest": {"Item": {"PK": {"S": "a"}, "b": {"BOOL": True}}}}]
+            }
+        },
+        {
+            "TableName": "t",
+            "KeyConditionExpression": "PK = :p",
+            "Limit": 5,
+            "ExclusiveStartKey": {"PK": {"B": "AP8="}},
+            "ExpressionAttributeValues": {":p": {"B": "AP8="}},
+        },
+    ],
+)
+def test_item_requests_are_parsed_like_moto(body: dict[str, Any]) -> None:
+    """The engine's orjson parse of an item operation equals moto's shape-driven parse."""
+    from moto.core.parse import PROTOCOL_PARSERS
+    from moto.core.utils import get_service_model
+
+    from contactkit.engine.embedded import item_request
+
+    operation = {
+        "Item": "PutItem",
+        "TransactItems": "TransactWriteItems",
+        "RequestItems": "BatchWriteItem",
+        "KeyConditionExpression": "Query",
+    }[
+        next(
+            k
+            for k in ("Item", "TransactItems", "RequestItems", "KeyConditionExpression")
+            if k in body
+        )
+    ]
+    raw = json.dumps(body).encode()
+    model = get_service_model("dynamodb").operation_model(operation)
+    parsed = PROTOCOL_PARSERS["json"](model, map_type=dict).parse(
+        {
+            "method": "POST",
+            "values": {},
+            "headers": {},
+            "body": raw,
+            "url_path": "/",
+            "url_params": {},
+        }
+    )
+    assert item_request(raw) == parsed

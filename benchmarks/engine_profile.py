@@ -1,0 +1,77 @@
+"""Where the embedded engine spends its time: cProfile of the engine side of a workload.
+
+Imports N sample contacts into one org (``import_contacts``), then loads the org with
+``load_frame`` (Query pages). The engine serves one request at a time under its lock, so one
+``cProfile.Profile`` enabled around each request sees exactly the engine's work (the client's
+work, in the main thread, is left out). Prints wall times and the top entries by own time and
+by cumulative time.
+
+    .venv/bin/python benchmarks/engine_profile.py --contacts 2000 --top 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import time
+import uuid
+from typing import Any
+
+from import_bench import sample_rows
+
+import contactkit as ck
+from contactkit.engine.embedded import EmbeddedEngine
+
+
+def profile_engine(engine: EmbeddedEngine, profiler: cProfile.Profile) -> None:
+    """Wrap the engine's request handling so that ``profiler`` runs only inside it."""
+    app = engine.app
+    original = app.handler.dispatch
+
+    def dispatch(request: Any) -> Any:
+        profiler.enable()
+        try:
+            return original(request)
+        finally:
+            profiler.disable()
+
+    app.handler.dispatch = dispatch  # type: ignore[method-assign]
+
+
+def top(profiler: cProfile.Profile, sort: str, count: int) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats(sort).print_stats(count)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    return "\n".join(lines[start:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--top", type=int, default=15)
+    args = parser.parse_args()
+    rows = [row for org in sample_rows(args.contacts) for row in org]
+    profiler = cProfile.Profile()
+    with ck.connect() as db:
+        assert db.engine is not None, "run without AWS_ENDPOINT_URL_DYNAMODB: the embedded engine"
+        profile_engine(db.engine, profiler)
+        table = db.table(f"profile-{uuid.uuid4().hex[:8]}").create()
+        org = table.org("org-profile")
+        start = time.perf_counter()
+        report = org.import_contacts(rows, progress=False)
+        imported = time.perf_counter() - start
+        start = time.perf_counter()
+        frame = ck.load_frame(org, progress=False)
+        loaded = time.perf_counter() - start
+    print(f"import_contacts of {report.imported:,} contacts: {imported:.2f} s")
+    print(f"load_frame of {len(frame):,} contacts: {loaded:.2f} s")
+    print("\nengine, by own time:\n" + top(profiler, "tottime", args.top))
+    print("\nengine, by cumulative time:\n" + top(profiler, "cumulative", args.top))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,486 @@
+"""The embedded engine against dynalite (and stock moto), side by side in one run.
+
+dynalite is an independent DynamoDB implementation (Node, LevelDB in memory); stock moto is the
+engine's base without contactkit's table layer (``engine/tables.py``). Every figure is given in
+contacts and in items. Parts (``--parts``, default all):
+
+* ``pages``: a table of N items in one partition (N = ``--sizes``, items, default 1k 10k 100k),
+  written with ``BatchWriteItem``; then the median time of a Query page and of a GSI
+  (``gsi-name``) page of 25 items, each starting in the middle of the partition
+  (``ExclusiveStartKey``). Stock moto only up to ``--stock-max`` items (it sorts the table on
+  every page). ``--chart PATH`` draws the log-log chart.
+* ``import``: the 5,000 sample contacts (``data/org-*``) with ``import_contacts`` on the engine,
+  and boto3's ``batch_writer`` of the same items on the engine and on dynalite (dynalite has no
+  ``TransactWriteItems``, which ``import_contacts`` and ``add()`` need).
+* ``frame``: ``load_frame`` of one org of ``--frame-contacts`` contacts (default 20,000) on both.
+* ``add``: ``add()`` on the engine (dynalite: no transactions) as one org grows to
+  ``--add-sizes`` contacts (default 100 1k 10k 100k), and the engine's resident memory per
+  item. The org is grown by copying 1,000 imported contacts' items (every item an import
+  writes, ids and emails renamed per copy) straight into the engine's tables.
+
+    .venv/bin/python benchmarks/engine_speed.py                       # everything (minutes)
+    .venv/bin/python benchmarks/engine_speed.py --parts pages --sizes 1000 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+from boto3.dynamodb.table import BatchWriter
+
+import contactkit as ck
+from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine
+from contactkit.engine.tables import compact_touched
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_bench import copy_items, sample_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG_PK = "org#bench"
+
+
+# -- backends -------------------------------------------------------------------------------
+
+
+def find_dynalite() -> str | None:
+    configured = os.environ.get("CONTACTKIT_DYNALITE")
+    if configured:
+        return configured
+    local = ROOT / ".ci" / "dynalite" / "node_modules" / ".bin" / "dynalite"
+    return str(local) if local.exists() else shutil.which("dynalite")
+
+
+@contextmanager
+def dynalite_server() -> Iterator[tuple[str, int]]:
+    """dynalite on a free port, in memory: (url, pid)."""
+    binary = find_dynalite()
+    if binary is None:
+        raise SystemExit("dynalite not found: npm ci --prefix .ci/dynalite, or CONTACTKIT_DYNALITE")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("dynalite did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def stock_moto() -> Iterator[str]:
+    """moto's own DynamoDB handler and backend, served like the engine (the old engine)."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
+
+    backend = DynamoDBBackend(REGION, ACCOUNT_ID)
+
+    class Stock(DynamoHandler):
+        @property
+        def dynamodb_backend(self) -> DynamoDBBackend:
+            return backend
+
+    with EmbeddedEngine() as engine:
+        engine.app.handler = Stock  # type: ignore[assignment]
+        yield engine.url
+
+
+def rss_mb(pid: int | None = None) -> float:
+    status = Path(f"/proc/{pid or 'self'}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+
+
+def median_ms(run: Callable[[], Any], repeats: int) -> float:
+    run()  # warm: connections, first-query work
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def write_items(client: Any, table: str, items: list[dict[str, Any]]) -> float:
+    start = time.perf_counter()
+    with BatchWriter(table, client) as writer:
+        for item in items:
+            writer.put_item(Item=item)
+    return time.perf_counter() - start
+
+
+# -- pages ----------------------------------------------------------------------------------
+
+
+def page_items(count: int) -> list[dict[str, Any]]:
+    """Contact-like items (about 400 bytes) of one org partition, also in the name index."""
+    return [
+        {
+            "PK": {"S": ORG_PK},
+            "SK": {"S": f"contact#{n:08d}"},
+            "NameSK": {"S": f"name{(n * 7919) % count:08d}#{n:08d}"},
+            "type": {"S": "contact"},
+            "first_name": {"S": f"First{n}"},
+            "last_name": {"S": f"Last{n}"},
+            "email": {"S": f"person{n}@example.com"},
+            "company": {"S": "Example Ltd"},
+            "tags": {"L": [{"S": "customer"}, {"S": "vip"}]},
+            "notes": {"S": "x" * 200},
+            "version": {"N": "1"},
+        }
+        for n in range(count)
+    ]
+
+
+def time_pages(url: str, size: int, repeats: int) -> tuple[float, float, float]:
+    """(write seconds, Query page ms, GSI page ms) for a fresh table of ``size`` items."""
+    with ck.connect(url) as db:
+        table = db.table(f"pages-{uuid.uuid4().hex[:6]}").create()
+        items = page_items(size)
+        written = write_items(db.client, table.name, items)
+        middle = items[size // 2]
+        by_name = sorted(items, key=lambda item: item["NameSK"]["S"])[size // 2]
+
+        def query() -> None:
+            page = db.client.query(
+                TableName=table.name,
+                KeyConditionExpression="PK = :p",
+                ExpressionAttributeValues={":p": {"S": ORG_PK}},
+                ExclusiveStartKey={"PK": middle["PK"], "SK": middle["SK"]},
+                Limit=25,
+            )
+            assert page["Count"] == 25
+
+        def gsi_query() -> None:
+            page = db.client.query(
+                TableName=table.name,
+                IndexName="gsi-name",
+                KeyConditionExpression="PK = :p AND begins_with(NameSK, :n)",
+                ExpressionAttributeValues={":p": {"S": ORG_PK}, ":n": {"S": "name"}},
+                ExclusiveStartKey={k: by_name[k] for k in ("PK", "SK", "NameSK")},
+                Limit=25,
+            )
+            assert page["Count"] == 25
+
+        result = (written, median_ms(query, repeats), median_ms(gsi_query, repeats))
+        table.delete()
+    return result
+
+
+def run_pages(args: argparse.Namespace, dynalite: str, dynalite_pid: int) -> dict[str, Any]:
+    rows: dict[str, dict[int, tuple[float, float, float]]] = {"engine": {}, "dynalite": {}}
+    rows["stock moto"] = {}
+    memory: dict[str, float] = {}
+    with ck.connect() as db:
+        assert db.engine is not None
+        engine_url = db.engine.url
+        for size in args.sizes:
+            rows["engine"][size] = time_pages(engine_url, size, args.repeats)
+            rows["dynalite"][size] = time_pages(dynalite, size, args.repeats)
+            print(
+                f"  pages at {size:,} items: engine {rows['engine'][size]}, "
+                f"dynalite {rows['dynalite'][size]}",
+                flush=True,
+            )
+    for size in [s for s in args.sizes if s <= args.stock_max]:
+        with stock_moto() as url:
+            rows["stock moto"][size] = time_pages(url, size, max(3, args.repeats // 10))
+        print(f"  pages at {size:,} items: stock moto {rows['stock moto'][size]}", flush=True)
+    print(
+        "\n| items in the partition (and table) | backend | write s (BatchWriteItem) | "
+        "µs per item written | Query page ms | GSI page ms |"
+    )
+    print("|---:|---|---:|---:|---:|---:|")
+    for size in args.sizes:
+        for name in ("engine", "dynalite", "stock moto"):
+            if size in rows[name]:
+                written, query, gsi = rows[name][size]
+                print(
+                    f"| {size:,} | {name} | {written:.2f} | {written / size * 1e6:.0f} | "
+                    f"{query:.2f} | {gsi:.2f} |"
+                )
+    if args.chart:
+        chart(rows, Path(args.chart))
+    del memory
+    return rows
+
+
+def chart(rows: dict[str, dict[int, tuple[float, float, float]]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    styles = {"engine": "tab:blue", "dynalite": "tab:green", "stock moto": "tab:red"}
+    for name, by_size in rows.items():
+        sizes = sorted(by_size)
+        if not sizes:
+            continue
+        ax.plot(
+            sizes,
+            [by_size[s][1] for s in sizes],
+            "o-",
+            color=styles[name],
+            label=f"{name}: Query page",
+        )
+        ax.plot(
+            sizes,
+            [by_size[s][2] for s in sizes],
+            "s--",
+            color=styles[name],
+            label=f"{name}: GSI page",
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("items in the partition and the table")
+    ax.set_ylabel("ms per page of 25 items (median)")
+    ax.set_title("A Query page: the embedded engine, dynalite and stock moto")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"\nchart written to {path}")
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def run_import(args: argparse.Namespace, dynalite: str) -> None:
+    orgs = sample_rows(5000)
+    contacts = sum(len(rows) for rows in orgs)
+    times: dict[str, list[float]] = {"import": [], "engine bw": [], "dynalite bw": []}
+    items: list[dict[str, Any]] = []
+    for _ in range(args.import_repeats):
+        with ck.connect() as db:
+            table = db.table(f"imp-{uuid.uuid4().hex[:6]}").create()
+            start = time.perf_counter()
+            for rows in orgs:
+                report = table.org(f"org-{uuid.uuid4().hex[:8]}").import_contacts(
+                    rows, progress=False
+                )
+                assert report.imported == len(rows)
+            times["import"].append(time.perf_counter() - start)
+            if not items:
+                items = copy_items(table)
+            other = db.table(f"bw-{uuid.uuid4().hex[:6]}").create()
+            times["engine bw"].append(write_items(db.client, other.name, items))
+        with ck.connect(dynalite) as db:
+            other = db.table(f"bw-{uuid.uuid4().hex[:6]}").create()
+            times["dynalite bw"].append(write_items(db.client, other.name, items))
+            other.delete()
+        print("  import run:", {k: round(v[-1], 2) for k, v in times.items()}, flush=True)
+    print(
+        f"\n| {contacts:,} sample contacts ({len(items):,} items) | seconds (median of "
+        f"{args.import_repeats}) | ms per contact | µs per item |"
+    )
+    print("|---|---:|---:|---:|")
+    for name, label in [
+        ("import", "engine: `import_contacts`"),
+        ("engine bw", "engine: boto3 `batch_writer` of the same items"),
+        ("dynalite bw", "dynalite: boto3 `batch_writer` of the same items"),
+    ]:
+        seconds = statistics.median(times[name])
+        print(
+            f"| {label} | {seconds:.2f} | {seconds / contacts * 1000:.2f} | "
+            f"{seconds / len(items) * 1e6:.0f} |"
+        )
+
+
+# -- growing an org -------------------------------------------------------------------------
+
+
+def base_items(db: ck.Database, count: int) -> tuple[str, list[dict[str, Any]]]:
+    """Every item an import of ``count`` sample contacts writes in one org (no audit)."""
+    rows = [row for org in sample_rows(count) for row in org][:count]
+    table = db.table(f"base-{uuid.uuid4().hex[:6]}").create()
+    org_id = "org-base"
+    table.org(org_id).import_contacts(rows, progress=False)
+    items = copy_items(table)
+    table.delete()
+    return org_id, items
+
+
+_ULID = re.compile(rb"[0-9A-HJKMNP-TV-Z]{26}")
+
+
+def copies(items: list[dict[str, Any]], org_from: str, org_to: str, copy: int) -> list[bytes]:
+    """The items of ``items`` in ``org_to``, ids and emails renamed for copy number ``copy``."""
+    text = orjson.dumps(items).replace(org_from.encode(), org_to.encode())
+    tag = f"{copy:06d}".encode()
+    text = _ULID.sub(lambda m: tag + m.group(0)[6:], text)  # the time part: shared by a run
+    text = text.replace(b"@", b"+" + tag + b"@")
+    return orjson.loads(text)  # type: ignore[no-any-return]
+
+
+def grow(
+    engine: EmbeddedEngine,
+    table: str,
+    base: list[dict[str, Any]],
+    org_from: str,
+    org_to: str,
+    first: int,
+    last: int,
+) -> None:
+    """Copies ``first``..``last`` of the base contacts, put straight into the engine."""
+    for copy in range(first, last):
+        with engine.app.lock:
+            for item in copies(base, org_from, org_to, copy):
+                engine.backend.put_item(table, item)
+            compact_touched()  # as the engine does after each request
+
+
+def time_adds(org: ck.OrgStore, count: int, label: str) -> float:
+    timings = []
+    for n in range(count):
+        start = time.perf_counter()
+        org.add(
+            first_name="Bench",
+            last_name=f"{label}{n}",
+            email=f"{label}{n}@add.example",
+            tags=["bench", label],
+        )
+        timings.append((time.perf_counter() - start) * 1000)
+    return statistics.median(timings)
+
+
+def run_add(args: argparse.Namespace) -> None:
+    with ck.connect() as db:
+        assert db.engine is not None
+        org_from, base = base_items(db, 1000)
+        per_contact = len(base) / 1000
+        table = db.table(f"grow-{uuid.uuid4().hex[:6]}").create()
+        org_id = "org-grow"
+        org = table.org(org_id)
+        gc.collect()
+        before = rss_mb()
+        copied = 0
+        print(
+            "\n| contacts in the org | items in the table | add() ms (median of 50) | "
+            "engine RSS MB | bytes per item (RSS growth) |"
+        )
+        print("|---:|---:|---:|---:|---:|")
+        small = [s for s in args.add_sizes if s < 1000]
+        for size in args.add_sizes:
+            if size < 1000:
+                rows = [row for o in sample_rows(size) for row in o][:size]
+                org_small = table.org(f"org-small-{size}")
+                org_small.import_contacts(rows, progress=False)
+                ms = time_adds(org_small, 50, f"s{size}")
+                print(f"| {size:,} | (import) | {ms:.2f} | | |", flush=True)
+                continue
+            wanted = size // 1000
+            grow(db.engine, table.name, base, org_from, org_id, copied, wanted)
+            copied = wanted
+            gc.collect()
+            ms = time_adds(org, 50, f"g{size}")
+            items = int(copied * len(base))
+            grown = rss_mb() - before
+            print(
+                f"| {size:,} | {items:,} | {ms:.2f} | {rss_mb():.0f} | "
+                f"{grown * 1024 * 1024 / items:.0f} |",
+                flush=True,
+            )
+        del small
+        print(f"\n(one contact is {per_contact:.1f} items: contact, email claim, tags, tokens)")
+
+
+# -- load_frame -----------------------------------------------------------------------------
+
+
+def run_frame(args: argparse.Namespace, dynalite: str) -> None:
+    count = args.frame_contacts
+    with ck.connect() as db:
+        org_from, base = base_items(db, 1000)
+    contact_items = [item for item in base if item.get("type", {}).get("S") == "contact"]
+    times: dict[str, float] = {}
+    for name, url in [("engine", None), ("dynalite", dynalite)]:
+        with ck.connect(url) as db:
+            table = db.table(f"frame-{uuid.uuid4().hex[:6]}").create()
+            items = [
+                item
+                for copy in range(-(-count // len(contact_items)))
+                for item in copies(contact_items, org_from, "org-frame", copy)
+            ][:count]
+            written = write_items(db.client, table.name, items)
+            org = table.org("org-frame")
+            frames: list[Any] = []
+
+            def load(org: ck.OrgStore = org, frames: list[Any] = frames) -> None:
+                frames.append(ck.load_frame(org, progress=False))
+
+            times[name] = median_ms(load, args.frame_repeats) / 1000
+            assert len(frames[-1]) == count, len(frames[-1])
+            print(
+                f"  {name}: wrote {count:,} contact items in {written:.1f} s; "
+                f"load_frame {times[name]:.2f} s",
+                flush=True,
+            )
+    print(
+        f"\n| load_frame of one org of {count:,} contacts | seconds (median of "
+        f"{args.frame_repeats}) | µs per contact |"
+    )
+    print("|---|---:|---:|")
+    for name in times:
+        print(f"| {name} | {times[name]:.2f} | {times[name] / count * 1e6:.0f} |")
+    print(f"\nengine / dynalite: {times['engine'] / times['dynalite']:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--parts", nargs="+", default=["pages", "import", "frame", "add"])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10_000, 100_000])
+    parser.add_argument("--stock-max", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--chart", default=str(ROOT / "docs" / "engine-pages.png"))
+    parser.add_argument("--import-repeats", type=int, default=1)
+    parser.add_argument("--frame-contacts", type=int, default=20_000)
+    parser.add_argument("--frame-repeats", type=int, default=3)
+    parser.add_argument("--add-sizes", nargs="+", type=int, default=[100, 1000, 10_000, 100_000])
+    args = parser.parse_args()
+    if args.parts == ["add"]:
+        run_add(args)
+        return
+    with dynalite_server() as (dynalite, pid):
+        if "pages" in args.parts:
+            run_pages(args, dynalite, pid)
+        if "import" in args.parts:
+            run_import(args, dynalite)
+        if "frame" in args.parts:
+            run_frame(args, dynalite)
+    if "add" in args.parts:  # memory is measured in a fresh process
+        sizes = [str(size) for size in args.add_sizes]
+        subprocess.run(
+            [sys.executable, __file__, "--parts", "add", "--add-sizes", *sizes], check=True
+        )
+
+
+if __name__ == "__main__":
+    main()

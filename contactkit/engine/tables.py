@@ -1,0 +1,831 @@
+"""The engine's tables: moto's ``Table`` with sorted partitions and index entries kept on write.
+
+moto 5.2 answers every Query page by walking *every item of the table*, sorting the matches
+with ``DynamoType`` comparisons and skipping to the page's start (O(table log table) per page,
+so reading a partition page by page is quadratic); it builds each stored item through a dict
+that re-sizes the whole item on every attribute (quadratic in its attributes), converts it to
+JSON again for every response, and keeps every item it ever made in a class-wide list.
+:class:`EngineTable` keeps moto's storage layout and semantics and fixes those paths:
+
+* **Sorted partitions.** ``items[hash]`` is a :class:`Partition`: moto's dict, plus its keys
+  in order (strings by code point, which is UTF-8 byte order; numbers as ``Decimal``;
+  binaries as bytes), built on the partition's first Query and kept by every insert and
+  removal after that. A Query seeks to its first item by binary search instead of filtering
+  and sorting the table.
+* **Index entries kept on write.** Each secondary index holds, per index partition, the
+  sorted ``(index sort key, table hash key, table sort key, item)`` entries: moto's order for
+  an index. Every write (put, delete, update in place, a transaction's rollback, an
+  ``UpdateTable`` that adds an index: its backfill) updates the entries of the items it
+  touched (:meth:`EngineTable.reindex`).
+* **Compact items, converted once.** A :class:`StoredItem` is built with one size check and
+  remembers its sizes; between requests it is only its DynamoDB JSON (``encoded``), and a
+  read answers with that encoding as it is (:func:`answer`), projected when asked.
+
+A page ends where moto's does (``Limit``, or 1,000,000 bytes of moto's item sizes); a query the
+fast path does not cover (a multi-attribute index key, the legacy ``QueryFilter``, a table
+without a sort key) goes to moto's own ``Table.query``. ``tests/engine/test_tables.py``
+compares random sequences of writes and Query pages with stock moto.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import itertools
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any, cast
+
+import orjson
+from moto.dynamodb.exceptions import (
+    HashKeyTooLong,
+    InvalidAttributeTypeError,
+    ItemSizeTooLarge,
+    MockValidationException,
+    RangeKeyTooLong,
+)
+from moto.dynamodb.limits import HASH_KEY_MAX_LENGTH, RANGE_KEY_MAX_LENGTH
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+from moto.dynamodb.models.table import (
+    RESULT_SIZE_LIMIT,
+    GlobalSecondaryIndex,
+    SecondaryIndex,
+    Table,
+)
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
+from sortedcontainers import SortedList
+
+# moto's own limit for an item (LimitedSizeDict): DynamoDB's 400 KB, as measured by moto.
+_ITEM_SIZE_LIMIT = 405000
+_KEY_TYPES = ("S", "N", "B")
+
+
+def sort_value(value: DynamoType) -> Any:
+    """A key attribute's value in DynamoDB's order (UTF-8 bytes, numbers, bytes)."""
+    kind = value.type
+    if kind == "N":
+        return Decimal(value.value)
+    if kind == "B":
+        raw = value.value
+        return raw if isinstance(raw, bytes) else base64.b64decode(raw)
+    return value.value
+
+
+class _Top:
+    """Greater than any key value: ``(v, _TOP)`` sorts after every index entry ``(v, ...)``.
+
+    Only ever compared with the table's hash key values (str, Decimal, bytes), which leave
+    the comparison to it; never with moto's ``DynamoType`` or ``Item``, whose comparisons
+    would fail on it.
+    """
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+
+_TOP = _Top()
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class SortedRun:
+    """Entries kept in order: a plain list while short, a ``SortedList`` once long.
+
+    Most partitions hold one item (an email claim, a search token, an email index entry); a
+    ``SortedList`` costs about a kilobyte even then, a short list a few dozen bytes.
+    """
+
+    __slots__ = ("data",)
+    LONG = 512
+
+    def __init__(self, entries: Any = ()) -> None:
+        self.data: list[Any] | SortedList = sorted(entries)
+        if len(self.data) > self.LONG:
+            self.data = SortedList(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def add(self, entry: Any) -> None:
+        data = self.data
+        if isinstance(data, list):
+            bisect.insort(data, entry)
+            if len(data) > self.LONG:
+                self.data = SortedList(data)
+        else:
+            data.add(entry)
+
+    def remove(self, entry: Any) -> None:
+        data = self.data
+        if isinstance(data, list):
+            position = bisect.bisect_left(data, entry)
+            if position < len(data) and data[position] == entry:
+                del data[position]
+        else:
+            data.discard(entry)
+
+    def left(self, value: Any) -> int:
+        """The first position whose entry is >= ``value``."""
+        data = self.data
+        if isinstance(data, list):
+            return bisect.bisect_left(data, value)
+        return int(data.bisect_left(value))
+
+    def right(self, value: Any) -> int:
+        """The first position whose entry is > ``value``."""
+        data = self.data
+        if isinstance(data, list):
+            return bisect.bisect_right(data, value)
+        return int(data.bisect_right(value))
+
+    def after(self, prefix: tuple[Any, ...]) -> int:
+        """The first position whose entry starts above ``prefix`` (few entries share one)."""
+        position = self.left(prefix)
+        size = len(prefix)
+        while position < len(self.data) and self.data[position][:size] == prefix:
+            position += 1
+        return position
+
+    def walk(self, position: int, forward: bool) -> Iterator[Any]:
+        """The entries from ``position`` on, forward or backward."""
+        data = self.data
+        if isinstance(data, SortedList):
+            if forward:
+                yield from data.islice(position, None)
+            elif position >= 0:
+                yield from data.islice(0, position + 1, reverse=True)
+        elif forward:
+            yield from itertools.islice(data, position, None)
+        else:
+            for index in range(position, -1, -1):
+                yield data[index]
+
+
+class Partition(dict[DynamoType, Item]):
+    """moto's ``{range key: item}`` of one hash key, with its keys in order once queried.
+
+    The order (``(sort value, range key)`` entries) is built on the partition's first Query and
+    kept by every insert and removal after that, however moto's code reaches the dict.
+    """
+
+    __slots__ = ("hash_key", "order")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: SortedRun | None = None
+        # the one hash key object the partition's items share
+        self.hash_key: DynamoType | None = None
+
+    def __setitem__(self, key: DynamoType, item: Item) -> None:
+        if self.order is not None and key not in self:
+            self.order.add((sort_value(key), key))
+        super().__setitem__(key, item)
+
+    def __delitem__(self, key: DynamoType) -> None:
+        super().__delitem__(key)
+        if self.order is not None:
+            self.order.remove((sort_value(key), key))
+
+    def pop(self, key: DynamoType, *default: Any) -> Any:
+        if self.order is not None and key in self:
+            self.order.remove((sort_value(key), key))
+        return super().pop(key, *default)
+
+    def ordered(self) -> SortedRun:
+        if self.order is None:
+            self.order = SortedRun((sort_value(key), key) for key in self)
+        return self.order
+
+
+class StoredItem(Item):
+    """An item as the engine stores it: compact between requests, converted once.
+
+    Between requests a stored item is its DynamoDB JSON (``encoded``, about the size of the
+    item's JSON) and its sizes; moto's ``attrs`` (a ``DynamoType`` per attribute, four to six
+    times larger) are built when a request reads them and dropped by :func:`compact_touched`
+    when the request ends. An update changes ``attrs`` in place (then :meth:`forget` drops the
+    encoding, and the end of the request encodes them again).
+    """
+
+    moto_size: int | None = None
+    billed_size: int | None = None
+    encoded: bytes | None = None
+    _attrs: LimitedSizeDict | None = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> StoredItem:
+        # Not moto's BaseModel.__new__, which appends every instance to a class-wide list
+        # that only moto's mock reset empties: a stored item must die with its table.
+        return object.__new__(cls)
+
+    @classmethod
+    def build(
+        cls, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]
+    ) -> StoredItem:
+        """The item of ``attrs`` (DynamoDB JSON); moto's ``ItemSizeTooLarge`` over 400 KB."""
+        item = cls.__new__(cls)
+        item.hash_key = hash_key
+        item.range_key = range_key
+        values, size = _typed(attrs)
+        if size > _ITEM_SIZE_LIMIT:
+            raise ItemSizeTooLarge
+        item.attrs = values
+        item.moto_size = size
+        return item
+
+    @property
+    def attrs(self) -> LimitedSizeDict:
+        if self._attrs is None:
+            assert self.encoded is not None
+            self._attrs = _typed(_decoded(self.encoded))[0]
+            _touched().append(self)
+        return self._attrs
+
+    @attrs.setter
+    def attrs(self, values: LimitedSizeDict) -> None:
+        self._attrs = values
+        self.forget()
+        _touched().append(self)
+
+    def size(self) -> int:
+        if self.moto_size is None:
+            self.moto_size = super().size()
+        return self.moto_size
+
+    def json(self) -> bytes:
+        """The item's attributes as DynamoDB JSON, serialised once."""
+        if self.encoded is None:
+            self.encoded = _encode(self.attrs)
+        return self.encoded
+
+    def forget(self) -> None:
+        """Drop what was computed from the attributes (they changed in place)."""
+        self.moto_size = self.billed_size = None
+        self.encoded = None
+
+    def compact(self) -> None:
+        """Keep only the encoding (the request that built ``attrs`` is over)."""
+        if self._attrs is not None:
+            self.json()
+            self._attrs = None
+
+
+_local = threading.local()
+
+
+def _touched() -> list[StoredItem]:
+    """The stored items whose ``attrs`` this thread built since it last compacted."""
+    try:
+        return _local.items  # type: ignore[no-any-return]
+    except AttributeError:
+        _local.items = []
+        return _local.items  # type: ignore[no-any-return]
+
+
+def compact_touched() -> None:
+    """Compact every stored item this thread expanded (call when no request is running)."""
+    touched = _touched()
+    for item in touched:
+        item.compact()
+    touched.clear()
+
+
+def _typed(attrs: dict[str, Any]) -> tuple[LimitedSizeDict, int]:
+    """moto's attributes of an item (one ``DynamoType`` each, no per-attribute size check)
+    and the item's size by moto's rules."""
+    values = LimitedSizeDict.__new__(LimitedSizeDict)
+    size = 0
+    for name, value in attrs.items():
+        typed = DynamoType(value)
+        dict.__setitem__(values, name, typed)
+        size += bytesize(name) + typed.size()
+    return values, size
+
+
+def _encode(attrs: dict[str, Any]) -> bytes:
+    # A copy of exactly its length: orjson's own result keeps its 4 KB buffer.
+    return memoryview(orjson.dumps(dynamo_to_dict(dict(attrs)), default=_json_default)).tobytes()
+
+
+def _decoded(encoded: bytes) -> dict[str, Any]:
+    """An encoding back to DynamoDB JSON with binaries as bytes (as moto holds them)."""
+    plain = orjson.loads(encoded)
+    return with_bytes(plain) if BINARY.search(encoded) else plain  # type: ignore[no-any-return]
+
+
+# A member "B" or "BS" holding a string or a list: where a binary may be (checked by walking).
+BINARY = re.compile(rb'"BS?"\s*:\s*[\["]')
+
+
+def with_bytes(value: Any) -> Any:
+    """DynamoDB JSON with every binary (``B``, ``BS``) decoded from base64 to bytes."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            ((kind, inner),) = value.items()
+            if kind == "B" and isinstance(inner, str):
+                return {"B": base64.b64decode(inner)}
+            if kind == "BS" and isinstance(inner, list) and all(isinstance(v, str) for v in inner):
+                return {"BS": [base64.b64decode(v) for v in inner]}
+        return {key: with_bytes(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [with_bytes(inner) for inner in value]
+    return value
+
+
+class Answer:
+    """One item of a read's answer, already serialised: moto's handler reads ``attrs``, and
+    ``orjson.dumps`` of the response embeds the fragment as it is."""
+
+    __slots__ = ("attrs",)
+
+    def __init__(self, attrs: orjson.Fragment) -> None:
+        self.attrs = attrs
+
+
+def answer(item: Item, projection: list[list[str]] | None) -> Answer:
+    """``item`` as a read returns it, with ``projection`` (moto's parsed ProjectionExpression)."""
+    if not projection:
+        encoded = item.json() if isinstance(item, StoredItem) else _encode(item.attrs)
+        return Answer(orjson.Fragment(encoded))
+    if isinstance(item, StoredItem) and not any("[" in part for p in projection for part in p):
+        return Answer(
+            orjson.Fragment(orjson.dumps(_project(orjson.loads(item.json()), projection)))
+        )
+    return Answer(orjson.Fragment(_encode(item.project(projection).attrs)))
+
+
+def _project(whole: dict[str, Any], projection: list[list[str]]) -> dict[str, Any]:
+    """The attributes and map members named by ``projection`` (paths of names), as JSON."""
+    picked: dict[str, Any] = {}
+    for path in projection:
+        node = whole.get(path[0])
+        for part in path[1:]:
+            members = node.get("M") if node is not None else None
+            node = members.get(part) if members is not None else None
+        if node is None:
+            continue  # a missing attribute or member is left out, as DynamoDB does
+        into = picked
+        for part in path[:-1]:
+            into = into.setdefault(part, {"M": {}})["M"]
+        into[path[-1]] = node
+    return picked
+
+
+class IndexEntries:
+    """One secondary index's entries, per index partition, in moto's order for the index."""
+
+    def __init__(self, table: Table, index: SecondaryIndex) -> None:
+        self.index = index
+        hashes = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"]
+        ranges = [k["AttributeName"] for k in index.schema if k["KeyType"] == "RANGE"]
+        # Multi-attribute keys are left to moto's own query.
+        self.supported = len(hashes) == 1 and len(ranges) <= 1 and table.range_key_attr is not None
+        self.hash_attr = hashes[0] if hashes else ""
+        self.range_attr = ranges[0] if ranges else None
+        # moto orders an index without a sort key by the table's sort key, then hash key
+        self.order_attr = self.range_attr or table.range_key_attr
+        self.partitions: dict[Any, SortedRun] = {}
+        # table key (hash, range sort values) -> (index partition, entry)
+        self.by_key: dict[tuple[Any, Any], tuple[Any, tuple[Any, ...]]] = {}
+
+    def entry(self, item: Item | None, table_key: tuple[Any, Any]) -> tuple[Any, tuple[Any, ...]]:
+        """``(partition, entry)`` of ``item`` in this index; partition None: not in it."""
+        if item is None:
+            return None, ()
+        hash_value = item.attrs.get(self.hash_attr)
+        if hash_value is None or hash_value.type not in _KEY_TYPES:
+            return None, ()
+        if self.range_attr is None:
+            sort = table_key[1]
+        else:
+            range_value = item.attrs.get(self.range_attr)
+            if range_value is None or range_value.type not in _KEY_TYPES:
+                return None, ()
+            sort = sort_value(range_value)
+        return sort_value(hash_value), (sort, *table_key, item)
+
+    def update(self, table_key: tuple[Any, Any], item: Item | None) -> None:
+        """Make the entry of the item at ``table_key`` match ``item`` (None: deleted)."""
+        old = self.by_key.get(table_key)
+        partition, entry = self.entry(item, table_key)
+        if old is not None:
+            if partition is not None and old[0] == partition and old[1] == entry:
+                return
+            entries = self.partitions[old[0]]
+            entries.remove(old[1])
+            if not entries:
+                del self.partitions[old[0]]
+            del self.by_key[table_key]
+        if partition is not None:
+            self.partitions.setdefault(partition, SortedRun()).add(entry)
+            self.by_key[table_key] = (partition, entry)
+
+
+class EngineTable(Table):
+    """moto's ``Table`` with sorted partitions and index entries maintained on every write."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.range_key_attr is not None:
+            self.items = defaultdict(Partition)
+        self.entries: dict[str, IndexEntries] = {}
+        self.key_limits: list[tuple[str, int, type[Exception]]] = []
+        self.rebuild_indexes()
+
+    # -- keeping the indexes --------------------------------------------------------------
+
+    def rebuild_indexes(self) -> None:
+        """Entries of every index from the items (a new table, or an index added: backfill)."""
+        self.entries = {index.name: IndexEntries(self, index) for index in self.all_indexes()}
+        self.key_limits = [
+            (name, HASH_KEY_MAX_LENGTH, HashKeyTooLong) for name in self.hash_key_names
+        ]
+        self.key_limits += [
+            (name, RANGE_KEY_MAX_LENGTH, RangeKeyTooLong) for name in self.range_key_names
+        ]
+        for item in self.all_items():
+            self.reindex(item.hash_key, item.range_key)
+
+    def reindex(self, hash_key: DynamoType, range_key: DynamoType | None) -> None:
+        """Bring every index entry of the item at this key in line with what is stored now."""
+        if not self.entries:
+            return
+        item = self.get_item(hash_key, range_key)
+        table_key = (sort_value(hash_key), sort_value(range_key) if range_key else None)
+        for entries in self.entries.values():
+            entries.update(table_key, item)
+
+    def has_key(self, keys: dict[str, Any]) -> bool:
+        """Whether ``keys`` names this table's key attributes (moto refuses it otherwise)."""
+        return self.hash_key_attr in keys and (
+            self.range_key_attr is None or self.range_key_attr in keys
+        )
+
+    def after_update(self, hash_key: DynamoType, range_key: DynamoType | None) -> None:
+        """An UpdateItem changed the item at this key in place: recompute what depends on it."""
+        item = self.get_item(hash_key, range_key)
+        if isinstance(item, StoredItem):
+            item.forget()
+        self.reindex(hash_key, range_key)
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def put_item(
+        self,
+        item_attrs: dict[str, Any],
+        expected: dict[str, Any] | None = None,
+        condition_expression: str | None = None,
+        expression_attribute_names: dict[str, str] | None = None,
+        expression_attribute_values: dict[str, Any] | None = None,
+        overwrite: bool = False,
+        return_values_on_condition_check_failure: str | None = None,
+    ) -> Item:
+        if expected or self.range_key_attr is None:
+            item = super().put_item(
+                item_attrs,
+                expected,
+                condition_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+                overwrite,
+                return_values_on_condition_check_failure,
+            )
+        else:
+            item = self._put(
+                item_attrs,
+                condition_expression,
+                expression_attribute_names,
+                expression_attribute_values,
+                overwrite,
+                return_values_on_condition_check_failure,
+            )
+        self.reindex(item.hash_key, item.range_key)
+        return item
+
+    def _put(
+        self,
+        item_attrs: dict[str, Any],
+        condition_expression: str | None,
+        names: dict[str, str] | None,
+        values: dict[str, Any] | None,
+        overwrite: bool,
+        return_values_on_condition_check_failure: str | None,
+    ) -> Item:
+        """moto's ``Table.put_item`` (with a sort key, without ``Expected``), item built once."""
+        from moto.dynamodb.comparisons import get_filter_expression
+        from moto.dynamodb.exceptions import ConditionalCheckFailed
+
+        range_attr = self.range_key_attr
+        assert range_attr is not None
+        for attr in (self.hash_key_attr, range_attr):
+            if attr not in item_attrs:
+                raise MockValidationException(
+                    f"One or more parameter values were invalid: Missing the key {attr} in the item"
+                )
+        hash_value = DynamoType(item_attrs[self.hash_key_attr])
+        range_value = DynamoType(item_attrs[range_attr])
+        if hash_value.type != self.hash_key_type:
+            raise InvalidAttributeTypeError(
+                self.hash_key_attr, expected_type=self.hash_key_type, actual_type=hash_value.type
+            )
+        if range_value.type != self.range_key_type:
+            raise InvalidAttributeTypeError(
+                range_attr, expected_type=self.range_key_type, actual_type=range_value.type
+            )
+        self._validate_item_types(item_attrs)
+        for name, limit, error in self.key_limits:  # moto's _validate_key_sizes, sized once
+            value = item_attrs.get(name)
+            if value and _key_size(value) > limit:
+                raise error
+        current = self.get_item(hash_value, range_value)
+        partition = cast(Partition, self.items[hash_value])
+        if partition.hash_key is None:
+            partition.hash_key = hash_value
+        item = StoredItem.build(partition.hash_key, range_value, item_attrs)
+        if not overwrite and condition_expression:
+            condition = get_filter_expression(condition_expression, names, values)
+            if not condition.expr(current):
+                if return_values_on_condition_check_failure == "ALL_OLD" and current is not None:
+                    raise ConditionalCheckFailed(item=current.to_json()["Attributes"])
+                raise ConditionalCheckFailed
+        partition[range_value] = item
+        if self.stream_shard is not None:
+            self.stream_shard.add(current, item)
+        return item
+
+    def delete_item(self, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
+        item = super().delete_item(hash_key, range_key)
+        self.reindex(hash_key, range_key)
+        return item
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def query(
+        self,
+        hash_key: DynamoType | None,
+        range_comparison: str | None,
+        range_objs: list[DynamoType],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        scan_index_forward: bool,
+        projection_expressions: list[list[str]] | None,
+        index_name: str | None = None,
+        consistent_read: bool = False,
+        filter_expression: Any = None,
+        hash_key_conditions: list[tuple[str, DynamoType]] | None = None,
+        range_key_conditions: list[tuple[str, str, list[DynamoType]]] | None = None,
+        **filter_kwargs: Any,
+    ) -> tuple[list[Item], int, dict[str, Any] | None]:
+        entries = self.entries.get(index_name) if index_name else None
+        fast = (
+            not filter_kwargs
+            and hash_key is not None
+            and len(hash_key_conditions or ()) <= 1
+            and len(range_key_conditions or ()) <= 1
+            and self.range_key_attr is not None
+            and (index_name is None or (entries is not None and entries.supported))
+            and not (index_name and entries and entries.range_attr is None and range_comparison)
+            and _complete_start_key(exclusive_start_key, self, entries)
+        )
+        if not fast:
+            return super().query(
+                hash_key,
+                range_comparison,
+                range_objs,
+                limit,
+                exclusive_start_key,
+                scan_index_forward,
+                projection_expressions,
+                index_name,
+                consistent_read,
+                filter_expression,
+                hash_key_conditions=hash_key_conditions,
+                range_key_conditions=range_key_conditions,
+                **filter_kwargs,
+            )
+        assert hash_key is not None
+        if (
+            entries is not None
+            and consistent_read
+            and isinstance(entries.index, GlobalSecondaryIndex)
+        ):
+            raise MockValidationException(
+                "Consistent reads are not supported on global secondary indexes"
+            )
+        bounds = _Bounds(range_comparison, range_objs, scan_index_forward)
+        candidates = (
+            self._index_candidates(entries, hash_key, exclusive_start_key, bounds)
+            if entries is not None
+            else self._table_candidates(hash_key, exclusive_start_key, bounds)
+        )
+        results: list[Item] = []
+        size = 0
+        last_key = None
+        for sort, item in candidates:
+            if bounds.past(sort):
+                # moto: a full page still ends with a LastEvaluatedKey when items follow
+                if results and len(results) == limit:
+                    last_key = self._get_last_evaluated_key(results[-1], index_name)
+                break
+            if len(results) == limit or size + item.size() > RESULT_SIZE_LIMIT:
+                last_key = self._get_last_evaluated_key(results[-1], index_name)
+                break
+            if bounds.holds(sort):
+                results.append(item)
+                size += item.size()
+        scanned = len(results)
+        if entries is not None:
+            results = [entries.index.project(item) for item in results]
+        if filter_expression is not None:
+            results = [item for item in results if filter_expression.expr(item)]
+        if projection_expressions:
+            results = [item.project(projection_expressions) for item in results]
+        return results, scanned, last_key
+
+    def _table_candidates(
+        self, hash_key: DynamoType, start: dict[str, Any] | None, bounds: _Bounds
+    ) -> Iterator[tuple[Any, Item]]:
+        partition = cast(Partition | None, self.items.get(hash_key))
+        if not partition:
+            return
+        order = partition.ordered()
+        after = None
+        if start is not None:
+            assert self.range_key_attr is not None
+            after = sort_value(DynamoType(start[self.range_key_attr]))
+
+        def left(value: Any) -> int:
+            return order.left((value,))
+
+        def right(value: Any) -> int:
+            return order.after((value,))
+
+        position = bounds.first(len(order), left, right, after)
+        for sort, key in order.walk(position, bounds.forward):
+            yield sort, partition[key]
+
+    def _index_candidates(
+        self,
+        entries: IndexEntries,
+        hash_key: DynamoType,
+        start: dict[str, Any] | None,
+        bounds: _Bounds,
+    ) -> Iterator[tuple[Any, Item]]:
+        partition = entries.partitions.get(sort_value(hash_key))
+        if not partition:
+            return
+
+        def left(value: Any) -> int:
+            return partition.left((value,))
+
+        def right(value: Any) -> int:
+            return partition.right((value, _TOP))
+
+        position = bounds.first(len(partition), left, right, None)
+        if start is not None:
+            assert self.range_key_attr is not None
+            assert entries.order_attr is not None
+            key = (
+                sort_value(DynamoType(start[entries.order_attr])),
+                sort_value(DynamoType(start[self.hash_key_attr])),
+                sort_value(DynamoType(start[self.range_key_attr])),
+            )
+            if bounds.forward:
+                position = max(position, partition.after(key))
+            else:
+                position = min(position, partition.left(key) - 1)
+        found = partition.walk(position, bounds.forward)
+        for entry in found:
+            yield entry[0], entry[3]
+
+
+def _key_size(value: dict[str, Any]) -> int:
+    """moto's size of a key attribute's value (``DynamoType(value).size()``)."""
+    if len(value) == 1:
+        ((kind, raw),) = value.items()
+        if kind == "S" or (kind == "B" and isinstance(raw, str | bytes)):
+            return bytesize(raw)
+        if kind == "N":
+            return len(str(raw))
+    return DynamoType(value).size()
+
+
+def _complete_start_key(
+    start: dict[str, Any] | None, table: Table, entries: IndexEntries | None
+) -> bool:
+    """Whether an ExclusiveStartKey names every attribute the seek needs (else: moto's walk)."""
+    if start is None:
+        return True
+    needed = [table.hash_key_attr, table.range_key_attr]
+    if entries is not None and entries.range_attr:
+        needed.append(entries.range_attr)
+    return all(name in start for name in needed)
+
+
+class _Bounds:
+    """A key condition on the sort key, applied to sort values in the order of the walk."""
+
+    def __init__(self, comparison: str | None, operands: list[DynamoType], forward: bool) -> None:
+        self.comparison = comparison
+        self.forward = forward
+        values = [sort_value(value) for value in operands]
+        self.low: Any = None
+        self.high: Any = None
+        self.prefix: Any = None
+        self.low_open = self.high_open = False
+        if comparison in ("=", "EQ"):
+            self.low = self.high = values[0]
+        elif comparison in ("<", "LT"):
+            self.high, self.high_open = values[0], True
+        elif comparison in ("<=", "LE"):
+            self.high = values[0]
+        elif comparison in (">", "GT"):
+            self.low, self.low_open = values[0], True
+        elif comparison in (">=", "GE"):
+            self.low = values[0]
+        elif comparison == "BETWEEN":
+            self.low, self.high = values[0], values[1]
+        elif comparison == "BEGINS_WITH":
+            self.prefix = values[0]
+        elif comparison is not None:
+            raise MockValidationException(f"Unsupported key condition {comparison}")
+
+    def first(
+        self,
+        length: int,
+        left: Callable[[Any], int],
+        right: Callable[[Any], int],
+        after: Any,
+    ) -> int:
+        """Where the walk starts: the condition's first position, after ``after`` if given.
+
+        ``left(v)`` is the first position whose sort value is >= v, ``right(v)`` the first > v.
+        """
+        if self.forward:
+            position = 0
+            if self.prefix is not None:
+                position = left(self.prefix)
+            elif self.low is not None:
+                position = right(self.low) if self.low_open else left(self.low)
+            if after is not None:
+                position = max(position, right(after))
+            return position
+        position = length - 1
+        if self.prefix is not None:
+            above = _successor(self.prefix)
+            if above is not None:
+                position = left(above) - 1
+        elif self.high is not None:
+            position = (left(self.high) if self.high_open else right(self.high)) - 1
+        if after is not None:
+            position = min(position, left(after) - 1)
+        return position
+
+    def holds(self, sort: Any) -> bool:
+        if self.comparison is None:
+            return True
+        if self.prefix is not None:
+            return isinstance(sort, type(self.prefix)) and sort.startswith(self.prefix)
+        if self.low is not None and (sort < self.low or (self.low_open and sort == self.low)):
+            return False
+        return not (
+            self.high is not None and (sort > self.high or (self.high_open and sort == self.high))
+        )
+
+    def past(self, sort: Any) -> bool:
+        """Whether the walk has left the condition's range for good (nothing after can hold)."""
+        if self.comparison is None:
+            return False
+        if self.prefix is not None:
+            # walking forward, past the prefix once above it; backward, once below it
+            head = sort[: len(self.prefix)]
+            return bool(head > self.prefix if self.forward else head < self.prefix)
+        if self.forward:
+            return self.high is not None and (
+                sort > self.high or (self.high_open and sort == self.high)
+            )
+        return self.low is not None and (sort < self.low or (self.low_open and sort == self.low))
+
+
+def _successor(prefix: Any) -> Any:
+    """The least value above every value that starts with ``prefix`` (None: there is none)."""
+    if isinstance(prefix, str):
+        for end in range(len(prefix) - 1, -1, -1):
+            if ord(prefix[end]) < 0x10FFFF:
+                return prefix[:end] + chr(ord(prefix[end]) + 1)
+        return None
+    if isinstance(prefix, bytes):
+        for end in range(len(prefix) - 1, -1, -1):
+            if prefix[end] < 0xFF:
+                return prefix[:end] + bytes([prefix[end] + 1])
+        return None
+    return None
