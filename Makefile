@@ -63,7 +63,7 @@ test: $(TEST_STAMP) ## Lint, then run the tests and the notebooks (nbval) in par
 dynalite: ## Install dynalite (npm ci, pinned) for tests/engine/test_dynalite_capacity.py
 	npm ci --prefix .ci/dynalite --no-audit --no-fund
 
-bench: $(TEST_STAMP) ## Install the bench extra, then run every script in benchmarks/ (minutes)
+bench: $(TEST_STAMP) dynalite ## Install the bench extra and dynalite, then run every script in benchmarks/ (minutes)
 	$(PIP) -e ".[bench]" -c constraints.txt
 	set -e; for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
