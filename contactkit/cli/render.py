@@ -181,20 +181,11 @@ def import_report(report: ImportReport) -> list[str]:
 
 
 def stats(org_id: str, numbers: ContactStats) -> list[str]:
-    """The seed's statistics, ranked."""
-
-    def ranked(pairs: Sequence[tuple[str, int]]) -> str:
-        return ", ".join(f"{name} ({count})" for name, count in pairs) or "none"
-
+    """The seed's statistics, ranked (the lines of ``ContactStats.rows``)."""
     return [
         f"📊 Statistics for {org_id}:",
         RULE,
-        f"   Total contacts: {numbers.total}",
-        f"   Favorites: {numbers.favorites}",
-        f"   With phone: {numbers.with_phone}",
-        f"   Recently contacted (30 days): {numbers.recently_contacted}",
-        f"   Top companies: {ranked(numbers.top_companies)}",
-        f"   Popular tags: {ranked(numbers.popular_tags)}",
+        *(f"   {label}: {value}" for label, value in numbers.rows()),
     ]
 
 
