@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
+from ..contacts import phones
 from ..contacts.model import Contact, ContactSummary, clean_changes
 from ..dynamo.paging import Page
-from ..errors import ValidationError
+from ..dynamo.queries import MAX_PAGE_SIZE
+from ..errors import NotFoundError, ValidationError
 from ..io.importer import OnConflict
 from . import render
 from .seed import SEED_CONTACTS
@@ -72,6 +74,54 @@ class Listing:
         return shown + self.footer
 
 
+# -- contact ids ---------------------------------------------------------------------------
+
+ULID_LENGTH = 26
+MIN_PREFIX = 4  # shortest short-id prefix accepted: fewer would match too many contacts
+_SHORT_ID_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz234567")
+_MAX_CANDIDATES = 5  # an ambiguous prefix names this many of its contacts
+
+
+def resolve_id(org: OrgStore, text: str) -> str:
+    """The full id of the contact ``text`` names: a full id, its short id, or a prefix of it.
+
+    Short ids (``render.short_id``: 8 characters of a hash, as lists show them) are not keys:
+    they are matched against every contact of the org (one paged Query). A prefix of at least
+    ``MIN_PREFIX`` characters is enough when one contact has it; when several do, the
+    ``ValidationError`` lists them. ``NotFoundError`` when none does.
+    """
+    given = text.strip()
+    if len(given) == ULID_LENGTH:
+        return given
+    wanted = given.lower()
+    if not MIN_PREFIX <= len(wanted) <= render.SHORT_ID_LENGTH or not set(wanted) <= (
+        _SHORT_ID_CHARACTERS
+    ):
+        raise ValidationError(
+            "id",
+            f"{given!r} is not a contact id: give the full id, or the "
+            f"{render.SHORT_ID_LENGTH} characters lists show after 'ID:' "
+            f"(at least the first {MIN_PREFIX})",
+        )
+    found = [
+        contact
+        for contact in org.iter_pages(org.list, limit=MAX_PAGE_SIZE)
+        if render.short_id(contact.id).startswith(wanted)
+    ]
+    if not found:
+        raise NotFoundError(org.org_id, given)
+    if len(found) > 1:
+        named = ", ".join(
+            f"{render.short_id(c.id)} ({c.full_name})" for c in found[:_MAX_CANDIDATES]
+        )
+        more = f" and {len(found) - _MAX_CANDIDATES} more" if len(found) > _MAX_CANDIDATES else ""
+        raise ValidationError(
+            "id",
+            f"{given!r} matches {len(found)} contacts: {named}{more}; type more characters",
+        )
+    return found[0].id
+
+
 # -- one contact ---------------------------------------------------------------------------
 
 
@@ -93,21 +143,45 @@ def field_problem(org: OrgStore, name: str, value: Any, current: str | None = No
     return None
 
 
+def field_warning(org: OrgStore, name: str, value: Any) -> str | None:
+    """What storing a valid ``value`` as field ``name`` would be remarked on, or ``None``.
+
+    A phone that is not a complete number is kept as entered, not searchable by phone: the
+    shell says so at the question, in the words of :mod:`contactkit.contacts.phones` (the
+    words of ``import``'s report).
+    """
+    if name == "phone" and value:
+        return phones.normalise(str(value), org.phone_region).warning
+    return None
+
+
+def stored_warnings(org: OrgStore, contact: Contact) -> tuple[str, ...]:
+    """The contact's warnings, its phones' in the words of ``import`` (``field_warning``)."""
+    entered = [p.value for p in contact.phones if p.e164 is None]
+    if not contact.phones and contact.phone and not contact.phone_e164:
+        entered.append(contact.phone)
+    about_phones = [field_warning(org, "phone", value) for value in entered]
+    others = [w for w in contact.warnings if not w.startswith("phone ")]
+    return (*(w for w in about_phones if w is not None), *others)
+
+
 def add(org: OrgStore, fields: Mapping[str, Any]) -> Outcome[Contact]:
     """Add a contact from the fields given (``None`` values are left out)."""
     contact = org.add(**{name: value for name, value in fields.items() if value is not None})
-    return Outcome(contact, [f"✅ Created contact: {contact.full_name}"], contact.warnings)
+    return Outcome(
+        contact, [f"✅ Created contact: {contact.full_name}"], stored_warnings(org, contact)
+    )
 
 
 def get(org: OrgStore, contact_id: str) -> Contact:
     """The contact (``NotFoundError`` if there is none); the shell's ``edit`` starts from it."""
-    return org.get(contact_id)
+    return org.get(resolve_id(org, contact_id))
 
 
 def show(org: OrgStore, contact_id: str) -> Outcome[dict[str, Any]]:
     """Every field of a contact, its groups and its recent activity."""
-    contact = org.get(contact_id)
-    activity = org.activity(contact_id).items
+    contact = org.get(resolve_id(org, contact_id))
+    activity = org.activity(contact.id).items
     # The contact item carries its groups: no second read for them.
     return Outcome(
         {"contact": contact, "activity": activity, "groups": list(contact.groups)},
@@ -122,21 +196,24 @@ def update(
     expected_version: int | None = None,
 ) -> Outcome[Contact]:
     """Change the fields given (none is a ``ValidationError``: nothing to update)."""
-    contact = org.update(contact_id, expected_version, **changes)
-    return Outcome(contact, [f"✅ Updated contact: {contact.full_name}"], contact.warnings)
+    contact = org.update(resolve_id(org, contact_id), expected_version, **changes)
+    return Outcome(
+        contact, [f"✅ Updated contact: {contact.full_name}"], stored_warnings(org, contact)
+    )
 
 
 def delete(org: OrgStore, contact_id: str, confirm: Confirm) -> Outcome[dict[str, str] | None]:
     """Delete a contact after ``confirm`` agreed; ``data`` is ``None`` when it did not."""
-    contact = org.get(contact_id)
+    contact = org.get(resolve_id(org, contact_id))
     if not confirm(f"Delete {contact.full_name} <{contact.email}>?"):
         return Outcome(None, ["Not deleted."])
-    org.delete(contact_id)
-    return Outcome({"deleted": contact_id}, [f"🗑️  Deleted contact: {contact.full_name}"])
+    org.delete(contact.id)
+    return Outcome({"deleted": contact.id}, [f"🗑️  Deleted contact: {contact.full_name}"])
 
 
 def favorite(org: OrgStore, contact_id: str, on: bool | None = None) -> Outcome[Contact]:
     """Mark (``on=True``) or unmark a favourite; ``None`` toggles."""
+    contact_id = resolve_id(org, contact_id)
     if on is None:
         on = not org.get(contact_id).favorite
     contact = org.set_favorite(contact_id, on)
@@ -147,7 +224,7 @@ def favorite(org: OrgStore, contact_id: str, on: bool | None = None) -> Outcome[
 
 def note(org: OrgStore, contact_id: str, text: str, kind: str = "note") -> Outcome[Contact]:
     """Record an interaction (it moves the contact's last-contacted time)."""
-    contact = org.record_interaction(contact_id, kind=kind, note=text)
+    contact = org.record_interaction(resolve_id(org, contact_id), kind=kind, note=text)
     shown = "" if kind == "note" else f" ({kind})"
     return Outcome(contact, [f"📝 Noted for {contact.full_name}{shown}"])
 
@@ -233,7 +310,9 @@ def import_contacts(
 def export(org: OrgStore, path: Path, file_format: str | None = None) -> Outcome[ExportReport]:
     """Write every contact to ``path`` (the format from the extension unless given)."""
     report = org.export(path, file_format)
-    line = f"📤 Exported {report.contacts} contacts to {report.path} ({report.format})"
+    line = (
+        f"📤 Exported {render.count(report.contacts, 'contact')} to {report.path} ({report.format})"
+    )
     return Outcome(report, [line])
 
 
@@ -281,18 +360,19 @@ def rename_group(org: OrgStore, old: str, new: str) -> Outcome[Group]:
 
 def delete_group(org: OrgStore, group: str) -> Outcome[int]:
     left = org.delete_group(group)
-    return Outcome(left, [f"🗑️  Deleted group {group} ({left} members left it)"])
+    members = render.count(left, "member")
+    return Outcome(left, [f"🗑️  Deleted group {group} ({members} left it)"])
 
 
 def add_to_group(org: OrgStore, group: str, contact_ids: Iterable[str]) -> Outcome[list[Contact]]:
-    changed = [org.add_to_group(group, contact_id) for contact_id in contact_ids]
+    changed = [org.add_to_group(group, resolve_id(org, c)) for c in contact_ids]
     return Outcome(changed, [f"👪 Added {c.full_name} to {group}" for c in changed])
 
 
 def remove_from_group(
     org: OrgStore, group: str, contact_ids: Iterable[str]
 ) -> Outcome[list[Contact]]:
-    changed = [org.remove_from_group(group, contact_id) for contact_id in contact_ids]
+    changed = [org.remove_from_group(group, resolve_id(org, c)) for c in contact_ids]
     return Outcome(changed, [f"👪 Removed {c.full_name} from {group}" for c in changed])
 
 
@@ -311,14 +391,16 @@ def duplicates(org: OrgStore) -> Listing:
         f"   {2 * index + 1} ↔ {2 * index + 2}: score {pair.score:.0f} ({', '.join(pair.reasons)})"
         for index, pair in enumerate(pairs)
     ]
-    title = f"Possible duplicates, {len(pairs)} pairs"
+    title = f"Possible duplicates, {render.count(len(pairs), 'pair')}"
     return Listing(title, Page(shown), empty="✅ No likely duplicates.", footer=footer)
 
 
 def merge(org: OrgStore, keep_id: str, other_id: str, confirm: Confirm) -> Outcome[Contact | None]:
     """Fold ``other_id`` into ``keep_id`` after ``confirm`` agreed, then delete it."""
-    keep, other = org.get(keep_id), org.get(other_id)
+    keep, other = org.get(resolve_id(org, keep_id)), org.get(resolve_id(org, other_id))
+    if keep.id == other.id:
+        raise ValidationError("id", "the two ids name the same contact")
     if not confirm(f"Merge {other.full_name} <{other.email}> into {keep.full_name}?"):
         return Outcome(None, ["Not merged."])
-    merged = org.merge(keep_id, other_id)
+    merged = org.merge(keep.id, other.id)
     return Outcome(merged, [f"🔀 Merged {other.full_name} into {merged.full_name}"])

@@ -7,7 +7,7 @@ A list view looks like the seed's::
     1. John Doe at Acme Corp
        📧 john.doe@example.com | 📱 (555) 123-4567
        🏷️  vip, client, decision-maker
-       ID: 5f3ab2c1
+       ID: k3v7qa2m
 
 A phone that could not be normalised (the seed's 7-digit ``555-0101``) is shown as entered,
 followed by a warning mark, instead of the seed's impossible ``(555) 010-1000``.
@@ -15,7 +15,9 @@ followed by a warning mark, instead of the seed's impossible ``(555) 010-1000``.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePath
@@ -41,8 +43,19 @@ def icon(name: str) -> str:
 
 
 def short_id(contact_id: str) -> str:
-    """The seed shows 8 characters of an id; a ULID's last 8 are its random part."""
-    return contact_id[-SHORT_ID_LENGTH:].lower()
+    """8 characters of the id's SHA-256, in lower-case base32 (``a``-``z``, ``2``-``7``).
+
+    Not a slice of the ULID: ULIDs made in one millisecond are monotonic, so contacts imported
+    one after another differ by +1 in their last characters. A hash spreads them apart; every
+    command that takes an id accepts it (and prefixes of 4 characters or more).
+    """
+    digest = hashlib.sha256(contact_id.encode()).digest()
+    return base64.b32encode(digest).decode()[:SHORT_ID_LENGTH].lower()
+
+
+def count(number: int, noun: str) -> str:
+    """``1 contact``, ``2 contacts``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def phone_text(contact: ContactSummary) -> str | None:
@@ -87,7 +100,7 @@ def contact_list(
     """A titled, numbered list view (``👥 <title> (<n> contacts):``)."""
     if not contacts:
         return [f"📭 {title}: no contacts."]
-    lines = [f"👥 {title} ({len(contacts)} contacts):", RULE]
+    lines = [f"👥 {title} ({count(len(contacts), 'contact')}):", RULE]
     for offset, contact in enumerate(contacts):
         if offset:
             lines.append("")
@@ -181,20 +194,11 @@ def import_report(report: ImportReport) -> list[str]:
 
 
 def stats(org_id: str, numbers: ContactStats) -> list[str]:
-    """The seed's statistics, ranked."""
-
-    def ranked(pairs: Sequence[tuple[str, int]]) -> str:
-        return ", ".join(f"{name} ({count})" for name, count in pairs) or "none"
-
+    """The seed's statistics, ranked (the lines of ``ContactStats.rows``)."""
     return [
         f"📊 Statistics for {org_id}:",
         RULE,
-        f"   Total contacts: {numbers.total}",
-        f"   Favorites: {numbers.favorites}",
-        f"   With phone: {numbers.with_phone}",
-        f"   Recently contacted (30 days): {numbers.recently_contacted}",
-        f"   Top companies: {ranked(numbers.top_companies)}",
-        f"   Popular tags: {ranked(numbers.popular_tags)}",
+        *(f"   {label}: {value}" for label, value in numbers.rows()),
     ]
 
 

@@ -1,7 +1,10 @@
 """``contactkit shell``: the seed's interactive contacts app, done right.
 
 ``N`` in ``show N``, ``edit N``... always means entry N of the last list shown (the seed
-numbered lists but then looked contacts up by position in a fresh, differently ordered list).
+numbered lists but then looked contacts up by position in a fresh, differently ordered list);
+the short id a list shows (``ID: k3v7qa2m``), a prefix of it (4 characters or more) or the full
+id work too. A phone that is not a complete number is warned about at its question, which is
+asked again: the same answer (or Enter) keeps it as entered.
 Ctrl-C cancels the current prompt or command; Ctrl-D (end of input) at a question cancels the
 command, at the prompt it quits; errors are one line. Input that ends inside a command (piped
 answers that run out) cancels it, and the session exits 1. Each command
@@ -30,6 +33,7 @@ from .secret import APP_NAME
 from .tags import split_tags
 
 PAGE_SIZE = 20
+MIN_ID_PREFIX = actions.MIN_PREFIX
 RECENT_COUNT = 5
 HISTORY_LENGTH = 1000
 
@@ -91,6 +95,8 @@ class Shell:
         self.org = session.org
         self.history = history
         self.view = ListView("", {})
+        # Warnings already said at a question (a phone kept as entered): not repeated after.
+        self.warned: set[str] = set()
         # The last command was cancelled by the end of input: if the session ends now, it
         # ends with that command undone (exit code 1).
         self.cut_short = False
@@ -110,9 +116,10 @@ class Shell:
         return self.ask(f"{question} [y/N]: ").strip().lower() in {"y", "yes"}
 
     def report(self, outcome: actions.Outcome[Any]) -> None:
-        """A command's warnings, then its lines."""
+        """A command's warnings (but those said at its questions), then its lines."""
         for warning in outcome.warnings:
-            self.say(render.warning(warning))
+            if warning not in self.warned:
+                self.say(render.warning(warning))
         for line in outcome.lines:
             self.say(line)
 
@@ -148,6 +155,7 @@ class Shell:
             self.say(f"❌ Unknown command: {name}. Type 'help' to see the commands.")
             return None
         self.cut_short = False
+        self.warned = set()
         try:
             return entry.run(self, rest.strip())
         except (KeyboardInterrupt, EOFError) as stop:  # Ctrl-C, or Ctrl-D at a question
@@ -202,14 +210,23 @@ class Shell:
         self.view.numbers = {n: i for n, i in self.view.numbers.items() if i != contact_id}
 
     def contact_id(self, text: str) -> str:
-        """The id of entry ``N`` of the last list shown (or a full contact id)."""
+        """The id of entry ``N`` of the last list shown, or of the contact an id names.
+
+        An id is a full id, a short id as lists show it, or a prefix of 4 characters or more
+        (``actions.resolve_id``); digits are a list number first.
+        """
         if not text:
-            raise UsageProblem("which contact? give its number from the last list")
+            raise UsageProblem("which contact? give its number from the last list, or its ID")
         if not text.isdigit():
-            if len(text) == 26:  # a full ULID, as `show` prints it
-                return text
-            raise UsageProblem(f"{text!r} is not a number from the last list")
+            return actions.resolve_id(self.org, text)
         number = int(text)
+        # Short ids may be all digits (2-7 only): a number not in the list may be one.
+        if (
+            number not in self.view.numbers
+            and len(text) >= MIN_ID_PREFIX
+            and set(text) <= set("234567")
+        ):
+            return actions.resolve_id(self.org, text)
         if number not in self.view.numbers:
             if not self.view.numbers:
                 raise UsageProblem("no list shown yet: run 'list' (or search) first")
@@ -222,18 +239,35 @@ class Shell:
     # -- prompting for fields ---------------------------------------------------------------
 
     def ask_field(self, name: str, label: str, current: str | None = None) -> Any:
-        """Ask until the answer is valid; ``current`` is kept on Enter, '-' clears it."""
+        """Ask until the answer is valid; ``current`` is kept on Enter, '-' clears it.
+
+        An answer stored with a remark (a phone that is not a complete number) is warned about
+        at once and the question asked again: Enter or the same answer keeps it as entered.
+        """
+        doubtful: str | None = None  # the answer warned about, awaiting confirmation
         while True:
-            suffix = f" [{current}]" if current else ""
-            answer = self.ask(f"{label}{suffix}: ").strip()
-            if current is not None and not answer:
-                return _UNCHANGED
+            if doubtful is not None:
+                answer = self.ask(f"{label} (Enter keeps {doubtful!r} as entered): ").strip()
+                if answer in ("", doubtful):
+                    return doubtful
+            else:
+                suffix = f" [{current}]" if current else ""
+                answer = self.ask(f"{label}{suffix}: ").strip()
+                if current is not None and not answer:
+                    return _UNCHANGED
             if answer == "-" and name not in REQUIRED:
                 answer = ""
             value: Any = split_tags(answer) if name == "tags" else answer
             problem = actions.field_problem(self.org, name, value, current)
             if problem is not None:
                 self.say(f"❌ {problem}")
+                doubtful = None
+                continue
+            remark = actions.field_warning(self.org, name, value)
+            if remark is not None:
+                self.say(render.warning(remark))
+                self.warned.add(remark)
+                doubtful = answer
                 continue
             return value if value != "" else None
 
@@ -308,15 +342,15 @@ class Shell:
     def do_favorites(self, args: str) -> None:
         self.show(lambda cursor: actions.favorites(self.org, limit=PAGE_SIZE, cursor=cursor))
 
-    @command("favorite", "N", "Mark or unmark contact N as a favourite", "fav")
+    @command("favorite", "N|ID", "Mark or unmark contact N as a favourite", "fav")
     def do_favorite(self, args: str) -> None:
         self.report(actions.favorite(self.org, self.contact_id(args)))
 
-    @command("show", "N", "Every field of contact N, with its activity")
+    @command("show", "N|ID", "Every field of contact N (or ID), with its activity")
     def do_show(self, args: str) -> None:
         self.report(actions.show(self.org, self.contact_id(args)))
 
-    @command("edit", "N", "Change contact N (Enter keeps a value, '-' clears it)")
+    @command("edit", "N|ID", "Change contact N (Enter keeps a value, '-' clears it)")
     def do_edit(self, args: str) -> None:
         contact = actions.get(self.org, self.contact_id(args))
         changes: dict[str, Any] = {}
@@ -331,7 +365,7 @@ class Shell:
             return
         self.report(actions.update(self.org, contact.id, changes, contact.version))
 
-    @command("note", "N TEXT", "Record an interaction with contact N")
+    @command("note", "N|ID TEXT", "Record an interaction with contact N")
     def do_note(self, args: str) -> None:
         number, _, text = args.partition(" ")
         contact_id = self.contact_id(number)
@@ -339,7 +373,7 @@ class Shell:
             raise UsageProblem("usage: note N TEXT (for example: note 1 called about renewal)")
         self.report(actions.note(self.org, contact_id, text.strip()))
 
-    @command("delete", "N", "Delete contact N (asks first)", "rm")
+    @command("delete", "N|ID", "Delete contact N (asks first)", "rm")
     def do_delete(self, args: str) -> None:
         contact_id = self.contact_id(args)
         outcome = actions.delete(self.org, contact_id, self.confirm)

@@ -7,8 +7,9 @@ relative to an explicit ``now``, and rankings are by count, ties broken by name.
 
 from __future__ import annotations
 
+import html
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +23,11 @@ STATS_ATTRIBUTES = ("company", "tags", "favorite", "phone", "last_contacted_at")
 
 @dataclass(frozen=True)
 class ContactStats:
-    """Counts over every contact of an org; ``top_companies``/``popular_tags`` are ranked."""
+    """Counts over every contact of an org; ``top_companies``/``popular_tags`` are ranked.
+
+    ``repr`` is the dataclass's; ``str`` is one aligned line per figure, and Jupyter shows a
+    small table (``_repr_html_``). ``recent_days`` is the window of ``recently_contacted``.
+    """
 
     total: int
     favorites: int
@@ -30,6 +35,34 @@ class ContactStats:
     recently_contacted: int
     top_companies: tuple[tuple[str, int], ...]
     popular_tags: tuple[tuple[str, int], ...]
+    recent_days: int = RECENT_DAYS
+
+    def rows(self) -> list[tuple[str, str]]:
+        """``(label, value)`` per figure, as people read them; rankings as ``name (count)``."""
+        return [
+            ("Total contacts", f"{self.total:,}"),
+            ("Favorites", f"{self.favorites:,}"),
+            ("With phone", f"{self.with_phone:,}"),
+            (f"Recently contacted ({self.recent_days} days)", f"{self.recently_contacted:,}"),
+            ("Top companies", _ranked_text(self.top_companies)),
+            ("Popular tags", _ranked_text(self.popular_tags)),
+        ]
+
+    def __str__(self) -> str:
+        width = max(len(label) for label, _ in self.rows())
+        return "\n".join(f"{label + ':':<{width + 1}} {value}" for label, value in self.rows())
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f'<tr><th style="text-align:left">{html.escape(label)}</th>'
+            f'<td style="text-align:left">{html.escape(value)}</td></tr>'
+            for label, value in self.rows()
+        )
+        return f"<table><tbody>{body}</tbody></table>"
+
+
+def _ranked_text(pairs: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{name} ({count:,})" for name, count in pairs) or "none"
 
 
 def rank(counts: Mapping[str, int], n: int | None = None) -> list[tuple[str, int]]:
@@ -101,4 +134,5 @@ def contact_stats(
         recently_contacted=recently_contacted(every, now, recent_days),
         top_companies=tuple(rank(company_counts(every), top)),
         popular_tags=tuple(rank(tag_counts(every), top)),
+        recent_days=recent_days,
     )

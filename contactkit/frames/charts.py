@@ -14,8 +14,10 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from ..contacts import fields
 from . import analytics
 
 if TYPE_CHECKING:
@@ -28,6 +30,18 @@ COLOR = "#3b6ea8"
 ACCENT = "#d9822b"
 TITLE_SIZE = 12
 LABEL_SIZE = 10
+PARTIAL_ALPHA = 0.45  # a month not over yet: a lighter, hatched bar
+PARTIAL_HATCH = "//"
+PARTIAL_LABEL = "partial month"
+
+# What ``plot_completeness`` shows by default: the fields people fill in (the DataFrame columns
+# of editable fields), not the ones the store always sets (org_id, id, version, timestamps) nor
+# flags, which always hold True or False.
+USER_COLUMNS = tuple(
+    name
+    for name, kind, path in fields.frame_columns()
+    if fields.field(path[0]).editable and kind != "bool"
+)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -87,22 +101,47 @@ def plot_phone_countries(df: pd.DataFrame, ax: Axes | None = None, *, n: int = 1
 def plot_completeness(
     df: pd.DataFrame, ax: Axes | None = None, *, columns: Sequence[str] | None = None
 ) -> Axes:
-    """Share of contacts with a value in each column, most complete first."""
+    """Share of contacts with a value in each column, most complete first.
+
+    ``columns``: the fields to show; by default :data:`USER_COLUMNS` (those in ``df``).
+    """
+    from matplotlib.ticker import PercentFormatter
+
     ax = _axes(ax, BAR_SIZE)
-    shares = analytics.completeness(df, columns).sort_values(ascending=False, kind="stable")
+    chosen = columns if columns is not None else [c for c in USER_COLUMNS if c in df.columns]
+    shares = analytics.completeness(df, chosen).sort_values(ascending=False, kind="stable")
     _hbars(ax, list(shares.index), list(shares.values), percent=True)
     ax.set_xlim(0, 1.15)  # room for the value labels of full bars
-    _style(ax, "Field completeness", "share of contacts", "column")
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    _style(ax, "Field completeness", "contacts with a value", "field")
     return ax
 
 
-def plot_growth(df: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Contacts added per month (bars) and the running total (line, right axis)."""
+def plot_growth(df: pd.DataFrame, ax: Axes | None = None, *, now: datetime | None = None) -> Axes:
+    """Contacts added per month (bars) and the running total (line, right axis).
+
+    A last month that is not over at ``now`` (default: the current time) is drawn lighter and
+    hatched, with a "partial month" note, so that its lower count does not read as a drop.
+    """
     ax = _axes(ax, BAR_SIZE)
     monthly = analytics.added_per_month(df)
     labels = [str(month) for month in monthly.index]
     positions = list(range(len(labels)))
-    ax.bar(positions, list(monthly.values), color=COLOR, label="added")
+    bars = ax.bar(positions, list(monthly.values), color=COLOR, label="added")
+    if len(monthly) and _month_not_over(monthly.index[-1], now):
+        last = bars[-1]
+        last.set_alpha(PARTIAL_ALPHA)
+        last.set_hatch(PARTIAL_HATCH)
+        last.set_label(PARTIAL_LABEL)
+        ax.annotate(
+            PARTIAL_LABEL,
+            (last.get_x() + last.get_width() / 2, last.get_height()),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            fontsize=LABEL_SIZE - 1,
+        )
     ax.set_xticks(positions, labels, rotation=45, ha="right")
     running = ax.twinx()
     running.plot(positions, list(monthly.cumsum().values), color=ACCENT, marker="o", label="total")
@@ -116,14 +155,34 @@ def plot_interactions(
     df: pd.DataFrame, ax: Axes | None = None, *, column: str = "last_contacted_at"
 ) -> Axes:
     """A weekday x hour (UTC) heat map of ``column``'s times, with a colour bar."""
+    from matplotlib.ticker import MaxNLocator
+
     ax = _axes(ax, HEATMAP_SIZE)
     table = analytics.interaction_heatmap(df, column)
     image = ax.imshow(table.to_numpy(), aspect="auto", cmap="Blues", vmin=0)
     ax.set_yticks(range(len(table.index)), list(table.index))
     ax.set_xticks(range(0, 24, 2), [str(h) for h in range(0, 24, 2)])
-    ax.figure.colorbar(image, ax=ax, label="contacts")
-    _style(ax, "When contacts were last contacted", "hour (UTC)", "weekday")
+    # Whole counts: no 0.5 ticks on the colour bar.
+    ax.figure.colorbar(image, ax=ax, label="contacts", ticks=MaxNLocator(integer=True))
+    _style(ax, heatmap_title(column), "hour (UTC)", "weekday")
     return ax
+
+
+def heatmap_title(column: str) -> str:
+    """``When contacts were last contacted`` for ``last_contacted_at``, from the field's label."""
+    declared = fields.BY_NAME.get(column)
+    if declared is None:
+        return f"When: {column}"
+    return f"When contacts were {declared.label.lower()}"
+
+
+def _month_not_over(month: pd.Period, now: datetime | None) -> bool:
+    """Whether ``month`` (UTC) has not ended at ``now``."""
+    moment = now if now is not None else datetime.now(UTC)
+    if moment.tzinfo is None:
+        raise ValueError("now must be timezone-aware, for example datetime.now(UTC)")
+    end = month.end_time.tz_localize("UTC")  # the month's last nanosecond
+    return bool(moment.astimezone(UTC) <= end)
 
 
 def plotted_bars(ax: Axes) -> list[tuple[str, float]]:

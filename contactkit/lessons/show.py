@@ -71,11 +71,15 @@ class TextTable:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def numeric(self) -> list[bool]:
+        """Per column: whether every cell is a number (right-aligned) or not (left-aligned)."""
+        return [all(_is_number(r[i]) for r in self.rows) for i in range(len(self.columns))]
+
     def __repr__(self) -> str:
         widths = [
             max([len(c), *(len(r[i]) for r in self.rows)]) for i, c in enumerate(self.columns)
         ]
-        numeric = [all(_is_number(r[i]) for r in self.rows) for i in range(len(self.columns))]
+        numeric = self.numeric()
 
         def line(cells: Sequence[str]) -> str:
             parts = [
@@ -88,16 +92,28 @@ class TextTable:
         return "\n".join([line(self.columns), rule, *(line(r) for r in self.rows)])
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        # JupyterLab right-aligns every cell: text (keys, names) reads better on the left.
+        align = [
+            ' style="text-align:right"' if right else ' style="text-align:left"'
+            for right in self.numeric()
+        ]
+        head = "".join(
+            f"<th{a}>{html.escape(c)}</th>" for c, a in zip(self.columns, align, strict=True)
+        )
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+            "<tr>"
+            + "".join(
+                f"<td{a}>{html.escape(cell)}</td>" for cell, a in zip(row, align, strict=True)
+            )
+            + "</tr>"
             for row in self.rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _is_number(text: str) -> bool:
-    return text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit() or text == ""
+    digits = text.removesuffix("%").replace(",", "").replace(".", "", 1).lstrip("-")
+    return digits.isdigit() or text == ""
 
 
 def format_cell(value: Any) -> str:
@@ -114,6 +130,29 @@ def format_cell(value: Any) -> str:
         return ", ".join(str(v) for v in value)
     text = str(value).replace("\n", " ")
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
+
+
+def series(values: Any, *, percent: bool = False) -> TextTable:
+    """A pandas Series as a two-column table (index, values), without pandas' dtype footer.
+
+    The columns are named after the index and the Series (``value`` when it has no name);
+    ``percent`` shows shares (0..1) as whole percentages. Example::
+
+        series(analytics.top_companies(df, 5))
+        series(analytics.completeness(df), percent=True)
+    """
+    label = str(values.name) if values.name is not None else "value"
+    index = str(values.index.name) if values.index.name is not None else ""
+    rows = [
+        {index: str(key), label: f"{value:.0%}" if percent else _python(value)}
+        for key, value in values.items()
+    ]
+    return TextTable.of(rows, (index, label))
+
+
+def _python(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds (so that ints get separators)."""
+    return value.item() if hasattr(value, "item") and hasattr(value, "dtype") else value
 
 
 def items(raw_items: Iterable[Mapping[str, Any]], columns: Sequence[str] = ()) -> TextTable:

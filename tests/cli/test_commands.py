@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from contactkit.cli import cli
+from contactkit.cli import cli, render
 from contactkit.engine.embedded import EmbeddedEngine
 
 
@@ -147,6 +147,36 @@ def test_org_from_the_seed_variable(run: Any, monkeypatch: pytest.MonkeyPatch) -
     add(run, "Env", "Org", "env@example.com", org_id=org)
     listed = as_json(run("list", "--json", org_id=None))
     assert [c["email"] for c in listed["items"]] == ["env@example.com"]
+
+
+def test_local_only_phone_warning_has_the_words_of_import(run: Any) -> None:
+    result = run(
+        "add",
+        "--first-name",
+        "Al",
+        "--last-name",
+        "B",
+        "--email",
+        "al@x.org",
+        "--phone",
+        "555-0101",
+    )
+    assert result.stderr.splitlines() == [
+        "⚠️  phone '555-0101' is a local-only number (no area code) for region US; "
+        "kept as entered, not indexed"
+    ]
+
+
+def test_scriptable_commands_take_the_short_id_lists_show(run: Any) -> None:
+    john = add(run, "John", "Doe", "john@example.com")
+    add(run, "Jane", "Roe", "jane@example.com")
+    short = render.short_id(john["id"])
+    assert as_json(run("get", short, "--json"))["contact"]["id"] == john["id"]
+    assert as_json(run("update", short[:4], "--company", "Acme", "--json"))["company"] == "Acme"
+    assert as_json(run("favorite", short.upper(), "--json"))["favorite"] is True
+    assert run("delete", short, "--yes").exit_code == 0
+    missing = run("get", short)
+    assert missing.exit_code == 1 and "no contact" in missing.stderr
 
 
 def test_missing_contact_exits_1(run: Any) -> None:

@@ -36,8 +36,28 @@ def test_entry_matches_the_seed() -> None:
         "1. John Doe at Acme Corp",
         "   📧 john.doe@example.com | 📱 (555) 123-4567",
         "   🏷️  vip, client, decision-maker",
-        "   ID: 00a1b2c3",
+        "   ID: oqk4doda",
     ]
+
+
+def test_short_ids_are_a_hash_not_the_ulid_tail() -> None:
+    # Monotonic ULIDs of one millisecond differ by +1 in their last characters: the seed's
+    # "last 8 characters" made neighbours look alike (gxb2aw5c / gxb2aw5e).
+    first, second = "01KE5Z7Q8G0000000000A1B2C3", "01KE5Z7Q8G0000000000A1B2C4"
+    assert render.short_id(first) == "oqk4doda"
+    assert render.short_id(second) == "3jmzmmya"
+    assert len(render.short_id(first)) == render.SHORT_ID_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("number", "text"), [(0, "0 contacts"), (1, "1 contact"), (2, "2 contacts")]
+)
+def test_counts_agree_in_number(number: int, text: str) -> None:
+    assert render.count(number, "contact") == text
+
+
+def test_a_list_of_one_says_one_contact() -> None:
+    assert render.contact_list("Contacts", [summary()])[0] == "👥 Contacts (1 contact):"
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ def test_the_seed_session(terminal: Terminal) -> None:
 
     terminal.type("search tech")
     terminal.expect(
-        "👥 Search results for 'tech' (1 contacts):",
+        "👥 Search results for 'tech' (1 contact):",
         "─" * 25,
         "1. Alice Johnson at Tech Corp",
         "📧 alice@example.com | 📱 555-0101 ⚠️",
@@ -145,7 +145,7 @@ def test_the_seed_session(terminal: Terminal) -> None:
 
     terminal.type("email john.doe@example.com")
     terminal.expect(
-        "👥 Contact found (1 contacts):",
+        "👥 Contact found (1 contact):",
         "─" * 25,
         "1. John Doe at Acme Corp",
         "📧 john.doe@example.com | 📱 (555) 123-4567",

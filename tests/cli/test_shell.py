@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import contactkit.cli.shell as shell_module
-from contactkit.cli import cli
+from contactkit.cli import cli, render
 from contactkit.cli.context import Settings, open_session
 from contactkit.cli.shell import COMMANDS, Shell
 
@@ -70,7 +70,7 @@ def test_add_then_list_in_the_seed_format(term: Terminal) -> None:
     assert term.run("add", *JOHN)[-1] == "✅ Created contact: John Doe"
     out = term.run("list")
     assert out[:6] == [
-        "👥 Contacts (1 contacts):",
+        "👥 Contacts (1 contact):",
         "─" * 25,
         "1. John Doe at Acme Corp",
         "   📧 john.doe@example.com | 📱 (555) 123-4567",
@@ -106,10 +106,59 @@ def test_add_refuses_a_duplicate_email_and_asks_again(term: Terminal) -> None:
     assert out[-1] == "✅ Created contact: J D"
 
 
-def test_add_keeps_a_local_only_phone_with_a_warning(term: Terminal) -> None:
-    out = term.run("add", "Alice", "Johnson", "alice@example.com", "555-0101", "Tech Corp", "", "")
-    assert out[0].startswith("⚠️  phone '555-0101' is not a complete number")
+LOCAL_ONLY = (
+    "⚠️  phone '555-0101' is a local-only number (no area code) for region US; "
+    "kept as entered, not indexed"
+)
+
+
+@pytest.mark.parametrize("again", ["555-0101", ""])
+def test_add_warns_about_a_phone_at_its_question_and_keeps_it_when_confirmed(
+    term: Terminal, again: str
+) -> None:
+    out = term.run(
+        "add", "Alice", "Johnson", "alice@example.com", "555-0101", again, "Tech Corp", "", ""
+    )
+    assert out == [LOCAL_ONLY, "✅ Created contact: Alice Johnson"]  # warned once, at once
+    assert term.prompts[3:5] == ["Phone: ", "Phone (Enter keeps '555-0101' as entered): "]
+    assert term.prompts[5] == "Company: "
     assert "📱 555-0101 ⚠️" in "\n".join(term.run("list"))
+
+
+def test_a_phone_corrected_at_the_second_asking_is_stored_normalised(term: Terminal) -> None:
+    out = term.run("add", "Al", "B", "", "12", "555-123-4567", "", "", "")
+    assert out[0].startswith("⚠️  phone '12' is too short for region US")
+    assert out[-1] == "✅ Created contact: Al B"
+    assert "📱 (555) 123-4567" in "\n".join(term.run("list"))
+
+
+def test_a_second_doubtful_phone_is_warned_about_in_turn(term: Terminal) -> None:
+    out = term.run("add", "Al", "B", "", "12", "555-0101", "555-0101", "", "", "")
+    assert out[0].startswith("⚠️  phone '12' is too short")
+    assert out[1] == LOCAL_ONLY
+    assert out[-1] == "✅ Created contact: Al B"
+
+
+def test_contacts_are_named_by_short_id_or_its_prefix(term: Terminal) -> None:
+    term.run("add", *JOHN)
+    term.run("add", *JANE)
+    listed = term.run("list")
+    short = next(line for line in listed if "ID:" in line).split("ID: ")[1]
+    assert term.run(f"show {short}")[0] == "👤 John Doe"  # the first listed
+    assert term.run(f"show {short[:4]}")[0] == "👤 John Doe"
+    assert term.run("show zzzzzzzz") == ["❌ no contact 'zzzzzzzz' in org-shell-test"]
+    assert term.run("show ab!")[0].startswith("❌ id: 'ab!' is not a contact id")
+
+
+def test_an_ambiguous_prefix_lists_its_candidates(
+    term: Terminal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    term.run("add", *JOHN)
+    term.run("add", *JANE)
+    monkeypatch.setattr(render, "short_id", lambda contact_id: "abcd" + contact_id[-4:].lower())
+    out = term.run("show abcd")
+    assert out[0].startswith("❌ id: 'abcd' matches 2 contacts: abcd")
+    assert "(John Doe)" in out[0] and "(Jane Roe)" in out[0] and "type more characters" in out[0]
 
 
 def test_ctrl_c_cancels_add_and_writes_nothing(term: Terminal) -> None:
@@ -147,14 +196,14 @@ def test_list_pages_with_next_and_keeps_numbering(term: Terminal) -> None:
 @pytest.mark.parametrize(
     ("line", "first"),
     [
-        ("search tech", "👥 Search results for 'tech' (1 contacts):"),
-        ("fuzzy jhon doe", "👥 Fuzzy results for 'jhon doe' (1 contacts):"),
-        ("email john.doe@example.com", "👥 Contact found (1 contacts):"),
+        ("search tech", "👥 Search results for 'tech' (1 contact):"),
+        ("fuzzy jhon doe", "👥 Fuzzy results for 'jhon doe' (1 contact):"),
+        ("email john.doe@example.com", "👥 Contact found (1 contact):"),
         ("email nobody@example.com", "📭 No contact with email nobody@example.com"),
-        ("phone +1 555 123 4567", "👥 Phone +1 555 123 4567 (1 contacts):"),
+        ("phone +1 555 123 4567", "👥 Phone +1 555 123 4567 (1 contact):"),
         ("phone 555-0101", "❌ phone: '555-0101' is not a complete number, and such numbers"),
-        ("name do", "👥 Names starting with 'do' (1 contacts):"),
-        ("tag CLIENT", "👥 Tagged 'CLIENT' (1 contacts):"),
+        ("name do", "👥 Names starting with 'do' (1 contact):"),
+        ("tag CLIENT", "👥 Tagged 'CLIENT' (1 contact):"),
         ("favorites", "📭 Favorites: no contacts."),
         ("search", "❌ usage: search TERM"),
         ("list 0", "❌ usage: list [n], with n from 1 to 100"),
@@ -234,7 +283,7 @@ def test_run_shows_banner_recent_and_quits_on_ctrl_d(term: Terminal) -> None:
     term.shell.run()
     out = term.capsys.readouterr().out.splitlines()
     assert out[:2] == ["📇 Welcome to the contactkit Contacts App!", "Organization: org-shell-test"]
-    assert "👥 Recent contacts (1 contacts):" in out
+    assert "👥 Recent contacts (1 contact):" in out
     assert "❌ Unknown command: bogus. Type 'help' to see the commands." in out
     assert out[-1] == "👋 Goodbye!"
 
@@ -328,11 +377,11 @@ def test_duplicates_and_merge(term: Terminal) -> None:
     term.run("add", *JOHN)
     term.run("add", "Jon", "Doe", "jon.doe@example.com", "555 123 4567", "", "", "")
     out = term.run("duplicates")
-    assert out[0] == "👥 Possible duplicates, 1 pairs (2 contacts):"
+    assert out[0] == "👥 Possible duplicates, 1 pair (2 contacts):"
     assert out[-1].startswith("   1 ↔ 2: score")
     assert term.run("merge 1 2", "n") == ["Not merged."]
     assert term.run("merge 1 2", "y") == ["🔀 Merged Jon Doe into John Doe"]
-    assert term.run("list")[0] == "👥 Contacts (1 contacts):"
+    assert term.run("list")[0] == "👥 Contacts (1 contact):"
     assert term.run("merge 1 1")[0] == "❌ N and M are the same contact"
     assert term.run("merge 1")[0] == "❌ usage: merge N M (keeps N, folds M into it)"
 
@@ -376,7 +425,7 @@ def test_ctrl_d_at_a_confirmation_cancels_the_delete(term: Terminal) -> None:
     term.run("add", *JOHN)
     term.run("list")
     assert term.run("delete 1") == ["", "↩️  Cancelled."]
-    assert term.run("list")[0] == "👥 Contacts (1 contacts):"
+    assert term.run("list")[0] == "👥 Contacts (1 contact):"
 
 
 def test_the_session_goes_on_after_ctrl_d_at_a_question(term: Terminal) -> None:

@@ -102,3 +102,40 @@ def test_org_stats_agree_with_the_dataframe_functions(table: ck.Table) -> None:
     assert stats.top_companies == (("Design Studio", 4), ("Tech Corp", 4))
     assert stats.popular_tags == (("vip", 8), ("client", 4))
     assert stats.recently_contacted == 4  # days 4, 12, 20, 28 (36 and 44 are older)
+
+
+SHOWN = ck.ContactStats(
+    total=1200,
+    favorites=3,
+    with_phone=600,
+    recently_contacted=7,
+    top_companies=(("A & Co", 600), ("B", 2)),
+    popular_tags=(),
+    recent_days=14,
+)
+
+
+def test_stats_read_as_one_aligned_line_per_figure() -> None:
+    assert str(SHOWN).splitlines() == [
+        "Total contacts:               1,200",
+        "Favorites:                    3",
+        "With phone:                   600",
+        "Recently contacted (14 days): 7",
+        "Top companies:                A & Co (600), B (2)",
+        "Popular tags:                 none",
+    ]
+
+
+def test_stats_show_as_an_html_table_in_jupyter() -> None:
+    shown = SHOWN._repr_html_()
+    assert shown.startswith("<table>") and shown.count("<tr>") == 6
+    assert '<td style="text-align:left">A &amp; Co (600), B (2)</td>' in shown
+
+
+def test_stats_repr_stays_the_dataclass_repr() -> None:
+    assert repr(SHOWN).startswith("ContactStats(total=1200, favorites=3,")
+    assert eval(repr(SHOWN), {"ContactStats": ck.ContactStats}) == SHOWN
+
+
+def test_stats_remember_their_recent_window() -> None:
+    assert contact_stats([], NOW, recent_days=7).recent_days == 7

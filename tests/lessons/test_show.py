@@ -135,3 +135,30 @@ def test_requests_lists_every_request_with_its_parameters_and_costs(
     assert added.id in text
     with pytest.raises(IndexError):
         show.request(m, 3)
+
+
+def test_html_aligns_text_left_and_numbers_right() -> None:
+    table = show.TextTable.of([{"key": "ORG#a", "n": 12}], ("key", "n"))
+    assert table._repr_html_() == (
+        '<table><thead><tr><th style="text-align:left">key</th>'
+        '<th style="text-align:right">n</th></tr></thead>'
+        '<tbody><tr><td style="text-align:left">ORG#a</td>'
+        '<td style="text-align:right">12</td></tr></tbody></table>'
+    )
+
+
+def test_series_shows_as_a_two_column_table_without_dtype_footer() -> None:
+    pd = pytest.importorskip("pandas")
+    months = pd.period_range("2026-01", periods=2, freq="M", name="month")
+    shown = show.series(pd.Series([1200, 3], index=months, name="contacts", dtype="int64"))
+    assert shown.columns == ("month", "contacts")
+    assert shown.rows == (("2026-01", "1,200"), ("2026-02", "3"))
+    assert "dtype" not in repr(shown) and "Freq" not in repr(shown)
+
+
+def test_series_without_names_and_as_percentages() -> None:
+    pd = pytest.importorskip("pandas")
+    shown = show.series(pd.Series([0.5, 1.0], index=["phone", "email"]), percent=True)
+    assert shown.columns == ("", "value")
+    assert shown.rows == (("phone", "50%"), ("email", "100%"))
+    assert repr(shown).splitlines()[2] == "phone    50%"  # percentages align right
