@@ -121,12 +121,14 @@ def test_requests_lists_every_request_with_its_parameters_and_costs(
     shown = show.requests(m)
     assert shown.columns == show.REQUEST_COLUMNS
     rows = [dict(zip(shown.columns, row, strict=True)) for row in shown.rows]
-    assert [row["operation"] for row in rows] == ["TransactWriteItems", "Query", "GetItem"]
+    operations = [row["operation"] for row in rows]
+    assert operations == ["TransactWriteItems", "GetItem", "GetItem", "GetItem"]
     assert "Put contact" in rows[0]["written"] and "Put email" in rows[0]["written"]
-    assert rows[1]["table / index"] == f"{table.name} / gsi-email"
-    assert rows[1]["key"] == "EmailPK = 'ORG#org-test#EMAIL#ada@example.com'"
-    assert [row["source"] for row in rows] == ["backend", "backend", "computed"]
-    assert rows[2]["RCU"] == "0.5"
+    assert rows[1]["table / index"] == table.name  # the email's claim, then its contact
+    assert "ORG#org-test#EMAIL#ada@example.com" in rows[1]["key"]
+    assert f"CONTACT#{added.id}" in rows[2]["key"]
+    assert [row["source"] for row in rows] == ["backend", "backend", "backend", "computed"]
+    assert rows[3]["RCU"] == "0.5"
     assert repr(show.requests(m)) == repr(shown)  # deterministic
     text = repr(show.request(m, 0))
     assert text.startswith("# 0: TransactWriteItems")
@@ -134,7 +136,7 @@ def test_requests_lists_every_request_with_its_parameters_and_costs(
     assert "more" in text or text.count('"Put"') <= 3  # long lists are trimmed
     assert added.id in text
     with pytest.raises(IndexError):
-        show.request(m, 3)
+        show.request(m, 4)
 
 
 def test_html_aligns_text_left_and_numbers_right() -> None:
