@@ -247,17 +247,38 @@ class OrgLookups:
         return Page([_interaction(deserialize(i)) for i in found], next_cursor)
 
     def audit(self, *, limit: int = 25, cursor: str | None = None) -> Page[AuditEntry]:
-        """The org's audit trail, newest first: one Query of its audit partition."""
-        found, next_cursor = self.reader.query_page(
-            "audit",
-            {},
-            Key("PK").eq(keys.audit_partition_key(self.org_id))
-            & Key("SK").begins_with(keys.AUDIT_PREFIX),
-            limit=limit,
-            cursor=cursor,
-            forward=False,
+        """The org's audit trail, newest first.
+
+        One backwards Query per audit partition (``AUDIT_SHARDS`` shards and the earlier single
+        partition, docs/keys.md), ``limit`` entries each, merged by sort key; the cursor holds
+        the sort key of the last entry returned, so each page starts strictly before it.
+        """
+        check_limit(limit)
+        before: str | None = None
+        if cursor is not None:
+            before = self.reader.cursors.decode(cursor, self.org_id, "audit", {})["SK"]["S"]
+        found: builtins.list[Item] = []
+        more = False
+        for partition in keys.audit_partition_keys(self.org_id):
+            condition = Key("PK").eq(partition) & (
+                Key("SK").lt(before)
+                if before is not None
+                else Key("SK").begins_with(keys.AUDIT_PREFIX)
+            )
+            page, truncated = self.reader.query_first(condition, limit=limit, forward=False)
+            found.extend(page)
+            more = more or truncated
+        found.sort(key=lambda item: item["SK"]["S"], reverse=True)
+        more = more or len(found) > limit
+        page_items = found[:limit]
+        next_cursor = (
+            self.reader.cursors.encode(
+                self.org_id, "audit", {}, {"SK": {"S": page_items[-1]["SK"]["S"]}}
+            )
+            if more and page_items
+            else None
         )
-        return Page([entry_from_item(i) for i in found], next_cursor)
+        return Page([entry_from_item(i) for i in page_items], next_cursor)
 
     def stats(self, *, now: datetime | None = None, top: int = 5) -> ContactStats:
         """The seed's statistics over every contact of the org (a full, paginated Query).

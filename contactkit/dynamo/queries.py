@@ -105,6 +105,22 @@ class OrgReader:
         )
         return list(response.get("Items", [])), next_cursor
 
+    def query_first(
+        self,
+        key_condition: ConditionBase,
+        *,
+        limit: int,
+        forward: bool = True,
+        attributes: Sequence[str] | None = None,
+    ) -> tuple[list[Item], bool]:
+        """The first ``limit`` items of one Query, and whether more follow (no cursor: for
+        callers that merge several Queries and keep their own position)."""
+        check_limit(limit)
+        request = self._query_request(key_condition, None, forward, attributes, False)
+        request["Limit"] = limit
+        response = self.client.call("Query", **request)
+        return list(response.get("Items", [])), bool(response.get("LastEvaluatedKey"))
+
     def query_all(
         self,
         key_condition: ConditionBase,
