@@ -7,9 +7,9 @@ each transaction's budget, see :mod:`contactkit.dynamo.limits`). Items are sprea
 :func:`~contactkit.contacts.keys.audit_shard`), each sorted by ``AUDIT#<timestamp>#<ulid>``:
 reading the trail newest first is one backwards Query per shard, merged
 (:meth:`~contactkit.contacts.lookups.OrgLookups.audit`). Entries of the earlier single
-partition ``ORG#<org>#AUDIT`` are read with them. An entry says what happened (``action``), when, to which contact, and
-which fields changed: field *names* only, so the trail holds no copy of personal data and
-``org.erase()`` only has to delete the entries that name the contact.
+partition ``ORG#<org>#AUDIT`` are read with them. An entry says what happened (``action``),
+when, to which contact, and which fields changed: field *names* only, so the trail holds no
+copy of personal data and ``org.erase()`` only has to delete the entries that name the contact.
 
 Why shards: with one audit partition every write of an org lands on one partition key whose
 sort keys only increase, which DynamoDB serves at up to 1,000 WCU/s and cannot split for heat
