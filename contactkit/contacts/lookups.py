@@ -316,6 +316,13 @@ class OrgLookups:
         org (projected) and matches in memory: the baseline the index is measured against.
         ``fuzzy=True`` tolerates typos ("jon smth" finds John Smith) with rapidfuzz; it too
         reads the whole org, projected to the searched fields.
+
+        Words shorter than 2 characters are ignored when the term has a longer one; a term
+        with none (``"a"``) raises ``ValidationError``. An email's top-level domain and common
+        mail words (``example``, ``com``, ``gmail``), company legal forms (``Inc``) and title
+        function words (``of``) are not searched by (:mod:`contactkit.contacts.search`). Pages
+        resume after the last contact returned (by score, then id), so a contact deleted
+        between pages makes no other contact skip a page.
         """
         check_limit(limit)
         words = query_words(term)
@@ -329,20 +336,24 @@ class OrgLookups:
         ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
         pattern = "fuzzy" if fuzzy else "search"
         args = {"term": " ".join(words), "index": use_index}
-        offset = 0
         if cursor is not None:
-            offset = int(
-                self.reader.cursors.decode(cursor, self.org_id, pattern, args)["offset"]["N"]
-            )
-        page_ids = [contact_id for contact_id, _ in ranked[offset : offset + limit]]
-        more = offset + limit < len(ranked)
+            # The cursor holds the last (score, id) returned, not an offset: a contact deleted
+            # (or added) between pages moves no other contact across the page boundary.
+            last = self.reader.cursors.decode(cursor, self.org_id, pattern, args)
+            after = (-float(last["score"]["N"]), last["id"]["S"])
+            ranked = [pair for pair in ranked if (-pair[1], pair[0]) > after]
+        page = ranked[:limit]
         next_cursor = (
             self.reader.cursors.encode(
-                self.org_id, pattern, args, {"offset": {"N": str(offset + limit)}}
+                self.org_id,
+                pattern,
+                args,
+                {"score": {"N": repr(float(page[-1][1]))}, "id": {"S": page[-1][0]}},
             )
-            if more
+            if len(ranked) > limit
             else None
         )
+        page_ids = [contact_id for contact_id, _ in page]
         return Page(self.fetch_summaries(page_ids), next_cursor)
 
     def _index_scores(self, words: builtins.list[str]) -> dict[str, int]:
