@@ -1,10 +1,12 @@
 """Every way of finding an org's contacts: one Query or GetItem each (plus at most one
 BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with the org.
+Every Query of an index keeps only items whose table key is the org's (``OrgReader.owned``).
 
 | lookup | request(s) | items read |
 |---|---|---|
 | ``find_by_email`` | GetItem of the email's claim + GetItem of its contact | ≤ 2 |
 | ``find_by_phone`` | Query phone items + BatchGetItem | ≤ 2 x limit |
+| ``find_by_primary_email`` / ``_phone`` | Query ``gsi-email`` / ``gsi-phone`` | ≤ limit |
 | ``find_by_name`` | Query ``gsi-name``, ``begins_with`` | ≤ limit + 1 |
 | ``find_by_tag`` | Query tag items + BatchGetItem | ≤ 2 x limit |
 | ``favorites`` | Query ``gsi-favorites`` (sparse) | ≤ limit + 1 |
@@ -134,6 +136,45 @@ class OrgLookups:
         )
         ids = [deserialize(p)["contact_id"] for p in pointers]
         return Page(self.fetch_summaries(ids), next_cursor)
+
+    def find_by_primary_email(
+        self, email: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts whose **primary** email is ``email``: one Query of ``gsi-email``.
+
+        The index the lessons query; ``find_by_email`` (any address, through its claim) is the
+        store's own lookup. Items another org planted in this index partition are dropped
+        (:mod:`contactkit.dynamo.queries`).
+        """
+        if not isinstance(email, str) or not email.strip():
+            raise ValidationError("email", "is required to look a contact up by email")
+        return self._summaries(
+            "primary_email",
+            {"email": keys.normalise_email(email)},
+            Key("EmailPK").eq(keys.email_partition_key(self.org_id, email)),
+            limit=limit,
+            cursor=cursor,
+            index=schema.EMAIL_INDEX,
+        )
+
+    def find_by_primary_phone(
+        self, phone: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts whose **primary** phone is ``phone`` (any format): one Query of
+        ``gsi-phone``; foreign items are dropped as in :meth:`find_by_primary_email`."""
+        if not isinstance(phone, str) or not phone.strip():
+            raise ValidationError("phone", "is required to look a contact up by phone")
+        e164 = phones.normalise(phone, self.phone_region).e164
+        if e164 is None:
+            raise ValidationError("phone", f"{phone!r} is not a complete number")
+        return self._summaries(
+            "primary_phone",
+            {"phone": e164},
+            Key("PhonePK").eq(keys.phone_partition_key(self.org_id, e164)),
+            limit=limit,
+            cursor=cursor,
+            index=schema.PHONE_INDEX,
+        )
 
     # -- list views ------------------------------------------------------------------------
 
