@@ -232,7 +232,7 @@ def _item_type(key: Mapping[str, Any]) -> str:
     """The item type a key names (updates and deletes carry no ``type`` attribute)."""
     pk = str(key.get("PK", {}).get("S", ""))
     sk = str(key.get("SK", {}).get("S", ""))
-    by_pk = {"#SEARCH": "token", "#AUDIT": "audit", "#FAV": "favorite"}
+    by_pk = {"#SEARCH": "token", "#FAV": "favorite"}
     for suffix, kind in by_pk.items():
         if pk.endswith(suffix):
             return kind
@@ -243,6 +243,8 @@ def _item_type(key: Mapping[str, Any]) -> str:
         keys.TAG_PREFIX: "tag",
         keys.ACTIVITY_PREFIX: "activity",
         keys.GROUP_PREFIX: "group",
+        keys.PHONE_PREFIX: "phone",
+        keys.AUDIT_PREFIX: "audit",
     }
     for prefix, kind in by_sk.items():
         if sk.startswith(prefix):

@@ -301,3 +301,19 @@ def test_write_cost_counts_items_by_type_and_prices_them(table: ck.Table) -> Non
     # Every item of a transaction costs at least 2 units.
     assert add.wcu >= 2 * sum(add.items.values())
     assert not [i for i in scan_all(table) if "write-cost" in str(i.get("PK"))]
+
+
+def test_an_add_writes_no_token_for_web_noise_and_one_sharded_audit_entry(table: ck.Table) -> None:
+    fields = {
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.com",
+        "phone": "+1 202 555 0101",
+        "company": "Analytical Engines Ltd",
+        "tags": ["vip", "math"],
+    }
+    add, _, delete = table.write_cost(fields)
+    # ada, lovelace, analytical, engines: not example, com, ltd (7 tokens before stop-words)
+    assert add.items["Put token"] == delete.items["Delete token"] == 4
+    assert add.items["Put audit"] == 1 and delete.items["Delete phone"] == 1
+    assert add.wcu == 2 * sum(add.items.values()) + 3  # + gsi-email, gsi-phone, gsi-name

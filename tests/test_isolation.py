@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,6 +27,8 @@ from hypothesis.stateful import (
 
 import contactkit as ck
 from contactkit.contacts import keys
+from contactkit.dynamo.meter import Meter
+from contactkit.ops import iam
 from tests.consistency import assert_consistent
 
 ORGS = ("org-iso-a", "org-iso-b", "org-iso-c")
@@ -235,3 +238,91 @@ def test_no_operation_reaches_another_org(db: ck.Database) -> None:
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
+
+
+# -- items planted in another org's index partition ------------------------------------------
+
+PLANTED = "01J00000000000000000000PLA"
+
+
+@pytest.fixture
+def planted(table: ck.Table) -> ck.OrgStore:
+    """org-a's Ada, and a copy org-b wrote under its own PK with org-a's index keys."""
+    victim = table.org("org-a")
+    ada = victim.add(
+        first_name="Ada", last_name="Lovelace", email="ada@example.com", phone="+1 202 555 0101"
+    )
+    victim.set_favorite(ada.id)
+    stored = table.client.get_item(
+        TableName=table.name, Key={"PK": {"S": "ORG#org-a"}, "SK": {"S": f"CONTACT#{ada.id}"}}
+    )["Item"]
+    forged = {
+        **stored,
+        "PK": {"S": keys.tenant_partition_key("org-b")},
+        "SK": {"S": keys.contact_sort_key(PLANTED)},
+        "id": {"S": PLANTED},
+        "first_name": {"S": "Mallory"},
+        "NameSK": {"S": keys.name_sort_key("Lovelace", "Mallory", PLANTED)},
+    }
+    # IAM's LeadingKeys checks only PK: org-b's policy lets org-b write this item.
+    with iam.PolicyGuard(table.client, iam.tenant_policy("org-b", table_name=table.name)) as guard:
+        table.client.put_item(TableName=table.name, Item=forged)
+    assert guard.denied == []
+    return victim
+
+
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        (lambda org: org.favorites(), "gsi-favorites"),
+        (lambda org: org.lookups.find_by_primary_email("ADA@example.com"), "gsi-email"),
+        (lambda org: org.lookups.find_by_primary_phone("(202) 555-0101"), "gsi-phone"),
+    ],
+)
+def test_planted_index_items_are_dropped_and_counted(
+    table: ck.Table, planted: ck.OrgStore, lookup: Any, index: str
+) -> None:
+    raw = table.client.query(
+        TableName=table.name,
+        IndexName=index,
+        **{
+            "gsi-favorites": {
+                "KeyConditionExpression": "FavPK = :k",
+                "ExpressionAttributeValues": {":k": {"S": "ORG#org-a#FAV"}},
+            },
+            "gsi-email": {
+                "KeyConditionExpression": "EmailPK = :k",
+                "ExpressionAttributeValues": {":k": {"S": "ORG#org-a#EMAIL#ada@example.com"}},
+            },
+            "gsi-phone": {
+                "KeyConditionExpression": "PhonePK = :k",
+                "ExpressionAttributeValues": {":k": {"S": "ORG#org-a#PHONE#+12025550101"}},
+            },
+        }[index],
+    )
+    assert PLANTED in {i["id"]["S"] for i in raw["Items"]}  # the index does hold it
+    with table.meter() as meter:
+        found = lookup(planted)
+    assert [c.first_name for c in found] == ["Ada"]
+    assert meter.dropped_foreign == 1
+    assert planted.lookups.reader.dropped_foreign == 1
+
+
+def test_planted_items_reach_no_lookup(planted: ck.OrgStore) -> None:
+    with _meter(planted) as meter:
+        results = [
+            *planted.find_by_name("lovelace"),
+            *planted.list(order="name"),
+            *planted.list(),
+            *planted.search("lovelace"),
+            *planted.find_by_phone("+1 202 555 0101"),
+            *planted.iter_pages(planted.favorites),
+        ]
+        assert planted.find_by_email("ada@example.com") is not None
+    assert {c.first_name for c in results} == {"Ada"}
+    assert PLANTED not in {c.id for c in results}
+    assert meter.dropped_foreign == 1  # the favourites; gsi-name is keyed on PK itself
+
+
+def _meter(org: ck.OrgStore) -> Meter:
+    return Meter(org.lookups.reader.client.raw)

@@ -2,14 +2,18 @@
 
 Every store write puts one audit item in the same ``TransactWriteItems`` as the change it
 records, so the trail can never miss a write nor record one that did not happen (one action of
-each transaction's budget, see :mod:`contactkit.dynamo.limits`). Items live in their own partition,
-``ORG#<org>#AUDIT``, sorted by ``AUDIT#<timestamp>#<ulid>``: reading the trail newest first is
-one backwards Query. An entry says what happened (``action``), when, to which contact, and
-which fields changed: field *names* only, so the trail holds no copy of personal data and
-``org.erase()`` only has to delete the entries that name the contact.
+each transaction's budget, see :mod:`contactkit.dynamo.limits`). Items are spread over
+``AUDIT_SHARDS`` partitions, ``ORG#<org>#AUDIT#<shard>`` (the shard a hash of the contact's id,
+:func:`~contactkit.contacts.keys.audit_shard`), each sorted by ``AUDIT#<timestamp>#<ulid>``:
+reading the trail newest first is one backwards Query per shard, merged
+(:meth:`~contactkit.contacts.lookups.OrgLookups.audit`). Entries of the earlier single
+partition ``ORG#<org>#AUDIT`` are read with them. An entry says what happened (``action``),
+when, to which contact, and which fields changed: field *names* only, so the trail holds no
+copy of personal data and ``org.erase()`` only has to delete the entries that name the contact.
 
-Note for heavy writers: every write of an org lands in this one partition, which DynamoDB
-serves at up to 1,000 writes per second; beyond that the key would need a shard suffix.
+Why shards: with one audit partition every write of an org lands on one partition key whose
+sort keys only increase, which DynamoDB serves at up to 1,000 WCU/s and cannot split for heat
+(new entries always go to the end of its range). docs/keys.md gives the measurements.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ def audit_item(
     stamp = format_timestamp(at)
     return serialize(
         {
-            "PK": keys.audit_partition_key(org_id),
+            "PK": keys.audit_partition_key(org_id, keys.audit_shard(contact_id or entry_id)),
             "SK": keys.audit_sort_key(stamp, entry_id),
             "type": items.AUDIT_TYPE,
             "action": action,

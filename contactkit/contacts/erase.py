@@ -72,33 +72,36 @@ def erase(writer: ContactWriter, contact_id: str) -> EraseReport:
 
 
 def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[Item]:
-    """Keys of the audit entries naming the contact (as subject or in their detail)."""
-    # One builder numbers the placeholders of both expressions apart.
-    builder = ConditionExpressionBuilder()
-    key_condition = builder.build_expression(
-        Key("PK").eq(keys.audit_partition_key(writer.org_id)), is_key_condition=True
-    )
-    names_it = builder.build_expression(
-        Attr("contact_id").eq(contact_id) | Attr("detail").contains(contact_id)
-    )
-    request: dict[str, Any] = {
-        "TableName": writer.table_name,
-        "ConsistentRead": True,
-        "KeyConditionExpression": key_condition.condition_expression,
-        "FilterExpression": names_it.condition_expression,
-        "ExpressionAttributeNames": {
-            **key_condition.attribute_name_placeholders,
-            **names_it.attribute_name_placeholders,
-        },
-        "ExpressionAttributeValues": serialize(
-            {
-                **key_condition.attribute_value_placeholders,
-                **names_it.attribute_value_placeholders,
-            }
-        ),
-        "ProjectionExpression": "PK, SK",
-    }
-    yield from walk(writer.dynamo, "Query", request)
+    """Keys of the audit entries naming the contact (as subject or in their detail).
+
+    Every audit partition is read: an entry names a contact in its detail (a merge) from the
+    shard of the entry's own subject.
+    """
+    for partition in keys.audit_partition_keys(writer.org_id):
+        # One builder numbers the placeholders of both expressions apart.
+        builder = ConditionExpressionBuilder()
+        key_condition = builder.build_expression(Key("PK").eq(partition), is_key_condition=True)
+        names_it = builder.build_expression(
+            Attr("contact_id").eq(contact_id) | Attr("detail").contains(contact_id)
+        )
+        request: dict[str, Any] = {
+            "TableName": writer.table_name,
+            "ConsistentRead": True,
+            "KeyConditionExpression": key_condition.condition_expression,
+            "FilterExpression": names_it.condition_expression,
+            "ExpressionAttributeNames": {
+                **key_condition.attribute_name_placeholders,
+                **names_it.attribute_name_placeholders,
+            },
+            "ExpressionAttributeValues": serialize(
+                {
+                    **key_condition.attribute_value_placeholders,
+                    **names_it.attribute_value_placeholders,
+                }
+            ),
+            "ProjectionExpression": "PK, SK",
+        }
+        yield from walk(writer.dynamo, "Query", request)
 
 
 def _delete(writer: ContactWriter, found: Iterator[Item]) -> int:

@@ -9,7 +9,7 @@ Layout (single table, string keys ``PK``/``SK``; ``docs/keys.md`` is the key tab
     activity           PK ORG#<org>#CONTACT#<id>       SK ACTIVITY#<timestamp>#<ulid>
     group              PK ORG#<org>                    SK GROUP#<group>
     group member       PK ORG#<org>                    SK GROUP#<group>#MEMBER#<id>
-    audit entry        PK ORG#<org>#AUDIT              SK AUDIT#<timestamp>#<ulid>
+    audit entry        PK ORG#<org>#AUDIT#<shard>      SK AUDIT#<timestamp>#<ulid> (shard 0-7)
 
     gsi-email      EmailPK ORG#<org>#EMAIL#<email key> (the primary email)
     gsi-phone      PhonePK ORG#<org>#PHONE#<E.164>     SK (the contact's; the primary phone)
@@ -271,9 +271,39 @@ def group_member_sort_key(name: str, contact_id: str) -> str:
     return f"{group_member_prefix(name)}{contact_id}"
 
 
-def audit_partition_key(org_id: str) -> str:
-    """``ORG#<org>#AUDIT``: the org's audit trail, one item per write."""
+AUDIT_SHARDS = 8
+"""How many partitions an org's audit trail is spread over (see :func:`audit_shard`)."""
+
+
+def audit_shard(subject: str) -> int:
+    """The audit shard of a write: a hash of its contact's id (of the entry's id for org-level
+    writes), so one contact's history stays in one shard and an org's writes spread evenly."""
+    digest = hashlib.sha256(subject.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % AUDIT_SHARDS
+
+
+def audit_partition_key(org_id: str, shard: int) -> str:
+    """``ORG#<org>#AUDIT#<shard>``: one of the org's ``AUDIT_SHARDS`` audit partitions.
+
+    One partition for every write of an org, its sort keys only increasing, would be a hot
+    spot DynamoDB cannot split (docs/keys.md, "The audit trail").
+    """
+    if not 0 <= shard < AUDIT_SHARDS:
+        raise ValueError(f"audit shard {shard} is not in 0..{AUDIT_SHARDS - 1}")
+    return f"ORG#{org_id}#AUDIT#{shard}"
+
+
+def legacy_audit_partition_key(org_id: str) -> str:
+    """``ORG#<org>#AUDIT``: the single audit partition of earlier versions (still read)."""
     return f"ORG#{org_id}#AUDIT"
+
+
+def audit_partition_keys(org_id: str) -> tuple[str, ...]:
+    """Every partition holding the org's audit entries: the shards, then the legacy one."""
+    return (
+        *(audit_partition_key(org_id, shard) for shard in range(AUDIT_SHARDS)),
+        legacy_audit_partition_key(org_id),
+    )
 
 
 def audit_sort_key(timestamp: str, entry_id: str) -> str:

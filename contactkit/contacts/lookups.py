@@ -1,10 +1,12 @@
 """Every way of finding an org's contacts: one Query or GetItem each (plus at most one
 BatchGetItem), tenant-scoped keys, and costs that grow with the result, not with the org.
+Every Query of an index keeps only items whose table key is the org's (``OrgReader.owned``).
 
 | lookup | request(s) | items read |
 |---|---|---|
 | ``find_by_email`` | GetItem of the email's claim + GetItem of its contact | ≤ 2 |
 | ``find_by_phone`` | Query phone items + BatchGetItem | ≤ 2 x limit |
+| ``find_by_primary_email`` / ``_phone`` | Query ``gsi-email`` / ``gsi-phone`` | ≤ limit |
 | ``find_by_name`` | Query ``gsi-name``, ``begins_with`` | ≤ limit + 1 |
 | ``find_by_tag`` | Query tag items + BatchGetItem | ≤ 2 x limit |
 | ``favorites`` | Query ``gsi-favorites`` (sparse) | ≤ limit + 1 |
@@ -135,6 +137,45 @@ class OrgLookups:
         ids = [deserialize(p)["contact_id"] for p in pointers]
         return Page(self.fetch_summaries(ids), next_cursor)
 
+    def find_by_primary_email(
+        self, email: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts whose **primary** email is ``email``: one Query of ``gsi-email``.
+
+        The index the lessons query; ``find_by_email`` (any address, through its claim) is the
+        store's own lookup. Items another org planted in this index partition are dropped
+        (:mod:`contactkit.dynamo.queries`).
+        """
+        if not isinstance(email, str) or not email.strip():
+            raise ValidationError("email", "is required to look a contact up by email")
+        return self._summaries(
+            "primary_email",
+            {"email": keys.normalise_email(email)},
+            Key("EmailPK").eq(keys.email_partition_key(self.org_id, email)),
+            limit=limit,
+            cursor=cursor,
+            index=schema.EMAIL_INDEX,
+        )
+
+    def find_by_primary_phone(
+        self, phone: str, *, limit: int = 25, cursor: str | None = None
+    ) -> Page[ContactSummary]:
+        """Contacts whose **primary** phone is ``phone`` (any format): one Query of
+        ``gsi-phone``; foreign items are dropped as in :meth:`find_by_primary_email`."""
+        if not isinstance(phone, str) or not phone.strip():
+            raise ValidationError("phone", "is required to look a contact up by phone")
+        e164 = phones.normalise(phone, self.phone_region).e164
+        if e164 is None:
+            raise ValidationError("phone", f"{phone!r} is not a complete number")
+        return self._summaries(
+            "primary_phone",
+            {"phone": e164},
+            Key("PhonePK").eq(keys.phone_partition_key(self.org_id, e164)),
+            limit=limit,
+            cursor=cursor,
+            index=schema.PHONE_INDEX,
+        )
+
     # -- list views ------------------------------------------------------------------------
 
     def find_by_name(
@@ -247,17 +288,38 @@ class OrgLookups:
         return Page([_interaction(deserialize(i)) for i in found], next_cursor)
 
     def audit(self, *, limit: int = 25, cursor: str | None = None) -> Page[AuditEntry]:
-        """The org's audit trail, newest first: one Query of its audit partition."""
-        found, next_cursor = self.reader.query_page(
-            "audit",
-            {},
-            Key("PK").eq(keys.audit_partition_key(self.org_id))
-            & Key("SK").begins_with(keys.AUDIT_PREFIX),
-            limit=limit,
-            cursor=cursor,
-            forward=False,
+        """The org's audit trail, newest first.
+
+        One backwards Query per audit partition (``AUDIT_SHARDS`` shards and the earlier single
+        partition, docs/keys.md), ``limit`` entries each, merged by sort key; the cursor holds
+        the sort key of the last entry returned, so each page starts strictly before it.
+        """
+        check_limit(limit)
+        before: str | None = None
+        if cursor is not None:
+            before = self.reader.cursors.decode(cursor, self.org_id, "audit", {})["SK"]["S"]
+        found: builtins.list[Item] = []
+        more = False
+        for partition in keys.audit_partition_keys(self.org_id):
+            condition = Key("PK").eq(partition) & (
+                Key("SK").lt(before)
+                if before is not None
+                else Key("SK").begins_with(keys.AUDIT_PREFIX)
+            )
+            page, truncated = self.reader.query_first(condition, limit=limit, forward=False)
+            found.extend(page)
+            more = more or truncated
+        found.sort(key=lambda item: item["SK"]["S"], reverse=True)
+        more = more or len(found) > limit
+        page_items = found[:limit]
+        next_cursor = (
+            self.reader.cursors.encode(
+                self.org_id, "audit", {}, {"SK": {"S": page_items[-1]["SK"]["S"]}}
+            )
+            if more and page_items
+            else None
         )
-        return Page([entry_from_item(i) for i in found], next_cursor)
+        return Page([entry_from_item(i) for i in page_items], next_cursor)
 
     def stats(self, *, now: datetime | None = None, top: int = 5) -> ContactStats:
         """The seed's statistics over every contact of the org (a full, paginated Query).
@@ -295,6 +357,13 @@ class OrgLookups:
         org (projected) and matches in memory: the baseline the index is measured against.
         ``fuzzy=True`` tolerates typos ("jon smth" finds John Smith) with rapidfuzz; it too
         reads the whole org, projected to the searched fields.
+
+        Words shorter than 2 characters are ignored when the term has a longer one; a term
+        with none (``"a"``) raises ``ValidationError``. An email's top-level domain and common
+        mail words (``example``, ``com``, ``gmail``), company legal forms (``Inc``) and title
+        function words (``of``) are not searched by (:mod:`contactkit.contacts.search`). Pages
+        resume after the last contact returned (by score, then id), so a contact deleted
+        between pages makes no other contact skip a page.
         """
         check_limit(limit)
         words = query_words(term)
@@ -308,20 +377,24 @@ class OrgLookups:
         ranked = sorted(scored.items(), key=lambda pair: (-pair[1], pair[0]))
         pattern = "fuzzy" if fuzzy else "search"
         args = {"term": " ".join(words), "index": use_index}
-        offset = 0
         if cursor is not None:
-            offset = int(
-                self.reader.cursors.decode(cursor, self.org_id, pattern, args)["offset"]["N"]
-            )
-        page_ids = [contact_id for contact_id, _ in ranked[offset : offset + limit]]
-        more = offset + limit < len(ranked)
+            # The cursor holds the last (score, id) returned, not an offset: a contact deleted
+            # (or added) between pages moves no other contact across the page boundary.
+            last = self.reader.cursors.decode(cursor, self.org_id, pattern, args)
+            after = (-float(last["score"]["N"]), last["id"]["S"])
+            ranked = [pair for pair in ranked if (-pair[1], pair[0]) > after]
+        page = ranked[:limit]
         next_cursor = (
             self.reader.cursors.encode(
-                self.org_id, pattern, args, {"offset": {"N": str(offset + limit)}}
+                self.org_id,
+                pattern,
+                args,
+                {"score": {"N": repr(float(page[-1][1]))}, "id": {"S": page[-1][0]}},
             )
-            if more
+            if len(ranked) > limit
             else None
         )
+        page_ids = [contact_id for contact_id, _ in page]
         return Page(self.fetch_summaries(page_ids), next_cursor)
 
     def _index_scores(self, words: builtins.list[str]) -> dict[str, int]:

@@ -6,7 +6,7 @@ An org's items live in these partitions (see :mod:`contactkit.contacts.keys`)::
     ORG#<org>#EMAIL#<email>   one uniqueness item per indexed email (key derived from it)
     ORG#<org>#CONTACT#<id>    each contact's activity
     ORG#<org>#SEARCH          the token index
-    ORG#<org>#AUDIT           the audit trail
+    ORG#<org>#AUDIT#<shard>   the audit trail (and ORG#<org>#AUDIT, its earlier single partition)
 
 :func:`org_items` walks them with Queries only, so it reads this org's items and nothing
 else: O(org), never O(table). For each page of the tenant partition it yields the contacts'
@@ -77,7 +77,7 @@ def org_items(
                 if claim is not None and claim.get("contact_id", {}).get("S") == contact_id:
                     yield claim
         yield from (_trim(i, keys_only) for i in page)
-    for partition in (keys.search_partition_key(org_id), keys.audit_partition_key(org_id)):
+    for partition in (keys.search_partition_key(org_id), *keys.audit_partition_keys(org_id)):
         for page in _pages(client, table_name, partition, keys_only):
             yield from page
 

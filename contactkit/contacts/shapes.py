@@ -180,8 +180,8 @@ class ItemCheck:
                 raise ValidationError("SK", f"does not start with {keys.ACTIVITY_PREFIX}")
             self._activity.append((number, org, contact_id))
         elif kind == items.AUDIT_TYPE:
-            if item["PK"]["S"] != keys.audit_partition_key(org):
-                raise ValidationError("PK", f"is not {keys.audit_partition_key(org)}")
+            if item["PK"]["S"] not in keys.audit_partition_keys(org):
+                raise ValidationError("PK", f"is not an audit partition of {org}")
             if not item["SK"]["S"].startswith(keys.AUDIT_PREFIX):
                 raise ValidationError("SK", f"does not start with {keys.AUDIT_PREFIX}")
         else:

@@ -11,6 +11,7 @@ library and the caller make, on any backend::
     m.partition_requests              # Counter of partition key values (hot partitions)
     m.consumed_capacity               # what the backend itself reported (0 if it did not)
     m.records[0].params, m.records[0].source   # every request, and where its units come from
+    m.dropped_foreign                 # index items of another org that a reader dropped
 
 Three modules, one concept each: this one records (botocore's events to one
 :class:`~contactkit.dynamo.totals.RequestRecord` per request), :mod:`contactkit.dynamo.requestcost`
@@ -65,6 +66,10 @@ _EVENTS = (
     "after-call-error.dynamodb.*",
 )
 
+# Emitted on the client's events by OrgReader when an index Query returned items whose table
+# key is another org's (planted through an index key, which IAM's LeadingKeys cannot guard).
+FOREIGN_ITEMS_EVENT = "contactkit.foreign-items-dropped"
+
 
 class Meter:
     """Records every request made through ``client`` while active (a ``with`` block).
@@ -91,6 +96,7 @@ class Meter:
         self.max_records = max_records
         self._records: list[RequestRecord] = []
         self.dropped_records = 0  # requests past max_records: counted, not kept
+        self.dropped_foreign = 0  # index items of another org, dropped by the reader
         self.key_attribute = key_attribute
         self.index_keys = index_keys
         self._stats: dict[str, OperationStats] = {}
@@ -111,6 +117,7 @@ class Meter:
                 events.register(_EVENTS[1], self._before_call)
                 events.register(_EVENTS[2], self._after_call)
                 events.register(_EVENTS[3], self._after_call_error)
+                events.register(FOREIGN_ITEMS_EVENT, self._foreign_items_dropped)
         return self
 
     def detach(self) -> None:
@@ -125,6 +132,7 @@ class Meter:
                 events.unregister(_EVENTS[1], self._before_call)
                 events.unregister(_EVENTS[2], self._after_call)
                 events.unregister(_EVENTS[3], self._after_call_error)
+                events.unregister(FOREIGN_ITEMS_EVENT, self._foreign_items_dropped)
 
     def __enter__(self) -> Meter:
         return self.attach()
@@ -143,6 +151,7 @@ class Meter:
             self._stats.clear()
             self._records.clear()
             self.dropped_records = 0
+            self.dropped_foreign = 0
             self._partitions.clear()
             self._item_bytes.clear()
 
@@ -284,6 +293,10 @@ class Meter:
             self._record(
                 RequestRecord(operation, RequestCost(), error=True, params=params), context
             )
+
+    def _foreign_items_dropped(self, count: int, **_: Any) -> None:
+        with self._lock:
+            self.dropped_foreign += count
 
     def _record(self, record: RequestRecord, context: dict[str, Any]) -> None:
         started = context.get(_STARTED)

@@ -3,6 +3,13 @@
 Every read here is bound to one org: key conditions are built by the caller from
 ``contactkit.contacts.keys`` (always tenant-scoped), and cursors are signed for the org, the access
 pattern and its arguments, so a cursor can never resume another tenant's or another query's walk.
+
+Index results are checked for ownership. IAM's ``dynamodb:LeadingKeys`` constrains only the
+table's partition key: a tenant allowed to write its own partition can still give an item an
+index key (``EmailPK``, ``PhonePK``, ``FavPK``) in another tenant's index partition. Every Query
+of an index therefore reads each item's table key ``PK`` and drops any item whose ``PK`` is not
+the org's (``ORG#<org>`` or ``ORG#<org>#...``), counting it (``reader.dropped_foreign``, and
+``meter.dropped_foreign`` of any meter on the client).
 """
 
 from __future__ import annotations
@@ -19,10 +26,12 @@ from . import limits
 from .client import DynamoClient
 from .cursor import CursorCodec
 from .expressions import combine, render
+from .meter import FOREIGN_ITEMS_EVENT
 from .paging import walk
 from .types import Item
 
 MAX_PAGE_SIZE = 100
+TABLE_KEY = "PK"  # the table's partition key: the owner of an index item
 MAX_BATCH_GET_ATTEMPTS = 8
 NAME_MOVED_AT = "name_moved_at"  # on contact items: when the name sort key last changed
 
@@ -58,6 +67,20 @@ class OrgReader:
         self.org_id = org_id
         self.cursors = cursors
         self._clock = clock
+        self.dropped_foreign = 0  # index items of another org dropped so far
+
+    def owned(self, found: Sequence[Item]) -> list[Item]:
+        """The items of ``found`` whose table key is this org's; the others are counted."""
+        own, prefix = f"ORG#{self.org_id}", f"ORG#{self.org_id}#"
+        kept = [
+            item
+            for item in found
+            if (pk := item.get(TABLE_KEY, {}).get("S", "")) == own or pk.startswith(prefix)
+        ]
+        if dropped := len(found) - len(kept):
+            self.dropped_foreign += dropped
+            self.client.raw.meta.events.emit(FOREIGN_ITEMS_EVENT, count=dropped)
+        return kept
 
     def query_page(
         self,
@@ -103,7 +126,24 @@ class OrgReader:
             if last_key
             else None
         )
-        return list(response.get("Items", [])), next_cursor
+        found = list(response.get("Items", []))
+        return (self.owned(found) if index is not None else found), next_cursor
+
+    def query_first(
+        self,
+        key_condition: ConditionBase,
+        *,
+        limit: int,
+        forward: bool = True,
+        attributes: Sequence[str] | None = None,
+    ) -> tuple[list[Item], bool]:
+        """The first ``limit`` items of one Query, and whether more follow (no cursor: for
+        callers that merge several Queries and keep their own position)."""
+        check_limit(limit)
+        request = self._query_request(key_condition, None, forward, attributes, False)
+        request["Limit"] = limit
+        response = self.client.call("Query", **request)
+        return list(response.get("Items", [])), bool(response.get("LastEvaluatedKey"))
 
     def query_all(
         self,
@@ -115,7 +155,10 @@ class OrgReader:
     ) -> Iterator[Item]:
         """Every item matching ``key_condition``, following DynamoDB's pages to the end."""
         request = self._query_request(key_condition, index, True, attributes, consistent)
-        return walk(self.client, "Query", request)
+        found = walk(self.client, "Query", request)
+        if index is None:
+            return found
+        return (item for item in found if self.owned([item]))
 
     def get_item(self, key: Item, *, consistent: bool = True) -> Item | None:
         """One GetItem (strongly consistent by default); ``None`` if there is no such item."""
@@ -182,7 +225,9 @@ class OrgReader:
         elif consistent:
             parts.append({"ConsistentRead": True})
         if attributes is not None:
-            parts.append(projection(attributes))
+            # An index item's owner is its table key: always read it (see the module docstring).
+            wanted = [*attributes, TABLE_KEY] if index is not None else list(attributes)
+            parts.append(projection(list(dict.fromkeys(wanted))))
         return combine(*parts)
 
 

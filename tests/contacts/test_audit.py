@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 import contactkit as ck
+from contactkit.contacts import keys
 from contactkit.contacts.audit import changed_fields, id_time
+from contactkit.dynamo.types import serialize
+from tests.conftest import scan_all
 
 
 def test_every_write_is_recorded_newest_first(org: ck.OrgStore) -> None:
@@ -108,3 +111,49 @@ def test_the_bulk_and_exercise_methods_are_documented() -> None:
         assert inspect.getdoc(getattr(ck.OrgStore, name)), name
     for name in ("backup", "restore"):
         assert inspect.getdoc(getattr(ck.Table, name)), name
+
+
+def test_audit_entries_spread_over_the_shards_by_contact(table: ck.Table) -> None:
+    org = table.org("org-a")
+    added = [org.add(first_name="A", last_name=f"N{n}", email=f"a{n}@x.example") for n in range(40)]
+    org.update(added[0].id, company="ACME")
+    audit_items = [i for i in scan_all(table) if i["type"] == "audit"]
+    partitions = {i["PK"] for i in audit_items}
+    assert len(partitions) > keys.AUDIT_SHARDS // 2  # 40 contacts: most shards are used
+    assert partitions <= set(keys.audit_partition_keys("org-a")[: keys.AUDIT_SHARDS])
+    for item in audit_items:  # one contact's history stays in one shard
+        shard = keys.audit_shard(item["contact_id"])
+        assert item["PK"] == keys.audit_partition_key("org-a", shard)
+
+
+def test_the_merged_trail_pages_newest_first_across_shards(table: ck.Table) -> None:
+    org = table.org("org-a")
+    ids = [org.add(first_name="A", last_name=f"N{n}").id for n in range(23)]
+    for page_size in (1, 4, 25):
+        entries = list(org.iter_pages(org.audit, limit=page_size))
+        assert [e.contact_id for e in entries] == ids[::-1]
+
+
+def test_entries_of_the_single_partition_layout_are_still_read(table: ck.Table) -> None:
+    org = table.org("org-a")
+    first = org.add(first_name="A", last_name="Old").id
+    # Move its entry to where earlier versions wrote every entry of the org.
+    (stored,) = [i for i in scan_all(table) if i["type"] == "audit"]
+    old = dict(stored, PK=keys.legacy_audit_partition_key("org-a"))
+    table.client.delete_item(
+        TableName=table.name, Key=serialize({"PK": stored["PK"], "SK": stored["SK"]})
+    )
+    table.client.put_item(TableName=table.name, Item=serialize(old))
+    second = org.add(first_name="B", last_name="New").id
+    assert [e.contact_id for e in org.iter_pages(org.audit, limit=1)] == [second, first]
+    org.erase(first)
+    assert [e.action for e in org.audit()] == ["erase", "add"]
+
+
+def test_the_audit_shard_is_stable_and_bounded() -> None:
+    assert keys.audit_shard("01ARZ3NDEKTSV4RRFFQ69G5FAV") == keys.audit_shard(
+        "01ARZ3NDEKTSV4RRFFQ69G5FAV"
+    )
+    assert {keys.audit_shard(f"id{n}") for n in range(200)} == set(range(keys.AUDIT_SHARDS))
+    with pytest.raises(ValueError, match="audit shard"):
+        keys.audit_partition_key("org-a", keys.AUDIT_SHARDS)

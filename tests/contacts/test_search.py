@@ -12,7 +12,9 @@ import contactkit as ck
 from contactkit.contacts.search import (
     SearchFields,
     contact_tokens,
+    email_words,
     query_words,
+    restates,
     score_tokens,
     words,
 )
@@ -169,3 +171,73 @@ def test_backfill_builds_the_index_for_older_contacts(
     count = len(items_of_type(table, "token"))
     assert org.backfill_search_index() == len(people)  # idempotent: run it again safely
     assert len(items_of_type(table, "token")) == count
+
+
+# -- stop-words, short words, stable pages ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("john.doe@example.com", ["john", "doe"]),
+        ("ada.l@mail.acme.co.uk", ["ada", "acme"]),
+        ("info@www.gmail.com", ["info"]),
+        ("x@acme.de", ["acme"]),
+        (None, []),
+    ],
+)
+def test_email_words_leave_out_web_noise(email: str | None, expected: list[str]) -> None:
+    assert email_words(email) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("jsmith", True), ("johnsmith", True), ("smith42", True), ("sjs", True), ("jones", False)],
+)
+def test_address_words_restating_the_name(word: str, expected: bool) -> None:
+    assert restates(word, ["john", "smith"]) is expected
+
+
+def test_tokens_leave_out_stop_words_and_one_letter_words() -> None:
+    fields = SearchFields(
+        "J", "Smith", "jsmith@example.com", company="Acme Inc", job_title="Head of Sales"
+    )
+    assert contact_tokens(fields) == ("smith", "acme", "head", "sales")
+
+
+@pytest.mark.parametrize("term", ["a", "J.", "a b"])
+def test_a_term_without_a_two_letter_word_is_refused(org: ck.OrgStore, term: str) -> None:
+    with pytest.raises(ck.ValidationError, match="at least 2 letters") as exc:
+        org.search(term)
+    assert exc.value.field == "term"
+
+
+def test_short_words_are_ignored_beside_longer_ones() -> None:
+    assert query_words("j smith") == ["smith"]
+    assert query_words("李") == ["李"]  # one CJK character is a word
+
+
+@pytest.mark.parametrize("use_index", [True, False])
+def test_stop_words_find_names_not_addresses(
+    org: ck.OrgStore, people: dict[str, ck.Contact], use_index: bool
+) -> None:
+    add(org, "Example", "Person", email="someone@other.example")
+    # Every contact has an address at example.com; only the name says "example".
+    assert names(org.search("example", use_index=use_index)) == ["Example Person"]
+    assert names(org.search("inc", use_index=use_index)) == []  # "Marketing Inc"
+    assert names(org.search("marketing", use_index=use_index)) == ["Carol Williams"]
+
+
+def test_search_pages_skip_no_contact_when_another_is_deleted(org: ck.OrgStore) -> None:
+    added = [add(org, f"Person{n}", "Common") for n in range(7)]
+    first = org.search("common", limit=3)
+    shown = [c.id for c in first]
+    org.delete(shown[0])  # a contact already seen goes away between pages
+    rest: list[str] = []
+    cursor = first.next_cursor
+    while cursor is not None:
+        page = org.search("common", limit=3, cursor=cursor)
+        rest.extend(c.id for c in page)
+        cursor = page.next_cursor
+    assert sorted(shown + rest) == sorted(c.id for c in added)  # with an offset: one skipped
+    assert not set(shown) & set(rest)

@@ -82,7 +82,7 @@ def test_rebuild_indexes_the_table(table: ck.Table) -> None:
 
 @pytest.mark.parametrize(
     ("term", "expected"),
-    [("jo", ["1", "2"]), ("john", ["1", "2"]), ("johnson", ["2"]), ("jo sm", ["1"]), ("x", [])],
+    [("jo", ["1", "2"]), ("john", ["1", "2"]), ("johnson", ["2"]), ("jo sm", ["1"]), ("xy", [])],
 )
 def test_search_index_ranks_like_org_search(term: str, expected: list[str]) -> None:
     index = SearchIndex()
@@ -92,6 +92,11 @@ def test_search_index_ranks_like_org_search(term: str, expected: list[str]) -> N
     index.remove("org-a", "1")
     index.remove("org-a", "1")
     assert "1" not in index.search("org-a", "jo")
+
+
+def test_search_index_refuses_a_term_too_short_like_org_search() -> None:
+    with pytest.raises(ck.ValidationError, match="at least 2 letters"):
+        SearchIndex().search("org-a", "x")
 
 
 def test_change_from_a_remove_record() -> None:
