@@ -51,7 +51,7 @@ from ..errors import (
 from . import keys
 from .duplicates import MIN_SCORE, DuplicateCandidate, email_identity, find_candidates
 from .fields import CONTACT_FIELDS
-from .model import Contact, LabeledValue, PhoneNumber
+from .model import Contact, LabeledValue, PhoneNumber, with_lists
 
 if TYPE_CHECKING:
     from .lookups import OrgLookups
@@ -139,6 +139,19 @@ def combine(keep: Contact, other: Contact) -> Contact:
     )
 
 
+def take_over_lists(keep: Contact, other: Contact) -> Contact:
+    """The kept contact carrying the other's emails and phones too, after its own (primaries
+    follow: a contact without a phone gets the other's first phone as its primary)."""
+    return dataclasses.replace(
+        keep,
+        **with_lists(
+            (*keep.emails, *gained_emails(keep, other)),
+            (*keep.phones, *gained_phones(keep, other)),
+            keep.addresses,
+        ),
+    )
+
+
 def gained_emails(keep: Contact, other: Contact) -> list[LabeledValue]:
     """The other's emails that the kept contact does not carry (by key form)."""
     mine = {keys.normalise_email(e.value) for e in keep.emails}
@@ -199,15 +212,13 @@ def merge(writer: ContactWriter, keep_id: str, other_id: str) -> Contact:
     with contextlib.suppress(NotFoundError):
         writer.delete(other_id, expected_version=other.version)
     kept = writer.lookups.get(keep_id)
-    emails, phone_list = gained_emails(kept, other), gained_phones(kept, other)
-    if emails or phone_list:  # the other's claims are released now: the kept contact takes them
+    if gained_emails(kept, other) or gained_phones(kept, other):
+        # the other's claims are released now: the kept contact takes them
         with contextlib.suppress(EmailTakenError):  # taken meanwhile: it stays in the notes
             kept = writer.rewrite(
                 keep_id,
                 None,
-                lambda c: dataclasses.replace(
-                    c, emails=(*c.emails, *emails), phones=(*c.phones, *phone_list)
-                ),
+                lambda c: take_over_lists(c, other),
                 operation="merge",
                 detail=f"took over the emails and phones of {other_id}",
             )

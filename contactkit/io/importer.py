@@ -69,7 +69,7 @@ from ..contacts.actions import (
     token_plan,
 )
 from ..contacts.fields import EDITABLE_FIELDS
-from ..contacts.merge import combine
+from ..contacts.merge import combine, take_over_lists
 from ..contacts.model import Contact, PhoneNumber, apply_changes, clean_new
 from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
@@ -398,7 +398,8 @@ class Importer:
             other = self._contact(row, f"import row {row.row}", to_millis(self.writer.clock()))
             if row.created_at is None:
                 other = replace(other, created_at=current.created_at)
-            return combine(current, other)
+            # not a stored contact: its emails and phones hold no claim to release first
+            return take_over_lists(combine(current, other), other)
         changed = apply_changes(current, row.cleaned)
         times = [t for t in (current.last_contacted_at, row.last_contacted_at) if t]
         joined = _joined(current.groups, row.groups)
