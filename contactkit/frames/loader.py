@@ -111,7 +111,7 @@ def load_frame(
     """
     _require_pandas()
     selected = cols.select(columns)
-    request: dict[str, Any] = {"ReturnConsumedCapacity": "NONE", **_projection(selected)}
+    request: dict[str, Any] = dict(_projection(selected))
     if consistent:
         request["ConsistentRead"] = True
     if page_size is not None:

@@ -392,3 +392,11 @@ def test_without_pandas_the_error_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
     with pytest.raises(ck.ConfigurationError, match=r"contactkit\[notebooks\]"):
         ck.load_frame(table)
+
+
+def test_a_metered_load_reports_the_backends_consumed_capacity(table: ck.Table) -> None:
+    with table.meter() as meter:
+        frame = ck.load_frame(table.org(ORGS[0]))
+    assert len(frame) > 0
+    assert meter.records and {r.source for r in meter.records} == {"backend"}
+    assert meter.rcu == sum(r.reported.read for r in meter.records if r.reported) > 0
