@@ -32,7 +32,7 @@ from ..dynamo.client import DynamoClient
 from ..dynamo.expressions import render
 from ..dynamo.queries import OrgReader
 from ..dynamo.transactions import Action, TransactionWriter
-from ..dynamo.types import deserialize, serialize
+from ..dynamo.types import Item, deserialize, serialize
 from ..errors import (
     CancellationReason,
     EmailTakenError,
@@ -198,12 +198,7 @@ class ContactWriter:
         """
         self.cache.forget(contact_id)
         for _ in range(MAX_REREADS):
-            item = self.lookups.read_contact_item(contact_id)
-            if item is None:
-                raise NotFoundError(self.org_id, contact_id)
-            current = items.contact_from_item(item)
-            if expected_version is not None and current.version != expected_version:
-                raise VersionConflictError(contact_id, expected_version, current.version)
+            _, current = self._stored(contact_id, expected_version)
             token = self.ids()
             actions = self.delete_actions(current, token)
             try:
@@ -231,6 +226,16 @@ class ContactWriter:
         else:
             raise VersionConflictError(contact_id, current.version, None)
         self.purge_activity(contact_id)
+
+    def _stored(self, contact_id: str, expected_version: int | None) -> tuple[Item, Contact]:
+        """The stored item and contact (a strongly consistent read), at ``expected_version``."""
+        item = self.lookups.read_contact_item(contact_id)
+        if item is None:
+            raise NotFoundError(self.org_id, contact_id)
+        current = items.contact_from_item(item)
+        if expected_version is not None and current.version != expected_version:
+            raise VersionConflictError(contact_id, expected_version, current.version)
+        return item, current
 
     def purge_activity(self, contact_id: str) -> int:
         """Delete a contact's activity items in batches of 25; returns how many were deleted.
@@ -281,12 +286,7 @@ class ContactWriter:
         """Read, change, and write back a contact under a version condition (audited)."""
         self.cache.forget(contact_id)  # always start from the stored contact, never a cached one
         for _ in range(MAX_REREADS):
-            item = self.lookups.read_contact_item(contact_id)
-            if item is None:
-                raise NotFoundError(self.org_id, contact_id)
-            current = items.contact_from_item(item)
-            if expected_version is not None and current.version != expected_version:
-                raise VersionConflictError(contact_id, expected_version, current.version)
+            item, current = self._stored(contact_id, expected_version)
             updated = dataclasses.replace(
                 change(current), version=current.version + 1, updated_at=to_millis(self.clock())
             )
