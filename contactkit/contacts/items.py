@@ -168,45 +168,39 @@ def indexed_phones(contact: Contact) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p.e164 for p in phone_list if p.e164))
 
 
-def phone_item(contact: Contact, e164: str) -> Item:
-    """A pointer from a phone number to a contact carrying it (phones are not unique)."""
+def _pointer_key(contact: Contact, sort_key: str) -> dict[str, str]:
+    """The key of an item in the tenant partition that points at ``contact``."""
+    return {"PK": keys.tenant_partition_key(contact.org_id), "SK": sort_key}
+
+
+def _pointer(contact: Contact, sort_key: str, kind: str, name: str, value: str) -> Item:
+    """A pointer item (tag, phone, group member): its key, type, value and the contact id."""
     return serialize(
         {
-            "PK": keys.tenant_partition_key(contact.org_id),
-            "SK": keys.phone_sort_key(e164, contact.id),
-            "type": PHONE_TYPE,
-            "e164": e164,
+            **_pointer_key(contact, sort_key),
+            "type": kind,
+            name: value,
             "contact_id": contact.id,
         }
     )
 
 
+def phone_item(contact: Contact, e164: str) -> Item:
+    """A pointer from a phone number to a contact carrying it (phones are not unique)."""
+    return _pointer(contact, keys.phone_sort_key(e164, contact.id), PHONE_TYPE, "e164", e164)
+
+
 def phone_key(contact: Contact, e164: str) -> Item:
-    return serialize(
-        {
-            "PK": keys.tenant_partition_key(contact.org_id),
-            "SK": keys.phone_sort_key(e164, contact.id),
-        }
-    )
+    return serialize(_pointer_key(contact, keys.phone_sort_key(e164, contact.id)))
 
 
 def tag_item(contact: Contact, tag: str) -> Item:
     """A pointer from a tag to a contact: found by key, never by scanning contacts."""
-    return serialize(
-        {
-            "PK": keys.tenant_partition_key(contact.org_id),
-            "SK": keys.tag_sort_key(tag, contact.id),
-            "type": TAG_TYPE,
-            "tag": tag,
-            "contact_id": contact.id,
-        }
-    )
+    return _pointer(contact, keys.tag_sort_key(tag, contact.id), TAG_TYPE, "tag", tag)
 
 
 def tag_key(contact: Contact, tag: str) -> Item:
-    return serialize(
-        {"PK": keys.tenant_partition_key(contact.org_id), "SK": keys.tag_sort_key(tag, contact.id)}
-    )
+    return serialize(_pointer_key(contact, keys.tag_sort_key(tag, contact.id)))
 
 
 def activity_item(contact: Contact, activity_id: str, kind: str, note: str | None, at: str) -> Item:
@@ -276,21 +270,9 @@ def group_key(org_id: str, name: str) -> Item:
 
 def member_item(contact: Contact, group: str) -> Item:
     """A pointer from a group to a contact (the contact item lists its groups too)."""
-    return serialize(
-        {
-            "PK": keys.tenant_partition_key(contact.org_id),
-            "SK": keys.group_member_sort_key(group, contact.id),
-            "type": MEMBER_TYPE,
-            "group": group,
-            "contact_id": contact.id,
-        }
-    )
+    sort_key = keys.group_member_sort_key(group, contact.id)
+    return _pointer(contact, sort_key, MEMBER_TYPE, "group", group)
 
 
 def member_key(contact: Contact, group: str) -> Item:
-    return serialize(
-        {
-            "PK": keys.tenant_partition_key(contact.org_id),
-            "SK": keys.group_member_sort_key(group, contact.id),
-        }
-    )
+    return serialize(_pointer_key(contact, keys.group_member_sort_key(group, contact.id)))

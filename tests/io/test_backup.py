@@ -184,7 +184,7 @@ class PartialClient:
 def test_restore_writes_chunks_of_25_and_retries_unprocessed_items(
     table: ck.Table, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    populate(table.org("org-a"), 4)
+    populate(table.org("org-a"), 6)
     path = tmp_path / "a.gz"
     backed = table.backup(path, org="org-a").items
     table.org("org-a").purge()
