@@ -444,7 +444,7 @@ def test_an_unreadable_import_file_is_refused_naming_the_problem_and_writes_noth
 def test_a_creation_time_before_1970_is_an_invalid_row_not_an_aborted_import(
     seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path, name: str, content: str
 ) -> None:
-    _table, org, _contact_id = seeded
+    org = seeded[0].org(f"org-old-{name.split('.')[1]}")  # an org of its own: it writes
     path = tmp_path / name
     path.write_text(content)
     report = org.import_contacts(path, progress=False)
@@ -456,7 +456,7 @@ def test_a_creation_time_before_1970_is_an_invalid_row_not_an_aborted_import(
 def test_a_bad_json_lines_line_is_reported_by_its_line_and_the_others_import(
     seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path
 ) -> None:
-    _table, org, _contact_id = seeded
+    org = seeded[0].org("org-jsonl")  # an org of its own: it writes
     path = tmp_path / "some.jsonl"
     good = '{"first_name": "%s", "last_name": "L", "email": "%s@example.com"}\n'
     path.write_text(good % ("A", "a") + "{not json\n" + good % ("C", "c"))
