@@ -367,3 +367,138 @@ def test_the_cli_refuses_bad_input_naming_field_and_reason_and_changes_nothing(
     assert result.exit_code != 0
     assert named in result.output and reason in result.output, result.output
     assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+# -- files that used to escape as a traceback (issue 16) ---------------------------------------
+
+BOM_HEADER = b"\xff\xfe" + "first_name,last_name,email\n".encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "encoding", "field", "reason"),
+    [
+        ("odd.csv", BOM_HEADER + b"a", None, "encoding", "not valid utf-16"),
+        (
+            "x.csv",
+            b"first_name,last_name,email\nA,B,a@x.io\n",
+            "nonexistent",
+            "encoding",
+            "unknown",
+        ),
+        (
+            "x.csv",
+            "first_name,last_name,email\nJo\u00e9,B,a@x.io\n".encode(),
+            "ascii",
+            "encoding",
+            "ascii",
+        ),
+        ("x.csv", b"first_name,last_name,email\nA,B,a@x.io\n", "utf-32", "encoding", "utf-32"),
+        ("deep.json", b"[" * 100_000, None, "source", "nested too deeply"),
+        (
+            "twice.csv",
+            b"first_name,last_name,email,email\nA,B,a@x.io,b@x.io\n",
+            None,
+            "header",
+            "'email'",
+        ),
+    ],
+    ids=["bom-odd-byte", "nonexistent", "ascii", "utf-32", "deep-json", "repeated-column"],
+)
+def test_an_unreadable_import_file_is_refused_naming_the_problem_and_writes_nothing(
+    seeded: tuple[ck.Table, ck.OrgStore, str],
+    tmp_path: Path,
+    name: str,
+    content: bytes,
+    encoding: str | None,
+    field: str,
+    reason: str,
+) -> None:
+    table, org, _contact_id = seeded
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ck.ValidationError) as exc:
+        org.import_contacts(path, encoding=encoding, progress=False)
+    assert (exc.value.field, reason in exc.value.reason) == (field, True), exc.value.reason
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "old.json",
+            '[{"first_name": "Old", "last_name": "Row", "email": "old@example.com", '
+            '"created_at": "1969-07-20T20:17:40Z"}, '
+            '{"first_name": "New", "last_name": "Row", "email": "new@example.com"}]',
+        ),
+        (
+            "old.csv",
+            "first_name,last_name,email,created_at\n"
+            "Old,Row,old@example.com,1969-07-20T20:17:40Z\n"
+            "New,Row,new@example.com,\n",
+        ),
+    ],
+    ids=["json", "csv"],
+)
+def test_a_creation_time_before_1970_is_an_invalid_row_not_an_aborted_import(
+    seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path, name: str, content: str
+) -> None:
+    org = seeded[0].org(f"org-old-{name.split('.')[1]}")  # an org of its own: it writes
+    path = tmp_path / name
+    path.write_text(content)
+    report = org.import_contacts(path, progress=False)
+    assert report.imported == 1 and org.find_by_email("new@example.com") is not None
+    ((field, reason),) = [(r.field, r.reason) for r in report.invalid_rows]
+    assert field == "created_at" and "before 1970" in reason, reason
+
+
+def test_a_bad_json_lines_line_is_reported_by_its_line_and_the_others_import(
+    seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path
+) -> None:
+    org = seeded[0].org("org-jsonl")  # an org of its own: it writes
+    path = tmp_path / "some.jsonl"
+    good = '{"first_name": "%s", "last_name": "L", "email": "%s@example.com"}\n'
+    path.write_text(good % ("A", "a") + "{not json\n" + good % ("C", "c"))
+    report = org.import_contacts(path, progress=False)
+    assert report.imported == 2
+    ((row, reason),) = [(r.row, r.reason) for r in report.invalid_rows]
+    assert row == 2 and "line 2 is not valid JSON" in reason, reason
+
+
+def _truncated_gzip(path: Path) -> None:
+    line = json.dumps({"Item": {"PK": {"S": "ORG#org-bad"}, "SK": {"S": "CONTACT#1"}}}) + "\n"
+    path.write_bytes(gzip.compress(line.encode() * 50)[:-20])
+
+
+@pytest.mark.parametrize(
+    ("write", "reason"),
+    [
+        (_truncated_gzip, "truncated gzip"),
+        (lambda path: path.write_bytes(b"\xff\xfe{}\n"), "line 1: is not UTF-8"),
+    ],
+    ids=["truncated-gzip", "not-utf8"],
+)
+def test_the_cli_restore_of_an_unreadable_file_says_why_in_one_line(
+    db: ck.Database,
+    seeded: tuple[ck.Table, ck.OrgStore, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    write: Callable[[Path], Any],
+    reason: str,
+) -> None:
+    from click.testing import CliRunner
+
+    from contactkit.cli import cli
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    table, _org, _contact_id = seeded
+    assert db.endpoint_url is not None
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    path = tmp_path / "backup.json.gz"
+    write(path)
+    args = ["restore", str(path), "--endpoint-url", db.endpoint_url, "--table", table.name]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code in (1, 2) and reason in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before

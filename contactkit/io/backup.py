@@ -11,8 +11,9 @@ partitions by key (:mod:`contactkit.contacts.orgdata`), reading no other tenant'
 (``table.backup(path)`` and ``table.restore(path)`` are the usual way in.)
 
 ``restore(client, table_name, path, org=...)`` reads the file twice. The first pass validates
-every line: the format (JSON, DynamoDB types, string keys ``PK``/``SK`` within DynamoDB's key
-limits, 400 KB per item, no key twice), then that it is a contactkit item of the org restored
+every line: the format (UTF-8 JSON, DynamoDB types nested at most 32 levels, string keys
+``PK``/``SK`` within DynamoDB's key limits, 400 KB per item, no key twice; a truncated gzip is
+refused outright), then that it is a contactkit item of the org restored
 with a valid shape (:mod:`contactkit.contacts.shapes`: contacts read through the model, claims,
 tags, tokens and members equal to what their contact derives, no email held twice). Without
 ``org`` the file must hold exactly one org, which the report names; ``whole_table=True``
@@ -32,8 +33,8 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
-import io
 import json
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 _GZIP_MAGIC = b"\x1f\x8b"
 _SCALARS = {"S", "N", "B", "BOOL", "NULL"}
 _SETS = {"SS", "NS", "BS"}
+MAX_NESTING = 32  # DynamoDB's limit on nested attribute levels (lists and maps in lists and maps)
 
 RestoreMode = Literal["empty", "replace"]
 
@@ -196,21 +198,20 @@ def check_file(path: Path, org: str | None = None) -> CheckedBackup:
     check = ItemCheck(org)
     bad: list[tuple[int, str]] = []
     seen: dict[tuple[str, str], int] = {}
-    with _open(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = parse_line(line)
-            except ValidationError as error:
-                bad.append((number, error.reason))
-                continue
-            key = (item["PK"]["S"], item["SK"]["S"])
-            if key in seen:
-                bad.append((number, f"has the same key as line {seen[key]}"))
-                continue
-            seen[key] = number
-            check.add(number, item)
+    for number, line in _lines(path):
+        if not line.strip():
+            continue
+        try:
+            item = parse_line(line)
+        except ValidationError as error:
+            bad.append((number, error.reason))
+            continue
+        key = (item["PK"]["S"], item["SK"]["S"])
+        if key in seen:
+            bad.append((number, f"has the same key as line {seen[key]}"))
+            continue
+        seen[key] = number
+        check.add(number, item)
     missing = check.finish()
     bad = sorted(bad + check.bad)
     if bad:
@@ -221,12 +222,24 @@ def check_file(path: Path, org: str | None = None) -> CheckedBackup:
     return CheckedBackup(tuple(sorted(orgs)), missing)
 
 
-def parse_line(line: str) -> Item:
-    """One line to an item for the low-level client (binary decoded); ``ValidationError``."""
+def parse_line(line: str | bytes) -> Item:
+    """One line (text or UTF-8 bytes) to an item for the client (binary decoded), or a
+    ``ValidationError``."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValidationError(
+                "line", f"is not UTF-8 text (byte {error.start} of the line: {error.reason})"
+            ) from error
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise ValidationError("line", f"is not JSON ({error.msg})") from error
+    except RecursionError as error:
+        raise ValidationError(
+            "line", f"is nested deeper than DynamoDB's {MAX_NESTING} levels"
+        ) from error
     if not isinstance(data, dict) or set(data) != {"Item"} or not isinstance(data["Item"], dict):
         raise ValidationError("line", 'is not a {"Item": {...}} object')
     # _value has checked each value's shape, which is what the cast asserts.
@@ -264,8 +277,10 @@ def _encode(value: Mapping[str, Any]) -> dict[str, Any]:
     return {kind: inner}
 
 
-def _value(path: str, value: Any) -> dict[str, Any]:
+def _value(path: str, value: Any, depth: int = 0) -> dict[str, Any]:
     """Check one DynamoDB-JSON value and convert it for the client (base64 -> bytes)."""
+    if depth > MAX_NESTING:
+        raise ValidationError("line", f"{path}: nested deeper than DynamoDB's {MAX_NESTING} levels")
     if not isinstance(value, dict) or len(value) != 1:
         raise ValidationError("line", f"{path}: not a typed value such as {{'S': 'text'}}")
     ((kind, inner),) = value.items()
@@ -289,9 +304,9 @@ def _value(path: str, value: Any) -> dict[str, Any]:
         if kind == "BS" and all(isinstance(v, str) for v in inner):
             return {"BS": [_binary(path, v) for v in inner]}
     if kind == "L" and isinstance(inner, list):
-        return {"L": [_value(f"{path}[{n}]", v) for n, v in enumerate(inner)]}
+        return {"L": [_value(f"{path}[{n}]", v, depth + 1) for n, v in enumerate(inner)]}
     if kind == "M" and isinstance(inner, dict):
-        return {"M": {k: _value(f"{path}.{k}", v) for k, v in inner.items()}}
+        return {"M": {k: _value(f"{path}.{k}", v, depth + 1) for k, v in inner.items()}}
     known = _SCALARS | _SETS | {"L", "M"}
     if kind not in known:
         raise ValidationError("line", f"{path}: unknown type {kind!r}")
@@ -314,16 +329,31 @@ def _binary(path: str, text: str) -> bytes:
 
 
 def _items(path: Path) -> Iterator[tuple[int, Item]]:
-    with _open(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield number, parse_line(line)
+    for number, line in _lines(path):
+        if line.strip():
+            yield number, parse_line(line)
 
 
-def _open(path: Path) -> IO[str]:
-    """The file as text lines, gunzipped when it is gzip (plain JSON lines also restore)."""
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The file's numbered lines as bytes (each decoded by ``parse_line``, so a line that is
+    not UTF-8 is one bad line); a gzip that is cut short or corrupt is a ``BackupFormatError``."""
+    number = 0
+    try:
+        with _open(path) as handle:
+            for number, line in enumerate(handle, start=1):
+                yield number, line
+    except EOFError as error:
+        reason = f"the file ends here: a truncated gzip ({error}); copy the backup again"
+        raise BackupFormatError(path.name, [(number + 1, reason)]) from error
+    except (gzip.BadGzipFile, zlib.error) as error:
+        reason = f"the gzip data is corrupt ({error}); copy the backup again"
+        raise BackupFormatError(path.name, [(number + 1, reason)]) from error
+
+
+def _open(path: Path) -> IO[bytes]:
+    """The file's bytes, gunzipped when it is gzip (plain JSON lines also restore)."""
     with path.open("rb") as probe:
         compressed = probe.read(2) == _GZIP_MAGIC
     if compressed:
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    return path.open(encoding="utf-8")
+        return cast("IO[bytes]", gzip.open(path, "rb"))
+    return path.open("rb")

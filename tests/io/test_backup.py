@@ -450,3 +450,48 @@ def test_a_whole_table_backup_needs_whole_table(table: ck.Table, tmp_path: Path)
 
 def parse(line: dict[str, Any]) -> dict[str, Any]:
     return parse_line(json.dumps(line))
+
+
+# -- files that used to escape as a traceback (issue 16) ---------------------------------------
+
+
+def _good_line() -> bytes:
+    item = {"PK": {"S": "ORG#org-a"}, "SK": {"S": "CONTACT#1"}}
+    return json.dumps({"Item": item}).encode() + b"\n"
+
+
+def test_a_line_nested_3000_deep_is_a_bad_line() -> None:
+    deep = '{"L": [' * 3000 + "]}" * 3000
+    line = '{"Item": {"PK": {"S": "a"}, "SK": {"S": "b"}, "x": ' + deep + "}}"
+    with pytest.raises(ck.ValidationError) as exc:
+        parse_line(line)
+    assert exc.value.field == "line" and "nested" in exc.value.reason
+
+
+def test_a_value_nested_past_dynamodbs_32_levels_is_a_bad_line() -> None:
+    deep = '{"L": [' * 40 + '{"S": "x"}' + "]}" * 40
+    with pytest.raises(ck.ValidationError) as exc:
+        parse_line('{"Item": {"PK": {"S": "a"}, "SK": {"S": "b"}, "x": ' + deep + "}}")
+    assert "32 levels" in exc.value.reason
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_a_line_that_is_not_utf8_is_a_bad_line_by_number(
+    table: ck.Table, tmp_path: Path, packed: bool
+) -> None:
+    data = b'\n{"Item": {"PK": {"S": "caf\xe9"}}}\n'
+    path = tmp_path / "latin.json"
+    path.write_bytes(gzip.compress(data) if packed else data)
+    with pytest.raises(ck.BackupFormatError) as exc:
+        table.restore(path)
+    ((line, reason),) = exc.value.bad_lines
+    assert line == 2 and "not UTF-8" in reason and "byte 26" in reason
+
+
+def test_a_truncated_gzip_is_a_backup_format_error(table: ck.Table, tmp_path: Path) -> None:
+    path = tmp_path / "cut.json.gz"
+    path.write_bytes(gzip.compress(_good_line() * 50)[:-20])
+    with pytest.raises(ck.BackupFormatError) as exc:
+        table.restore(path)
+    assert "truncated gzip" in str(exc.value)
+    assert scan_all(table) == []

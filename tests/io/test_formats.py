@@ -331,3 +331,100 @@ def test_records_that_are_not_objects_are_flagged() -> None:
 def test_a_text_file_opened_with_its_bom_still_has_a_known_header() -> None:
     source = read_source(io.StringIO("\ufeff" + TEXT))
     assert source.format == "csv" and source.rows[0].values["email"] == "j@example.com"
+
+
+# -- input that used to escape as a traceback (issue 16) ---------------------------------------
+
+
+def test_a_cell_over_the_csv_field_limit_is_a_size_problem_of_its_row_only() -> None:
+    big = "x" * 10_000_000  # Python's csv module stops at 131,072 characters
+    data = f"first_name,last_name,email\nA,B,a@example.com\n{big},C,c@example.com\nD,E,d@x.io\n"
+    rows = read_source(io.StringIO(data)).rows
+    assert [(r.row, r.values.get("email")) for r in rows if not r.problems] == [
+        (2, "a@example.com"),
+        (4, "d@x.io"),
+    ]
+    ((field, reason),) = rows[1].problems
+    assert rows[1].row == 3 and field == "row" and "131,072 characters" in reason
+
+
+BOM_HEADER = codecs.BOM_UTF16_LE + "first_name,last_name,email\n".encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "named"),
+    [
+        (BOM_HEADER + b"a", None, ["utf-16", f"byte {len(BOM_HEADER)}"]),  # an odd byte out
+        (BOM_HEADER + b"\x00\xd8a\x00", None, ["utf-16", f"byte {len(BOM_HEADER)}"]),  # surrogate
+        (b"A\x00" * 50 + b"\x00\xd8" + b"A\x00" * 10, None, ["utf-16-le", "byte 100"]),  # binary
+        (b"first_name,email\nA,a@example.com\n", "nonexistent", ["'nonexistent'"]),
+        ("first_name,last_name,email\nJosé,B,a@x.io\n".encode(), "ascii", ["ascii", "byte 30"]),
+        (b"first_name,last_name,email\nA,B,a@x.io\n", "utf-32", ["utf-32", "byte 0"]),
+    ],
+    ids=["bom-odd-byte", "bom-lone-surrogate", "nul-rich-binary", "nonexistent", "ascii", "utf-32"],
+)
+def test_undecodable_bytes_are_a_validation_error_naming_the_encoding_and_offset(
+    data: bytes, encoding: str | None, named: list[str]
+) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        read_source(io.BytesIO(data), encoding=encoding)
+    assert exc.value.field == "encoding"
+    assert all(part in exc.value.reason for part in named), exc.value.reason
+
+
+@pytest.mark.parametrize("format", ["json", "jsonl"])
+def test_json_nested_too_deeply_is_refused_clearly(format: str) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        read_source(io.StringIO("[" * 100_000), format=format)
+    assert exc.value.field == "source" and "nested too deeply" in exc.value.reason
+
+
+def test_a_bad_json_lines_line_is_an_invalid_row_naming_its_line() -> None:
+    text = '{"email": "a@example.com"}\n\n{"email": oops}\n{"email": "c@example.com"}\n'
+    rows = read_source(io.StringIO(text), format="jsonl").rows
+    assert [(r.row, r.values.get("email")) for r in rows] == [
+        (1, "a@example.com"),
+        (3, None),
+        (4, "c@example.com"),
+    ]
+    ((field, reason),) = rows[1].problems
+    assert field == "row" and "line 3 is not valid JSON" in reason and "column 11" in reason
+    assert not rows[0].problems and not rows[2].problems
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("email", "first_name,last_name,email,email\nA,B,a@example.com,b@example.com\n"),
+        (
+            "E-mail Address",
+            "First Name,Last Name,E-mail Address,E-mail Address\nA,B,a@x.io,b@x.io\n",
+        ),
+    ],
+    ids=["ours", "outlook"],
+)
+def test_a_repeated_column_is_refused_naming_it(column: str, text: str) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        read_source(io.StringIO(text))
+    assert exc.value.field == "header"
+    assert f"{column!r} (columns 3 and 4)" in exc.value.reason, exc.value.reason
+
+
+def test_a_repeated_column_that_nothing_reads_loses_nothing() -> None:
+    text = "first_name,last_name,email,shoe,shoe\nA,B,a@example.com,1,2\n"
+    source = read_source(io.StringIO(text))
+    assert source.rows[0].values["email"] == "a@example.com" and source.unused_columns == ["shoe"]
+
+
+@pytest.mark.parametrize(
+    ("source", "format"),
+    [
+        ('[{"email": "a@example.com", "created_at": "1969-12-31T23:59:59.999Z"}]', "json"),
+        ("first_name,last_name,email,created_at\nA,B,a@example.com,1901-01-01T00:00:00Z\n", "csv"),
+    ],
+    ids=["json", "csv"],
+)
+def test_a_creation_time_before_1970_is_a_problem_of_its_row(source: str, format: str) -> None:
+    (row,) = read_source(io.StringIO(source), format=format).rows
+    ((field, reason),) = row.problems
+    assert field == "created_at" and "before 1970" in reason

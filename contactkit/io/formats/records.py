@@ -9,7 +9,7 @@ from typing import Any
 from ...contacts import fields
 from ...errors import ValidationError
 from .. import columns
-from .rows import Source, SourceRow, parse_flag
+from .rows import Source, SourceRow, parse_flag, time_problems
 from .text import Decoded
 
 FIELDS = fields.EXPORTED_FIELDS
@@ -20,28 +20,66 @@ _IGNORED = {f.name for f in fields.CONTACT_FIELDS if not f.exported} - set(CARRI
 
 
 def read_json(decoded: Decoded, *, lines: bool) -> Source:
-    """A JSON array of contact objects (or ``{"contacts": [...]}``), or JSON Lines."""
+    """A JSON array of contact objects (or ``{"contacts": [...]}``), or JSON Lines.
+
+    In JSON Lines each line is a row numbered by its line: a line that is not JSON is an
+    invalid row naming its line, and the other lines still import.
+    """
+    if lines:
+        numbered = [
+            (number, _line(number, line))
+            for number, line in enumerate(decoded.text.splitlines(), start=1)
+            if line.strip()
+        ]
+        source = _read(numbered, "jsonl")
+        source.encoding = decoded.encoding
+        return source
     try:
-        if lines:
-            data: Any = [json.loads(line) for line in decoded.text.splitlines() if line.strip()]
-        else:
-            data = json.loads(decoded.text)
+        data: Any = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         raise ValidationError("source", f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise ValidationError("source", f"the JSON is {_TOO_DEEP}") from exc
     if isinstance(data, Mapping) and isinstance(data.get("contacts"), list):
         data = data["contacts"]
     if not isinstance(data, list):
         raise ValidationError("source", "a JSON contacts file holds a list of objects")
-    source = read_records(data, "jsonl" if lines else "json")
+    source = read_records(data, "json")
     source.encoding = decoded.encoding
     return source
 
 
+_TOO_DEEP = "nested too deeply to read (is it a contacts file?)"
+
+
+class _BadLine:
+    """A JSON Lines line that is not JSON, and why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _line(number: int, line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _BadLine(f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError as exc:
+        raise ValidationError("source", f"the JSON of line {number} is {_TOO_DEEP}") from exc
+
+
 def read_records(records: Iterable[Any], format: str = "records") -> Source:
     """Rows from mappings with our field names (``{"first_name": ..., "tags": [...]}``)."""
+    return _read(enumerate(records, start=1), format)
+
+
+def _read(records: Iterable[tuple[int, Any]], format: str) -> Source:
     rows: list[SourceRow] = []
     unused: dict[str, None] = {}
-    for number, record in enumerate(records, start=1):
+    for number, record in records:
+        if isinstance(record, _BadLine):
+            rows.append(SourceRow(number, {}, [("row", record.reason)]))
+            continue
         if not isinstance(record, Mapping):
             rows.append(
                 SourceRow(number, {}, [("row", f"must be an object, not {type(record).__name__}")])
@@ -67,5 +105,6 @@ def read_records(records: Iterable[Any], format: str = "records") -> Source:
             if fields.field(name).kind in ("tags", "list") and isinstance(value, str):
                 value = columns.split_list(value)
             values[name] = value
+        problems.extend(time_problems(values))
         rows.append(SourceRow(number, values, problems, empty=not record))
     return Source(format, rows, list(unused))

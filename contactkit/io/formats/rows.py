@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
+
+from ...clock import parse_timestamp
 
 MULTI_VALUE_SEPARATOR = " ::: "  # Google's separator of several values in one cell
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", ""})
+# A contact's id holds its creation time as milliseconds since 1970 (a ULID), so no earlier.
+EARLIEST_CREATED_AT = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -53,6 +58,26 @@ def parse_flag(value: Any) -> tuple[bool | None, str | None]:
     if text in FALSE_WORDS:
         return False, None
     return None, f"must be true or false (or yes/no, 1/0), not {value!r}"
+
+
+def time_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """A ``created_at`` before 1970, which no contact id can hold (other times: the importer)."""
+    value = values.get("created_at")
+    if value is None or value == "":
+        return []
+    try:
+        moment = parse_timestamp(str(value))
+    except ValueError:
+        return []  # not a time at all: the importer says so, with the format it expects
+    if moment >= EARLIEST_CREATED_AT:
+        return []
+    return [
+        (
+            "created_at",
+            f"{value!s} is before 1970: a contact's id holds its creation time from "
+            "1970-01-01T00:00:00Z on; correct the time or leave it blank",
+        )
+    ]
 
 
 def extras(values: dict[str, Any], name: str, found: Iterable[str]) -> None:

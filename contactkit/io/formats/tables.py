@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ...contacts import fields
 from ...errors import ValidationError
 from . import mappings
-from .rows import Cells, Source, SourceRow
+from .rows import Cells, Source, SourceRow, time_problems
 from .text import REPLACEMENT, Decoded
 
 # format name -> (mapping, description for messages)
@@ -60,7 +61,10 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     mapping = CSV_FORMATS[chosen]
     used: set[str] = set()
     rows: list[SourceRow] = []
-    for number, cells in enumerate(records, start=2):  # the header is row 1
+    for number, cells in _numbered(records):
+        if isinstance(cells, str):
+            rows.append(SourceRow(number, {}, [("row", cells)]))
+            continue
         if not any(cell.strip() for cell in cells):
             rows.append(SourceRow(number, {}, empty=True))
             continue
@@ -73,9 +77,47 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
             )
         if decoded.replaced:
             problems.extend(_encoding_problems(values))
+        problems.extend(time_problems(values))
         rows.append(SourceRow(number, values, problems))
-    unused = [name for name in header if name not in used and name]
+    _refuse_repeats(header, used)
+    unused = list(dict.fromkeys(name for name in header if name not in used and name))
     return Source(chosen, rows, unused, decoded.encoding, [decoded.note] if decoded.note else [])
+
+
+def _numbered(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str] | str]]:
+    """``(row, cells)`` after the header (row 1), or ``(row, reason)`` for a row csv refuses.
+
+    Python's csv module refuses a cell over its field limit (131,072 characters, far above
+    DynamoDB's 400 KB item once a contact is built) and drops the rest of that line: the
+    row is reported and the next line read, so the file's other rows still import.
+    """
+    number = 1
+    while True:
+        number += 1
+        try:
+            cells = next(records)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            reason = str(exc)
+            if "field limit" in reason:
+                reason = f"has a cell over {csv.field_size_limit():,} characters, too big to import"
+            yield number, reason
+            continue
+        yield number, cells
+
+
+def _refuse_repeats(header: list[str], used: set[str]) -> None:
+    """A column named twice that a field is read from: only one would be kept, so refuse."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        if name and name in seen and name in used:
+            raise ValidationError(
+                "header",
+                f"the header repeats {name!r} (columns {seen[name]} and {position}): only one "
+                "of them would be read; rename or remove one and import again",
+            )
+        seen.setdefault(name, position)
 
 
 ENCODING_REASON = (

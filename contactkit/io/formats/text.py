@@ -9,6 +9,10 @@ The rules, in order:
    invalid bytes become U+FFFD and the rows holding them are reported, never silently mangled;
 5. anything else is a legacy code page guessed by charset-normalizer (Windows-1252 when it
    is among the equally good guesses: what western Outlook and Excel write), with a warning.
+
+Bytes that the chosen encoding (a BOM's, UTF-16 recognised by its NULs, or ``encoding=``)
+cannot decode, and an unknown ``encoding=``, are a ``ValidationError`` on ``encoding`` naming
+the encoding and the offset of the first bad byte.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import codecs
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+
+from ...errors import ValidationError
 
 REPLACEMENT = "\ufffd"
 PREFERRED_LEGACY = "cp1252"
@@ -35,14 +41,22 @@ class Decoded:
 def decode(data: bytes, encoding: str | None = None) -> Decoded:
     """Decode a file's bytes by the rules above (or with ``encoding`` when given)."""
     if encoding is not None:
-        return Decoded(data.decode(encoding), encoding)
+        try:
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise ValidationError(
+                "encoding", f"unknown encoding {encoding!r}; give one such as 'utf-8' or 'cp1252'"
+            ) from exc
+        return Decoded(_strict(data, encoding), encoding)
     if data.startswith(codecs.BOM_UTF8):
         return _utf8(data[len(codecs.BOM_UTF8) :], "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return Decoded(data.decode("utf-16"), "utf-16")
+        return Decoded(
+            _strict(data, "utf-16", "the file starts with a UTF-16 byte-order mark"), "utf-16"
+        )
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
-        return Decoded(data.decode(utf16), utf16)
+        return Decoded(_strict(data, utf16, "the file looks like UTF-16 (NUL bytes)"), utf16)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -56,6 +70,22 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         guess,
         note=f"the file is not UTF-8; read it as {guess} (a guess: pass encoding= to choose)",
     )
+
+
+def _strict(data: bytes, encoding: str, why: str = "") -> str:
+    """``data`` decoded, or a ``ValidationError`` naming the encoding and the first bad byte."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : min(exc.end, exc.start + 4)].hex(" ")
+        because = f" ({why})" if why else ""
+        raise ValidationError(
+            "encoding",
+            f"the file is not valid {encoding}{because}: byte {exc.start} ({bad}): {exc.reason}; "
+            "re-save it as UTF-8, or pass the encoding it was saved in",
+        ) from exc
+    except LookupError as exc:  # a codec that is not a text encoding ("rot13", "base64")
+        raise ValidationError("encoding", f"{encoding!r} is not a text encoding") from exc
 
 
 def _utf8(data: bytes, name: str) -> Decoded:
