@@ -227,7 +227,7 @@ def other_cases() -> Iterator[Case]:
                 lambda t, o, c, p, m=method, b=bad: m(o, b),
             )
     yield Case("merge", "other_id", "different contacts", lambda t, o, c, p: o.merge(c, c))
-    for version, reason in [("1", "not str"), (True, "not bool"), (0, "not 0")]:
+    for version, reason in [("1", "not '1' (str)"), (True, "not True (bool)"), (0, "not 0 (int)")]:
         yield Case(
             "update",
             "expected_version",
