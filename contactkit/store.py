@@ -35,12 +35,14 @@ from .contacts.model import (
     Interaction,
     LabeledValue,
     PhoneNumber,
+    check_expected_version,
 )
 from .contacts.stats import ContactStats
 from .contacts.writer import ContactWriter
 from .dynamo.paging import Page
 from .dynamo.queries import OrgReader
 from .dynamo.transactions import TransactionWriter
+from .errors import ValidationError
 from .io import importer
 from .io.export import ExportReport, export_contacts
 
@@ -254,7 +256,7 @@ class OrgStore:
         (``VersionConflictError`` otherwise); without it, it is re-applied on a fresh read.
         Changing the email moves its uniqueness claim in the same transaction.
         """
-        return self.writer.update(contact_id, expected_version, changes)
+        return self.writer.update(contact_id, check_expected_version(expected_version), changes)
 
     def set_favorite(self, contact_id: str, favorite: bool = True) -> Contact:
         """Mark or unmark a favourite (favourites alone are in the sparse ``gsi-favorites``)."""
@@ -272,7 +274,7 @@ class OrgStore:
         ``NotFoundError`` if it does not exist. Its activity (unbounded) goes last, through
         :meth:`purge_activity`, which is safe to call again if interrupted.
         """
-        self.writer.delete(contact_id, expected_version)
+        self.writer.delete(contact_id, check_expected_version(expected_version))
 
     def purge_activity(self, contact_id: str) -> int:
         """Delete a contact's activity items in batches of 25; returns how many (resumable)."""
@@ -424,7 +426,7 @@ class OrgStore:
         """
         return importer.import_contacts(
             self.writer,
-            source,
+            check_import_source(source),
             format,
             dry_run=dry_run,
             on_conflict=on_conflict,
@@ -432,3 +434,20 @@ class OrgStore:
             plan=plan,
             encoding=encoding,
         )
+
+
+def check_import_source(source: Any) -> Any:
+    """``source`` if ``import_contacts`` can read it; ``ValidationError`` for what it would
+    misread: bytes (a list of ints), one dict (its keys), anything not a path, file or list."""
+    if isinstance(source, str | os.PathLike) or hasattr(source, "read"):
+        return source
+    if isinstance(source, Mapping):
+        reason = "must be a list of dicts, not one dict; wrap it: [row]"
+    elif isinstance(source, bytes | bytearray | memoryview) or not isinstance(source, Iterable):
+        reason = (
+            "must be a path (str or pathlib.Path), an open file or a list of dicts, "
+            f"not {type(source).__name__}"
+        )
+    else:
+        return source
+    raise ValidationError("source", reason)

@@ -42,6 +42,27 @@ def org(table: ck.Table) -> ck.OrgStore:
     return table.org("org-test")
 
 
+@pytest.fixture(autouse=True)
+def no_orphans_after_reliability_tests(
+    request: pytest.FixtureRequest, record_property: Any
+) -> Iterator[None]:
+    """After a test marked ``reliability`` that used the ``table`` fixture, the orphan checker
+    (``tests/consistency.py``) scans that table: any orphan fails the test at teardown.
+    ``@pytest.mark.reliability(orphan_check=False)``: a test of raw, non-contactkit items."""
+    marker = request.node.get_closest_marker("reliability")
+    checked = marker is not None and marker.kwargs.get("orphan_check", True)
+    if not checked or "table" not in request.fixturenames:
+        yield
+        return
+    table = request.getfixturevalue("table")  # set up first, so torn down after this check
+    yield
+    from tests.consistency import find_orphans
+
+    report = find_orphans(table)
+    record_property("orphan_check", str(report).partition("\n")[0])
+    assert not report.problems, f"orphan checker, table {table.name}: {report}"
+
+
 def scan_all(table: ck.Table) -> list[dict[str, Any]]:
     """Every item of the table, read outside the store (plain Python values)."""
     from contactkit.contacts.items import deserialize

@@ -111,6 +111,18 @@ FIELD_CASES: list[tuple[str, Any, str, str]] = [
     ("birthday", "yesterday", "birthday", "YYYY-MM-DD"),
     ("websites", "https://x.example", "websites", "must be a list"),
     ("addresses", [{"town": "x"}], "addresses[0].town", "not an address field"),
+    ("tags", {"a": 1}, "tags", "not dict"),
+    ("websites", {"https://x.example": 1}, "websites", "not dict"),
+    # Invisible spoofing: direction overrides and isolates, values of invisible characters only.
+    ("first_name", "\u202eevil", "first_name", "U+202E"),
+    ("last_name", "Ada\u2066", "last_name", "U+2066"),
+    ("name", "\u202dMom", "name", "U+202D"),
+    ("company", "\u202eevil", "company", "U+202E"),
+    ("tags", ["\u202eevil"], "tags[0]", "U+202E"),
+    ("first_name", "\u200b \u200b", "first_name", "only invisible characters"),
+    ("company", "\u2060\ufeff", "company", "only invisible characters"),
+    ("job_title", "\u200d", "job_title", "only invisible characters"),
+    ("tags", ["ok", "\u200b"], "tags[1]", "only invisible characters"),
 ]
 UNKNOWN_FIELDS = ["nick", "id", "org_id", "version", "created_at", "display_name"]
 # Fields an import row holds as text: the importer's own parsing applies to the others.
@@ -215,6 +227,26 @@ def other_cases() -> Iterator[Case]:
                 lambda t, o, c, p, m=method, b=bad: m(o, b),
             )
     yield Case("merge", "other_id", "different contacts", lambda t, o, c, p: o.merge(c, c))
+    for version, reason in [("1", "not '1' (str)"), (True, "not True (bool)"), (0, "not 0 (int)")]:
+        yield Case(
+            "update",
+            "expected_version",
+            reason,
+            lambda t, o, c, p, v=version: o.update(c, expected_version=v, company="X"),
+        )
+        yield Case(
+            "delete",
+            "expected_version",
+            reason,
+            lambda t, o, c, p, v=version: o.delete(c, expected_version=v),
+        )
+    for source, reason in [(b"/path", "not bytes"), ({"first_name": "Ada"}, "not one dict")]:
+        yield Case(
+            "import_contacts",
+            "source",
+            reason,
+            lambda t, o, c, p, s=source: o.import_contacts(s, progress=False),
+        )
     yield Case("find_by_email", "email", "is required", lambda t, o, c, p: o.find_by_email(""))
     yield Case("find_by_phone", "phone", "is required", lambda t, o, c, p: o.find_by_phone(""))
     yield Case(
@@ -322,6 +354,31 @@ def test_an_import_reports_the_bad_row_naming_field_and_reason_and_writes_nothin
     assert report.imported == 0
     ((bad_row, bad_field, bad_reason),) = [(r.row, r.field, r.reason) for r in report.invalid_rows]
     assert (bad_row, bad_field, reason in bad_reason) == (1, named, True), bad_reason
+    assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+def test_a_csv_import_refuses_invisible_spoofing_like_add(
+    seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path
+) -> None:
+    table, org, _contact_id = seeded
+    before = sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+    path = tmp_path / "spoof.csv"
+    path.write_text(
+        "first_name,last_name,email,company\n"
+        "\u202eevil,Doe,evil@example.com,\n"
+        "Bea,\u2067Doe,bea@example.com,\n"
+        "Cy,Doe,cy@example.com,\u200b \u200b\n",
+        encoding="utf-8",
+    )
+    report = org.import_contacts(path, progress=False)
+    assert report.imported == 0
+    found = sorted((r.field, r.reason) for r in report.invalid_rows)
+    assert [field for field, _reason in found] == ["company", "first_name", "last_name"]
+    assert ["only invisible" in found[0][1], "U+202E" in found[1][1], "U+2067" in found[2][1]] == [
+        True,
+        True,
+        True,
+    ], found
     assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
 
 

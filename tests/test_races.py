@@ -15,6 +15,8 @@ import pytest
 import contactkit as ck
 from tests.conftest import SCALE, items_of_type
 
+pytestmark = pytest.mark.reliability  # the orphan checker scans the table after each test
+
 ROUNDS = 5 * SCALE
 THREADS = 20
 MANY_THREADS = 32

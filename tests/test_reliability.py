@@ -23,6 +23,8 @@ from contactkit.io.progress import PROGRESS_VARIABLE
 from tests.conftest import SCALE, scan_all
 from tests.consistency import assert_consistent, contacts_of
 
+pytestmark = pytest.mark.reliability  # the orphan checker scans the table after each test
+
 SIZE = 2_000 * SCALE
 SMALL = 200 * SCALE  # bulk delete, merge, backup and load_frame: many requests, fewer rows
 BATCHES = ("BatchWriteItem", "BatchGetItem")

@@ -187,6 +187,40 @@ def test_stale_expected_version_is_a_conflict_and_changes_nothing(org: ck.OrgSto
     assert org.get(contact.id).company == "First"
 
 
+@pytest.mark.parametrize("version", ["1", True, 1.0, 0, -1])
+def test_expected_version_must_be_a_version_number(org: ck.OrgStore, version: Any) -> None:
+    contact = add(org)
+    calls = [
+        lambda: org.update(contact.id, expected_version=version, company="X"),
+        lambda: org.delete(contact.id, expected_version=version),
+    ]
+    for call in calls:
+        with pytest.raises(ck.ValidationError) as exc:
+            call()
+        assert exc.value.field == "expected_version", exc.value
+        assert "a version number" in exc.value.reason
+    assert org.get(contact.id) == contact
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (b"/path/contacts.csv", "not bytes"),
+        (bytearray(b"first_name"), "not bytearray"),
+        ({"first_name": "Ada"}, "a list of dicts, not one dict"),
+        (42, "not int"),
+        (None, "not NoneType"),
+    ],
+)
+def test_import_sources_of_the_wrong_type_are_refused(
+    table: ck.Table, org: ck.OrgStore, source: Any, reason: str
+) -> None:
+    with pytest.raises(ck.ValidationError) as exc:
+        org.import_contacts(source, progress=False)
+    assert (exc.value.field, reason in exc.value.reason) == ("source", True), exc.value
+    assert scan_all(table) == []
+
+
 def test_changing_email_moves_the_uniqueness_item(table: ck.Table, org: ck.OrgStore) -> None:
     contact = add(org, email="old@example.com")
     org.update(contact.id, email="new@example.com")

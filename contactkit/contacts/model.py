@@ -253,10 +253,40 @@ def _has_control_characters(text: str, allow_newlines: bool) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
+# Direction overrides and isolates reorder what follows them on screen: "\u202eevil" shows as
+# "live". No name, tag or company needs them; the marks (U+200E, U+200F) stay allowed.
+DIRECTION_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
+# Letters that show as nothing, beyond the format characters (category Cf: zero-width space,
+# joiners, word joiner, byte order mark, soft hyphen...): the Hangul fillers.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _is_invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) == "Cf"
+
+
+def check_visible(name: str, text: str) -> None:
+    """``ValidationError`` if ``text`` holds a direction override or isolate, or nothing but
+    invisible characters. Joiners inside visible text (ZWNJ in Persian words, ZWJ in emoji)
+    are kept."""
+    control = next((ch for ch in text if ch in DIRECTION_CONTROLS), None)
+    if control is not None:
+        raise ValidationError(
+            name,
+            f"contains U+{ord(control):04X} ({unicodedata.name(control).lower()}), which "
+            "changes how the text around it is shown; remove it",
+        )
+    if all(_is_invisible(ch) for ch in text):
+        raise ValidationError(
+            name, "holds only invisible characters (zero-width spaces, joiners...); type a value"
+        )
+
+
 def clean_text(
     name: str, value: Any, max_length: int, *, required: bool = False, multiline: bool = False
 ) -> str | None:
-    """Trim text and check its length; empty optional text becomes ``None``."""
+    """Trim text and check its length, control characters and :func:`check_visible`; empty
+    optional text becomes ``None``."""
     if value is None:
         if required:
             raise ValidationError(name, "is required")
@@ -272,6 +302,7 @@ def clean_text(
         raise ValidationError(name, f"is {len(text)} characters long; the limit is {max_length}")
     if _has_control_characters(text, multiline):
         raise ValidationError(name, "contains control characters; remove them")
+    check_visible(name, text)
     return text
 
 
@@ -389,7 +420,7 @@ def clean_tags(value: Any) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         raise ValidationError("tags", "must be a list of tags, not one string; use ['a', 'b']")
-    if not isinstance(value, Iterable):
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
         raise ValidationError("tags", f"must be a list of tags, not {type(value).__name__}")
     cleaned: list[str] = []
     seen: set[str] = set()
@@ -466,6 +497,21 @@ def clean_flag(name: str, value: Any) -> bool:
 
 def clean_favorite(value: Any) -> bool:
     return clean_flag("favorite", value)
+
+
+def check_expected_version(value: Any) -> int | None:
+    """``expected_version`` as given (``None``: not checked); ``ValidationError`` unless it is a
+    version number: a whole number from 1 (not text, not ``True``, not ``1.0``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValidationError(
+            "expected_version",
+            "must be a version number (a whole number from 1, as in contact.version), "
+            f"not {shown} ({type(value).__name__})",
+        )
+    return value
 
 
 def clean_changes(changes: Mapping[str, Any], region: str) -> dict[str, Any]:

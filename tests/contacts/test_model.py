@@ -258,6 +258,63 @@ def test_tag_count_limit_applies_after_deduplication() -> None:
     assert len(clean_new(new(tags=tags), REGION)["tags"]) == limits.MAX_TAGS
 
 
+@pytest.mark.parametrize("field", ["tags", "emails", "phones", "websites", "addresses"])
+def test_list_fields_refuse_a_mapping(field: str) -> None:
+    # Iterating a dict gives its keys: {"a": 1} must not become the tag "a".
+    error = rejected(new(**{field: {"a": 1}}))
+    assert (error.field, "not dict" in error.reason) == (field, True), error.reason
+
+
+# --- invisible characters: direction controls and invisible-only values --------------------
+
+DIRECTION_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+SPOOFABLE = ["first_name", "last_name", "name", "company", "tags"]
+
+
+def given(field: str, value: str) -> dict[str, Any]:
+    return new(**{field: [value] if field == "tags" else value})
+
+
+@pytest.mark.parametrize("control", DIRECTION_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+@pytest.mark.parametrize("field", SPOOFABLE)
+def test_direction_overrides_and_isolates_are_refused(field: str, control: str) -> None:
+    error = rejected(given(field, f"{control}evil"))
+    assert error.field.startswith(field)
+    assert f"U+{ord(control):04X}" in error.reason, error.reason
+
+
+@pytest.mark.parametrize(
+    "blank", ["\u200b", "\u200b \u200b", "\u2060\ufeff", "\u200d", "\u200c\u00ad", "\u3164"]
+)
+@pytest.mark.parametrize("field", [*SPOOFABLE, "job_title", "notes"])
+def test_values_blank_once_invisible_characters_are_removed_are_refused(
+    field: str, blank: str
+) -> None:
+    error = rejected(given(field, blank))
+    assert error.field.startswith(field)
+    assert "only invisible characters" in error.reason, error.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian: a ZWNJ inside a word
+        "\U0001f469\u200d\U0001f4bb",  # one emoji: woman, ZWJ, laptop
+        "Zo\u00eb \u0639\u0644\u06cc",
+    ],
+)
+@pytest.mark.parametrize("field", SPOOFABLE)
+def test_joiners_and_right_to_left_text_are_kept(field: str, text: str) -> None:
+    cleaned = clean_new(given(field, text), REGION)[field]
+    assert cleaned == ((text,) if field == "tags" else text)
+
+
+def test_an_update_follows_the_same_rule() -> None:
+    assert "U+202E" in rejected({"company": "\u202eevil"}, changes=True).reason
+    blank = rejected({"last_name": "\u200b \u200b"}, changes=True)
+    assert "only invisible characters" in blank.reason
+
+
 # --- address -------------------------------------------------------------------------------
 
 
