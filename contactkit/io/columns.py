@@ -33,6 +33,7 @@ ID_FIELD = "id"  # the contact's id: how a re-import finds the contact a row cam
 LIST_SEPARATOR = fields.TAG_SEPARATOR
 _SPECIAL = (";", ",", '"')
 
+VCARD_PRODID = "-//contactkit//contactkit//EN"  # marks contactkit's own cards
 VCARD_PREFIX = "x-contactkit-"  # then the field: X-CONTACTKIT-FAVORITE, X-CONTACTKIT-GROUP
 VCARD_CUSTOM = VCARD_PREFIX + "custom"  # ;NAME=<percent-encoded name>:<value>
 VCARD_FAVORITE = VCARD_PREFIX + "favorite"
@@ -68,10 +69,14 @@ def join_list(values: Iterable[str]) -> str:
 
 
 def split_list(cell: str) -> list[str]:
-    """The inverse of :func:`join_list`; also splits unquoted ``,`` (``"vip, client"``)."""
-    parts: list[str] = []
+    """The inverse of :func:`join_list`; also splits unquoted ``,`` (``"vip, client"``).
+
+    Unquoted blank items are dropped (``a;;b`` is two); a quoted one (``""``, which
+    :func:`join_list` writes for a blank value) is kept, for the model to refuse like ``add``.
+    """
+    parts: list[tuple[str, bool]] = []  # (text, was quoted)
     current: list[str] = []
-    quoted = False
+    quoted = was_quoted = False
     position = 0
     while position < len(cell):
         char = cell[position]
@@ -85,19 +90,20 @@ def split_list(cell: str) -> list[str]:
                 current.append(char)
         elif char == '"' and not "".join(current).strip():
             current = []  # an opening quote: whitespace before it is the separator's
-            quoted = True
+            quoted = was_quoted = True
         elif char in ";,":
-            parts.append("".join(current))
+            parts.append(("".join(current), was_quoted))
             current = []
+            was_quoted = False
         else:
             current.append(char)
         position += 1
-    parts.append("".join(current))
-    return [part.strip() for part in parts if part.strip()]
+    parts.append(("".join(current), was_quoted))
+    return [part.strip() for part, kept in parts if kept or part.strip()]
 
 
 def _quoted(value: str) -> str:
-    if any(char in value for char in _SPECIAL):
+    if not value.strip() or any(char in value for char in _SPECIAL):
         return '"' + value.replace('"', '""') + '"'
     return value
 

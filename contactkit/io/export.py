@@ -20,18 +20,19 @@ carried.
   string, or ``{"value": ..., "label": ...}`` when labelled), ``addresses`` (objects of parts
   and ``label``), ``websites``/``tags``/``groups`` lists, ``custom_fields`` an object; absent
   fields are left out.
-* **vCard 3.0** (vobject): ``UID`` (the contact's id), ``N`` (family, given, middle, prefix,
-  suffix), ``FN`` (the display name), ``NICKNAME``, one ``EMAIL``/``TEL``/``ADR`` per entry in
-  order, labelled by ``TYPE`` (``HOME``, ``WORK``, ``CELL`` for mobile, ...) or, for any other
-  label, an ``X-ABLabel`` on the entry's item group (``item1.EMAIL``, ``item1.X-ABLabel``),
-  ``TEL`` with its extension as ``x123``, ``ORG`` (company; department), ``TITLE``, ``BDAY``
-  (``1990-05-17``, or ``--0517`` without a year), one ``URL`` per website, ``CATEGORIES``
-  (tags), ``NOTE``, and contactkit's own ``X-CONTACTKIT-NAME`` (the single full name),
-  ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>`` (the name percent-encoded: any name, ``a"b`` or
-  ``a:b;c``, fits a parameter), ``X-CONTACTKIT-FAVORITE:TRUE``, ``X-CONTACTKIT-CREATED`` and
-  ``X-CONTACTKIT-LAST-CONTACTED`` (ISO 8601), one ``X-CONTACTKIT-GROUP`` per group, and
-  ``X-CONTACTKIT-NOTE`` (percent-encoded) when the note holds a carriage return, which vCard's
-  ``NOTE`` cannot carry.
+* **vCard 3.0** (vobject): ``PRODID`` (contactkit's), ``UID`` (the contact's id), ``N``
+  (family, given, middle, prefix, suffix), ``FN`` (the display name), ``NICKNAME``, one
+  ``EMAIL``/``TEL``/``ADR`` per entry in order, labelled by ``TYPE`` (``HOME``, ``WORK``,
+  ``CELL`` for mobile, ...) or, for any other label, by an ``X-ABLabel`` on the entry's item
+  group (``item1.EMAIL``, ``item1.X-ABLabel``), ``TEL`` with its extension as ``x123``,
+  ``ORG`` (company; department), ``TITLE``, ``BDAY`` (``1990-05-17``, or ``--0517`` without
+  a year), one ``URL`` per website, ``CATEGORIES`` (tags), ``NOTE``, and contactkit's own
+  ``X-CONTACTKIT-NAME`` (the single full name), ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>``
+  (the name percent-encoded: any name, ``a"b`` or ``a:b;c``, fits a parameter),
+  ``X-CONTACTKIT-FAVORITE:TRUE``, ``X-CONTACTKIT-CREATED`` and ``X-CONTACTKIT-LAST-CONTACTED``
+  (ISO 8601), one ``X-CONTACTKIT-GROUP`` per group, and ``X-CONTACTKIT-NOTE``
+  (percent-encoded) when the note holds a carriage return, which vCard's ``NOTE`` cannot
+  carry.
 
 Every export writes a temporary file next to ``path`` and renames it over ``path`` at the end
 (``os.replace``): a failed export leaves neither a partial file nor a damaged previous one.
@@ -249,6 +250,7 @@ def vcard(contact: Contact) -> Any:
     """A contact as a vobject vCard 3.0 component."""
     card = vobject.vCard()
     labels = _Items()
+    card.add("prodid").value = columns.VCARD_PRODID
     card.add("uid").value = contact.id
     card.add("n").value = vobject.vcard.Name(
         family=contact.last_name or "",

@@ -70,7 +70,7 @@ from ..contacts.actions import (
 )
 from ..contacts.fields import EDITABLE_FIELDS, PRIMARY_OF
 from ..contacts.merge import combine
-from ..contacts.model import Contact, PhoneNumber, apply_changes, clean_new
+from ..contacts.model import Contact, apply_changes, clean_new
 from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema
@@ -251,7 +251,8 @@ class Importer:
                 reason = f"duplicate of row {earlier} (same email, ignoring case)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            if row.fingerprint is not None and row.fingerprint in first_row:
+            # Rows carrying contactkit ids are distinct contacts, even when alike.
+            if row.source_id is None and row.fingerprint in first_row:
                 reason = f"duplicate of row {first_row[row.fingerprint]} (same name and phones)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
@@ -259,7 +260,7 @@ class Importer:
                 reason = f"duplicate of row {first_with_id[row.source_id]} (same id)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            for key in (*row.keys, row.fingerprint):
+            for key in (*row.keys, row.fingerprint if row.source_id is None else None):
                 if key is not None:
                     first_row[key] = row.row
             if row.source_id is not None:
@@ -323,10 +324,10 @@ class Importer:
         ids = [row.source_id for row in rows if row.source_id is not None]
         by_id = self._read_contacts(ids)
         requests += math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
-        found = _Found(owners, by_id, requests)
+        result = _Found(owners, by_id, requests)
         if any(row.fingerprint is not None and row.source_id not in by_id for row in rows):
-            self._read_fingerprints(found)
-        return found
+            self._read_fingerprints(result)
+        return result
 
     def _read_fingerprints(self, found: _Found) -> None:
         """Every contact of the org by fingerprint: one paged, consistent Query of the org's

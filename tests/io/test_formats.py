@@ -145,13 +145,18 @@ def test_google_multi_values_keep_the_first_as_primary_and_the_rest_as_custom_fi
 
 def test_vcard_versions_folded_lines_quoted_printable_and_tel_uris() -> None:
     rows = read_source(DATA / "contacts.vcf").rows
-    curie, lamarr = rows[1].values, rows[2].values
-    assert curie["email"] == "marie.curie@radium.example"  # folded over two lines
+    mueller, curie, lamarr = (row.values for row in rows)
+    assert mueller["phones"] == [{"value": "+49 151 23456789", "label": "mobile"}]  # 2.1 CELL
+    assert curie["emails"] == [  # folded over two lines; labelled by TYPE
+        {"value": "marie.curie@radium.example", "label": "work"},
+        {"value": "marie@home.example", "label": "home"},
+    ]
+    assert curie["prefix"] == "Dr."
     assert curie["notes"] == "Two Nobel prizes, physics and chemistry."  # 3.0 escapes
     assert curie["tags"] == ["Science", "Nobel", "VIP"]
     assert curie["department"] == "Physics"  # ORG's second part
-    assert lamarr["phone"] == "+1-310-555-0175 ext. 12"  # 4.0 tel: URI
-    assert lamarr["address"]["city"] == "Los Angeles"
+    assert lamarr["phones"] == [{"value": "+1-310-555-0175 ext. 12", "label": "mobile"}]  # URI
+    assert lamarr["addresses"][0]["city"] == "Los Angeles"
     assert [r.row for r in rows] == [1, 2, 3]
 
 

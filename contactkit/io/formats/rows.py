@@ -62,7 +62,7 @@ def set_entries(values: dict[str, Any], list_name: str, entries: list[dict[str, 
     (``email``, ``phone``, ``address``: what a hand-written file means), else the list."""
     if len(entries) == 1 and "label" not in entries[0]:
         (entry,) = entries
-        values[PRIMARY_OF[list_name]] = entry["value"] if "value" in entry else entry
+        values[PRIMARY_OF[list_name]] = entry.get("value", entry)  # an address has no value
     elif entries:
         values[list_name] = entries
 

@@ -78,15 +78,15 @@ def read_vcard(decoded: Decoded) -> Source:
         _set(values, "birthday", _birthday(_single(card, "bday")))
         websites = [str(line.value).strip() for line in card.contents.get("url", [])]
         _set_list(values, "websites", [w for w in websites if w])
-        addresses = [
-            _address(line, labels) for line in _sorted_pref(card.contents.get("adr", []))
-        ]
+        addresses = [_address(line, labels) for line in _sorted_pref(card.contents.get("adr", []))]
         set_entries(values, "addresses", [a for a in addresses if a])
         tags: list[str] = []
         for line in card.contents.get("categories", []):
             value = line.value
             tags.extend(str(v).strip() for v in (value if isinstance(value, list) else [value]))
-        if tags:
+        if _is_ours(card) and tags:  # our own card: a blank tag is a blank tag (refused like add())
+            values["tags"] = tags
+        elif any(tags):  # another app's: empty categories mean nothing
             values["tags"] = [t for t in tags if t]
         problems = _ours(card, values)
         rows.append(SourceRow(number, values, problems))
@@ -111,9 +111,10 @@ def _label(line: Any, labels: dict[str, str]) -> str | None:
     if line.group and line.group.lower() in labels:
         return labels[line.group.lower()] or None
     types = [t.strip().lower() for v in line.params.get("TYPE", []) for t in v.split(",")]
+    types += [str(t).lower() for t in getattr(line, "singletonparams", [])]  # 2.1: TEL;CELL:
     for kind in types:
         if kind and kind not in columns.VCARD_PLAIN_TYPES:
-            return _LABEL_OF_TYPE.get(kind, kind)
+            return str(_LABEL_OF_TYPE.get(kind, kind))
     return None
 
 
@@ -131,9 +132,7 @@ def _address(line: Any, labels: dict[str, str]) -> dict[str, Any] | None:
         "postal_code": adr.code,
         "country": adr.country,
     }
-    found: dict[str, Any] = {
-        k: v for k, v in parts.items() if isinstance(v, str) and v.strip()
-    }
+    found: dict[str, Any] = {k: v for k, v in parts.items() if isinstance(v, str) and v.strip()}
     if not found:
         return None
     label = _label(line, labels)
@@ -169,8 +168,7 @@ def _name(card: Any, values: dict[str, Any]) -> None:
             ("suffix", n.suffix),
         ):
             _set(values, name, _joined(part))
-    ours = any(name.startswith(columns.VCARD_PREFIX) for name in card.contents)
-    if ours:  # contactkit's FN is the display name; the single full name has its own line
+    if _is_ours(card):  # contactkit's FN is the display name; the single full name has its own line
         _set(values, "name", _single(card, columns.VCARD_NAME))
     elif ("first_name" not in values or "last_name" not in values) and "fn" in card.contents:
         first, _, last = str(card.fn.value).strip().rpartition(" ")
@@ -257,6 +255,13 @@ def _ours(card: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
         if note.replace("\r\n", "\n").replace("\r", "\n").strip() == values["notes"]:
             values["notes"] = note
     return problems
+
+
+def _is_ours(card: Any) -> bool:
+    """Whether contactkit wrote the card (its ``PRODID``, or ``X-CONTACTKIT-*`` properties)."""
+    if _single(card, "prodid") == columns.VCARD_PRODID:
+        return True
+    return any(name.startswith(columns.VCARD_PREFIX) for name in card.contents)
 
 
 def _is_ulid(text: str) -> bool:
