@@ -285,3 +285,69 @@ def test_notes_with_cr_and_lf_round_trip(table: ck.Table, tmp_path: Path, format
     target = table.org("org-target")
     assert target.import_contacts(tmp_path / f"out.{format}").imported == 1
     assert target.get(added.id).notes == notes
+
+
+def test_every_field_is_written_in_each_format(org: ck.OrgStore, tmp_path: Path) -> None:
+    added = org.add(
+        prefix="Dr",
+        first_name="Ada",
+        middle_name="Augusta",
+        last_name="Lovelace",
+        suffix="FRS",
+        nickname="Addy",
+        emails=[{"value": "ada@work.example", "label": "work"}, "ada@home.example"],
+        phones=[
+            {"value": "+1 555 123 4567 x123", "label": "mobile"},
+            {"value": "1-800-FLOWERS", "label": "Flower shop"},
+        ],
+        addresses=[{"city": "London", "label": "home"}, {"city": "Paris", "label": "Büro"}],
+        websites=["https://ada.example"],
+        birthday="--12-10",
+        company="Engines",
+        department="Research",
+    )
+    org.export(tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["email"], row["email_label"], row["email_2"], row["email_2_label"]) == (
+        "ada@work.example",
+        "work",
+        "ada@home.example",
+        "",
+    )
+    assert (row["phone"], row["phone_2"], row["phone_2_label"]) == (
+        "'+15551234567;ext=123",  # neutralised: a leading + is a formula to a spreadsheet
+        "1-800-FLOWERS",
+        "Flower shop",
+    )
+    assert (row["city"], row["address_label"], row["address_2_city"]) == ("London", "home", "Paris")
+    assert (row["birthday"], row["websites"], row["middle_name"]) == (
+        "--12-10",
+        "https://ada.example",
+        "Augusta",
+    )
+
+    org.export(tmp_path / "out.json")
+    (data,) = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert data["emails"] == [{"value": "ada@work.example", "label": "work"}, "ada@home.example"]
+    assert data["phones"][0] == {"value": "+15551234567;ext=123", "label": "mobile"}
+    assert data["addresses"][1] == {"city": "Paris", "label": "Büro"}
+    assert "email" not in data and "phone" not in data  # the lists carry the primaries
+
+    org.export(tmp_path / "out.vcf")
+    text = (tmp_path / "out.vcf").read_text(encoding="utf-8")
+    for line in (
+        "N:Lovelace;Ada;Augusta;Dr;FRS",
+        "NICKNAME:Addy",
+        "EMAIL;TYPE=INTERNET,WORK:ada@work.example",
+        "TEL;TYPE=CELL:+15551234567 x123",
+        "item1.TEL:1-800-FLOWERS",
+        "item1.X-ABLABEL:Flower shop",
+        "ADR;TYPE=HOME:;;;London;;;",
+        "item2.X-ABLABEL:Büro",
+        "ORG:Engines;Research",
+        "BDAY:--1210",
+        "URL:https://ada.example",
+        f"UID:{added.id}",
+    ):
+        assert line in text.splitlines(), line

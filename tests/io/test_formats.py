@@ -336,3 +336,97 @@ def test_records_that_are_not_objects_are_flagged() -> None:
 def test_a_text_file_opened_with_its_bom_still_has_a_known_header() -> None:
     source = read_source(io.StringIO("\ufeff" + TEXT))
     assert source.format == "csv" and source.rows[0].values["email"] == "j@example.com"
+
+
+def test_our_csv_reads_numbered_entries_with_labels_in_order() -> None:
+    text = (
+        "first_name,email,email_label,email_2,email_2_label,email_3,email_3_label,"
+        "phone,phone_label,phone_2,phone_2_label,street,city,address_label,"
+        "address_2_city,address_2_label,websites,birthday\n"
+        'Ada,a@x.example,work,,,c@x.example,"my; label",+15551234567;ext=9,,'
+        '1-800-FLOWERS,shop,1 Main,London,home,Paris,,"""https://a.example/x,y"";b.example",'
+        "--05-17\n"
+    )
+    (row,) = read_source(io.StringIO(text), format="csv").rows
+    assert row.values["emails"] == [
+        {"value": "a@x.example", "label": "work"},
+        {"value": "c@x.example", "label": "my; label"},  # the blank second entry left out
+    ]
+    assert row.values["phones"] == [
+        {"value": "+15551234567;ext=9"},
+        {"value": "1-800-FLOWERS", "label": "shop"},
+    ]
+    assert row.values["addresses"] == [
+        {"street": "1 Main", "city": "London", "label": "home"},
+        {"city": "Paris"},
+    ]
+    assert row.values["websites"] == ["https://a.example/x,y", "b.example"]
+    assert row.values["birthday"] == "--05-17"
+
+
+VCARD = """BEGIN:VCARD
+VERSION:3.0
+N:Lovelace;Ada;Augusta;Countess;FRS
+FN:Ada Lovelace
+item1.EMAIL;TYPE=INTERNET:ada@engine.example
+item1.X-ABLabel:Engine\\, room
+EMAIL;TYPE=INTERNET,HOME:ada@home.example
+item2.TEL:+44 20 7946 0958
+item2.X-ABLabel:_$!<Mobile>!$_
+ORG:Analytical Engines;Research
+BDAY:--1210
+URL:https://ada.example
+NICKNAME:Ada
+UID:urn:uuid:9f1c3a1e-0000-4000-8000-000000000000
+END:VCARD
+"""
+
+
+def test_vcard_labels_from_x_ablabel_and_type_and_every_field() -> None:
+    (row,) = read_source(io.StringIO(VCARD), format="vcard").rows
+    values = row.values
+    assert values["emails"] == [
+        {"value": "ada@engine.example", "label": "Engine, room"},
+        {"value": "ada@home.example", "label": "home"},
+    ]
+    assert values["phones"] == [{"value": "+44 20 7946 0958", "label": "mobile"}]  # Apple's form
+    assert (values["prefix"], values["middle_name"], values["suffix"]) == (
+        "Countess",
+        "Augusta",
+        "FRS",
+    )
+    assert (values["company"], values["department"]) == ("Analytical Engines", "Research")
+    assert (values["birthday"], values["websites"], values["nickname"]) == (
+        "--12-10",
+        ["https://ada.example"],
+        "Ada",
+    )
+    assert "id" not in values  # another app's UID is not a contactkit id
+
+
+@pytest.mark.parametrize(
+    ("bday", "birthday"),
+    [
+        ("--0517", "--05-17"),
+        ("--05-17", "--05-17"),
+        ("19900517", "1990-05-17"),
+        ("1990-05-17", "1990-05-17"),
+        ("1990-05-17T00:00:00Z", "1990-05-17"),
+        ("May 17", "May 17"),
+    ],
+)
+def test_vcard_birthdays_read_in_the_models_form(bday: str, birthday: str) -> None:
+    card = f"BEGIN:VCARD\nVERSION:3.0\nFN:A\nN:;A;;;\nBDAY:{bday}\nEND:VCARD\n"
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.values["birthday"] == birthday  # "May 17" is left for the model to refuse
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a;b", "c,d"], ['say "hi"'], [" "], ["", "x"], [], ["plain"]],
+)
+def test_a_list_cell_reads_back_exactly_what_was_joined(values: list[str]) -> None:
+    from contactkit.io import columns
+
+    assert columns.split_list(columns.join_list(values)) == [v.strip() for v in values]
+    assert columns.split_list("a;;b, c") == ["a", "b", "c"]  # unquoted blanks are no items

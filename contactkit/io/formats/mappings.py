@@ -73,7 +73,7 @@ def _entries(list_name: str, cells: Cells) -> list[tuple[str, ...]]:
     """The columns of each entry of a labelled list the header has (the first always)."""
     found = [fields.entry_columns(list_name, 1)]
     number = 2
-    while fields.entry_columns(list_name, number)[0] in cells.header:
+    while cells.header.intersection(fields.entry_columns(list_name, number)):
         found.append(fields.entry_columns(list_name, number))
         number += 1
     return found
