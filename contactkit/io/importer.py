@@ -7,14 +7,18 @@ The write plan
    (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
-   Rows repeating an email (ignoring case) or an id of an earlier row are skipped as
-   duplicates. contactkit's own files also carry each contact's id, last contact time and
-   groups (:mod:`contactkit.io.columns`).
-2. **Look up** the ``K`` distinct emails' uniqueness items and the ``I`` rows' contactkit ids:
-   ``ceil(K / 100) + ceil(I / 100)`` consistent ``BatchGetItem`` requests. A row is matched to
-   the org's contact of the same id (an org's own export), else to the contact holding its
-   email. A matched row that changes nothing is skipped as unchanged, so importing an org's own
-   export, or any file twice, writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
+   Rows repeating an email (by its key) or an id of an earlier row, or (rows with neither)
+   its name and phones, are skipped as duplicates. contactkit's own files also carry each
+   contact's id, last contact time and groups (:mod:`contactkit.io.columns`).
+2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row) and
+   the ``I`` rows' contactkit ids: ``ceil(K / 100) + ceil(I / 100)`` consistent
+   ``BatchGetItem`` requests; when a row has neither an email nor an id of the org, one paged
+   Query of the org's contacts for their fingerprints (:mod:`contactkit.io.identity`). A row is
+   matched to the org's contact of the same id (an org's own export), else to the contact
+   holding any of its emails (a row whose emails two contacts hold is skipped, naming them),
+   else, without an email, to the contact of its fingerprint. A matched row that changes
+   nothing is skipped as unchanged, so importing an org's own export, or any file twice,
+   writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
    (the default: the report names the existing contact's id), ``"update"`` (the row's
    non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
    :func:`contactkit.contacts.merge.combine`: nothing of the contact is lost). Updating or
@@ -22,7 +26,7 @@ The write plan
    ``BatchGetItem``. A row's groups are joined (created first when the org lacks them: one
    Query of the org's groups, one transaction per new group), never left; its last contact
    time is kept when it is later than the contact's.
-3. **Write** each row's actions (contact, uniqueness item, tag items and, in the ``"atomic"``
+3. **Write** each row's actions (contact, email claims, phone and tag items and, in the ``"atomic"``
    plan, search-index entries) packed whole into ``TransactWriteItems`` of at most 100 actions
    and 4 MB: ``ceil(A / 100)`` requests for ``A`` actions when the rows pack perfectly (a row's
    actions never straddle two transactions, so a few percent more in practice). Conditions
