@@ -426,7 +426,7 @@ def test_the_cli_refuses_bad_input_naming_field_and_reason_and_changes_nothing(
     assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
 
 
-# -- files that used to escape as a traceback (issue 16) ---------------------------------------
+# -- files that used to escape as a traceback ------------------------------------------------
 
 BOM_HEADER = b"\xff\xfe" + "first_name,last_name,email\n".encode("utf-16-le")
 

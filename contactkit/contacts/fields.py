@@ -7,9 +7,10 @@ with what each layer needs to know about it:
   written and read by its ``kind``;
 * what a caller may set and must give (``contacts/model.py``: ``EDITABLE_FIELDS``,
   ``REQUIRED_FIELDS`` and each field's cleaner, chosen by ``kind`` and ``limit``);
-* the export columns (``io/export.py``: CSV, JSON) and the columns contactkit's CSV reader
-  reads (``io/formats``): the ``exported`` fields, the address expanded to its parts and the
-  custom fields to ``custom.<name>``;
+* what contactkit's files carry (``io/export.py``: CSV, JSON, vCard; read back by
+  ``io/formats``): the ``exported`` fields a caller sets and the ``carried`` ones the store
+  keeps (the id, the last contact time, the groups), in this order; in CSV the labelled lists
+  expand to numbered columns (:func:`csv_columns`) and the custom fields to ``custom.<name>``;
 * the DataFrame columns (``frames/columns.py``): the fields with a ``frame`` dtype kind, the
   address expanded to its parts;
 * the CLI's display: :func:`display_fields` (``label`` and ``icon``) and :func:`display_value`.
@@ -21,7 +22,7 @@ agree and that no other module spells out a list of fields).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,21 +73,33 @@ class Field:
     editable: bool = True
     required: bool = False
     exported: bool = True
+    carried: bool = False
     frame: str | None = "string"
     icon: str | None = None
     asked: bool = False
 
 
-def _store(name: str, kind: str, label: str, frame: str | None, icon: str | None = None) -> Field:
-    """A field only the store sets: never editable, never exported."""
-    return Field(name, kind, label, editable=False, exported=False, frame=frame, icon=icon)
+def _store(
+    name: str,
+    kind: str,
+    label: str,
+    frame: str | None,
+    icon: str | None = None,
+    *,
+    carried: bool = False,
+) -> Field:
+    """A field only the store sets: never editable, never exported (files may carry it)."""
+    return Field(
+        name, kind, label, editable=False, exported=False, carried=carried, frame=frame, icon=icon
+    )
 
 
-# The labelled lists and websites are not yet ``exported``: their file columns come with the
-# export round trip of the lists; until then exports carry the primary email and phone.
+# The primary email, phone and address are not ``exported`` on their own: they are the first
+# entries of the labelled lists, which are (in CSV the first entry's columns keep the names
+# ``email``, ``phone`` and the address parts).
 CONTACT_FIELDS: tuple[Field, ...] = (
     _store("org_id", "id", "Org", "category"),
-    _store("id", "id", "ID", "string", icon="ID:"),
+    _store("id", "id", "ID", "string", icon="ID:", carried=True),
     _store("display_name", "derived", "Name", "string"),
     Field("prefix", "text", "Prefix", limits.NAME_MAX),
     Field("first_name", "name", "First name", limits.NAME_MAX, asked=True),
@@ -95,36 +108,37 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     Field("suffix", "text", "Suffix", limits.NAME_MAX),
     Field("name", "name", "Full name", limits.NAME_MAX),
     Field("nickname", "text", "Nickname", limits.NAME_MAX),
-    Field("email", "email", "Email", limits.EMAIL_MAX, icon="📧", asked=True),
-    Field("emails", "emails", "Emails", limits.EMAIL_MAX, exported=False, frame="labeled"),
-    Field("phone", "phone", "Phone", limits.PHONE_MAX, icon="📱", asked=True),
+    Field("email", "email", "Email", limits.EMAIL_MAX, exported=False, icon="📧", asked=True),
+    Field("emails", "emails", "Emails", limits.EMAIL_MAX, frame="labeled"),
+    Field("phone", "phone", "Phone", limits.PHONE_MAX, exported=False, icon="📱", asked=True),
     _store("phone_e164", "e164", "Phone (E.164)", "string"),
-    Field("phones", "phones", "Phones", limits.PHONE_MAX, exported=False, frame="labeled"),
+    Field("phones", "phones", "Phones", limits.PHONE_MAX, frame="labeled"),
     Field(
         "company", "text", "Company", limits.COMPANY_MAX, frame="category", icon="🏢", asked=True
     ),
     Field("department", "text", "Department", limits.COMPANY_MAX),
     Field("job_title", "text", "Job title", limits.JOB_TITLE_MAX, asked=True),
     Field("birthday", "birthday", "Birthday", 10, icon="🎂"),
-    Field("websites", "texts", "Websites", limits.WEBSITE_MAX, exported=False, frame="list"),
+    Field("websites", "texts", "Websites", limits.WEBSITE_MAX, frame="list"),
     Field("tags", "tags", "Tags", limits.TAG_MAX, frame="list", icon="🏷️ ", asked=True),
-    Field("address", "address", "Address", limits.ADDRESS_FIELD_MAX, frame=None, icon="🏠"),
     Field(
-        "addresses",
-        "addresses",
-        "Addresses",
+        "address",
+        "address",
+        "Address",
         limits.ADDRESS_FIELD_MAX,
         exported=False,
-        frame="labeled",
+        frame=None,
+        icon="🏠",
     ),
+    Field("addresses", "addresses", "Addresses", limits.ADDRESS_FIELD_MAX, frame="labeled"),
     Field("custom_fields", "custom", "Custom fields", limits.CUSTOM_FIELD_VALUE_MAX, frame="dict"),
     Field("notes", "longtext", "Notes", limits.NOTES_MAX, icon="📝"),
     Field("favorite", "bool", "Favorite", frame="bool"),
     Field("created_at", "datetime", "Created", editable=False, frame="datetime"),
     _store("updated_at", "datetime", "Updated", "datetime"),
-    _store("last_contacted_at", "datetime", "Last contacted", "datetime"),
+    _store("last_contacted_at", "datetime", "Last contacted", "datetime", carried=True),
     _store("version", "int", "Version", "int"),
-    _store("groups", "list", "Groups", None, icon="👪"),
+    _store("groups", "list", "Groups", None, icon="👪", carried=True),
 )
 # The parts of an address, in order; each is also a DataFrame column and a CSV column.
 ADDRESS_PARTS: tuple[Field, ...] = (
@@ -143,10 +157,13 @@ ADDRESS_PART_NAMES = tuple(p.name for p in ADDRESS_PARTS)
 EDITABLE_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.editable)
 REQUIRED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.required)
 EXPORTED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.exported)
+# What contactkit's files carry, in order: the exported fields and the carried ones (id first).
+FILE_FIELDS = tuple(f for f in CONTACT_FIELDS if f.exported or f.carried)
 # One-line text read from a cell as it is (names, email, phone, company, job title, notes).
 TEXT_KINDS = frozenset({"name", "email", "phone", "text", "longtext", "birthday"})
 # Labelled lists whose first entry is a primary field of its own: ``emails`` -> ``email``.
 PRIMARY_OF = {"emails": "email", "phones": "phone", "addresses": "address"}
+LABELED_KINDS = frozenset(PRIMARY_OF)  # the kinds of the labelled lists are their names
 # The fields of which a contact needs at least one (a name, a company, an email or a phone).
 IDENTITY_FIELDS = ("first_name", "last_name", "name", "company", "email", "phone")
 
@@ -156,19 +173,39 @@ def field(name: str) -> Field:
     return BY_NAME[name]
 
 
-def csv_columns(custom_names: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """Export columns: exported fields in order, the address as its parts, ``custom.<name>``."""
+def csv_columns(
+    custom_names: tuple[str, ...] | list[str] = (), entries: Mapping[str, int] | None = None
+) -> list[str]:
+    """contactkit's CSV header: the file fields in order, each list of ``entries`` (``{"emails":
+    2}``; one entry when not given) as numbered columns, ``custom.<name>`` per custom field.
+
+    A labelled list's first entry keeps the primary's columns (``email``, ``email_label``;
+    ``phone``, ``phone_label``; ``street`` ... ``country``, ``address_label``), the next ones
+    are numbered from 2 (``email_2``, ``email_2_label``; ``address_2_street`` ...).
+    """
+    counts = dict(entries or {})
     columns: list[str] = []
     for f in CONTACT_FIELDS:
-        if not f.exported:
+        if not (f.exported or f.carried):
             continue
-        if f.kind == "address":
-            columns.extend(ADDRESS_PART_NAMES)
+        if f.kind in LABELED_KINDS:
+            for number in range(1, max(1, counts.get(f.name, 1)) + 1):
+                columns.extend(entry_columns(f.name, number))
         elif f.kind == "custom":
             columns.extend(f"{CUSTOM_PREFIX}{name}" for name in custom_names)
         else:
             columns.append(f.name)
     return columns
+
+
+def entry_columns(list_name: str, number: int) -> tuple[str, ...]:
+    """The CSV columns of entry ``number`` (from 1) of a labelled list, the label last."""
+    primary = PRIMARY_OF[list_name]
+    stem = primary if number == 1 else f"{primary}_{number}"
+    if list_name == "addresses":
+        parts = tuple(p if number == 1 else f"{stem}_{p}" for p in ADDRESS_PART_NAMES)
+        return (*parts, f"{stem}_label")
+    return (stem, f"{stem}_label")
 
 
 def frame_columns() -> list[tuple[str, str, tuple[str, ...]]]:

@@ -1,33 +1,45 @@
 """Writing an org's contacts to files people can use: our CSV, our JSON, and vCard 3.0.
 
-The formats are the ones ``org.import_contacts`` reads (see ``data/README.md``), so an export
+The formats are the ones ``org.import_contacts`` reads (see ``docs/import.md``), so an export
 imports back exactly: every field, into an empty org, and importing an org's own export back
 writes nothing (rows are matched to their contacts by id; see :mod:`contactkit.io.importer`).
+What the files carry is :mod:`contactkit.io.columns`: the declared fields that are exported or
+carried.
 
-* **CSV** (UTF-8, header row): ``id``, then the exported fields of
-  ``contactkit.contacts.fields`` in order: ``first_name, last_name, email, phone, company,
-  job_title, tags``, ``street, city, state, postal_code, country``, one ``custom.<name>`` column
-  per custom field used in the org, ``notes``, ``favorite`` (``true``/``false``),
-  ``created_at`` (ISO 8601 UTC), then ``last_contacted_at`` and ``groups``
-  (:mod:`contactkit.io.columns`). Lists (tags, groups) are joined by ``;``, a value holding
-  ``;``, ``,`` or ``"`` quoted. Cells a spreadsheet would run as a formula are neutralised
+* **CSV** (UTF-8, header row): ``id``, then the file fields in order
+  (:func:`contactkit.contacts.fields.csv_columns`): the name parts, ``email``,
+  ``email_label``, ``email_2``, ``email_2_label``... (as many as the org's longest list),
+  ``phone``, ``phone_label``, ``phone_2``..., company, department, job title, birthday,
+  ``websites`` and ``tags`` (lists in one cell, joined by ``;``, a value holding ``;``, ``,`` or
+  ``"`` quoted), ``street, city, state, postal_code, country, address_label``,
+  ``address_2_street``..., one ``custom.<name>`` column per custom field used in the org,
+  ``notes``, ``favorite`` (``true``/``false``), ``created_at``, ``last_contacted_at`` (ISO 8601
+  UTC) and ``groups``. Cells a spreadsheet would run as a formula are neutralised
   (:mod:`contactkit.io.spreadsheet`); reading contactkit's CSV restores them.
-* **JSON**: a list of objects with our field names (``tags``/``groups`` lists, ``address`` and
-  ``custom_fields`` objects); absent fields are left out.
-* **vCard 3.0** (vobject): ``UID`` (the contact's id), ``N``, ``FN``, ``EMAIL``, ``TEL``,
-  ``ORG``, ``TITLE``, ``CATEGORIES`` (tags), ``ADR``, ``NOTE``, ``BDAY``/``NICKNAME``/``URL``
-  for the custom fields ``birthday``/``nickname``/``website``, and contactkit's own
-  ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>`` (the name percent-encoded: any name, ``a"b`` or
-  ``a:b;c``, fits a parameter), ``X-CONTACTKIT-FAVORITE:TRUE``, ``X-CONTACTKIT-CREATED`` and
-  ``X-CONTACTKIT-LAST-CONTACTED`` (ISO 8601), one ``X-CONTACTKIT-GROUP`` per group, and
-  ``X-CONTACTKIT-NOTE`` (percent-encoded) when the note holds a carriage return, which vCard's
-  ``NOTE`` cannot carry.
+* **JSON**: a list of objects with our field names: ``emails``/``phones`` lists (an entry is a
+  string, or ``{"value": ..., "label": ...}`` when labelled), ``addresses`` (objects of parts
+  and ``label``), ``websites``/``tags``/``groups`` lists, ``custom_fields`` an object; absent
+  fields are left out.
+* **vCard 3.0** (vobject): ``PRODID`` (contactkit's), ``UID`` (the contact's id), ``N``
+  (family, given, middle, prefix, suffix), ``FN`` (the display name), ``NICKNAME``, one
+  ``EMAIL``/``TEL``/``ADR`` per entry in order, labelled by ``TYPE`` (``HOME``, ``WORK``,
+  ``CELL`` for mobile, ...) or, for any other label, by an ``X-ABLabel`` on the entry's item
+  group (``item1.EMAIL``, ``item1.X-ABLabel``), ``TEL`` with its extension as ``x123``,
+  ``ORG`` (company; department), ``TITLE``, ``BDAY`` (``1990-05-17``, or ``--0517`` without
+  a year), one ``URL`` per website, ``CATEGORIES`` (tags), ``NOTE``, and contactkit's own
+  ``X-CONTACTKIT-NAME`` (the single full name), ``X-CONTACTKIT-CUSTOM;NAME=<name>:<value>``
+  (the name percent-encoded: any name, ``a"b`` or ``a:b;c``, fits a parameter),
+  ``X-CONTACTKIT-FAVORITE:TRUE``, ``X-CONTACTKIT-CREATED`` and ``X-CONTACTKIT-LAST-CONTACTED``
+  (ISO 8601), one ``X-CONTACTKIT-GROUP`` per group, and ``X-CONTACTKIT-NOTE``
+  (percent-encoded) when the note holds a carriage return, which vCard's ``NOTE`` cannot
+  carry.
 
 Every export writes a temporary file next to ``path`` and renames it over ``path`` at the end
 (``os.replace``): a failed export leaves neither a partial file nor a damaged previous one.
-Phones are written as entered (``phone``), which the importer normalises again. Activity and
-the audit trail are not part of a contact file: ``table.backup`` keeps them. The export reads
-the org once (one paged Query of its contact items) and holds it in memory.
+Phones are written as stored (E.164 with ``;ext=``, or as entered), which the importer
+normalises again to the same value. Activity and the audit trail are not part of a contact
+file: ``table.backup`` keeps them. The export reads the org once (one paged Query of its
+contact items) and holds it in memory.
 """
 
 from __future__ import annotations
@@ -45,8 +57,8 @@ from typing import IO, TYPE_CHECKING, Any
 import vobject  # type: ignore[import-untyped]
 
 from ..clock import format_timestamp
-from ..contacts import fields, items
-from ..contacts.model import Contact
+from ..contacts import fields, items, phones
+from ..contacts.model import Contact, PhoneNumber
 from ..errors import ValidationError
 from . import columns
 from .spreadsheet import neutralise
@@ -56,7 +68,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "json", "vcf")
 CUSTOM_PREFIX = fields.CUSTOM_PREFIX
-VCARD_PROPERTIES = columns.VCARD_PROPERTIES
 
 
 @dataclass(frozen=True)
@@ -113,7 +124,7 @@ def write_replacing(target: Path, write: Callable[[IO[str]], None]) -> None:
 
 def _cell(kind: str, value: Any) -> str:
     """One field's value as a CSV cell, by its kind (before neutralisation)."""
-    if kind in ("tags", "list"):
+    if kind in ("tags", "list", "texts"):
         return columns.join_list(value)
     if kind == "bool":
         return "true" if value else "false"
@@ -122,16 +133,25 @@ def _cell(kind: str, value: Any) -> str:
     return value or ""
 
 
+def _entry_cells(list_name: str, number: int, entry: Any) -> dict[str, str]:
+    """Entry ``number`` (from 1) of a labelled list as its CSV cells."""
+    names = fields.entry_columns(list_name, number)
+    if list_name == "addresses":
+        parts = entry.as_dict()
+        cells = [parts.get(part, "") for part in fields.ADDRESS_PART_NAMES]
+    else:
+        cells = [entry.value]
+    return dict(zip(names, [*cells, entry.label or ""], strict=True))
+
+
 def csv_row(contact: Contact) -> dict[str, str]:
-    """A contact's exported fields as CSV cells, before neutralisation."""
+    """A contact's file fields as CSV cells, before neutralisation."""
     row: dict[str, str] = {}
-    for f in fields.CONTACT_FIELDS:
-        if not f.exported:
-            continue
+    for f in fields.FILE_FIELDS:
         value = getattr(contact, f.name)
-        if f.kind == "address":
-            parts = value.as_dict() if value else {}
-            row.update({part: parts.get(part, "") for part in fields.ADDRESS_PART_NAMES})
+        if f.kind in fields.LABELED_KINDS:
+            for number, entry in enumerate(value, start=1):
+                row.update(_entry_cells(f.name, number, entry))
         elif f.kind == "custom":
             row.update({f"{CUSTOM_PREFIX}{k}": v for k, v in value.items()})
         else:
@@ -140,30 +160,38 @@ def csv_row(contact: Contact) -> dict[str, str]:
 
 
 def file_row(contact: Contact) -> dict[str, str]:
-    """A contact as the cells of contactkit's CSV: :func:`csv_row` plus the carried fields."""
-    row = csv_row(contact)
-    for f in columns.carried():
-        row[f.name] = _cell(f.kind, getattr(contact, f.name))
-    return row
+    """A contact as the cells of contactkit's CSV (every file field; see :func:`csv_row`)."""
+    return csv_row(contact)
 
 
 def _write_csv(contacts: list[Contact], handle: IO[str]) -> None:
     custom: dict[str, None] = {}
     for contact in contacts:
         custom.update(dict.fromkeys(contact.custom_fields))
-    header = columns.file_columns(custom)
+    longest = {
+        name: max((len(getattr(c, name)) for c in contacts), default=1)
+        for name in fields.LABELED_KINDS
+    }
+    header = columns.file_columns(custom, longest)
     writer = csv.DictWriter(handle, fieldnames=header, restval="")
     writer.writeheader()
     for contact in contacts:
         writer.writerow({k: neutralise(v) for k, v in file_row(contact).items()})
 
 
+def _labelled(value: str, label: str | None) -> Any:
+    return {"value": value, "label": label} if label else value
+
+
 def _json_value(kind: str, value: Any) -> Any:
-    if kind == "address":
-        return value.as_dict() if value else None
+    if kind in ("emails", "phones"):
+        return [_labelled(e.value, e.label) for e in value] or None
+    if kind == "addresses":
+        listed = [{**a.as_dict(), **({"label": a.label} if a.label else {})} for a in value]
+        return listed or None
     if kind == "custom":
         return dict(value) or None
-    if kind in ("tags", "list"):
+    if kind in ("tags", "list", "texts"):
         return list(value) or None
     if kind == "datetime":
         return format_timestamp(value) if value else None
@@ -171,23 +199,14 @@ def _json_value(kind: str, value: Any) -> Any:
 
 
 def json_object(contact: Contact) -> dict[str, Any]:
-    """A contact's exported fields as one JSON object (absent ones left out)."""
-    values = {
-        f.name: _json_value(f.kind, getattr(contact, f.name))
-        for f in fields.CONTACT_FIELDS
-        if f.exported
-    }
+    """A contact's file fields as one JSON object (absent ones left out)."""
+    values = {f.name: _json_value(f.kind, getattr(contact, f.name)) for f in fields.FILE_FIELDS}
     return {k: v for k, v in values.items() if v is not None}
 
 
 def file_object(contact: Contact) -> dict[str, Any]:
-    """A contact as one object of our JSON file: the id, :func:`json_object`, carried fields."""
-    values = {columns.ID_FIELD: contact.id, **json_object(contact)}
-    for f in columns.carried()[1:]:
-        value = _json_value(f.kind, getattr(contact, f.name))
-        if value is not None:
-            values[f.name] = value
-    return values
+    """A contact as one object of our JSON file (see :func:`json_object`)."""
+    return json_object(contact)
 
 
 def _write_json(contacts: list[Contact], handle: IO[str]) -> None:
@@ -195,26 +214,74 @@ def _write_json(contacts: list[Contact], handle: IO[str]) -> None:
     handle.write("\n")
 
 
+class _Items:
+    """Numbers the item groups (``item1``, ``item2``...) of one card's free-text labels."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def add(self, card: Any, name: str, label: str | None) -> Any:
+        """A new ``name`` line labelled ``label``: by ``TYPE``, else by an ``X-ABLabel``."""
+        if label is None or label in columns.VCARD_TYPES:
+            line = card.add(name)
+            if label is not None:
+                line.params.setdefault("TYPE", []).append(columns.VCARD_TYPES[label])
+            return line
+        self.count += 1
+        group = f"item{self.count}"
+        line = card.add(name, group=group)
+        card.add(columns.VCARD_LABEL, group=group).value = label
+        return line
+
+
+def vcard_phone(phone: PhoneNumber) -> str:
+    """A stored phone as vCard text: ``+15551234567;ext=123`` as ``+15551234567 x123``."""
+    if phone.extension and phone.value == f"{phone.e164}{phones.EXTENSION_MARK}{phone.extension}":
+        return f"{phone.e164} x{phone.extension}"
+    return phone.value
+
+
+def vcard_birthday(birthday: str) -> str:
+    """``1990-05-17`` as it is; ``--05-17`` (no year) as vCard 3.0's ``--0517``."""
+    return "--" + birthday[2:].replace("-", "") if birthday.startswith("--") else birthday
+
+
 def vcard(contact: Contact) -> Any:
     """A contact as a vobject vCard 3.0 component."""
     card = vobject.vCard()
+    labels = _Items()
+    card.add("prodid").value = columns.VCARD_PRODID
     card.add("uid").value = contact.id
-    card.add("n").value = vobject.vcard.Name(family=contact.last_name, given=contact.first_name)
-    card.add("fn").value = contact.full_name
-    email = card.add("email")
-    email.value = contact.email
-    email.type_param = "INTERNET"
-    if contact.phone:
-        card.add("tel").value = contact.phone
-    if contact.company:
-        card.add("org").value = [contact.company]
+    card.add("n").value = vobject.vcard.Name(
+        family=contact.last_name or "",
+        given=contact.first_name or "",
+        additional=contact.middle_name or "",
+        prefix=contact.prefix or "",
+        suffix=contact.suffix or "",
+    )
+    card.add("fn").value = contact.display_name
+    if contact.name:
+        card.add(columns.VCARD_NAME).value = contact.name
+    if contact.nickname:
+        card.add("nickname").value = contact.nickname
+    for email in contact.emails:
+        line = labels.add(card, "email", email.label)
+        line.value = email.value
+        line.params.setdefault("TYPE", []).insert(0, "INTERNET")
+    for phone in contact.phones:
+        labels.add(card, "tel", phone.label).value = vcard_phone(phone)
+    if contact.company or contact.department:
+        card.add("org").value = [contact.company or "", *filter(None, [contact.department])]
     if contact.job_title:
         card.add("title").value = contact.job_title
+    if contact.birthday:
+        card.add("bday").value = vcard_birthday(contact.birthday)
+    for website in contact.websites:
+        card.add("url").value = website
     if contact.tags:
         card.add("categories").value = list(contact.tags)
-    if contact.address:
-        a = contact.address
-        card.add("adr").value = vobject.vcard.Address(
+    for a in contact.addresses:
+        labels.add(card, "adr", a.label).value = vobject.vcard.Address(
             street=a.street or "",
             city=a.city or "",
             region=a.state or "",
@@ -226,9 +293,6 @@ def vcard(contact: Contact) -> Any:
         if "\r" in contact.notes:  # NOTE reads back CR and CRLF as LF: keep the exact text
             card.add(columns.VCARD_NOTE).value = columns.percent_encode(contact.notes)
     for name, value in contact.custom_fields.items():
-        if name in VCARD_PROPERTIES:  # standard properties that importers map back
-            card.add(VCARD_PROPERTIES[name]).value = value
-            continue
         line = card.add(columns.VCARD_CUSTOM)
         line.value = value
         line.params["NAME"] = [columns.percent_encode(name)]

@@ -7,14 +7,18 @@ The write plan
    (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
-   Rows repeating an email (ignoring case) or an id of an earlier row are skipped as
-   duplicates. contactkit's own files also carry each contact's id, last contact time and
-   groups (:mod:`contactkit.io.columns`).
-2. **Look up** the ``K`` distinct emails' uniqueness items and the ``I`` rows' contactkit ids:
-   ``ceil(K / 100) + ceil(I / 100)`` consistent ``BatchGetItem`` requests. A row is matched to
-   the org's contact of the same id (an org's own export), else to the contact holding its
-   email. A matched row that changes nothing is skipped as unchanged, so importing an org's own
-   export, or any file twice, writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
+   Rows repeating an email (by its key) or an id of an earlier row, or (rows with neither)
+   its name and phones, are skipped as duplicates. contactkit's own files also carry each
+   contact's id, last contact time and groups (:mod:`contactkit.io.columns`).
+2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row) and
+   the ``I`` rows' contactkit ids: ``ceil(K / 100) + ceil(I / 100)`` consistent
+   ``BatchGetItem`` requests; when a row has neither an email nor an id of the org, one paged
+   Query of the org's contacts for their fingerprints (:mod:`contactkit.io.identity`). A row is
+   matched to the org's contact of the same id (an org's own export), else to the contact
+   holding any of its emails (a row whose emails two contacts hold is skipped, naming them),
+   else, without an email, to the contact of its fingerprint. A matched row that changes
+   nothing is skipped as unchanged, so importing an org's own export, or any file twice,
+   writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
    (the default: the report names the existing contact's id), ``"update"`` (the row's
    non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
    :func:`contactkit.contacts.merge.combine`: nothing of the contact is lost). Updating or
@@ -22,7 +26,7 @@ The write plan
    ``BatchGetItem``. A row's groups are joined (created first when the org lacks them: one
    Query of the org's groups, one transaction per new group), never left; its last contact
    time is kept when it is later than the contact's.
-3. **Write** each row's actions (contact, uniqueness item, tag items and, in the ``"atomic"``
+3. **Write** each row's actions (contact, email claims, phone and tag items and, in the ``"atomic"``
    plan, search-index entries) packed whole into ``TransactWriteItems`` of at most 100 actions
    and 4 MB: ``ceil(A / 100)`` requests for ``A`` actions when the rows pack perfectly (a row's
    actions never straddle two transactions, so a few percent more in practice). Conditions
@@ -52,7 +56,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import IO, Any, Literal
 
@@ -68,9 +72,9 @@ from ..contacts.actions import (
     put,
     token_plan,
 )
-from ..contacts.fields import EDITABLE_FIELDS
+from ..contacts.fields import EDITABLE_FIELDS, PRIMARY_OF
 from ..contacts.merge import combine, take_over_lists
-from ..contacts.model import Contact, PhoneNumber, apply_changes, clean_new
+from ..contacts.model import Contact, apply_changes, clean_new
 from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema
@@ -81,6 +85,7 @@ from ..dynamo.transactions import Action, action_bytes, is_conflict
 from ..dynamo.types import serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
 from .formats import Source, SourceRow, read_source
+from .identity import fingerprint
 from .progress import wanted as progress_wanted
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
 
@@ -89,6 +94,7 @@ ON_CONFLICT = ("skip", "update", "merge")
 Plan = Literal["atomic", "economy"]
 Progress = bool | Callable[[int, int], None] | None
 
+QUERY_PAGE_BYTES = 1024 * 1024  # DynamoDB ends a Query page at 1 MB read
 MAX_CHUNK_ATTEMPTS = 6  # our retries of a chunk after botocore's own retries gave up
 PROGRESS_MIN_ROWS = 300  # smaller imports finish before a bar would tell anything
 _COMPARED = tuple(f.name for f in fields(Contact) if f.name not in {"version", "updated_at"})
@@ -99,22 +105,26 @@ class _Row:
     """A valid row waiting to be written."""
 
     row: int
-    email: str
-    key: str  # the email as the uniqueness item's key has it ("row <n>" without an email)
+    email: str  # the primary email as written ("" without one)
+    keys: tuple[str, ...]  # the email keys of its claims (every indexed email)
+    addresses: tuple[str, ...]  # those emails as written, one per key
     cleaned: dict[str, Any]
     created_at: datetime | None
     source_id: str | None = None  # a contactkit id carried by the file
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()
+    fingerprint: str | None = None  # display name and phones, for a row without an email
 
 
 @dataclass
 class _Found:
-    """What the look-ups found: email owners, and the org's contacts with the rows' ids."""
+    """What the look-ups found: email owners, the org's contacts with the rows' ids, and the
+    org's contacts by fingerprint (read only when a row has neither a known id nor an email)."""
 
-    owners: dict[str, str]  # normalised email -> contact id
+    owners: dict[str, str]  # email key -> contact id
     by_id: dict[str, Any]  # contact id -> its stored item
     requests: int
+    by_fingerprint: dict[str, str] = field(default_factory=dict)  # fingerprint -> contact id
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -229,36 +239,46 @@ class Importer:
 
     def _validate(self, rows: Sequence[SourceRow], report: ImportReport) -> list[_Row]:
         valid: list[_Row] = []
-        first_row: dict[str, int] = {}
+        first_row: dict[str, int] = {}  # email key or fingerprint -> the row that had it first
         first_with_id: dict[str, int] = {}
         for source_row in rows:
             if source_row.empty:
                 report.skipped.append(SkippedRow(source_row.row, "", "empty row"))
                 continue
             try:
-                row = self._clean(source_row)
+                row, contact = self._clean(source_row)
             except ValidationError as error:
                 report.invalid_rows.append(InvalidRow(source_row.row, error.field, error.reason))
                 continue
-            if row.key in first_row:
-                reason = f"duplicate of row {first_row[row.key]} (same email, ignoring case)"
+            earlier = next((first_row[k] for k in row.keys if k in first_row), None)
+            if earlier is not None:
+                reason = f"duplicate of row {earlier} (same email, ignoring case)"
+                report.skipped.append(SkippedRow(row.row, row.email, reason))
+                continue
+            # Rows carrying contactkit ids are distinct contacts, even when alike.
+            if row.source_id is None and row.fingerprint in first_row:
+                reason = f"duplicate of row {first_row[row.fingerprint]} (same name and phones)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
             if row.source_id is not None and row.source_id in first_with_id:
                 reason = f"duplicate of row {first_with_id[row.source_id]} (same id)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            first_row[row.key] = row.row
+            for key in (*row.keys, row.fingerprint if row.source_id is None else None):
+                if key is not None:
+                    first_row[key] = row.row
             if row.source_id is not None:
                 first_with_id[row.source_id] = row.row
-            phone = row.cleaned.get("phone")
-            if isinstance(phone, PhoneNumber) and phone.e164 is None:
-                warning = normalise_phone(phone.value, self.writer.phone_region).warning
-                report.warnings.append(RowWarning(row.row, "phone", str(warning)))
+            for position, phone in enumerate(contact.phones):
+                if phone.e164 is None:
+                    warning = normalise_phone(phone.value, self.writer.phone_region).warning
+                    name = "phone" if position == 0 else f"phones[{position}]"
+                    report.warnings.append(RowWarning(row.row, name, str(warning)))
             valid.append(row)
         return valid
 
-    def _clean(self, source_row: SourceRow) -> _Row:
+    def _clean(self, source_row: SourceRow) -> tuple[_Row, Contact]:
+        """The row checked like ``add()``, and the contact it describes (not yet an org's)."""
         if source_row.problems:
             raise ValidationError(*source_row.problems[0])
         values = {k: v for k, v in source_row.values.items() if k in EDITABLE_FIELDS}
@@ -268,39 +288,62 @@ class Importer:
             for name in ("created_at", "last_contacted_at")
             if kept.get(name) is not None
         }
-        cleaned = clean_new(values, self.writer.phone_region)
-        primary = cleaned.get("email")
-        email = primary.value if primary is not None else ""
-        return _Row(
+        try:
+            cleaned = clean_new(values, self.writer.phone_region)
+        except ValidationError as error:
+            raise ValidationError(_primary_name(error.field), error.reason) from error
+        contact = apply_changes(Contact(id="", org_id=self.writer.org_id), cleaned)
+        indexed = {keys.normalise_email(e.value): e.value for e in contact.emails}
+        claimed = list(indexed.items())[: limits.MAX_INDEXED_EMAILS]
+        row = _Row(
             source_row.row,
-            email,
-            # without an email there is nothing to match on here (no email key lacks an "@")
-            keys.normalise_email(email) if email else f"row {source_row.row}",
+            contact.email or "",
+            tuple(k for k, _ in claimed),
+            tuple(e for _, e in claimed),
             cleaned,
             times.get("created_at"),
             source_id=_contactkit_id(kept.get("id")),
             last_contacted_at=times.get("last_contacted_at"),
             groups=_group_names(kept.get("groups")),
+            fingerprint=None if contact.emails else fingerprint(contact),
         )
+        return row, contact
 
     # -- 2. look up ----------------------------------------------------------------------
 
     def _lookup(self, rows: Sequence[_Row]) -> _Found:
-        """The rows' emails already used in the org, and the org's contacts with their ids."""
+        """The rows' emails already claimed in the org, the org's contacts with the rows' ids,
+        and, when a row has neither a known id nor an email, the org's fingerprints."""
         owners: dict[str, str] = {}
         reader = self.writer.reader
         org = self.writer.org_id
         requests = 0
-        for chunk in _chunks([row for row in rows if row.email], limits.MAX_BATCH_GET_KEYS):
-            wanted = [serialize(keys.uniqueness_key(org, row.email)) for row in chunk]
-            by_key = {keys.uniqueness_key(org, row.email)["PK"]: row.key for row in chunk}
+        emails = {k: e for row in rows for k, e in zip(row.keys, row.addresses, strict=True)}
+        for chunk in _chunks(list(emails.items()), limits.MAX_BATCH_GET_KEYS):
+            claims = {keys.uniqueness_key(org, email)["PK"]: key for key, email in chunk}
+            wanted = [serialize(keys.uniqueness_key(org, email)) for _, email in chunk]
             for found in reader.batch_get(wanted, consistent=True):
-                owners[by_key[found["PK"]["S"]]] = found["contact_id"]["S"]
+                owners[claims[found["PK"]["S"]]] = found["contact_id"]["S"]
             requests += 1
         ids = [row.source_id for row in rows if row.source_id is not None]
         by_id = self._read_contacts(ids)
         requests += math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
-        return _Found(owners, by_id, requests)
+        result = _Found(owners, by_id, requests)
+        if any(row.fingerprint is not None and row.source_id not in by_id for row in rows):
+            self._read_fingerprints(result)
+        return result
+
+    def _read_fingerprints(self, found: _Found) -> None:
+        """Every contact of the org by fingerprint: one paged, consistent Query of the org's
+        contact items (its minimum: one request per MB read)."""
+        size = 0
+        condition = self.writer.lookups.contacts_condition()
+        for item in self.writer.reader.query_all(condition, consistent=True):
+            size += item_size(item)
+            contact = items.contact_from_item(item)
+            if not contact.emails:  # a row without an email never matches one with emails
+                found.by_fingerprint.setdefault(fingerprint(contact), contact.id)
+        found.requests += max(1, math.ceil(size / QUERY_PAGE_BYTES))
 
     def _read_contacts(self, ids: Sequence[str]) -> dict[str, Any]:
         """``{id: stored item}`` of the org's contacts among ``ids`` (BatchGetItem by 100)."""
@@ -332,19 +375,22 @@ class Importer:
         units: list[_Unit] = []
         matched: list[tuple[_Row, str]] = []  # (row, the org's contact it matches)
         for row in rows:
-            owner = found.owners.get(row.key)
+            holders = list(dict.fromkeys(found.owners[k] for k in row.keys if k in found.owners))
             if row.source_id is not None and row.source_id in found.by_id:
-                if owner is not None and owner != row.source_id:
-                    reason = f"email already used by contact {owner} in this org"
-                    report.skipped.append(SkippedRow(row.row, row.email, reason, owner))
+                others = [h for h in holders if h != row.source_id]
+                if others:
+                    reason = f"email already used by contact {others[0]} in this org"
+                    report.skipped.append(SkippedRow(row.row, row.email, reason, others[0]))
                     continue
                 matched.append((row, row.source_id))
-            elif owner is not None:
-                if self.on_conflict == "skip":
-                    reason = f"email already used by contact {owner} in this org"
-                    report.skipped.append(SkippedRow(row.row, row.email, reason, owner))
+            elif holders:
+                if len(holders) > 1 or self.on_conflict == "skip":
+                    reason = _taken_reason(row, holders, found.owners)
+                    report.skipped.append(SkippedRow(row.row, row.email, reason, holders[0]))
                     continue
-                matched.append((row, owner))
+                matched.append((row, holders[0]))
+            elif row.fingerprint is not None and row.fingerprint in found.by_fingerprint:
+                matched.append((row, found.by_fingerprint[row.fingerprint]))
             else:
                 try:
                     units.append(self._new_unit(row))
@@ -435,9 +481,10 @@ class Importer:
                     )
                 )
                 continue
-            if self.on_conflict == "skip":  # only rows matched by id get here
+            if self.on_conflict == "skip":  # rows matched by id or fingerprint get here
+                how = "same id" if row.source_id == current.id else "same name and phones"
                 reason = (
-                    f"differs from contact {current.id} (same id) in this org; import with "
+                    f"differs from contact {current.id} ({how}) in this org; import with "
                     "on_conflict='update' or 'merge' to change it"
                 )
                 report.skipped.append(SkippedRow(row.row, row.email, reason, current.id))
@@ -630,6 +677,26 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
             yield open_chunks.pop(0)[0]
     for rows, _ in open_chunks:
         yield rows
+
+
+def _primary_name(name: str) -> str:
+    """A list's first entry named as the primary (``emails[0].label`` -> ``email.label``):
+    files write it in the primary's columns, and ``add(email=...)`` names it so too."""
+    for listed, primary in PRIMARY_OF.items():
+        if name.startswith(f"{listed}[0]"):
+            return primary + name.removeprefix(f"{listed}[0]")
+    return name
+
+
+def _taken_reason(row: _Row, holders: Sequence[str], owners: Mapping[str, str]) -> str:
+    """Why a row whose emails other contacts hold is skipped (naming the address and holder)."""
+    taken = [(k, owners[k]) for k in row.keys if k in owners]
+    if len(holders) > 1:
+        held = ", ".join(f"{k} by contact {owner}" for k, owner in taken)
+        return f"emails already used by several contacts in this org ({held}); merge them first"
+    key, owner = taken[0]
+    which = "email" if key == row.keys[0] else f"email {key}"
+    return f"{which} already used by contact {owner} in this org"
 
 
 def _timestamp(name: str, text: Any) -> datetime:

@@ -70,15 +70,27 @@ def test_the_item_layout_is_every_declared_field_plus_keys() -> None:
 
 def test_export_columns_are_the_exported_fields_in_their_stable_order() -> None:
     expected = [
+        "id",
         *("prefix", "first_name", "middle_name", "last_name", "suffix", "name", "nickname"),
-        *("email", "phone", "company", "department", "job_title", "birthday", "tags"),
-        *("street", "city", "state", "postal_code", "country"),
-        *("custom.linkedin", "notes", "favorite", "created_at"),
+        *("email", "email_label", "phone", "phone_label", "company", "department"),
+        *("job_title", "birthday", "websites", "tags"),
+        *("street", "city", "state", "postal_code", "country", "address_label"),
+        *("custom.linkedin", "notes", "favorite", "created_at", "last_contacted_at", "groups"),
     ]
     assert fields.csv_columns(["linkedin"]) == expected
-    assert list(export.csv_row(CONTACT)) == expected
-    assert list(export.json_object(CONTACT)) == list(fields.EXPORTED_FIELDS)
-    assert records.FIELDS == fields.EXPORTED_FIELDS
+    longest = {name: len(getattr(CONTACT, name)) for name in fields.LABELED_KINDS}
+    header = fields.csv_columns(list(CONTACT.custom_fields), longest)
+    assert [c for c in header if c in export.csv_row(CONTACT)] == list(export.csv_row(CONTACT))
+    file_fields = [f.name for f in fields.FILE_FIELDS]
+    assert file_fields == [f.name for f in fields.CONTACT_FIELDS if f.exported or f.carried]
+    assert set(export.json_object(CONTACT)) <= set(file_fields)
+    assert set(file_fields) <= set(records.FIELDS)
+    two = fields.csv_columns(entries={"emails": 2, "addresses": 2})
+    assert two[two.index("email_label") + 1 : two.index("email_label") + 3] == [
+        "email_2",
+        "email_2_label",
+    ]
+    assert two.index("address_2_label") == two.index("address_2_street") + 5
 
 
 def test_frame_columns_and_editable_fields_come_from_the_declaration() -> None:

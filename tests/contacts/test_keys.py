@@ -578,7 +578,7 @@ def test_sort_keys_of_different_kinds_never_prefix_match(tag: str, group: str, c
             assert key.startswith(prefix) == (prefixes[kind] == prefix), (kind, other)
 
 
-# -- the email key form (issue 13) ------------------------------------------------------------
+# -- the email key form -----------------------------------------------------------------------
 
 EMAIL_TWINS = [
     ("jos\u00e9@example.com", "jose\u0301@example.com"),  # NFC and NFD

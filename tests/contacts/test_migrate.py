@@ -1,4 +1,4 @@
-"""Contacts stored in the shape before issue 13: read correctly, then migrated (resumably)."""
+"""Contacts stored in the earlier one-email shape: read correctly, then migrated (resumably)."""
 
 from __future__ import annotations
 

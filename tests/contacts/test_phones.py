@@ -100,7 +100,7 @@ def test_country(text: str, region: str | None) -> None:
     assert phones.country(text) == region
 
 
-# -- what people typed (issue 13) -------------------------------------------------------------
+# -- what people typed ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -452,7 +452,7 @@ def parse(line: dict[str, Any]) -> dict[str, Any]:
     return parse_line(json.dumps(line))
 
 
-# -- files that used to escape as a traceback (issue 16) ---------------------------------------
+# -- files that used to escape as a traceback ------------------------------------------------
 
 
 def _good_line() -> bytes:

@@ -42,8 +42,9 @@ def test_csv_has_our_columns_and_neutralised_cells(
     assert list(rows[0]) == [
         "id",
         *("prefix", "first_name", "middle_name", "last_name", "suffix", "name", "nickname"),
-        *("email", "phone", "company", "department", "job_title", "birthday", "tags"),
-        *("street", "city", "state", "postal_code", "country"),
+        *("email", "email_label", "phone", "phone_label", "company", "department"),
+        *("job_title", "birthday", "websites", "tags"),
+        *("street", "city", "state", "postal_code", "country", "address_label"),
         *("custom.linkedin", "custom.account_id", "notes", "favorite", "created_at"),
         *("last_contacted_at", "groups"),
     ]
@@ -67,13 +68,14 @@ def test_json_is_a_list_of_our_objects(
     data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert data[0]["company"].startswith("=HYPERLINK")  # JSON is not a spreadsheet
     assert data[0]["tags"] == ["vip", "client"]
-    assert data[0]["address"] == {"street": "1 Main St", "city": "London", "country": "GB"}
+    assert data[0]["addresses"] == [{"street": "1 Main St", "city": "London", "country": "GB"}]
+    assert data[0]["emails"] == ["ada@example.com"] and data[0]["phones"] == ["+442079460958"]
     assert data[0]["custom_fields"] == {"linkedin": "ada-l", "account_id": "-42"}
     assert data[1] == {
         "id": people[1].id,
         "first_name": "Bob",
         "last_name": "Smith",
-        "email": "bob@example.com",
+        "emails": ["bob@example.com"],
         "favorite": False,
         "created_at": data[1]["created_at"],
     }
@@ -109,7 +111,8 @@ def test_export_reads_only_its_org(table: ck.Table, org: ck.OrgStore, tmp_path: 
     org.add(first_name="A", last_name="A", email="a@example.com")
     table.org("org-other").add(first_name="B", last_name="B", email="b@example.com")
     assert org.export(tmp_path / "a.json").contacts == 1
-    assert [c["email"] for c in json.loads((tmp_path / "a.json").read_text())] == ["a@example.com"]
+    exported = json.loads((tmp_path / "a.json").read_text())
+    assert [c["emails"] for c in exported] == [["a@example.com"]]
 
 
 DATA = Path(__file__).parents[2] / "data"
@@ -127,12 +130,12 @@ ROUND_TRIP_FIELDS = (
     "notes",
 )
 # What each format carries back through org.import_contacts, beyond the fields above: every
-# format, vCard too (X-CONTACTKIT-* properties; birthday, nickname and website as BDAY,
-# NICKNAME, URL). tests/io/test_roundtrip.py checks every field on generated contacts.
+# format, vCard too (X-CONTACTKIT-* properties, BDAY, NICKNAME, URL).
+# tests/io/test_roundtrip.py checks every field on generated contacts.
 EXTRA_FIELDS = {
-    "csv": ("custom_fields", "favorite", "created_at"),
-    "json": ("custom_fields", "favorite", "created_at"),
-    "vcf": ("custom_fields", "favorite", "created_at"),
+    "csv": ("custom_fields", "favorite", "created_at", "birthday"),
+    "json": ("custom_fields", "favorite", "created_at", "birthday"),
+    "vcf": ("custom_fields", "favorite", "created_at", "birthday"),
 }
 
 
@@ -158,7 +161,8 @@ def test_export_then_import_gives_the_same_contacts(
         job_title="Analyst",
         tags=["a b", "ü", "VIP"],
         address={"street": '1 Main St, "B"', "country": "IE"},
-        custom_fields={"weird name": "x, y", "birthday": "1990-01-01"},
+        custom_fields={"weird name": "x, y", "birthday": "a custom field"},
+        birthday="1990-01-01",
         notes="line one\nline two, with; punctuation",
         favorite=True,
     )
@@ -170,8 +174,8 @@ def test_export_then_import_gives_the_same_contacts(
     fields = ROUND_TRIP_FIELDS + EXTRA_FIELDS[format]
     assert snapshot(target, fields) == snapshot(source, fields)
     if format == "vcf":
-        birthdays = {e: v["custom_fields"] for e, v in snapshot(target, ("custom_fields",)).items()}
-        assert birthdays["Ada@Example.com"] == {"weird name": "x, y", "birthday": "1990-01-01"}
+        custom = {e: v["custom_fields"] for e, v in snapshot(target, ("custom_fields",)).items()}
+        assert custom["Ada@Example.com"] == {"weird name": "x, y", "birthday": "a custom field"}
         assert "BDAY:1990-01-01" in (tmp_path / "out.vcf").read_text(encoding="utf-8")
 
 
@@ -281,3 +285,69 @@ def test_notes_with_cr_and_lf_round_trip(table: ck.Table, tmp_path: Path, format
     target = table.org("org-target")
     assert target.import_contacts(tmp_path / f"out.{format}").imported == 1
     assert target.get(added.id).notes == notes
+
+
+def test_every_field_is_written_in_each_format(org: ck.OrgStore, tmp_path: Path) -> None:
+    added = org.add(
+        prefix="Dr",
+        first_name="Ada",
+        middle_name="Augusta",
+        last_name="Lovelace",
+        suffix="FRS",
+        nickname="Addy",
+        emails=[{"value": "ada@work.example", "label": "work"}, "ada@home.example"],
+        phones=[
+            {"value": "+1 555 123 4567 x123", "label": "mobile"},
+            {"value": "1-800-FLOWERS", "label": "Flower shop"},
+        ],
+        addresses=[{"city": "London", "label": "home"}, {"city": "Paris", "label": "Büro"}],
+        websites=["https://ada.example"],
+        birthday="--12-10",
+        company="Engines",
+        department="Research",
+    )
+    org.export(tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["email"], row["email_label"], row["email_2"], row["email_2_label"]) == (
+        "ada@work.example",
+        "work",
+        "ada@home.example",
+        "",
+    )
+    assert (row["phone"], row["phone_2"], row["phone_2_label"]) == (
+        "'+15551234567;ext=123",  # neutralised: a leading + is a formula to a spreadsheet
+        "1-800-FLOWERS",
+        "Flower shop",
+    )
+    assert (row["city"], row["address_label"], row["address_2_city"]) == ("London", "home", "Paris")
+    assert (row["birthday"], row["websites"], row["middle_name"]) == (
+        "--12-10",
+        "https://ada.example",
+        "Augusta",
+    )
+
+    org.export(tmp_path / "out.json")
+    (data,) = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert data["emails"] == [{"value": "ada@work.example", "label": "work"}, "ada@home.example"]
+    assert data["phones"][0] == {"value": "+15551234567;ext=123", "label": "mobile"}
+    assert data["addresses"][1] == {"city": "Paris", "label": "Büro"}
+    assert "email" not in data and "phone" not in data  # the lists carry the primaries
+
+    org.export(tmp_path / "out.vcf")
+    text = (tmp_path / "out.vcf").read_text(encoding="utf-8")
+    for line in (
+        "N:Lovelace;Ada;Augusta;Dr;FRS",
+        "NICKNAME:Addy",
+        "EMAIL;TYPE=INTERNET,WORK:ada@work.example",
+        "TEL;TYPE=CELL:+15551234567 x123",
+        "item1.TEL:1-800-FLOWERS",
+        "item1.X-ABLABEL:Flower shop",
+        "ADR;TYPE=HOME:;;;London;;;",
+        "item2.X-ABLABEL:Büro",
+        "ORG:Engines;Research",
+        "BDAY:--1210",
+        "URL:https://ada.example",
+        f"UID:{added.id}",
+    ):
+        assert line in text.splitlines(), line

@@ -145,13 +145,18 @@ def test_google_multi_values_keep_the_first_as_primary_and_the_rest_as_custom_fi
 
 def test_vcard_versions_folded_lines_quoted_printable_and_tel_uris() -> None:
     rows = read_source(DATA / "contacts.vcf").rows
-    curie, lamarr = rows[1].values, rows[2].values
-    assert curie["email"] == "marie.curie@radium.example"  # folded over two lines
+    mueller, curie, lamarr = (row.values for row in rows)
+    assert mueller["phones"] == [{"value": "+49 151 23456789", "label": "mobile"}]  # 2.1 CELL
+    assert curie["emails"] == [  # folded over two lines; labelled by TYPE
+        {"value": "marie.curie@radium.example", "label": "work"},
+        {"value": "marie@home.example", "label": "home"},
+    ]
+    assert curie["prefix"] == "Dr."
     assert curie["notes"] == "Two Nobel prizes, physics and chemistry."  # 3.0 escapes
     assert curie["tags"] == ["Science", "Nobel", "VIP"]
-    assert curie["custom_fields"]["department"] == "Physics"
-    assert lamarr["phone"] == "+1-310-555-0175 ext. 12"  # 4.0 tel: URI
-    assert lamarr["address"]["city"] == "Los Angeles"
+    assert curie["department"] == "Physics"  # ORG's second part
+    assert lamarr["phones"] == [{"value": "+1-310-555-0175 ext. 12", "label": "mobile"}]  # URI
+    assert lamarr["addresses"][0]["city"] == "Los Angeles"
     assert [r.row for r in rows] == [1, 2, 3]
 
 
@@ -333,7 +338,7 @@ def test_a_text_file_opened_with_its_bom_still_has_a_known_header() -> None:
     assert source.format == "csv" and source.rows[0].values["email"] == "j@example.com"
 
 
-# -- input that used to escape as a traceback (issue 16) ---------------------------------------
+# -- input that used to escape as a traceback ---------------------------------------------------
 
 
 def test_a_cell_over_the_csv_field_limit_is_a_size_problem_of_its_row_only() -> None:
@@ -428,3 +433,97 @@ def test_a_creation_time_before_1970_is_a_problem_of_its_row(source: str, format
     (row,) = read_source(io.StringIO(source), format=format).rows
     ((field, reason),) = row.problems
     assert field == "created_at" and "before 1970" in reason
+
+
+def test_our_csv_reads_numbered_entries_with_labels_in_order() -> None:
+    text = (
+        "first_name,email,email_label,email_2,email_2_label,email_3,email_3_label,"
+        "phone,phone_label,phone_2,phone_2_label,street,city,address_label,"
+        "address_2_city,address_2_label,websites,birthday\n"
+        'Ada,a@x.example,work,,,c@x.example,"my; label",+15551234567;ext=9,,'
+        '1-800-FLOWERS,shop,1 Main,London,home,Paris,,"""https://a.example/x,y"";b.example",'
+        "--05-17\n"
+    )
+    (row,) = read_source(io.StringIO(text), format="csv").rows
+    assert row.values["emails"] == [
+        {"value": "a@x.example", "label": "work"},
+        {"value": "c@x.example", "label": "my; label"},  # the blank second entry left out
+    ]
+    assert row.values["phones"] == [
+        {"value": "+15551234567;ext=9"},
+        {"value": "1-800-FLOWERS", "label": "shop"},
+    ]
+    assert row.values["addresses"] == [
+        {"street": "1 Main", "city": "London", "label": "home"},
+        {"city": "Paris"},
+    ]
+    assert row.values["websites"] == ["https://a.example/x,y", "b.example"]
+    assert row.values["birthday"] == "--05-17"
+
+
+VCARD = """BEGIN:VCARD
+VERSION:3.0
+N:Lovelace;Ada;Augusta;Countess;FRS
+FN:Ada Lovelace
+item1.EMAIL;TYPE=INTERNET:ada@engine.example
+item1.X-ABLabel:Engine\\, room
+EMAIL;TYPE=INTERNET,HOME:ada@home.example
+item2.TEL:+44 20 7946 0958
+item2.X-ABLabel:_$!<Mobile>!$_
+ORG:Analytical Engines;Research
+BDAY:--1210
+URL:https://ada.example
+NICKNAME:Ada
+UID:urn:uuid:9f1c3a1e-0000-4000-8000-000000000000
+END:VCARD
+"""
+
+
+def test_vcard_labels_from_x_ablabel_and_type_and_every_field() -> None:
+    (row,) = read_source(io.StringIO(VCARD), format="vcard").rows
+    values = row.values
+    assert values["emails"] == [
+        {"value": "ada@engine.example", "label": "Engine, room"},
+        {"value": "ada@home.example", "label": "home"},
+    ]
+    assert values["phones"] == [{"value": "+44 20 7946 0958", "label": "mobile"}]  # Apple's form
+    assert (values["prefix"], values["middle_name"], values["suffix"]) == (
+        "Countess",
+        "Augusta",
+        "FRS",
+    )
+    assert (values["company"], values["department"]) == ("Analytical Engines", "Research")
+    assert (values["birthday"], values["websites"], values["nickname"]) == (
+        "--12-10",
+        ["https://ada.example"],
+        "Ada",
+    )
+    assert "id" not in values  # another app's UID is not a contactkit id
+
+
+@pytest.mark.parametrize(
+    ("bday", "birthday"),
+    [
+        ("--0517", "--05-17"),
+        ("--05-17", "--05-17"),
+        ("19900517", "1990-05-17"),
+        ("1990-05-17", "1990-05-17"),
+        ("1990-05-17T00:00:00Z", "1990-05-17"),
+        ("May 17", "May 17"),
+    ],
+)
+def test_vcard_birthdays_read_in_the_models_form(bday: str, birthday: str) -> None:
+    card = f"BEGIN:VCARD\nVERSION:3.0\nFN:A\nN:;A;;;\nBDAY:{bday}\nEND:VCARD\n"
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.values["birthday"] == birthday  # "May 17" is left for the model to refuse
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a;b", "c,d"], ['say "hi"'], [" "], ["", "x"], [], ["plain"]],
+)
+def test_a_list_cell_reads_back_exactly_what_was_joined(values: list[str]) -> None:
+    from contactkit.io import columns
+
+    assert columns.split_list(columns.join_list(values)) == [v.strip() for v in values]
+    assert columns.split_list("a;;b, c") == ["a", "b", "c"]  # unquoted blanks are no items

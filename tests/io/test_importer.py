@@ -555,3 +555,86 @@ def test_a_skipped_conflict_names_the_existing_contact(org: ck.OrgStore) -> None
     assert [(s.existing_id, s.reason) for s in report.skipped] == [
         (added.id, f"email already used by contact {added.id} in this org")
     ]
+
+
+# -- identity without an email, and every email's claim --------------------------------------
+
+WITHOUT_EMAIL = [
+    {"phone": "+1 555 123 4567"},
+    {"name": "Mom", "phone": "+44 20 7946 0958 x12"},
+    {"first_name": "Priya"},
+    {"company": "Joe's Pizza", "phones": ["1-800-FLOWERS", "555-0101"]},
+]
+
+
+def writes_of(report: ck.ImportReport) -> set[str]:
+    return set(report.requests_by_operation) - {"BatchGetItem", "Query", "GetItem"}
+
+
+def test_a_file_without_emails_imported_twice_writes_nothing_the_second_time(
+    org: ck.OrgStore,
+) -> None:
+    first = org.import_contacts(WITHOUT_EMAIL)
+    assert (first.imported, first.skipped, first.invalid_rows) == (4, [], [])
+    again = org.import_contacts(WITHOUT_EMAIL)
+    assert (again.imported, again.updated, writes_of(again)) == (0, 0, set())
+    assert [s.reason.split(":")[0] for s in again.skipped] == ["unchanged"] * 4
+    assert [s.existing_id for s in again.skipped] == list(first.contact_ids.values())
+    assert len(org.list().items) == 4
+
+
+def test_an_emailless_row_that_differs_is_handled_by_on_conflict(org: ck.OrgStore) -> None:
+    mom = org.add(name="Mom", phone="+44 20 7946 0958")
+    row = {"name": "mom", "phone": "+442079460958", "company": "Home"}  # same fingerprint
+    skipped = org.import_contacts([row])
+    assert [(s.existing_id, s.reason) for s in skipped.skipped] == [
+        (
+            mom.id,
+            f"differs from contact {mom.id} (same name and phones) in this org; import with "
+            "on_conflict='update' or 'merge' to change it",
+        )
+    ]
+    updated = org.import_contacts([row], on_conflict="update")
+    assert updated.updated == 1 and org.get(mom.id).company == "Home"
+
+
+def test_emailless_rows_alike_in_one_file_are_duplicates(org: ck.OrgStore) -> None:
+    report = org.import_contacts([{"name": "Mom", "phone": "+15551234567"}] * 2)
+    assert report.imported == 1
+    assert [s.reason for s in report.skipped] == ["duplicate of row 1 (same name and phones)"]
+
+
+def test_a_collision_on_a_second_email_names_the_contact_and_follows_on_conflict(
+    org: ck.OrgStore,
+) -> None:
+    held = org.add(first_name="Ada", email="ada@work.example")
+    row = {"first_name": "Ada", "emails": ["ada@home.example", "ADA@work.example"]}
+    skipped = org.import_contacts([row])
+    assert [(s.existing_id, s.reason) for s in skipped.skipped] == [
+        (held.id, f"email ada@work.example already used by contact {held.id} in this org")
+    ]
+    updated = org.import_contacts([row], on_conflict="update")
+    assert updated.updated == 1 and updated.contact_ids == {1: held.id}
+    assert [e.value for e in org.get(held.id).emails] == ["ada@home.example", "ADA@work.example"]
+    assert org.find_by_email("ada@home.example").id == held.id
+
+
+def test_a_row_whose_emails_belong_to_two_contacts_is_skipped_in_every_mode(
+    org: ck.OrgStore,
+) -> None:
+    a = org.add(email="a@example.com")
+    b = org.add(email="b@example.com")
+    row = {"emails": ["a@example.com", "b@example.com"]}
+    for mode in ("skip", "update", "merge"):
+        report = org.import_contacts([row], on_conflict=mode)
+        (skip,) = report.skipped
+        assert skip.existing_id == a.id and b.id in skip.reason and report.updated == 0
+
+
+def test_a_row_repeating_a_second_email_of_an_earlier_row_is_a_duplicate(
+    org: ck.OrgStore,
+) -> None:
+    rows = [{"emails": ["a@example.com", "b@example.com"]}, {"email": "B@example.com"}]
+    report = org.import_contacts(rows)
+    assert report.imported == 1
+    assert [s.reason for s in report.skipped] == ["duplicate of row 1 (same email, ignoring case)"]

@@ -13,7 +13,7 @@ from typing import Any
 from ...contacts import fields
 from .. import columns
 from ..spreadsheet import restore
-from .rows import Cells, extras, parse_flag, split_multi
+from .rows import Cells, extras, parse_flag, set_entries, split_multi
 
 Mapping = Callable[[Cells], tuple[dict[str, Any], list[tuple[str, str]]]]
 
@@ -27,8 +27,10 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
 
     Each cell goes through :func:`~contactkit.io.spreadsheet.restore`: the export neutralised
     the cells a spreadsheet would run (``'=1`` for ``=1``), and reading gives back the text.
-    Lists (tags, groups) are split by :func:`~contactkit.io.columns.split_list`; the id, times
-    and groups are handed to the importer as read, which checks them.
+    Lists in a cell (tags, websites, groups) are split by
+    :func:`~contactkit.io.columns.split_list`; the labelled lists are read from their numbered
+    columns (``email``, ``email_label``, ``email_2``...) in order, blank entries left out. The
+    id, times and groups are handed to the importer as read, which checks them.
     """
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
@@ -37,16 +39,14 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         value = cells.get(name)
         return None if value is None else restore(value)
 
-    file_fields = [f for f in fields.CONTACT_FIELDS if f.exported] + list(columns.carried())
-    for f in file_fields:
-        if f.kind in fields.TEXT_KINDS:
+    for f in fields.FILE_FIELDS:
+        if f.kind in fields.LABELED_KINDS:
+            entries = [_entry(f.name, columns_, get) for columns_ in _entries(f.name, cells)]
+            set_entries(values, f.name, [e for e in entries if e])
+        elif f.kind in fields.TEXT_KINDS:
             value = get(f.name)
             if value is not None:
                 values[f.name] = value
-        elif f.kind == "address":
-            address = {part: get(part) for part in ADDRESS_PARTS}
-            if any(address.values()):
-                values[f.name] = {k: v for k, v in address.items() if v}
         elif f.kind == "custom":
             prefix = fields.CUSTOM_PREFIX
             custom = {name: restore(v) for name, v in cells.prefixed(prefix).items()}
@@ -58,7 +58,7 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
                 problems.append((f.name, reason))
             elif flag:
                 values[f.name] = True
-        elif f.kind in ("tags", "list"):
+        elif f.kind in ("tags", "list", "texts"):
             text = get(f.name)
             if text:
                 values[f.name] = columns.split_list(text)
@@ -67,6 +67,33 @@ def ours(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
             if text and text.strip():
                 values[f.name] = text.strip()
     return values, problems
+
+
+def _entries(list_name: str, cells: Cells) -> list[tuple[str, ...]]:
+    """The columns of each entry of a labelled list the header has (the first always)."""
+    found = [fields.entry_columns(list_name, 1)]
+    number = 2
+    while cells.header.intersection(fields.entry_columns(list_name, number)):
+        found.append(fields.entry_columns(list_name, number))
+        number += 1
+    return found
+
+
+def _entry(
+    list_name: str, names: tuple[str, ...], get: Callable[[str], str | None]
+) -> dict[str, str] | None:
+    """One entry from its cells (``{"value": ..., "label": ...}``, an address's parts and
+    label); ``None`` when its value is blank (a label alone is no entry)."""
+    label = get(names[-1])
+    if list_name == "addresses":
+        parts = {part: get(name) for part, name in zip(ADDRESS_PARTS, names, strict=False)}
+        entry = {k: v for k, v in parts.items() if v}
+    else:
+        value = get(names[0])
+        entry = {"value": value} if value else {}
+    if entry and label:
+        entry["label"] = label
+    return entry or None
 
 
 def _labels(values: dict[str, Any], labels: list[str]) -> None:

@@ -12,11 +12,12 @@ from .. import columns
 from .rows import Source, SourceRow, parse_flag, time_problems
 from .text import Decoded
 
-FIELDS = fields.EXPORTED_FIELDS
-# The id and store-kept values our files carry (:mod:`contactkit.io.columns`) are read too;
-# the rest of what only the store sets (version, updated_at, ...) is ignored quietly.
+# What a caller may set (the lists or their primaries) and what our files carry (the creation
+# time, and the id and store-kept values of :mod:`contactkit.io.columns`); the rest of what
+# only the store sets (version, updated_at, ...) is ignored quietly.
+FIELDS = tuple(dict.fromkeys([*fields.EDITABLE_FIELDS, *(f.name for f in fields.FILE_FIELDS)]))
 CARRIED = tuple(f.name for f in columns.carried())
-_IGNORED = {f.name for f in fields.CONTACT_FIELDS if not f.exported} - set(CARRIED)
+_IGNORED = {f.name for f in fields.CONTACT_FIELDS} - set(FIELDS) - set(CARRIED)
 
 
 def read_json(decoded: Decoded, *, lines: bool) -> Source:
@@ -102,7 +103,7 @@ def _read(records: Iterable[tuple[int, Any]], format: str) -> Source:
                 elif flag:
                     values["favorite"] = True
                 continue
-            if fields.field(name).kind in ("tags", "list") and isinstance(value, str):
+            if fields.field(name).kind in ("tags", "list", "texts") and isinstance(value, str):
                 value = columns.split_list(value)
             values[name] = value
         problems.extend(time_problems(values))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...clock import parse_timestamp
+from ...contacts.fields import PRIMARY_OF
 
 MULTI_VALUE_SEPARATOR = " ::: "  # Google's separator of several values in one cell
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x"})
@@ -80,6 +81,16 @@ def time_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def set_entries(values: dict[str, Any], list_name: str, entries: list[dict[str, Any]]) -> None:
+    """A labelled list read from a file: one entry without a label as the primary field
+    (``email``, ``phone``, ``address``: what a hand-written file means), else the list."""
+    if len(entries) == 1 and "label" not in entries[0]:
+        (entry,) = entries
+        values[PRIMARY_OF[list_name]] = entry.get("value", entry)  # an address has no value
+    elif entries:
+        values[list_name] = entries
+
+
 def extras(values: dict[str, Any], name: str, found: Iterable[str]) -> None:
     """Keep secondary values (a second email, other phones) as a custom field."""
     kept = [v for v in found if v]
@@ -93,6 +104,7 @@ class Cells:
     def __init__(self, header: list[str], cells: list[str], used: set[str]) -> None:
         self._values = dict(zip(header, cells, strict=False))
         self._used = used
+        self.header = frozenset(header)
 
     def get(self, *names: str) -> str | None:
         """The first non-blank cell of ``names`` (all of them count as used columns)."""

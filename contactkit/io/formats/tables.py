@@ -124,7 +124,7 @@ ENCODING_REASON = (
     "is not valid UTF-8 (this row was saved in another encoding?); "
     "re-save the file as UTF-8 and import it again"
 )
-_FIELD_ORDER = fields.EXPORTED_FIELDS
+_FIELD_ORDER = fields.EDITABLE_FIELDS
 
 
 def _encoding_problems(values: dict[str, object]) -> list[tuple[str, str]]:

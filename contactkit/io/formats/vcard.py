@@ -1,6 +1,13 @@
 """vCard 2.1, 3.0 and 4.0 (``.vcf``) with vobject: several cards per file, folded lines,
 quoted-printable, ``tel:`` URIs, ``CATEGORIES`` as tags.
 
+Every ``EMAIL``, ``TEL`` and ``ADR`` becomes an entry of the contact's labelled lists (preferred
+ones first, else in file order), labelled by its ``TYPE`` (``CELL`` is mobile) or by the
+``X-ABLabel`` of its item group (Apple's ``_$!<Mobile>!$_`` form read as ``mobile``); ``N``
+gives the name parts, ``ORG`` the company and department, ``BDAY`` the birthday (``--0517``
+and ``19900517`` read as ``--05-17`` and ``1990-05-17``), ``URL`` the websites, ``NICKNAME``
+the nickname. A card with no name in ``N`` that is not contactkit's gets its name from ``FN``.
+
 contactkit's own properties (:mod:`contactkit.io.columns`, written by
 :mod:`contactkit.io.export`) are read back: ``UID`` as the contact's id when it is a
 contactkit id (a ULID), ``X-CONTACTKIT-CUSTOM`` into custom fields, the favourite flag, the
@@ -9,6 +16,7 @@ only while it still matches ``NOTE``, in case another app edited the card)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import vobject  # type: ignore[import-untyped]
@@ -16,19 +24,22 @@ from ulid import ULID
 
 from ...errors import ValidationError
 from .. import columns
-from .rows import Source, SourceRow, extras, parse_flag
+from .rows import Source, SourceRow, parse_flag, set_entries
 from .text import Decoded
 
 _USED = {"VERSION", "N", "FN", "EMAIL", "TEL", "ORG", "TITLE", "ADR", "CATEGORIES", "NOTE"}
-_USED |= {"BDAY", "NICKNAME", "URL", "PRODID", "UID", "REV"}
+_USED |= {"BDAY", "NICKNAME", "URL", "PRODID", "UID", "REV", columns.VCARD_LABEL.upper()}
 _OURS = (
     columns.VCARD_CUSTOM,
     columns.VCARD_FAVORITE,
     columns.VCARD_GROUP,
     columns.VCARD_NOTE,
+    columns.VCARD_NAME,
     *columns.VCARD_TIMES.values(),
 )
 _USED |= {name.upper() for name in _OURS}
+_LABEL_OF_TYPE = {vcard_type.lower(): label for label, vcard_type in columns.VCARD_TYPES.items()}
+_BIRTHDAY = re.compile(r"(\d{4}|--)-?(\d{2})-?(\d{2})(?:T.*)?")
 
 
 def read_vcard(decoded: Decoded) -> Source:
@@ -44,56 +55,122 @@ def read_vcard(decoded: Decoded) -> Source:
         names = {child.name.upper() for child in card.getChildren()}
         for name in sorted(names - _USED):
             unused[name] = None
+        labels = _item_labels(card)
         _name(card, values)
-        emails = [str(e.value).strip() for e in _sorted_pref(card.contents.get("email", []))]
-        if emails:
-            values["email"] = emails[0]
-            extras(values, "other_emails", emails[1:])
-        phones = [_tel(str(t.value)) for t in _sorted_pref(card.contents.get("tel", []))]
-        if phones:
-            values["phone"] = phones[0]
-            extras(values, "other_phones", phones[1:])
+        emails = [
+            _entry(str(e.value).strip(), e, labels)
+            for e in _sorted_pref(card.contents.get("email", []))
+        ]
+        set_entries(values, "emails", [e for e in emails if e["value"]])
+        phones = [
+            _entry(_tel(str(t.value)), t, labels)
+            for t in _sorted_pref(card.contents.get("tel", []))
+        ]
+        set_entries(values, "phones", [p for p in phones if p["value"]])
         if "org" in card.contents:
             org = card.org.value
             parts = [org] if isinstance(org, str) else [str(p) for p in org]
             _set(values, "company", parts[0] if parts else None)
-            extras(values, "department", parts[1:])
+            _set(values, "department", "; ".join(p for p in parts[1:] if p.strip()))
         _set(values, "job_title", _single(card, "title"))
         _set(values, "notes", _single(card, "note"))
-        if "adr" in card.contents:
-            adr = card.adr.value
-            address = {
-                "street": adr.street if isinstance(adr.street, str) else " ".join(adr.street),
-                "city": adr.city,
-                "state": adr.region,
-                "postal_code": adr.code,
-                "country": adr.country,
-            }
-            found = {k: v for k, v in address.items() if isinstance(v, str) and v.strip()}
-            if found:
-                values["address"] = found
+        _set(values, "nickname", _single(card, "nickname"))
+        _set(values, "birthday", _birthday(_single(card, "bday")))
+        websites = [str(line.value).strip() for line in card.contents.get("url", [])]
+        _set_list(values, "websites", [w for w in websites if w])
+        addresses = [_address(line, labels) for line in _sorted_pref(card.contents.get("adr", []))]
+        set_entries(values, "addresses", [a for a in addresses if a])
         tags: list[str] = []
         for line in card.contents.get("categories", []):
             value = line.value
             tags.extend(str(v).strip() for v in (value if isinstance(value, list) else [value]))
-        if tags:
+        if _is_ours(card) and tags:  # our own card: a blank tag is a blank tag (refused like add())
+            values["tags"] = tags
+        elif any(tags):  # another app's: empty categories mean nothing
             values["tags"] = [t for t in tags if t]
-        for prop, name in (("bday", "birthday"), ("nickname", "nickname"), ("url", "website")):
-            text = _single(card, prop)
-            if text:
-                values.setdefault("custom_fields", {})[name] = text
         problems = _ours(card, values)
         rows.append(SourceRow(number, values, problems))
     notes = [decoded.note] if decoded.note else []
     return Source("vcard", rows, list(unused), decoded.encoding, notes)
 
 
+def _item_labels(card: Any) -> dict[str, str]:
+    """``{item group: label}`` from the card's ``X-ABLabel`` lines."""
+    found: dict[str, str] = {}
+    for line in card.contents.get(columns.VCARD_LABEL, []):
+        if line.group:
+            text = str(line.value).strip()
+            if text.startswith("_$!<") and text.endswith(">!$_"):  # Apple's standard labels
+                text = text[4:-4].lower()
+            found[line.group.lower()] = text
+    return found
+
+
+def _label(line: Any, labels: dict[str, str]) -> str | None:
+    """An entry's label: its item group's ``X-ABLabel``, else its first meaningful ``TYPE``."""
+    if line.group and line.group.lower() in labels:
+        return labels[line.group.lower()] or None
+    types = [t.strip().lower() for v in line.params.get("TYPE", []) for t in v.split(",")]
+    types += [str(t).lower() for t in getattr(line, "singletonparams", [])]  # 2.1: TEL;CELL:
+    for kind in types:
+        if kind and kind not in columns.VCARD_PLAIN_TYPES:
+            return str(_LABEL_OF_TYPE.get(kind, kind))
+    return None
+
+
+def _entry(value: str, line: Any, labels: dict[str, str]) -> dict[str, Any]:
+    label = _label(line, labels)
+    return {"value": value, "label": label} if label else {"value": value}
+
+
+def _address(line: Any, labels: dict[str, str]) -> dict[str, Any] | None:
+    adr = line.value
+    parts = {
+        "street": adr.street if isinstance(adr.street, str) else " ".join(adr.street),
+        "city": adr.city,
+        "state": adr.region,
+        "postal_code": adr.code,
+        "country": adr.country,
+    }
+    found: dict[str, Any] = {k: v for k, v in parts.items() if isinstance(v, str) and v.strip()}
+    if not found:
+        return None
+    label = _label(line, labels)
+    if label:
+        found["label"] = label
+    return found
+
+
+def _birthday(text: str | None) -> str | None:
+    """vCard's ``--0517``, ``19900517`` or ``1990-05-17`` as the model's form."""
+    if text is None:
+        return None
+    match = _BIRTHDAY.fullmatch(text)
+    if match is None:
+        return text  # the model's check names what is wrong with it
+    year, month, day = match.groups()
+    return f"{year}-{month}-{day}" if year != "--" else f"--{month}-{day}"
+
+
+def _set_list(values: dict[str, Any], name: str, entries: list[Any]) -> None:
+    if entries:
+        values[name] = entries
+
+
 def _name(card: Any, values: dict[str, Any]) -> None:
     if "n" in card.contents:
         n = card.n.value
-        _set(values, "first_name", _joined(n.given))
-        _set(values, "last_name", _joined(n.family))
-    if ("first_name" not in values or "last_name" not in values) and "fn" in card.contents:
+        for name, part in (
+            ("prefix", n.prefix),
+            ("first_name", n.given),
+            ("middle_name", n.additional),
+            ("last_name", n.family),
+            ("suffix", n.suffix),
+        ):
+            _set(values, name, _joined(part))
+    if _is_ours(card):  # contactkit's FN is the display name; the single full name has its own line
+        _set(values, "name", _single(card, columns.VCARD_NAME))
+    elif ("first_name" not in values or "last_name" not in values) and "fn" in card.contents:
         first, _, last = str(card.fn.value).strip().rpartition(" ")
         values.setdefault("first_name", first or last)
         if first:
@@ -178,6 +255,13 @@ def _ours(card: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
         if note.replace("\r\n", "\n").replace("\r", "\n").strip() == values["notes"]:
             values["notes"] = note
     return problems
+
+
+def _is_ours(card: Any) -> bool:
+    """Whether contactkit wrote the card (its ``PRODID``, or ``X-CONTACTKIT-*`` properties)."""
+    if _single(card, "prodid") == columns.VCARD_PRODID:
+        return True
+    return any(name.startswith(columns.VCARD_PREFIX) for name in card.contents)
 
 
 def _is_ulid(text: str) -> bool:
