@@ -422,6 +422,7 @@ FAULTS = [
 ]
 
 
+@pytest.mark.reliability
 @pytest.mark.parametrize(("operation", "kind", "plan"), FAULTS)
 def test_an_import_under_faults_writes_every_valid_row_exactly_once(
     db: ck.Database,
@@ -452,6 +453,7 @@ def test_an_import_under_faults_writes_every_valid_row_exactly_once(
     assert report.requests >= report.minimum_requests
 
 
+@pytest.mark.reliability
 def test_rows_that_never_get_written_are_reported_and_a_rerun_writes_them(
     db: ck.Database, table: ck.Table, org: ck.OrgStore, no_backoff: None
 ) -> None:
@@ -468,6 +470,7 @@ def test_rows_that_never_get_written_are_reported_and_a_rerun_writes_them(
     assert_each_row_once(table, [r["email"] for r in rows], 0)
 
 
+@pytest.mark.reliability
 def test_search_entries_that_never_get_written_are_reported_for_a_backfill(
     db: ck.Database, table: ck.Table, org: ck.OrgStore, no_backoff: None
 ) -> None:
