@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -160,6 +161,10 @@ def connect(
     elif seed is not None:
         raise ConfigurationError("pass either ids= or seed=, not both")
     env_endpoint = os.environ.get(ENDPOINT_VARIABLE) or None
+    # What every backend's Database is built with, whichever clients it gets.
+    database = functools.partial(
+        Database, clock=clock, ids=ids, cursor_secret=cursor_secret, sleep=sleep, rng=rng
+    )
     if aws:
         if endpoint_url or env_endpoint:
             raise ConfigurationError(
@@ -173,16 +178,7 @@ def connect(
         client = session.client("dynamodb", config=_client_config())
         aws_streams: BaseClient = session.client("dynamodbstreams", config=_client_config())
         logger.info("contactkit: using AWS DynamoDB in %s", client.meta.region_name)
-        return Database(
-            client,
-            "aws",
-            clock=clock,
-            ids=ids,
-            cursor_secret=cursor_secret,
-            streams_client=aws_streams,
-            sleep=sleep,
-            rng=rng,
-        )
+        return database(client, "aws", streams_client=aws_streams)
     if profile is not None:
         raise ConfigurationError("profile= is only used with aws=True")
 
@@ -200,17 +196,12 @@ def connect(
         logger.info("contactkit: using the embedded DynamoDB engine (moto) at %s", url)
     # A configured profile's credentials serve a user's endpoint, never the embedded engine.
     client, streams = _local_clients(url, region, use_configured_credentials=engine is None)
-    return Database(
+    return database(
         client,
         "embedded" if engine is not None else "endpoint",
         endpoint_url=url,
         engine=engine,
-        clock=clock,
-        ids=ids,
-        cursor_secret=cursor_secret,
         streams_client=streams,
-        sleep=sleep,
-        rng=rng,
     )
 
 
