@@ -64,13 +64,20 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 
 def make_dry_run(target: str, **variables: str) -> list[str]:
-    """The commands `make -n target` would run, with the environment's conda variables unset."""
+    """The commands `make -n target` would run, with the environment's conda variables unset.
+
+    The variables of an outer make (``make test`` runs this test) are dropped too: with them
+    the inner make prints "Entering directory" lines and inherits the outer one's flags.
+    """
     if shutil.which("make") is None:
         pytest.skip("make is not installed (Windows: python -m contactkit lab)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONDA_")}
+    outer_make = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEFILES", "MAKEOVERRIDES"}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("CONDA_") and k not in outer_make
+    }
     assigned = [f"{name}={value}" for name, value in variables.items()]
     result = subprocess.run(
-        ["make", "-n", target, "VENV=.venv-dry-run", *assigned],
+        ["make", "--no-print-directory", "-n", target, "VENV=.venv-dry-run", *assigned],
         cwd=ROOT,
         env=env,
         capture_output=True,
