@@ -52,22 +52,22 @@ Assumptions (not documented):
 * An index entry's update when only projected attributes change is sized on the larger of the
   old and new entry, like a table write.
 
-Pages: moto ends a Query or Scan page at 1,000,000 bytes of its own item sizes (DynamoDB's limit
-is 1 MB of an internal size it does not publish), so a page's item count is the engine's, not
-AWS's. The legacy ``QueryFilter``/``ScanFilter`` parameters are applied by moto inside its page
-loop, so the items they drop are not charged (contactkit uses ``FilterExpression``).
+Pages: the engine ends a Query or Scan page before the item that would take it past 1 MiB of
+these sizes (:data:`~contactkit.engine.tables.PAGE_BYTES`; DynamoDB's limit is 1 MB of an
+internal size it does not publish), so a page's item count is the engine's, not AWS's. The
+legacy ``QueryFilter``/``ScanFilter`` parameters are applied by moto inside its page loop, so
+the items they drop are not charged (contactkit uses ``FilterExpression``).
 """
 
 from __future__ import annotations
 
-import base64
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.dynamo_type import Item
 from moto.dynamodb.models.table import GlobalSecondaryIndex, SecondaryIndex, Table
 
 from ..dynamo.capacity import (
@@ -75,8 +75,7 @@ from ..dynamo.capacity import (
     TRANSACTION_FACTOR,
     write_units,
 )
-from ..dynamo.sizes import item_size
-from .tables import StoredItem
+from .tables import dynamodb_size as entry_size
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
@@ -86,38 +85,6 @@ _LISTED = frozenset({"BatchGetItem", "BatchWriteItem", "TransactGetItems", "Tran
 
 
 # -- sizes ---------------------------------------------------------------------------------
-
-
-def _value_json(value: DynamoType) -> dict[str, Any]:
-    """A moto value as DynamoDB JSON with raw bytes for binaries (for :func:`item_size`)."""
-    if value.is_list():
-        return {"L": [_value_json(v) for v in value.value]}
-    if value.is_map():
-        return {"M": {k: _value_json(v) for k, v in value.value.items()}}
-    if value.type == "B":
-        return {"B": _raw(value.value)}
-    if value.type == "BS":
-        return {"BS": [_raw(v) for v in value.value]}
-    return {value.type: value.value}
-
-
-def _raw(payload: str | bytes) -> bytes:
-    return payload if isinstance(payload, bytes) else base64.b64decode(payload)
-
-
-def entry_size(item: Item | None) -> int:
-    """Bytes of a moto item (or index entry) by DynamoDB's rules; 0 for no item."""
-    if item is None:
-        return 0
-    if isinstance(item, StoredItem):  # sized once, until an update changes it
-        if item.billed_size is None:
-            item.billed_size = _size(item)
-        return item.billed_size
-    return _size(item)
-
-
-def _size(item: Item) -> int:
-    return item_size({name: _value_json(value) for name, value in item.attrs.items()})  # type: ignore[misc]
 
 
 def _blocks(size: int, unit: int) -> int:

@@ -21,16 +21,20 @@ JSON again for every response, and keeps every item it ever made in a class-wide
   remembers its sizes; between requests it is only its DynamoDB JSON (``encoded``), and a
   read answers with that encoding as it is (:func:`answer`), projected when asked.
 
-A page ends where moto's does (``Limit``, or 1,000,000 bytes of moto's item sizes); a query the
-fast path does not cover (a multi-attribute index key, the legacy ``QueryFilter``, a table
-without a sort key) goes to moto's own ``Table.query``. ``tests/engine/test_tables.py``
-compares random sequences of writes and Query pages with stock moto.
+A page ends at ``Limit`` or before the item that would take it past 1 MiB (:data:`PAGE_BYTES`)
+of items sized by contactkit's rules (:meth:`StoredItem.billed`), Query and Scan alike (moto's
+own cut is 1,000,000 bytes of its ``Item.size()``, which counts a number as ``len(str(n))`` and
+adds no list or map overhead); a query the fast path does not cover (a multi-attribute index
+key, the legacy ``QueryFilter``, a table without a sort key) goes to moto's own ``Table.query``.
+``tests/engine/test_tables.py`` compares random sequences of writes and Query pages with stock
+moto.
 """
 
 from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
 import itertools
 import re
 import threading
@@ -48,19 +52,29 @@ from moto.dynamodb.exceptions import (
     RangeKeyTooLong,
 )
 from moto.dynamodb.limits import HASH_KEY_MAX_LENGTH, RANGE_KEY_MAX_LENGTH
+from moto.dynamodb.models import table as moto_table
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
-from moto.dynamodb.models.table import (
-    RESULT_SIZE_LIMIT,
-    GlobalSecondaryIndex,
-    SecondaryIndex,
-    Table,
-)
+from moto.dynamodb.models.table import GlobalSecondaryIndex, SecondaryIndex, Table
 from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 from sortedcontainers import SortedList
+
+from ..dynamo.sizes import item_size
 
 # moto's own limit for an item (LimitedSizeDict): DynamoDB's 400 KB, as measured by moto.
 _ITEM_SIZE_LIMIT = 405000
 _KEY_TYPES = ("S", "N", "B")
+
+# DynamoDB ends a Query or Scan page once it has read 1 MB: "the Query results are divided into
+# 'pages' of data that are 1 MB in size (or less)" and "a single Query only returns a result set
+# that fits within the 1 MB size limit"; the limit applies before any filter
+# (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html,
+# Scan.Pagination.html likewise). So the item that would cross the limit starts the next page.
+# DynamoDB measures an internal size it does not publish: 1 MiB of contactkit's item sizes is
+# the engine's reading of it, and a page's item count is the engine's, not AWS's. A Query of an
+# index is cut on the whole table items it reaches (cached), not on its projected entries.
+PAGE_BYTES = 1024 * 1024
+# moto's Table.scan (and the Query it still answers) read its module's limit at run time.
+moto_table.RESULT_SIZE_LIMIT = PAGE_BYTES
 
 
 def sort_value(value: DynamoType) -> Any:
@@ -257,9 +271,21 @@ class StoredItem(Item):
         _touched().append(self)
 
     def size(self) -> int:
+        if _local_flag("page_sizes"):  # moto's page loop is cutting a page: size as DynamoDB
+            return self.billed()
         if self.moto_size is None:
             self.moto_size = super().size()
         return self.moto_size
+
+    def billed(self) -> int:
+        """The item's size by contactkit's rules (:func:`~contactkit.dynamo.sizes.item_size`),
+        computed once, until an update changes the item."""
+        if self.billed_size is None:
+            if self._attrs is None and self.encoded is not None:
+                self.billed_size = item_size(_decoded(self.encoded))
+            else:
+                self.billed_size = _attrs_size(self)
+        return self.billed_size
 
     def json(self) -> bytes:
         """The item's attributes as DynamoDB JSON, serialised once."""
@@ -297,6 +323,53 @@ def compact_touched() -> None:
     for item in touched:
         item.compact()
     touched.clear()
+
+
+def _local_flag(name: str) -> bool:
+    return bool(getattr(_local, name, False))
+
+
+@contextlib.contextmanager
+def page_sizes() -> Iterator[None]:
+    """While moto's own page loop runs, stored items size themselves by contactkit's rules:
+    its page cut then matches the engine's Query (moto calls ``size()`` there and nowhere else
+    in ``Table.scan``)."""
+    previous = _local_flag("page_sizes")
+    _local.page_sizes = True
+    try:
+        yield
+    finally:
+        _local.page_sizes = previous
+
+
+def dynamodb_size(item: Item | None) -> int:
+    """Bytes of a moto item (or index entry) by DynamoDB's rules; 0 for no item."""
+    if item is None:
+        return 0
+    if isinstance(item, StoredItem):
+        return item.billed()
+    return _attrs_size(item)
+
+
+def _attrs_size(item: Item) -> int:
+    return item_size({name: _value_json(value) for name, value in item.attrs.items()})  # type: ignore[misc]
+
+
+def _value_json(value: DynamoType) -> dict[str, Any]:
+    """A moto value as DynamoDB JSON with raw bytes for binaries (for :func:`item_size`)."""
+    if value.is_list():
+        return {"L": [_value_json(v) for v in value.value]}
+    if value.is_map():
+        return {"M": {k: _value_json(v) for k, v in value.value.items()}}
+    if value.type == "B":
+        return {"B": _raw(value.value)}
+    if value.type == "BS":
+        return {"BS": [_raw(v) for v in value.value]}
+    return {value.type: value.value}
+
+
+def _raw(payload: str | bytes) -> bytes:
+    return payload if isinstance(payload, bytes) else base64.b64decode(payload)
 
 
 def _typed(attrs: dict[str, Any]) -> tuple[LimitedSizeDict, int]:
@@ -597,21 +670,22 @@ class EngineTable(Table):
             and _complete_start_key(exclusive_start_key, self, entries)
         )
         if not fast:
-            return super().query(
-                hash_key,
-                range_comparison,
-                range_objs,
-                limit,
-                exclusive_start_key,
-                scan_index_forward,
-                projection_expressions,
-                index_name,
-                consistent_read,
-                filter_expression,
-                hash_key_conditions=hash_key_conditions,
-                range_key_conditions=range_key_conditions,
-                **filter_kwargs,
-            )
+            with page_sizes():
+                return super().query(
+                    hash_key,
+                    range_comparison,
+                    range_objs,
+                    limit,
+                    exclusive_start_key,
+                    scan_index_forward,
+                    projection_expressions,
+                    index_name,
+                    consistent_read,
+                    filter_expression,
+                    hash_key_conditions=hash_key_conditions,
+                    range_key_conditions=range_key_conditions,
+                    **filter_kwargs,
+                )
         assert hash_key is not None
         if (
             entries is not None
@@ -636,12 +710,13 @@ class EngineTable(Table):
                 if results and len(results) == limit:
                     last_key = self._get_last_evaluated_key(results[-1], index_name)
                 break
-            if len(results) == limit or size + item.size() > RESULT_SIZE_LIMIT:
+            item_bytes = dynamodb_size(item)
+            if len(results) == limit or size + item_bytes > PAGE_BYTES:
                 last_key = self._get_last_evaluated_key(results[-1], index_name)
                 break
             if bounds.holds(sort):
                 results.append(item)
-                size += item.size()
+                size += item_bytes
         scanned = len(results)
         if entries is not None:
             results = [entries.index.project(item) for item in results]
@@ -650,6 +725,11 @@ class EngineTable(Table):
         if projection_expressions:
             results = [item.project(projection_expressions) for item in results]
         return results, scanned, last_key
+
+    def scan(self, *args: Any, **kwargs: Any) -> tuple[list[Item], int, dict[str, Any] | None]:
+        """moto's Scan, its pages cut like the engine's Query (:func:`page_sizes`)."""
+        with page_sizes():
+            return super().scan(*args, **kwargs)
 
     def _table_candidates(
         self, hash_key: DynamoType, start: dict[str, Any] | None, bounds: _Bounds

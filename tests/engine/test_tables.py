@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 
-from contactkit.engine.embedded import ACCOUNT_ID, REGION, EngineBackend
+from contactkit.dynamo.sizes import item_size
+from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine, EngineBackend
 from contactkit.engine.tables import (
+    PAGE_BYTES,
     EngineTable,
     Partition,
     SortedRun,
@@ -25,6 +27,7 @@ from contactkit.engine.tables import (
     compact_touched,
     sort_value,
 )
+from tests.engine import test_dynalite_capacity as capacity
 
 TABLE = "t"
 INDEXES = {
@@ -279,3 +282,49 @@ def test_a_stored_item_is_compact_between_requests_and_the_same_after() -> None:
     )
     compact_touched()
     assert stored.to_json()["Attributes"]["n"] == {"N": "2"}
+
+
+# A 10 KB item whose sizes differ by rule: contactkit (DynamoDB) counts the 38-digit number as
+# 20 bytes and the list with its overhead; moto counts 38 bytes and no overhead.
+BIG_ITEM = {
+    "pad": {"S": "x" * 10_000},
+    "n": {"N": "1" * 38},
+    "tags": {"L": [{"N": "7"}, {"S": "ab"}]},
+}
+
+
+@pytest.fixture(scope="module")
+def big_items() -> Any:
+    """A client on an engine whose partition ``p`` holds 150 items of :data:`BIG_ITEM`."""
+    with EmbeddedEngine() as engine:
+        client = capacity.client_for(engine.url)
+        capacity.create_table(client)
+        puts = [
+            {"PutRequest": {"Item": {"PK": {"S": "p"}, "SK": {"S": f"{n:04}"}, **BIG_ITEM}}}
+            for n in range(150)
+        ]
+        for start in range(0, len(puts), 25):
+            client.batch_write_item(RequestItems={capacity.TABLE: puts[start : start + 25]})
+        yield client
+
+
+def _first_page(client: Any, operation: str) -> dict[str, Any]:
+    if operation == "Query":
+        return client.query(  # type: ignore[no-any-return]
+            TableName=capacity.TABLE,
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": "p"}},
+        )
+    return client.scan(TableName=capacity.TABLE)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("operation", ["Query", "Scan"])
+def test_a_page_ends_before_the_item_that_would_pass_1_mib(big_items: Any, operation: str) -> None:
+    # DynamoDB: pages "1 MB in size (or less)"; a Query "only returns a result set that fits
+    # within the 1 MB size limit" (Query.Pagination.html): the crossing item opens the next page.
+    size = item_size({"PK": {"S": "p"}, "SK": {"S": "0000"}, **BIG_ITEM})
+    assert size == 3 + 6 + 10_003 + 21 + 4 + 3 + (1 + 2) + (1 + 2)  # 10,046 bytes
+    page = _first_page(big_items, operation)
+    assert page["Count"] == page["ScannedCount"] == PAGE_BYTES // size == 104
+    assert page["Count"] != 1_000_000 // size  # moto's cut: 99 items
+    assert page["LastEvaluatedKey"]["SK"] == {"S": "0103"}
