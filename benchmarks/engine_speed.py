@@ -48,6 +48,7 @@ from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine
 from contactkit.engine.tables import compact_touched
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from embedded_add import time_adds
 from import_bench import copy_items, sample_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,20 +356,6 @@ def grow(
             for item in copies(base, org_from, org_to, copy):
                 engine.backend.put_item(table, item)
             compact_touched()  # as the engine does after each request
-
-
-def time_adds(org: ck.OrgStore, count: int, label: str) -> float:
-    timings = []
-    for n in range(count):
-        start = time.perf_counter()
-        org.add(
-            first_name="Bench",
-            last_name=f"{label}{n}",
-            email=f"{label}{n}@add.example",
-            tags=["bench", label],
-        )
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def run_add(args: argparse.Namespace) -> None:
