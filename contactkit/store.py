@@ -405,6 +405,7 @@ class OrgStore:
         *,
         plan: Plan = "atomic",
         encoding: str | None = None,
+        phone_region: str | None = None,
     ) -> ImportReport:
         """Import contacts from a file or dicts, validated like ``add``; returns a report.
 
@@ -418,6 +419,9 @@ class OrgStore:
         ``progress``: ``None`` shows a bar for large interactive imports
         (``CONTACTKIT_PROGRESS=0`` turns it off), ``True``/``False`` force it, a callable gets
         ``(done, total)``. ``plan``: see :mod:`contactkit.io.importer` and ``docs/import.md``.
+        ``phone_region``: the region of phones written without a country code (``"DE"``);
+        by default the region of a localised Outlook header's language (a German export's
+        ``030 1234567`` is German), else the org's; ``report.phone_region`` names it.
 
         Example::
 
@@ -433,6 +437,7 @@ class OrgStore:
             progress=progress,
             plan=plan,
             encoding=encoding,
+            phone_region=phone_region,
         )
 
 

@@ -60,6 +60,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import IO, Any, Literal
 
+import phonenumbers
 from ulid import ULID
 
 from ..clock import parse_timestamp, to_millis
@@ -152,14 +153,22 @@ def import_contacts(
     progress: Progress = None,
     plan: Plan = "atomic",
     encoding: str | None = None,
+    phone_region: str | None = None,
 ) -> ImportReport:
     """Read ``source``, import it into the writer's org, and audit the run (one entry).
 
     The arguments are :meth:`OrgStore.import_contacts`'s, which documents them.
     """
+    if phone_region is not None:
+        _check_region(phone_region)
     read = read_source(source, format, encoding)
     importer = Importer(
-        writer, on_conflict=on_conflict, dry_run=dry_run, plan=plan, progress=progress
+        writer,
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+        plan=plan,
+        progress=progress,
+        phone_region=phone_region,
     )
     report = importer.run(read)
     for contact_id in report.contact_ids.values():
@@ -183,6 +192,7 @@ class Importer:
         dry_run: bool = False,
         plan: Plan = "atomic",
         progress: Progress = None,
+        phone_region: str | None = None,
     ) -> None:
         if on_conflict not in ON_CONFLICT:
             raise ValidationError(
@@ -195,6 +205,8 @@ class Importer:
         self.dry_run = dry_run
         self.plan = plan
         self.progress = progress
+        self.phone_region = phone_region  # None: the file's language's, else the org's
+        self.region = phone_region or writer.phone_region
         self._client = writer.dynamo
         self._table_name = writer.table_name
         self._writer = writer.transactions
@@ -209,7 +221,16 @@ class Importer:
             encoding=source.encoding,
             dry_run=self.dry_run,
             plan=self.plan,
+            photos_dropped=source.photos,
+            ignored_properties=dict(source.ignored),
+            language=source.language,
         )
+        self.region, report.phone_region_from = self.phone_region or "", "argument"
+        if not self.phone_region:
+            self.region, report.phone_region_from = source.phone_region or "", "header"
+        if not self.region:
+            self.region, report.phone_region_from = self.writer.phone_region, "org"
+        report.phone_region = self.region
         with Meter(self._client.raw) as meter:
             valid = self._validate(source.rows, report)
             found = self._lookup(valid)
@@ -271,7 +292,7 @@ class Importer:
                 first_with_id[row.source_id] = row.row
             for position, phone in enumerate(contact.phones):
                 if phone.e164 is None:
-                    warning = normalise_phone(phone.value, self.writer.phone_region).warning
+                    warning = normalise_phone(phone.value, self.region).warning
                     name = "phone" if position == 0 else f"phones[{position}]"
                     report.warnings.append(RowWarning(row.row, name, str(warning)))
             valid.append(row)
@@ -289,7 +310,7 @@ class Importer:
             if kept.get(name) is not None
         }
         try:
-            cleaned = clean_new(values, self.writer.phone_region)
+            cleaned = clean_new(values, self.region)
         except ValidationError as error:
             raise ValidationError(_primary_name(error.field), error.reason) from error
         contact = apply_changes(Contact(id="", org_id=self.writer.org_id), cleaned)
@@ -639,6 +660,7 @@ class Importer:
             report.contact_ids[unit.row.row] = unit.contact.id
             if unit.update:
                 report.updated += 1
+                report.merged += self.on_conflict == "merge"
             else:
                 report.imported += 1
 
@@ -677,6 +699,16 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
             yield open_chunks.pop(0)[0]
     for rows, _ in open_chunks:
         yield rows
+
+
+def _check_region(region: str) -> None:
+    """Refuse a ``phone_region`` phonenumbers does not know (``"UK"`` is ``"GB"``)."""
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(
+            "phone_region",
+            f"{region!r} is not a region code phonenumbers knows; use ISO 3166 codes such "
+            "as 'DE', 'FR', 'GB' (not 'UK')",
+        )
 
 
 def _primary_name(name: str) -> str:
