@@ -166,13 +166,23 @@ def _address(line: Any, labels: dict[str, str]) -> dict[str, Any] | None:
         "postal_code": adr.code,
         "country": adr.country,
     }
-    found: dict[str, Any] = {k: v for k, v in parts.items() if isinstance(v, str) and v.strip()}
+    found: dict[str, Any] = {
+        k: _one_line(v) for k, v in parts.items() if isinstance(v, str) and v.strip()
+    }
     if not found:
         return None
     label = _label(line, labels)
     if label:
         found["label"] = label
     return found
+
+
+def _one_line(text: str) -> str:
+    """An address part on one line: Apple and Google write a street of several lines
+    (``25334\\nSouth Crescent Drive``), which an address part cannot hold; its lines are
+    joined by ``", "``."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return ", ".join(line for line in lines if line)
 
 
 def _birthday(text: str | None) -> str | None:
