@@ -99,3 +99,13 @@ def test_an_unrecognised_header_names_the_languages_it_knows() -> None:
     with pytest.raises(ck.ValidationError, match="German, French, Spanish") as caught:
         read_source(io.BytesIO(b"Namn,Efternamn\nA,B\n"), format=None)
     assert caught.value.field == "format"
+
+
+def test_an_outlook_com_export_with_a_utf8_bom_imports_every_row(org: ck.OrgStore) -> None:
+    report = org.import_contacts(SYNTHETIC / "outlook-com.csv")
+    assert report.encoding == "utf-8-sig" and report.format in {"outlook", "google-outlook"}
+    assert (report.rows, report.imported, report.invalid_rows) == (3, 3, [])
+    assert report.accounted and report.language is None
+    ada = org.find_by_email("ada@example.com")
+    assert ada is not None and ada.phones[0].value == "+442079460958"
+    assert ada.custom_fields["other_emails"] == "ada@work.example"
