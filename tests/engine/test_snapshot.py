@@ -72,7 +72,7 @@ def test_create_request_rebuilds_the_contactkit_schema() -> None:
     ("content", "message"),
     [
         ("not json", "cannot read snapshot"),
-        (json.dumps({"format": "something-else"}), "is not a contactkit serve snapshot"),
+        (json.dumps({"format": "something-else"}), "is not a contactkit engine snapshot"),
         (json.dumps({"format": snapshot.FORMAT, "version": 99}), "is snapshot version 99"),
     ],
 )
