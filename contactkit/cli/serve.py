@@ -106,7 +106,7 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
             signal.signal(sig, handler)
         final_problem = None
         if keeper is not None and keeper.opened:  # never overwrite a file that failed to load
-            final = keeper.save()
+            final = keeper.save(report=False)
             if isinstance(final, str):
                 final_problem = final
             else:

@@ -97,8 +97,12 @@ class SnapshotKeeper:
             return None
         return self.save()
 
-    def save(self) -> snapshots.SnapshotInfo | str:
-        """Save now: what the file holds, or why it could not be written (then said once)."""
+    def save(self, *, report: bool = True) -> snapshots.SnapshotInfo | str:
+        """Save now: what the file holds, or why it could not be written.
+
+        With ``report``, a first failure calls ``on_failure`` and a success after failures
+        ``on_recovery``; a last save at shutdown passes ``report=False`` and says it itself.
+        """
         if self._saved_writes is None:
             raise RuntimeError("open() the keeper first: it never overwrites an unread file")
         with self._saving:
@@ -108,12 +112,12 @@ class SnapshotKeeper:
             except OSError as exc:
                 saved = str(exc.strerror or exc)
             if isinstance(saved, str):
-                if not self.failing:
+                if report and not self.failing:
                     self.on_failure(saved)
                 self.failing = True
                 return saved
             self._saved_writes = writes
-            if self.failing:
+            if report and self.failing:
                 self.on_recovery()
             self.failing = False
             return saved
@@ -135,13 +139,17 @@ class SnapshotKeeper:
         self._thread.start()
 
     def close(self) -> snapshots.SnapshotInfo | str | None:
-        """Stop the watcher and save a last time if anything changed (or the last save failed)."""
+        """Stop the watcher and save a last time if anything changed since the last save.
+
+        Returns what was saved, why the last save failed (the caller says so: ``on_failure``
+        is not called), or ``None`` when the file was already up to date.
+        """
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         if self._saved_writes is None:
             return None
-        if self.failing:
-            return self.save()
-        return self.save_if_changed()
+        if not self.failing and self.engine.app.writes == self._saved_writes:
+            return None
+        return self.save(report=False)

@@ -22,10 +22,10 @@ import json
 import os
 import re
 import tempfile
-from importlib import metadata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
