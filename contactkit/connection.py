@@ -173,7 +173,7 @@ def connect(
         endpoint_url: a DynamoDB-compatible endpoint; defaults to ``$AWS_ENDPOINT_URL_DYNAMODB``.
         path: keep the embedded engine's data in this snapshot file between sessions: loaded
             if it exists, saved atomically (temporary file, then rename) and privately (0600).
-            Only for the embedded engine.
+            Always the embedded engine: ``$AWS_ENDPOINT_URL_DYNAMODB`` is not used.
         save_every: with ``path``, the seconds between saves while data changes: a completed
             call is on disk within ``save_every`` seconds plus the time of one save, and at
             ``close()``; ``kill -9`` loses only the calls of that last interval. A failed
@@ -224,12 +224,13 @@ def connect(
     if profile is not None:
         raise ConfigurationError("profile= is only used with aws=True")
     if path is not None:
-        if endpoint_url or env_endpoint:
+        if endpoint_url:
             raise ConfigurationError(
-                f"path= keeps the embedded engine's data in a file, but an endpoint is set "
-                f"({endpoint_url or ENDPOINT_VARIABLE + '=' + str(env_endpoint)}): drop path= "
-                f"(the endpoint keeps its own data) or unset {ENDPOINT_VARIABLE}"
+                f"path= keeps the embedded engine's data in a file, but endpoint_url= is set "
+                f"({endpoint_url}): drop one (an endpoint keeps its own data)"
             )
+        if env_endpoint:  # the explicit argument wins over the environment, said in the log
+            logger.info("contactkit: path= given, so %s is not used", ENDPOINT_VARIABLE)
         return _persistent(Path(path), save_every, region, database)
     if save_every != DEFAULT_SAVE_EVERY:
         raise ConfigurationError("save_every= is only used with path=")

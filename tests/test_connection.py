@@ -292,6 +292,18 @@ def test_path_refuses_contradictions(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_path_is_the_embedded_engine_whatever_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # nothing listens
+    with (
+        caplog.at_level(logging.INFO, logger="contactkit"),
+        ck.connect(path=tmp_path / "contacts.snapshot") as db,
+    ):
+        assert db.backend == "embedded" and db.client.list_tables()["TableNames"] == []
+    assert "path= given, so AWS_ENDPOINT_URL_DYNAMODB is not used" in caplog.text
+
+
 def test_save_every_needs_path(no_endpoint: None) -> None:
     with pytest.raises(ck.ConfigurationError, match="save_every= is only used with path="):
         ck.connect(save_every=1.0)
