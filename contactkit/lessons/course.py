@@ -4,6 +4,7 @@ Used by ``make notebooks`` and ``make html``::
 
     python -m contactkit.lessons.course clean notebooks/*.ipynb     # after executing them in place
     python -m contactkit.lessons.course index notebooks build/html  # after nbconvert --to html
+    python -m contactkit.lessons.course sample-only notebooks/11-your-contacts.ipynb  # pre-commit
 
 Notebooks are plain JSON (nbformat 4); this module reads and writes them without Jupyter, in
 nbformat's own layout (one-space indent, sorted keys), so a clean notebook diffs only where its
@@ -136,9 +137,24 @@ def _source(cell: dict[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def sample_only(paths: Sequence[Path]) -> list[str]:
+    """What in these notebooks' outputs is not lesson 11's sample (see ``yours.private_data``)."""
+    from .yours import private_data
+
+    return [f"{path}: {problem}" for path in paths for problem in private_data(read_notebook(path))]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``clean FILE...`` or ``index NOTEBOOK_DIR OUT_DIR``."""
+    """``clean FILE...``, ``index NOTEBOOK_DIR OUT_DIR`` or ``sample-only FILE...``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) >= 2 and args[0] == "sample-only":
+        problems = sample_only([Path(a) for a in args[1:]])
+        for problem in problems:
+            print(problem)
+        if problems:
+            print("these outputs may hold your own contacts: do not commit them; clear the")
+            print("outputs, or run `make notebooks` (which uses the shipped sample)")
+        return 1 if problems else 0
     if len(args) >= 2 and args[0] == "clean":
         for path in clean_files([Path(a) for a in args[1:]]):
             print(f"cleaned {path}")
@@ -146,7 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) == 3 and args[0] == "index":
         print(f"wrote {write_index(Path(args[1]), Path(args[2]))}")
         return 0
-    print("usage: python -m contactkit.lessons.course clean FILE... | index NOTEBOOK_DIR OUT_DIR")
+    print(
+        "usage: python -m contactkit.lessons.course clean FILE... | index NOTEBOOK_DIR OUT_DIR"
+        " | sample-only FILE..."
+    )
     return 2
 
 
