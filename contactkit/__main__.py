@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -74,7 +74,7 @@ def refresh_working_copy(lessons: Path, copy: Path) -> list[str]:
         record = json.loads(record_path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         record = {}
-    sources = sorted(lessons.glob("[0-9][0-9]-*.ipynb")) + [lessons / "README.md"]
+    sources = [*sorted(lessons.glob("[0-9][0-9]-*.ipynb")), lessons / "README.md"]
     copied, lines = [], []
     for source in sources:
         if not source.is_file():

@@ -13,7 +13,8 @@ Every number in the visible text of a markdown cell must be one of:
 
 Not counted as numbers: inline code and code blocks (keys, parameters), link targets, lesson
 and notebook numbers (``lesson 02``, ``[03 · ...]``), the numbers of numbered lists and
-headings, and the lesson number of a title (``# 04 · Batch import``). Numbers spelled as words are not checked: quote a measured number in digits.
+headings, and the lesson number of a title (``# 04 · Batch import``). Numbers spelled as words
+are not checked: quote a measured number in digits.
 When the lead re-executes the notebooks after a library change, this test names every sentence
 whose number no longer matches an output, so prose and outputs cannot drift apart.
 """
@@ -32,7 +33,10 @@ from contactkit.lessons import course
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 # A number: digits with optional thousands commas and decimals, not part of a word or id.
-NUMBER = re.compile(r"(?<![\w.#%$+-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w%]|,\d)|(?<![\w.#%$+,-])\d+(?:\.\d+)?(?![\w]|\.\d|,\d)")
+NUMBER = re.compile(
+    r"(?<![\w.#%$+-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w%]|,\d)"  # 4,956 or 1,048,576.5
+    r"|(?<![\w.#%$+,-])\d+(?:\.\d+)?(?![\w]|\.\d|,\d)"  # 12 or 126.5
+)
 DECLARED = re.compile(r"<!--\s*numbers:(.*?)-->", re.S)
 FENCED = re.compile(r"```.*?```", re.S)
 INLINE_CODE = re.compile(r"`[^`]*`")
@@ -76,7 +80,7 @@ def output_text(cell: dict[str, Any]) -> str:
 
 
 def unsupported_numbers(notebook: dict[str, Any]) -> list[str]:
-    """``cell N: 'number' in "sentence"`` for each number no output above shows or the cell declares."""
+    """``cell N (id): 'number' in 'line'`` for each number neither shown above nor declared."""
     shown: set[Decimal] = set()
     problems = []
     for index, cell in enumerate(notebook["cells"]):
@@ -107,6 +111,37 @@ def test_every_number_in_the_prose_is_shown_above_or_declared(lesson: course.Les
         "numbers in the prose that no output above shows (quote the output, or declare the "
         "number's source in <!-- numbers: ... -->):\n" + "\n".join(problems)
     )
+
+
+# Terms every later lesson uses, and words of the explanation the first cell using them must give.
+TERMS = {
+    "RCU": "RCU, a read capacity unit",
+    "WCU": "WCU, a write capacity unit",
+    "request unit": "billed as a *request unit*",
+    "full jitter": "random time between zero and a cap",
+    "HMAC": "a hash computed with a secret key",
+    "audit entr": "audit entry",
+}
+
+
+def first_uses(found: list[course.LessonFile]) -> dict[str, tuple[str, str]]:
+    """term -> (where, the text of the first cell, markdown or output, of the series using it)."""
+    first: dict[str, tuple[str, str]] = {}
+    for lesson in found:
+        for index, cell in enumerate(course.read_notebook(lesson.path)["cells"]):
+            text = course._source(cell) if cell["cell_type"] == "markdown" else output_text(cell)
+            for term in TERMS:
+                if term not in first and term in text:
+                    first[term] = (f"{lesson.path.name} cell {index}", text)
+    return first
+
+
+def test_terms_are_explained_where_first_used() -> None:
+    first = first_uses(course.lessons(NOTEBOOKS))
+    for term, explanation in TERMS.items():
+        assert term in first, f"no lesson uses {term!r}"
+        where, text = first[term]
+        assert explanation in text, f"{term!r} is first used in {where} without being explained"
 
 
 def cells(*sources: tuple[str, str, str]) -> dict[str, Any]:
