@@ -47,7 +47,7 @@ $(TEST_STAMP): $(LAB_STAMP)
 
 install: $(TEST_STAMP) ## Install the whole pinned dev environment (what make test uses)
 
-lab: $(LAB_STAMP) ## Install the lessons' packages, then JupyterLab on 127.0.0.1:LAB_PORT (8888)
+lab: $(LAB_STAMP) ## Install the lessons' packages, then JupyterLab on my-notebooks/ (a copy), 127.0.0.1:LAB_PORT
 	$(BIN)/python -m contactkit lab --port=$(LAB_PORT)
 
 app: $(LAB_STAMP) ## The contacts app's interactive shell; options in ARGS="--org org-x"

@@ -27,6 +27,26 @@ LESSON_FILE = re.compile(r"^(\d\d)-[a-z0-9-]+\.ipynb$")
 VOLATILE_CELL_METADATA = ("execution",)
 # Kernel details that differ between machines (the exact Python patch version).
 STABLE_LANGUAGE_INFO = ("name",)
+# Seconds each lesson may take under nbval, run alone (``benchmarks/notebooks_time.py`` reports
+# them against these), by lesson number: measured on a shared 2-core machine, plus about a third.
+# The series must finish within SERIES_BUDGET_S as ``make test`` runs it, with two workers on
+# two cores, so the budgets add up to at most twice that (tests/lessons/test_course.py).
+TIME_BUDGETS_S: dict[str, float] = {
+    "00": 5,
+    "01": 15,
+    "02": 10,
+    "03": 6,
+    "04": 15,
+    "05": 9,
+    "06": 22,
+    "07": 18,
+    "08": 26,
+    "09": 9,
+    "10": 15,
+    "11": 15,  # 11-your-contacts, written beside this change: a provisional budget
+}
+SERIES_BUDGET_S = 120.0
+SERIES_WORKERS = 2
 
 
 @dataclass(frozen=True)
