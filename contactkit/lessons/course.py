@@ -43,7 +43,7 @@ TIME_BUDGETS_S: dict[str, float] = {
     "08": 26,
     "09": 9,
     "10": 15,
-    "11": 15,  # 11-your-contacts, written beside this change: a provisional budget
+    "11": 15,
 }
 SERIES_BUDGET_S = 120.0
 SERIES_WORKERS = 2
