@@ -23,6 +23,7 @@ from .contacts import bulk, erase, groups, keys, merge, migrate
 from .contacts.audit import AuditEntry
 from .contacts.bulk import BulkReport
 from .contacts.cache import ContactCache
+from .contacts.cleaning import check_expected_version
 from .contacts.duplicates import DuplicateCandidate
 from .contacts.erase import EraseReport, PurgeReport
 from .contacts.groups import Group
@@ -35,7 +36,6 @@ from .contacts.model import (
     Interaction,
     LabeledValue,
     PhoneNumber,
-    check_expected_version,
 )
 from .contacts.stats import ContactStats
 from .contacts.writer import ContactWriter

@@ -6,7 +6,8 @@ with what each layer needs to know about it:
 * the item layout (``contacts/items.py``): every field is an attribute of the contact item,
   written and read by its ``kind``;
 * what a caller may set and must give (``contacts/model.py``: ``EDITABLE_FIELDS``,
-  ``REQUIRED_FIELDS`` and each field's cleaner, chosen by ``kind`` and ``limit``);
+  ``REQUIRED_FIELDS``) and each field's cleaner (``contacts/cleaning.py``, chosen by ``kind``
+  and ``limit``);
 * what contactkit's files carry (``io/export.py``: CSV, JSON, vCard; read back by
   ``io/formats``): the ``exported`` fields a caller sets and the ``carried`` ones the store
   keeps (the id, the last contact time, the groups), in this order; in CSV the labelled lists

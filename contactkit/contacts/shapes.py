@@ -32,8 +32,9 @@ from ..dynamo.types import Item
 from ..errors import ValidationError
 from . import items, keys
 from .actions import token_plan
+from .cleaning import check_identity, clean_email
 from .fields import IDENTITY_FIELDS
-from .model import Contact, check_identity, clean_email
+from .model import Contact
 
 _DERIVED_TYPES = frozenset(
     {items.UNIQUE_TYPE, items.TAG_TYPE, items.PHONE_TYPE, items.TOKEN_TYPE, items.MEMBER_TYPE}

@@ -53,8 +53,9 @@ from .actions import delete_actions as released_actions
 from .actions import put as put_action
 from .audit import audit_item, changed_fields, id_time
 from .cache import ContactCache
+from .cleaning import apply_changes, clean_changes, clean_new, clean_text
 from .lookups import OrgLookups
-from .model import Contact, apply_changes, clean_changes, clean_new, clean_text
+from .model import Contact
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
 # An update too large for one transaction (limits.worst_case_actions) is applied in these steps,

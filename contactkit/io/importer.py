@@ -4,7 +4,7 @@ DynamoDB's limits allow, exactly once, with a report.
 The write plan
 --------------
 1. **Read and validate** (no requests). Each row is checked by the model's rules
-   (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
+   (:func:`contactkit.contacts.cleaning.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
    Rows repeating an email (by its key) or an id of an earlier row, or (rows with neither)
@@ -73,9 +73,10 @@ from ..contacts.actions import (
     put,
     token_plan,
 )
+from ..contacts.cleaning import apply_changes, clean_new
 from ..contacts.fields import EDITABLE_FIELDS, PRIMARY_OF
 from ..contacts.merge import combine, take_over_lists
-from ..contacts.model import Contact, apply_changes, clean_new
+from ..contacts.model import Contact
 from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema

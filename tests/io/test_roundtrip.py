@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import contactkit as ck
-from contactkit.contacts.model import DIRECTION_CONTROLS, check_visible
+from contactkit.contacts.cleaning import DIRECTION_CONTROLS, check_visible
 
 EXAMPLES = 35  # per format
 FORMATS = {"csv": "csv", "json": "json", "vcf": "vcf"}
