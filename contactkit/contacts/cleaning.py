@@ -352,6 +352,7 @@ def _cleaner(declared: contact_fields.Field) -> Any:
         "addresses": lambda value, _region: clean_addresses(value),
         "custom": lambda value, _region: clean_custom_fields(value),
         "bool": lambda value, _region: clean_flag(name, value),
+        "source": lambda value, _region: clean_text(name, value, limit),
     }
     return by_kind[declared.kind]
 

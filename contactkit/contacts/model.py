@@ -184,6 +184,7 @@ class Contact(ContactSummary):
     updated_at: datetime | None = None
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()  # display names; membership items mirror them
+    source_id: str | None = None  # its id in another address book (a vCard UID), claimed
 
     def __post_init__(self) -> None:
         # The lists and the primary fields agree by construction: a contact built with only

@@ -68,6 +68,7 @@ from ..contacts import groups, items, keys
 from ..contacts.actions import (
     changed_contact_actions,
     claimed_email,
+    claimed_source,
     name_moved_at,
     new_contact_actions,
     put,
@@ -112,7 +113,8 @@ class _Row:
     addresses: tuple[str, ...]  # those emails as written, one per key
     cleaned: dict[str, Any]
     created_at: datetime | None
-    source_id: str | None = None  # a contactkit id carried by the file
+    file_id: str | None = None  # a contactkit id carried by the file (our own exports)
+    source_id: str | None = None  # an id from another address book (a vCard UID)
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()
     fingerprint: str | None = None  # display name and phones, for a row without an email
@@ -127,6 +129,7 @@ class _Found:
     by_id: dict[str, Any]  # contact id -> its stored item
     requests: int
     by_fingerprint: dict[str, str] = field(default_factory=dict)  # fingerprint -> contact id
+    by_source: dict[str, str] = field(default_factory=dict)  # source id -> contact id
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -262,7 +265,7 @@ class Importer:
     def _validate(self, rows: Sequence[SourceRow], report: ImportReport) -> list[_Row]:
         valid: list[_Row] = []
         first_row: dict[str, int] = {}  # email key or fingerprint -> the row that had it first
-        first_with_id: dict[str, int] = {}
+        first_with_id: dict[tuple[str, str], int] = {}
         for source_row in rows:
             if source_row.empty:
                 report.skipped.append(SkippedRow(source_row.row, "", "empty row"))
@@ -277,20 +280,24 @@ class Importer:
                 reason = f"duplicate of row {earlier} (same email, ignoring case)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            # Rows carrying contactkit ids are distinct contacts, even when alike.
-            if row.source_id is None and row.fingerprint in first_row:
+            # Rows carrying an id (contactkit's or a source's) are distinct contacts, even
+            # when alike.
+            ids = _row_ids(row)
+            if not ids and row.fingerprint in first_row:
                 reason = f"duplicate of row {first_row[row.fingerprint]} (same name and phones)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            if row.source_id is not None and row.source_id in first_with_id:
-                reason = f"duplicate of row {first_with_id[row.source_id]} (same id)"
+            same = next(((key, first_with_id[key]) for key in ids if key in first_with_id), None)
+            if same is not None:
+                what = "same id" if same[0] == ("id", row.file_id) else "same source id"
+                reason = f"duplicate of row {same[1]} ({what})"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            for key in (*row.keys, row.fingerprint if row.source_id is None else None):
+            for key in (*row.keys, row.fingerprint if not ids else None):
                 if key is not None:
                     first_row[key] = row.row
-            if row.source_id is not None:
-                first_with_id[row.source_id] = row.row
+            for id_key in ids:
+                first_with_id[id_key] = row.row
             for position, phone in enumerate(contact.phones):
                 if phone.e164 is None:
                     warning = normalise_phone(phone.value, self.region).warning
@@ -324,7 +331,8 @@ class Importer:
             tuple(e for _, e in claimed),
             cleaned,
             times.get("created_at"),
-            source_id=_contactkit_id(kept.get("id")),
+            file_id=_contactkit_id(kept.get("id")),
+            source_id=contact.source_id,
             last_contacted_at=times.get("last_contacted_at"),
             groups=_group_names(kept.get("groups")),
             fingerprint=None if contact.emails else fingerprint(contact),
@@ -347,11 +355,23 @@ class Importer:
             for found in reader.batch_get(wanted, consistent=True):
                 owners[claims[found["PK"]["S"]]] = found["contact_id"]["S"]
             requests += 1
-        ids = [row.source_id for row in rows if row.source_id is not None]
+        ids = [row.file_id for row in rows if row.file_id is not None]
         by_id = self._read_contacts(ids)
         requests += math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
-        result = _Found(owners, by_id, requests)
-        if any(row.fingerprint is not None and row.source_id not in by_id for row in rows):
+        sources = list(dict.fromkeys(row.source_id for row in rows if row.source_id is not None))
+        by_source: dict[str, str] = {}
+        for chunk in _chunks(sources, limits.MAX_BATCH_GET_KEYS):
+            wanted = [items.source_key(org, source_id) for source_id in chunk]
+            for found in reader.batch_get(wanted, consistent=True):
+                by_source[found["source_id"]["S"]] = found["contact_id"]["S"]
+            requests += 1
+        result = _Found(owners, by_id, requests, by_source=by_source)
+        if any(
+            row.fingerprint is not None
+            and row.file_id not in by_id
+            and row.source_id not in by_source
+            for row in rows
+        ):
             self._read_fingerprints(result)
         return result
 
@@ -398,13 +418,14 @@ class Importer:
         matched: list[tuple[_Row, str]] = []  # (row, the org's contact it matches)
         for row in rows:
             holders = list(dict.fromkeys(found.owners[k] for k in row.keys if k in found.owners))
-            if row.source_id is not None and row.source_id in found.by_id:
-                others = [h for h in holders if h != row.source_id]
+            known = _known_id(row, found)
+            if known is not None:
+                others = [h for h in holders if h != known]
                 if others:
                     reason = f"email already used by contact {others[0]} in this org"
                     report.skipped.append(SkippedRow(row.row, row.email, reason, others[0]))
                     continue
-                matched.append((row, row.source_id))
+                matched.append((row, known))
             elif holders:
                 if len(holders) > 1 or self.on_conflict == "skip":
                     reason = _taken_reason(row, holders, found.owners)
@@ -448,8 +469,8 @@ class Importer:
     def _new_unit(self, row: _Row) -> _Unit:
         now = to_millis(self.writer.clock())
         fresh = self.writer.ids()
-        if row.source_id is not None:  # our own export: the contact keeps its id
-            contact_id = row.source_id
+        if row.file_id is not None:  # our own export: the contact keeps its id
+            contact_id = row.file_id
         else:
             contact_id = _id_at(row.created_at, fresh) if row.created_at else fresh
         contact = self._contact(row, contact_id, now)
@@ -504,7 +525,13 @@ class Importer:
                 )
                 continue
             if self.on_conflict == "skip":  # rows matched by id or fingerprint get here
-                how = "same id" if row.source_id == current.id else "same name and phones"
+                how = (
+                    "same id"
+                    if row.file_id == current.id
+                    else "same source id"
+                    if row.source_id is not None and row.source_id == current.source_id
+                    else "same name and phones"
+                )
                 reason = (
                     f"differs from contact {current.id} ({how}) in this org; import with "
                     "on_conflict='update' or 'merge' to change it"
@@ -613,11 +640,17 @@ class Importer:
             index, reason = failed[0]
             owner = _contact_id_of(reason.item)
             claim = claimed_email(unit.actions[index])
-            if not unit.update and claim is not None and reason.code == "ConditionalCheckFailed":
+            source = claimed_source(unit.actions[index])
+            if (
+                not unit.update
+                and (claim is not None or source is not None)
+                and reason.code == "ConditionalCheckFailed"
+            ):
                 if owner == unit.contact.id:  # written by an earlier attempt of ours
                     self._succeed([unit], report, written)
                     continue
-                why = f"email already used by contact {owner} in this org (added meanwhile)"
+                what = "email" if claim is not None else f"source id {source!r}"
+                why = f"{what} already used by contact {owner} in this org (added meanwhile)"
                 report.skipped.append(SkippedRow(unit.row.row, unit.row.email, why, owner))
             elif unit.update and index == 0 and reason.code == "ConditionalCheckFailed":
                 self._fail(
@@ -740,6 +773,21 @@ def _timestamp(name: str, text: Any) -> datetime:
             name,
             f"{text!r} is not an ISO 8601 time with a time zone, like 2025-03-09T13:22:30Z",
         ) from exc
+
+
+def _row_ids(row: _Row) -> list[tuple[str, str]]:
+    """The ids a row carries, each tagged with what it is (``("id", ...)``, ``("source", ...)``)."""
+    found = [("id", row.file_id), ("source", row.source_id)]
+    return [(kind, value) for kind, value in found if value is not None]
+
+
+def _known_id(row: _Row, found: _Found) -> str | None:
+    """The org's contact a row names: by its contactkit id, else by its source id."""
+    if row.file_id is not None and row.file_id in found.by_id:
+        return row.file_id
+    if row.source_id is not None:
+        return found.by_source.get(row.source_id)
+    return None
 
 
 def _contactkit_id(value: Any) -> str | None:
