@@ -7,29 +7,31 @@ The write plan
    (:func:`contactkit.contacts.cleaning.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
-   Rows repeating an email (by its key) or an id of an earlier row, or (rows with neither)
-   its name and phones, are skipped as duplicates. contactkit's own files also carry each
+   Rows repeating an email (by its key), an id or a source id of an earlier row, or (rows with
+   none) its name and phones, are skipped as duplicates. contactkit's own files also carry each
    contact's id, last contact time and groups (:mod:`contactkit.io.columns`).
-2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row) and
-   the ``I`` rows' contactkit ids: ``ceil(K / 100) + ceil(I / 100)`` consistent
-   ``BatchGetItem`` requests; when a row has neither an email nor an id of the org, one paged
-   Query of the org's contacts for their fingerprints (:mod:`contactkit.io.identity`). A row is
-   matched to the org's contact of the same id (an org's own export), else to the contact
-   holding any of its emails (a row whose emails two contacts hold is skipped, naming them),
-   else, without an email, to the contact of its fingerprint. A matched row that changes
-   nothing is skipped as unchanged, so importing an org's own export, or any file twice,
-   writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
-   (the default: the report names the existing contact's id), ``"update"`` (the row's
-   non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
+2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row), the
+   ``I`` rows' contactkit ids and the claims of the ``S`` rows' source ids (a vCard ``UID``):
+   ``ceil(K / 100) + ceil(I / 100) + ceil(S / 100)`` consistent ``BatchGetItem`` requests; when
+   a row has no email and no id or source id of the org, one paged Query of the org's contacts
+   for their fingerprints (:mod:`contactkit.io.identity`). A row is matched to the org's
+   contact of the same id (an org's own export), else of the same source id (a foreign file
+   imported again), else to the contact holding any of its emails (a row whose emails two
+   contacts hold is skipped, naming them), else, without an email, to the contact of its
+   fingerprint. A matched row that changes nothing is skipped as unchanged, so importing an
+   org's own export, or any file twice, writes nothing. Otherwise ``on_conflict`` decides:
+   ``"skip"`` (the default: the report names the existing contact's id), ``"update"`` (the
+   row's non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
    :func:`contactkit.contacts.merge.combine`: nothing of the contact is lost). Updating or
    merging rows matched by email reads their contacts: ``ceil(E / 100)`` more
    ``BatchGetItem``. A row's groups are joined (created first when the org lacks them: one
    Query of the org's groups, one transaction per new group), never left; its last contact
    time is kept when it is later than the contact's.
-3. **Write** each row's actions (contact, email claims, phone and tag items and, in the ``"atomic"``
-   plan, search-index entries) packed whole into ``TransactWriteItems`` of at most 100 actions
-   and 4 MB: ``ceil(A / 100)`` requests for ``A`` actions when the rows pack perfectly (a row's
-   actions never straddle two transactions, so a few percent more in practice). Conditions
+3. **Write** each row's actions (contact, email and source-id claims, phone and tag items
+   and, in the ``"atomic"`` plan, search-index entries) packed whole into
+   ``TransactWriteItems`` of at most 100 actions and 4 MB: ``ceil(A / 100)`` requests for ``A``
+   actions when the rows pack perfectly (a row's actions never straddle two transactions, so a
+   few percent more in practice). Conditions
    (``attribute_not_exists`` on contact and email, the read version on updates) make every
    write safe against concurrent writers and against retries.
    The ``"economy"`` plan writes search-index entries with ``BatchWriteItem`` instead (they
@@ -37,7 +39,8 @@ The write plan
    write units of a transactional write. If those never succeed the contact stays imported,
    the row is reported in ``failed`` and ``org.backfill_search_index()`` repairs the index.
 
-Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(E/100) + ceil(A/100) [+ ceil(T/25)]``
+Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(S/100)``
+``+ ceil(E/100) + ceil(A/100) [+ ceil(T/25)]``
 (``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan), plus ``1 + G`` when rows
 name groups (``G`` of them new to the org); a dry run makes only the lookups.
 

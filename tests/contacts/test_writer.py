@@ -355,3 +355,30 @@ def test_the_worst_case_merge_is_three_transactions_each_of_its_computed_size(
     assert max(size for _, size in sizes) <= limits.MAX_TRANSACTION_BYTES
     assert merged.source_id == other.source_id and len(merged.emails) == len(other.emails)
     assert len(merged.groups) == limits.MAX_GROUPS_PER_CONTACT
+
+
+# -- the source id: stored, claimed in the org, moved and released -----------------------------
+
+
+def source_claims(table: ck.Table) -> dict[str, str]:
+    return {i["source_id"]: i["contact_id"] for i in items_of_type(table, "source")}
+
+
+def test_a_source_id_is_stored_and_claimed_once_in_the_org(
+    org: ck.OrgStore, table: ck.Table
+) -> None:
+    mom = org.add(name="Mom", source_id="urn:uuid:1")
+    assert org.get(mom.id).source_id == "urn:uuid:1"
+    assert source_claims(table) == {"urn:uuid:1": mom.id}
+    with pytest.raises(ck.ValidationError) as taken:
+        org.add(name="Mum", source_id="urn:uuid:1")
+    assert taken.value.field == "source_id" and mom.id in taken.value.reason
+    dad = org.add(name="Dad", source_id="urn:uuid:2")
+    with pytest.raises(ck.ValidationError) as moved:
+        org.update(dad.id, source_id="urn:uuid:1")
+    assert moved.value.field == "source_id" and org.get(dad.id) == dad
+    org.update(mom.id, source_id="urn:uuid:3")
+    assert source_claims(table) == {"urn:uuid:3": mom.id, "urn:uuid:2": dad.id}
+    org.update(mom.id, source_id=None)
+    org.delete(dad.id)
+    assert source_claims(table) == {} and org.get(mom.id).source_id is None
