@@ -555,6 +555,16 @@ class Importer:
                 continue
             joined = [g for g in updated.groups if g not in current.groups]
             actions.extend(put(items.member_item(updated, g)) for g in joined)
+            if len(actions) > limits.MAX_TRANSACTION_ACTIONS:
+                # Every list replaced (limits.worst_case_actions()["update"]) and groups joined
+                # on top: more than one transaction holds, and a row is written whole or not.
+                reason = (
+                    f"this change needs {len(actions)} actions ({len(joined)} of them groups "
+                    f"joined); one transaction holds {limits.MAX_TRANSACTION_ACTIONS} actions: "
+                    "import it without its groups, then add the contact to them"
+                )
+                report.invalid_rows.append(InvalidRow(row.row, "groups", reason))
+                continue
             yield _Unit(row, updated, actions, [], update=True)
 
     def _create_groups(self, units: Sequence[_Unit], missing: Sequence[str]) -> None:

@@ -730,3 +730,28 @@ def test_our_export_of_foreign_cards_keeps_their_uids_and_matches_both_ways(
     assert copy.get(first.contact_ids[3]).source_id == "ABPerson-42"
     foreign = import_cards(copy, FOREIGN_CARDS)
     assert (foreign.imported, foreign.updated, writes_of(foreign)) == (0, 0, set())
+
+
+def test_an_update_too_large_for_one_transaction_is_refused_naming_the_limit(
+    org: ck.OrgStore,
+) -> None:
+    # every list replaced (99 actions) and 20 groups joined: more than one transaction holds
+    def full(prefix: str) -> dict[str, Any]:
+        return {
+            "name": " ".join(f"{prefix[0]}{chr(97 + n)}" for n in range(limits.MAX_SEARCH_TOKENS)),
+            "emails": [f"{prefix}{n}@example.com" for n in range(limits.MAX_INDEXED_EMAILS)],
+            "phones": [f"+1 212 55{len(prefix)} {n:04d}" for n in range(limits.MAX_INDEXED_PHONES)],
+            "tags": [f"{prefix}-{n}" for n in range(limits.MAX_TAGS)],
+            "source_id": f"{prefix}-uid",
+        }
+
+    contact = org.add(**full("alpha"))
+    row = {**full("beta"), "id": contact.id}
+    row["groups"] = [f"group {n}" for n in range(limits.MAX_GROUPS_PER_CONTACT)]
+    report = org.import_contacts([row], on_conflict="update")
+    [(number, field, reason)] = [(r.row, r.field, r.reason) for r in report.invalid_rows]
+    assert (number, field) == (1, "groups")
+    assert "100 actions" in reason and "119" in reason
+    assert org.get(contact.id) == contact and report.updated == 0
+    row.pop("groups")  # the same change without the groups is one transaction
+    assert org.import_contacts([row], on_conflict="update").updated == 1
