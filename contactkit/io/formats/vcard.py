@@ -8,11 +8,14 @@ gives the name parts, ``ORG`` the company and department, ``BDAY`` the birthday 
 and ``19900517`` read as ``--05-17`` and ``1990-05-17``), ``URL`` the websites, ``NICKNAME``
 the nickname. A card with no name in ``N`` that is not contactkit's gets its name from ``FN``.
 
+A card's ``UID`` is its source id (``source_id``: a re-import finds the contact by it), unless it
+is a contactkit id (a ULID: the contact's id, as earlier contactkit exports wrote it).
 contactkit's own properties (:mod:`contactkit.io.columns`, written by
-:mod:`contactkit.io.export`) are read back: ``UID`` as the contact's id when it is a
-contactkit id (a ULID), ``X-CONTACTKIT-CUSTOM`` into custom fields, the favourite flag, the
-creation and last-contacted times, the groups, and the exact note (``X-CONTACTKIT-NOTE``, used
-only while it still matches ``NOTE``, in case another app edited the card)."""
+:mod:`contactkit.io.export`) are read back: ``X-CONTACTKIT-ID`` as the contact's id (``UID``
+is then its source id when the two differ), ``X-CONTACTKIT-CUSTOM`` into custom fields, the
+favourite flag, the creation and last-contacted times, the groups, and the exact note
+(``X-CONTACTKIT-NOTE``, used only while it still matches ``NOTE``, in case another app edited
+the card)."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ _OURS = (
     columns.VCARD_GROUP,
     columns.VCARD_NOTE,
     columns.VCARD_NAME,
+    columns.VCARD_ID,
     *columns.VCARD_TIMES.values(),
 )
 _USED |= {name.upper() for name in _OURS}
@@ -267,8 +271,15 @@ def _ours(card: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
     """contactkit's own properties into ``values``; ``(field, reason)`` for what is wrong."""
     problems: list[tuple[str, str]] = []
     uid = _single(card, "uid")
-    if uid and _is_ulid(uid):
+    own = _single(card, columns.VCARD_ID)
+    if own and _is_ulid(own):  # contactkit's card: UID is the source id unless it is the id
+        values[columns.ID_FIELD] = own
+        if uid and uid != own:
+            values["source_id"] = uid
+    elif uid and _is_ulid(uid):  # an earlier contactkit card (UID was the id), or a ULID
         values[columns.ID_FIELD] = uid
+    elif uid:  # another app's id for the card: how a re-import finds its contact
+        values["source_id"] = uid
     for line in card.contents.get(columns.VCARD_CUSTOM, []):
         encoded = line.params.get("NAME", [""])[0]
         try:
