@@ -641,3 +641,19 @@ def test_a_row_repeating_a_second_email_of_an_earlier_row_is_a_duplicate(
     report = org.import_contacts(rows)
     assert report.imported == 1
     assert [s.reason for s in report.skipped] == ["duplicate of row 1 (same email, ignoring case)"]
+
+
+def test_a_row_refused_for_its_size_does_not_make_a_later_row_a_duplicate(
+    org: ck.OrgStore,
+) -> None:
+    too_large = {  # every field within its limit, but together over DynamoDB's 400 KB item
+        "first_name": "Big",
+        "email": "x@example.com",
+        "notes": "\U0001f600" * 100_000,
+        "custom_fields": {f"k{n}": "\U0001f600" * 2000 for n in range(10)},
+    }
+    report = org.import_contacts([too_large, {"first_name": "Small", "email": "X@example.com"}])
+    assert [(r.row, r.field) for r in report.invalid_rows] == [(1, "notes")]
+    assert "400 KB" in report.invalid_rows[0].reason
+    assert (report.imported, report.skipped) == (1, [])
+    assert org.get(report.contact_ids[2]).first_name == "Small"
