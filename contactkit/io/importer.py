@@ -7,8 +7,9 @@ The write plan
    (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
-   Rows repeating an email (by its key) or an id of an earlier row, or (rows with neither)
-   its name and phones, are skipped as duplicates. contactkit's own files also carry each
+   A row whose contact item would exceed DynamoDB's 400 KB is refused here too. Rows
+   repeating an email (by its key) or an id of an earlier valid row, or (rows with neither)
+   its name and phones, are skipped as duplicates: a refused row holds no email. contactkit's own files also carry each
    contact's id, last contact time and groups (:mod:`contactkit.io.columns`).
 2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row) and
    the ``I`` rows' contactkit ids: ``ceil(K / 100) + ceil(I / 100)`` consistent
@@ -57,7 +58,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
 from ulid import ULID
@@ -66,6 +67,7 @@ from ..clock import parse_timestamp, to_millis
 from ..contacts import groups, items, keys
 from ..contacts.actions import (
     changed_contact_actions,
+    check_item_size,
     claimed_email,
     name_moved_at,
     new_contact_actions,
@@ -97,6 +99,9 @@ Progress = bool | Callable[[int, int], None] | None
 QUERY_PAGE_BYTES = 1024 * 1024  # DynamoDB ends a Query page at 1 MB read
 MAX_CHUNK_ATTEMPTS = 6  # our retries of a chunk after botocore's own retries gave up
 PROGRESS_MIN_ROWS = 300  # smaller imports finish before a bar would tell anything
+# A contact id and time of full length: a row's item measured before it has its own.
+_PROBE_ID = str(ULID.from_bytes(bytes(16)))
+_PROBE_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _COMPARED = tuple(f.name for f in fields(Contact) if f.name not in {"version", "updated_at"})
 
 
@@ -307,6 +312,9 @@ class Importer:
             groups=_group_names(kept.get("groups")),
             fingerprint=None if contact.emails else fingerprint(contact),
         )
+        # Refused here, not when written: a row too large must not make a later row with
+        # its email a duplicate (duplicates are decided among valid rows only).
+        check_item_size(items.contact_item(self._contact(row, _PROBE_ID, _PROBE_TIME), _PROBE_ID))
         return row, contact
 
     # -- 2. look up ----------------------------------------------------------------------
