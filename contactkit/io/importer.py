@@ -9,8 +9,9 @@ The write plan
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
    A row whose contact item would exceed DynamoDB's 400 KB is refused here too. Rows
    repeating an email (by its key) or an id of an earlier valid row, or (rows with neither)
-   its name and phones, are skipped as duplicates: a refused row holds no email. contactkit's own files also carry each
-   contact's id, last contact time and groups (:mod:`contactkit.io.columns`).
+   its name and phones, are skipped as duplicates: a refused row holds no email.
+   contactkit's own files also carry each contact's id, last contact time and groups
+   (:mod:`contactkit.io.columns`).
 2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row) and
    the ``I`` rows' contactkit ids: ``ceil(K / 100) + ceil(I / 100)`` consistent
    ``BatchGetItem`` requests; when a row has neither an email nor an id of the org, one paged
@@ -29,7 +30,9 @@ The write plan
    time is kept when it is later than the contact's.
 3. **Write** each row's actions (contact, email claims, phone and tag items and, in the ``"atomic"``
    plan, search-index entries) packed whole into ``TransactWriteItems`` of at most 100 actions
-   and 4 MB: ``ceil(A / 100)`` requests for ``A`` actions when the rows pack perfectly (a row's
+   and 4 MB, one action (and 4 KB) of each being the transaction's audit entry naming the
+   contacts it writes (so a run that dies midway leaves every contact it wrote audited):
+   ``ceil(A / 99)`` requests for ``A`` actions when the rows pack perfectly (a row's
    actions never straddle two transactions, so a few percent more in practice). Conditions
    (``attribute_not_exists`` on contact and email, the read version on updates) make every
    write safe against concurrent writers and against retries.
@@ -38,7 +41,7 @@ The write plan
    write units of a transactional write. If those never succeed the contact stays imported,
    the row is reported in ``failed`` and ``org.backfill_search_index()`` repairs the index.
 
-Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(E/100) + ceil(A/100) [+ ceil(T/25)]``
+Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(E/100) + ceil(A/99) [+ ceil(T/25)]``
 (``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan), plus ``1 + G`` when rows
 name groups (``G`` of them new to the org); a dry run makes only the lookups.
 
@@ -158,7 +161,7 @@ def import_contacts(
     plan: Plan = "atomic",
     encoding: str | None = None,
 ) -> ImportReport:
-    """Read ``source``, import it into the writer's org, and audit the run (one entry).
+    """Read ``source`` and import it into the writer's org (each transaction audited).
 
     The arguments are :meth:`OrgStore.import_contacts`'s, which documents them.
     """
@@ -169,8 +172,6 @@ def import_contacts(
     report = importer.run(read)
     for contact_id in report.contact_ids.values():
         writer.cache.forget(contact_id)
-    if not dry_run and (report.imported or report.updated):
-        writer.audit_import(report.imported, report.updated)
     return report
 
 
@@ -222,13 +223,16 @@ class Importer:
             units, minimum = self._plan(valid, found, report)
             minimum += (1 if new_groups is not None else 0) + len(new_groups or ())
             report.minimum_requests = minimum
-            report.minimum_wcu = sum(_unit_wcu(u) for u in units) if not self.dry_run else 0
             if self.dry_run:
                 report.imported = sum(1 for u in units if not u.update)
                 report.updated = sum(1 for u in units if u.update)
             else:
+                chunks = list(pack(units))
+                report.minimum_wcu = sum(_unit_wcu(u) for u in units) + sum(
+                    self._audit_wcu(chunk) for chunk in chunks
+                )
                 self._create_groups(units, new_groups or ())
-                self._write(units, report)
+                self._write(chunks, len(units), report)
         report.requests = meter.requests
         report.requests_by_operation = {
             name: stats.requests for name, stats in sorted(meter.by_operation.items())
@@ -411,8 +415,8 @@ class Importer:
         actions = sum(len(u.actions) for u in units)
         transaction_bytes = sum(u.size for u in units)
         transactions = max(
-            math.ceil(actions / limits.MAX_TRANSACTION_ACTIONS),
-            math.ceil(transaction_bytes / limits.MAX_TRANSACTION_BYTES),
+            math.ceil(actions / ROW_ACTIONS),
+            math.ceil(transaction_bytes / ROW_BYTES),
         )
         batches = math.ceil(sum(len(u.batch_puts) for u in units) / limits.MAX_BATCH_WRITE_ITEMS)
         if self.dry_run:
@@ -525,16 +529,16 @@ class Importer:
 
     # -- 4. write ------------------------------------------------------------------------
 
-    def _write(self, units: list[_Unit], report: ImportReport) -> None:
-        bar = _progress_bar(self.progress, len(units))
+    def _write(self, chunks: list[list[_Unit]], total: int, report: ImportReport) -> None:
+        bar = _progress_bar(self.progress, total)
         done = 0
         try:
-            for chunk in pack(units):
+            for chunk in chunks:
                 written = self._write_chunk(chunk, report)
                 if self.plan == "economy":
                     self._write_batch_puts(written, report)
                 done += len(chunk)
-                _advance(bar, self.progress, done, len(units), len(chunk))
+                _advance(bar, self.progress, done, total, len(chunk))
         finally:
             if bar is not None:
                 bar.close()
@@ -549,9 +553,12 @@ class Importer:
             token = self.writer.ids()
             tokens.add(token)
             actions = [
-                _with_token(a, token) if i == 0 else a
-                for unit in pending
-                for i, a in enumerate(unit.actions)
+                *(
+                    _with_token(a, token) if i == 0 else a
+                    for unit in pending
+                    for i, a in enumerate(unit.actions)
+                ),
+                self._audit_action(pending, token),  # last: reasons index the rows' actions
             ]
             try:
                 self._writer.write(actions, token, "import")
@@ -641,6 +648,19 @@ class Importer:
             )
             report.failed.append(FailedRow(unit.row.row, unit.row.email, why))
 
+    def _audit_action(self, units: Sequence[_Unit], token: str) -> Action:
+        """The audit entry of one import transaction, naming every contact it writes: a run
+        that dies midway leaves each committed transaction audited."""
+        new = [u.contact.id for u in units if not u.update]
+        changed = [u.contact.id for u in units if u.update]
+        detail = f"{len(new)} imported, {len(changed)} updated: {' '.join(new + changed)}"
+        return self.writer.audit_action("import", None, token, (), detail)
+
+    def _audit_wcu(self, units: Sequence[_Unit]) -> int:
+        """Write units of the audit entry of a transaction of ``units`` (transactional)."""
+        action = self._audit_action(units, _PROBE_ID)
+        return capacity.transactional_write_units(item_size(action["Put"]["Item"]))
+
     def _succeed(self, units: list[_Unit], report: ImportReport, written: list[_Unit]) -> None:
         for unit in units:
             written.append(unit)
@@ -656,10 +676,15 @@ class Importer:
 
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
+# Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
+AUDIT_BYTES = 4 * 1024
+ROW_ACTIONS = limits.MAX_TRANSACTION_ACTIONS - 1  # the rows' share of a transaction
+ROW_BYTES = limits.MAX_TRANSACTION_BYTES - AUDIT_BYTES
 
 
 def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Unit]]:
-    """Rows packed whole into transactions of <= 100 actions and <= 4 MB (first fit).
+    """Rows packed whole into transactions of <= 99 actions and <= 4 MB - 4 KB (first fit),
+    leaving room for the transaction's audit entry.
 
     Each row goes into the first of ``window`` open transactions with room for it, so small
     rows fill the gaps big ones leave; a transaction is sent once full or pushed out of the
@@ -669,19 +694,14 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
     for unit in units:
         count, size = len(unit.actions), unit.size
         for rows, used in open_chunks:
-            if (
-                used[0] + count <= limits.MAX_TRANSACTION_ACTIONS
-                and used[1] + size <= limits.MAX_TRANSACTION_BYTES
-            ):
+            if used[0] + count <= ROW_ACTIONS and used[1] + size <= ROW_BYTES:
                 rows.append(unit)
                 used[0] += count
                 used[1] += size
                 break
         else:
             open_chunks.append(([unit], [count, size]))
-        while open_chunks and (
-            len(open_chunks) > window or open_chunks[0][1][0] == limits.MAX_TRANSACTION_ACTIONS
-        ):
+        while open_chunks and (len(open_chunks) > window or open_chunks[0][1][0] == ROW_ACTIONS):
             yield open_chunks.pop(0)[0]
     for rows, _ in open_chunks:
         yield rows
