@@ -703,3 +703,27 @@ def test_every_contact_of_an_import_that_dies_midway_has_an_audit_entry_naming_i
             if a.get("Put", {}).get("Item", {}).get("type", {}).get("S") == "audit"
         ]
         assert len(audits) == 1, "each transaction carries its own audit entry"
+
+
+@pytest.mark.reliability
+def test_an_economy_rerun_writes_the_search_entries_its_matched_contacts_lack(
+    table: ck.Table, org: ck.OrgStore
+) -> None:
+    rows = rows_of(30)
+    org.import_contacts(rows, plan="economy")
+    tokens = [t for t in scan_all(table) if t["type"] == "token"]
+    lost = [t for t in tokens if t["contact_id"] in {t["contact_id"] for t in tokens[:3]}]
+    for token in lost:  # as an import killed before its token batches leaves them
+        table.client.delete_item(
+            TableName=table.name, Key={"PK": {"S": token["PK"]}, "SK": {"S": token["SK"]}}
+        )
+    again = org.import_contacts(rows, plan="economy")
+    assert (again.imported, len(again.skipped)) == (0, 30)
+    assert again.notes == [
+        f"wrote {len(lost)} missing search-index entries of 3 contacts already in the org "
+        "(an earlier economy import stopped before writing them)"
+    ]
+    assert again.minimum_requests <= again.requests and again.wcu == again.minimum_wcu == len(lost)
+    assert len([t for t in scan_all(table) if t["type"] == "token"]) == len(tokens)
+    third = org.import_contacts(rows, plan="economy")
+    assert (third.notes, third.wcu) == ([], 0)
