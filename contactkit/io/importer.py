@@ -40,9 +40,14 @@ The write plan
    need no condition): ``ceil(T / 25)`` more requests for ``T`` entries, each at half the
    write units of a transactional write. If those never succeed the contact stays imported,
    the row is reported in ``failed`` and ``org.backfill_search_index()`` repairs the index.
+   So that a run killed between a transaction and its batches is repaired by running it
+   again, the economy plan then checks the entries of the ``M`` contacts its rows matched
+   (skipped or updated) and puts the missing ones: ``ceil(M / 100) + ceil(T' / 100)`` more
+   ``BatchGetItem`` for their ``T'`` entries, plus the puts.
 
 Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(E/100) + ceil(A/99) [+ ceil(T/25)]``
-(``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan), plus ``1 + G`` when rows
+(``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan; the economy plan's check
+of matched contacts' entries adds its reads and puts), plus ``1 + G`` when rows
 name groups (``G`` of them new to the org); a dry run makes only the lookups.
 
 Failures: a transaction cancelled by a condition is split: the rows whose conditions failed
@@ -233,6 +238,8 @@ class Importer:
                 )
                 self._create_groups(units, new_groups or ())
                 self._write(chunks, len(units), report)
+                if self.plan == "economy":
+                    self._repair_tokens(units, report)
         report.requests = meter.requests
         report.requests_by_operation = {
             name: stats.requests for name, stats in sorted(meter.by_operation.items())
@@ -621,6 +628,56 @@ class Importer:
             else:
                 self._fail([unit], report, f"{reason.code}: {reason.message}")
         return keep
+
+    def _repair_tokens(self, units: Sequence[_Unit], report: ImportReport) -> None:
+        """Economy plan: write the search-index entries missing from the org's contacts that
+        rows matched (skipped or updated), so a run killed between a transaction and its
+        token batches is repaired by running it again.
+
+        Reads the contacts (``ceil(M / 100)`` ``BatchGetItem``) and their entries (``ceil(T /
+        100)``, eventually consistent: an entry a stale read misses is put again, unchanged),
+        and puts the missing or different ones, 25 per ``BatchWriteItem``.
+        """
+        matched = [s.existing_id for s in report.skipped if s.existing_id is not None]
+        matched += [u.contact.id for u in units if u.update]
+        ids = list(dict.fromkeys(matched))
+        if not ids:
+            return
+        expected: dict[tuple[str, str], dict[str, Any]] = {}
+        for raw in self._read_contacts(ids).values():
+            for request in _token_puts(items.contact_from_item(raw)):
+                item = request["PutRequest"]["Item"]
+                expected[(item["PK"]["S"], item["SK"]["S"])] = request
+        stored: dict[tuple[str, str], Any] = {}
+        missing: list[dict[str, Any]] = []
+        try:
+            for chunk in _chunks(list(expected), limits.MAX_BATCH_GET_KEYS):
+                wanted = [serialize({"PK": pk, "SK": sk}) for pk, sk in chunk]
+                for found in self.writer.reader.batch_get(wanted):
+                    stored[(found["PK"]["S"], found["SK"]["S"])] = found
+            missing = [r for k, r in expected.items() if stored.get(k) != r["PutRequest"]["Item"]]
+            for chunk in _chunks(missing, limits.MAX_BATCH_WRITE_ITEMS):
+                batch_write(self._client, self._table_name, chunk)
+        except BackendError as error:  # every row is written: say how to finish the repair
+            report.notes.append(
+                f"could not check the search-index entries of the {len(ids)} contacts the rows "
+                f"matched ({error.code}); run org.backfill_search_index()"
+            )
+            return
+        report.minimum_requests += (
+            math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
+            + math.ceil(len(expected) / limits.MAX_BATCH_GET_KEYS)
+            + math.ceil(len(missing) / limits.MAX_BATCH_WRITE_ITEMS)
+        )
+        report.minimum_wcu += sum(
+            capacity.write_units(item_size(r["PutRequest"]["Item"])) for r in missing
+        )
+        if missing:
+            owners = {r["PutRequest"]["Item"]["contact_id"]["S"] for r in missing}
+            report.notes.append(
+                f"wrote {len(missing)} missing search-index entries of {len(owners)} contacts "
+                "already in the org (an earlier economy import stopped before writing them)"
+            )
 
     def _write_batch_puts(self, units: list[_Unit], report: ImportReport) -> None:
         """Economy plan: the rows' search-index entries, 25 per BatchWriteItem."""
