@@ -17,7 +17,7 @@ import contactkit as ck
 from tests.cli.test_serve import ENV, START_TIMEOUT, Server
 from tests.consistency import find_orphans
 
-pytestmark = pytest.mark.reliability
+pytestmark = pytest.mark.reliability  # the orphan checker scans `table` after each test
 
 ROWS = 300
 ORG = "org-killed"
@@ -51,6 +51,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
     served.stop(signal.SIGINT)
 
 
+@pytest.fixture
+def table(server: Server) -> Iterator[ck.Table]:
+    """The served engine's table (conftest's ``table`` overridden: the checker scans it)."""
+    with ck.connect(server.url) as db:
+        yield db.table("contacts").create()
+
+
 def write_rows(path: Path) -> None:
     rows = [
         {
@@ -68,55 +75,53 @@ def write_rows(path: Path) -> None:
 @pytest.mark.parametrize(
     ("plan", "operation", "kill_at"),
     [
-        # the 4th chunk's transaction is committed, some of its token batches are not sent
+        # a transaction is committed, some of its token batches are not sent yet
         ("economy", "BatchWriteItem", 20),
         ("atomic", "TransactWriteItems", 10),
     ],
 )
 def test_an_import_killed_midway_and_run_again_leaves_no_orphan_and_every_write_audited(
-    server: Server, tmp_path: Path, plan: str, operation: str, kill_at: int
+    server: Server, table: ck.Table, tmp_path: Path, plan: str, operation: str, kill_at: int
 ) -> None:
     source = tmp_path / "contacts.json"
     write_rows(source)
-    with ck.connect(server.url) as db:
-        table = db.table("contacts").create()
-        org = table.org(ORG)
-        killed = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                IMPORTER,
-                server.url,
-                table.name,
-                ORG,
-                str(source),
-                plan,
-                operation,
-                str(kill_at),
-            ],
-            capture_output=True,
-            text=True,
-            env=ENV,
-            timeout=START_TIMEOUT * 5,
-        )
-        assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    org = table.org(ORG)
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            IMPORTER,
+            server.url,
+            table.name,
+            ORG,
+            str(source),
+            plan,
+            operation,
+            str(kill_at),
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=START_TIMEOUT * 5,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
 
-        after_kill = find_orphans(table)
-        written = {c.id for c in org.iter_pages(org.list, limit=100)}
-        assert 0 < len(written) < ROWS
-        if plan == "economy":  # the kill landed between contacts and their tokens
-            assert any("missing token" in p for p in after_kill.problems), str(after_kill)
-        else:
-            assert not after_kill.problems, str(after_kill)
-        entries = [e for e in org.iter_pages(org.audit, limit=100) if e.action == "import"]
-        named = {word for e in entries for word in (e.detail or "").split()}
-        assert written <= named, f"{len(written - named)} contacts written with no audit entry"
+    after_kill = find_orphans(table)
+    written = {c.id for c in org.iter_pages(org.list, limit=100)}
+    assert 0 < len(written) < ROWS
+    if plan == "economy":  # the kill landed between contacts and their tokens
+        assert any("missing token" in p for p in after_kill.problems), str(after_kill)
+    else:
+        assert not after_kill.problems, str(after_kill)
+    entries = [e for e in org.iter_pages(org.audit, limit=100) if e.action == "import"]
+    named = {word for e in entries for word in (e.detail or "").split()}
+    assert written <= named, f"{len(written - named)} contacts written with no audit entry"
 
-        again = org.import_contacts(source, plan=plan, progress=False)  # type: ignore[arg-type]
-        assert again.failed == [] and again.invalid_rows == []
-        assert again.imported + len(again.skipped) == ROWS
-        assert again.imported == ROWS - len(written)
-        final = find_orphans(table)
-        assert not final.problems, str(final)
-        assert final.contacts == ROWS
-        assert [c.email for c in org.search("first7 last7")][:1] == ["p7@example.com"]
+    again = org.import_contacts(source, plan=plan, progress=False)  # type: ignore[arg-type]
+    assert again.failed == [] and again.invalid_rows == []
+    assert again.imported + len(again.skipped) == ROWS
+    assert again.imported == ROWS - len(written)
+    final = find_orphans(table)
+    assert not final.problems, str(final)
+    assert final.contacts == ROWS
+    assert [c.email for c in org.search("first7 last7")][:1] == ["p7@example.com"]
