@@ -3,18 +3,25 @@
 ``lab``, ``lint`` and ``test`` run with the interpreter that runs them, from a clone (after
 ``pip install -e ".[lab]"``; ``".[dev]"`` for ``lint`` and ``test``), for example on Windows::
 
-    python -m contactkit lab             # JupyterLab on the lessons, http://127.0.0.1:8888
+    python -m contactkit lab             # JupyterLab on my-notebooks/, http://127.0.0.1:8888
     python -m contactkit test            # the linters, then every test and notebook
 
 ``make lab``, ``make lint`` and ``make test`` install their environment and then run these same
 tasks, so both routes run the same commands. Anything else is the contacts app
 (``contactkit.cli``, the ``cli`` extra): ``python -m contactkit shell --org org-a1b2c3d4``.
+
+``lab`` serves a git-ignored working copy of the lessons, ``my-notebooks/``, so that saving,
+unfinished exercises and personal data never touch the committed ``notebooks/`` that the tests
+read. Each run copies the lessons that are missing there and never overwrites one: a lesson
+that changed upstream since it was copied is named, with how to take the new version.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -25,6 +32,10 @@ from pathlib import Path
 
 TASKS = ("lab", "lint", "test")
 LAB_PORT = 8888
+LESSONS_DIR = "notebooks"
+WORKING_COPY = "my-notebooks"  # git-ignored: the learner's own copy of the lessons
+# In the working copy: the digest of each lesson as it was when copied, to tell newer upstream.
+COPIED_FROM = ".copied-from.json"
 # The linters of `make lint`, in order: lint-imports checks the architecture (the layers and no
 # import cycles of [tool.importlinter]) of code that already passes the checks before it.
 LINT_COMMANDS = (
@@ -46,7 +57,48 @@ def repo_root() -> Path:
     return root
 
 
-def lab_command(port: int = LAB_PORT, notebook_dir: str = "notebooks") -> list[str]:
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refresh_working_copy(lessons: Path, copy: Path) -> list[str]:
+    """Copy into ``copy`` every lesson of ``lessons`` it lacks; never overwrite; what it did.
+
+    A lesson (``NN-*.ipynb``, and the README) already in the copy is the learner's and is kept
+    as it is, edited or not. When its upstream file changed since it was copied, the returned
+    lines say so and how to take the new version (rename the copy, run ``lab`` again).
+    """
+    copy.mkdir(exist_ok=True)
+    record_path = copy / COPIED_FROM
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        record = {}
+    sources = [*sorted(lessons.glob("[0-9][0-9]-*.ipynb")), lessons / "README.md"]
+    copied, lines = [], []
+    for source in sources:
+        if not source.is_file():
+            continue
+        target = copy / source.name
+        digest = _digest(source)
+        if not target.exists():
+            shutil.copyfile(source, target)
+            record[source.name] = digest
+            copied.append(source.name)
+        elif record.get(source.name) not in (None, digest):
+            lines.append(
+                f"{lessons.name}/{source.name} is newer than your copy; to take it, rename "
+                f"{copy.name}/{source.name} (your work stays there) and start the lab again"
+            )
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if copied:
+        lines.insert(
+            0, f"copied {len(copied)} lesson file(s) into {copy.name}/: {', '.join(copied)}"
+        )
+    return lines
+
+
+def lab_command(port: int = LAB_PORT, notebook_dir: str = WORKING_COPY) -> list[str]:
     """The JupyterLab command of ``make lab``: local only, no browser opened, URL printed."""
     command = [
         sys.executable,
@@ -110,7 +162,9 @@ def require(module: str, extra: str) -> None:
 def parser() -> argparse.ArgumentParser:
     parse = argparse.ArgumentParser(prog="python -m contactkit", description=__doc__.split("\n")[0])
     tasks = parse.add_subparsers(dest="task", required=True)
-    lab = tasks.add_parser("lab", help="JupyterLab on notebooks/ (127.0.0.1, URL printed)")
+    lab = tasks.add_parser(
+        "lab", help="JupyterLab on my-notebooks/, a working copy of notebooks/ (127.0.0.1)"
+    )
     lab.add_argument("--port", type=int, default=LAB_PORT)
     tasks.add_parser("lint", help="ruff check, ruff format --check, mypy, lint-imports")
     test = tasks.add_parser("test", help="lint, then every test and notebook (nbval)")
@@ -126,6 +180,8 @@ def run_task(argv: Sequence[str]) -> int:
     root = repo_root()
     if args.task == "lab":
         require("jupyterlab", "lab")
+        for line in refresh_working_copy(root / LESSONS_DIR, root / WORKING_COPY):
+            print(line, flush=True)
         print(f"Starting JupyterLab on http://127.0.0.1:{args.port}; Ctrl-C stops it", flush=True)
         return run(lab_command(args.port), root)
     require("pytest", "dev")

@@ -1,6 +1,9 @@
 """``connect()``: the one place a DynamoDB client is built, for one of three backends.
 
-* embedded (default): moto's DynamoDB in this process, on a loopback port; zero setup.
+* embedded (default): moto's DynamoDB in this process, on a loopback port; zero setup. In
+  memory, unless ``path=`` names a snapshot file: then the data is loaded from it and kept in it
+  (saved within ``save_every`` seconds of each write, and at close; see
+  :mod:`contactkit.engine.autosave`).
 * endpoint: any DynamoDB-compatible URL, from ``endpoint_url=`` or ``AWS_ENDPOINT_URL_DYNAMODB``
   (DynamoDB Local, ``contactkit serve``); dummy credentials and a region are supplied if none
   are configured, since local endpoints accept any.
@@ -14,7 +17,9 @@ import logging
 import os
 import random
 import time
+import warnings
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -26,12 +31,13 @@ from .clock import Clock, IdGenerator, UlidGenerator, system_clock
 from .dynamo.client import DynamoClient
 from .dynamo.cursor import CursorCodec
 from .dynamo.schema import DEFAULT_TABLE_NAME
-from .errors import ConfigurationError
+from .errors import ConfigurationError, SnapshotWarning
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from .engine.autosave import SnapshotKeeper
     from .engine.embedded import EmbeddedEngine
     from .table import Table
 
@@ -39,6 +45,8 @@ logger = logging.getLogger("contactkit")
 
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 DEFAULT_REGION = "us-east-1"
+# Seconds between the saves of a persistent store (connect(path=...)) while its data changes.
+DEFAULT_SAVE_EVERY = 2.0
 _LOCAL_CREDENTIALS = ("contactkit", "contactkit")
 
 Backend = Literal["embedded", "endpoint", "aws"]
@@ -70,6 +78,7 @@ class Database:
         streams_client: BaseClient | None = None,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        keeper: SnapshotKeeper | None = None,
     ) -> None:
         self.client = client
         # Every request of the library goes through this wrapper (errors translated once,
@@ -85,6 +94,8 @@ class Database:
         self.backend = backend
         self.endpoint_url = endpoint_url
         self.engine = engine
+        # Keeps the embedded engine's data in a file (connect(path=...)); None: in memory only.
+        self.keeper = keeper
         self.clock: Clock = clock or system_clock
         self.ids: IdGenerator = ids or UlidGenerator(clock=self.clock)
         self.cursors = CursorCodec(cursor_secret)
@@ -95,11 +106,30 @@ class Database:
 
         return Table(self, name)
 
+    @property
+    def path(self) -> Path | None:
+        """The snapshot file of a persistent store (``connect(path=...)``), else ``None``."""
+        return self.keeper.path if self.keeper is not None else None
+
     def close(self) -> None:
-        """Stop the embedded engine, if this connection started one (its data is discarded)."""
+        """Stop the embedded engine, if this connection started one.
+
+        Its data is discarded, unless the connection was opened with ``path=``: then it is
+        saved to that file first (a failed save is a :class:`~contactkit.errors.SnapshotWarning`).
+        """
         if self.engine is not None:
             self.engine.stop()
             self.engine = None
+        if self.keeper is not None:
+            final = self.keeper.close()
+            if isinstance(final, str):
+                warnings.warn(
+                    f"could not save {self.keeper.path} at close: {final}; the writes since "
+                    "its last save are lost",
+                    SnapshotWarning,
+                    stacklevel=2,
+                )
+            self.keeper = None
 
     def __enter__(self) -> Database:
         return self
@@ -117,12 +147,16 @@ class Database:
             return f"<contactkit.Database backend='endpoint' url={self.endpoint_url!r}>"
         if self.backend == "aws":
             return f"<contactkit.Database backend='aws' region={self.client.meta.region_name!r}>"
+        if self.keeper is not None:
+            return f"<contactkit.Database backend='embedded' path={str(self.keeper.path)!r}>"
         return "<contactkit.Database backend='embedded' (moto, in this process)>"
 
 
 def connect(
     endpoint_url: str | None = None,
     *,
+    path: str | os.PathLike[str] | None = None,
+    save_every: float = DEFAULT_SAVE_EVERY,
     aws: bool = False,
     region: str | None = None,
     profile: str | None = None,
@@ -137,6 +171,13 @@ def connect(
 
     Args:
         endpoint_url: a DynamoDB-compatible endpoint; defaults to ``$AWS_ENDPOINT_URL_DYNAMODB``.
+        path: keep the embedded engine's data in this snapshot file between sessions: loaded
+            if it exists, saved atomically (temporary file, then rename) and privately (0600).
+            Always the embedded engine: ``$AWS_ENDPOINT_URL_DYNAMODB`` is not used.
+        save_every: with ``path``, the seconds between saves while data changes: a completed
+            call is on disk within ``save_every`` seconds plus the time of one save, and at
+            ``close()``; ``kill -9`` loses only the calls of that last interval. A failed
+            save warns (``SnapshotWarning``) and is retried at the next interval.
         aws: use real Amazon DynamoDB (with the usual boto3 credentials).
         region: AWS region (default: the configured one, else us-east-1).
         profile: AWS profile name, for ``aws=True``.
@@ -153,6 +194,7 @@ def connect(
     Example::
 
         db = connect()                                        # embedded, zero setup
+        db = connect(path="contacts.snapshot")                # embedded, kept in a file
         db = connect(endpoint_url="http://localhost:8000")    # DynamoDB Local
         db = connect(aws=True, region="eu-west-1")            # real AWS, explicitly
     """
@@ -181,6 +223,17 @@ def connect(
         return database(client, "aws", streams_client=aws_streams)
     if profile is not None:
         raise ConfigurationError("profile= is only used with aws=True")
+    if path is not None:
+        if endpoint_url:
+            raise ConfigurationError(
+                f"path= keeps the embedded engine's data in a file, but endpoint_url= is set "
+                f"({endpoint_url}): drop one (an endpoint keeps its own data)"
+            )
+        if env_endpoint:  # the explicit argument wins over the environment, said in the log
+            logger.info("contactkit: path= given, so %s is not used", ENDPOINT_VARIABLE)
+        return _persistent(Path(path), save_every, region, database)
+    if save_every != DEFAULT_SAVE_EVERY:
+        raise ConfigurationError("save_every= is only used with path=")
 
     url = endpoint_url or env_endpoint
     engine: EmbeddedEngine | None = None
@@ -202,6 +255,56 @@ def connect(
         endpoint_url=url,
         engine=engine,
         streams_client=streams,
+    )
+
+
+def _persistent(
+    path: Path, save_every: float, region: str | None, database: Callable[..., Database]
+) -> Database:
+    """An embedded engine whose data is loaded from ``path`` and kept there."""
+    from .engine.autosave import SnapshotKeeper
+    from .engine.embedded import EmbeddedEngine
+
+    if isinstance(save_every, bool) or not (
+        isinstance(save_every, int | float) and 0 < save_every < float("inf")
+    ):
+        raise ConfigurationError(f"save_every: {save_every!r} is not a positive number of seconds")
+    engine = EmbeddedEngine()
+    engine.start()
+    try:
+        client, streams = _local_clients(engine.url, region, use_configured_credentials=False)
+        keeper = SnapshotKeeper(
+            engine,
+            path,
+            interval=float(save_every),
+            on_failure=lambda problem: _warn_unsaved(path, problem, save_every),
+            on_recovery=lambda: logger.info("contactkit: saved %s again", path),
+        )
+        loaded = keeper.open(client)
+    except BaseException:
+        engine.stop()
+        raise
+    for leftover in keeper.removed:
+        logger.info("contactkit: removed %s, left by a save that was killed", leftover)
+    if loaded is not None:
+        logger.info("contactkit: loaded %s (%d items)", path, loaded.items)
+    keeper.start()
+    return database(
+        client,
+        "embedded",
+        endpoint_url=engine.url,
+        engine=engine,
+        streams_client=streams,
+        keeper=keeper,
+    )
+
+
+def _warn_unsaved(path: Path, problem: str, save_every: float) -> None:
+    warnings.warn(
+        f"could not save {path}: {problem}; the data is still in memory and the save is "
+        f"retried every {save_every:g} s (and at close)",
+        SnapshotWarning,
+        stacklevel=2,
     )
 
 

@@ -14,6 +14,8 @@
     └── BackendError              DynamoDB said no: .code, .operation
         ├── ThrottledError        ... because of throughput limits, after retries
         └── TransactionCanceledError  ... a transaction, with .reasons per action
+
+    SnapshotWarning (a UserWarning)  a persistent store's file could not be saved; still running
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ class ContactKitError(Exception):
 
 class ConfigurationError(ContactKitError):
     """The connection settings contradict each other or are incomplete."""
+
+
+class SnapshotWarning(UserWarning):
+    """A persistent store (``connect(path=...)``) could not save its file; the data is in memory.
+
+    Not an error: the store keeps working and retries. Filter it like any warning, or turn it
+    into an error with ``warnings.simplefilter("error", SnapshotWarning)``.
+    """
 
 
 class ValidationError(ContactKitError, ValueError):

@@ -23,6 +23,7 @@ from .contacts import bulk, erase, groups, keys, merge, migrate
 from .contacts.audit import AuditEntry
 from .contacts.bulk import BulkReport
 from .contacts.cache import ContactCache
+from .contacts.cleaning import check_expected_version
 from .contacts.duplicates import DuplicateCandidate
 from .contacts.erase import EraseReport, PurgeReport
 from .contacts.groups import Group
@@ -35,7 +36,6 @@ from .contacts.model import (
     Interaction,
     LabeledValue,
     PhoneNumber,
-    check_expected_version,
 )
 from .contacts.stats import ContactStats
 from .contacts.writer import ContactWriter
@@ -202,6 +202,7 @@ class OrgStore:
         department: str | None = None,
         birthday: str | date | None = None,
         websites: Iterable[str] | None = None,
+        source_id: str | None = None,
     ) -> Contact:
         """Create a contact. It needs at least one of a name (``first_name``, ``last_name`` or
         a one-text ``name``), a ``company``, an email or a phone (``ValidationError``).
@@ -212,7 +213,10 @@ class OrgStore:
         (``contact.email``, ``contact.phone``). ``email=``/``phone=``/``address=`` give the
         primary: it goes first in the list, unless the list already holds it. Every email must
         be unused in this org (``EmailTakenError`` names the address and its contact).
-        ``birthday`` is ``YYYY-MM-DD`` or ``--MM-DD`` without a year.
+        ``birthday`` is ``YYYY-MM-DD`` or ``--MM-DD`` without a year. ``source_id`` is the
+        contact's id in another address book (a vCard ``UID``), unique in the org: an import
+        matches a card to the contact of its ``UID`` (a ``ValidationError`` names the contact
+        that already has it).
 
         Example::
 
@@ -244,6 +248,7 @@ class OrgStore:
                 "custom_fields": custom_fields,
                 "notes": notes,
                 "favorite": favorite,
+                "source_id": source_id,
             }
         )
 
@@ -406,6 +411,7 @@ class OrgStore:
         *,
         plan: Plan = "atomic",
         encoding: str | None = None,
+        phone_region: str | None = None,
     ) -> ImportReport:
         """Import contacts from a file or dicts, validated like ``add``; returns a report.
 
@@ -419,6 +425,9 @@ class OrgStore:
         ``progress``: ``None`` shows a bar for large interactive imports
         (``CONTACTKIT_PROGRESS=0`` turns it off), ``True``/``False`` force it, a callable gets
         ``(done, total)``. ``plan``: see :mod:`contactkit.io.importer` and ``docs/import.md``.
+        ``phone_region``: the region of phones written without a country code (``"DE"``);
+        by default the region of a localised Outlook header's language (a German export's
+        ``030 1234567`` is German), else the org's; ``report.phone_region`` names it.
 
         Example::
 
@@ -434,6 +443,7 @@ class OrgStore:
             progress=progress,
             plan=plan,
             encoding=encoding,
+            phone_region=phone_region,
         )
 
 

@@ -244,6 +244,7 @@ def _item_type(key: Mapping[str, Any]) -> str:
         keys.ACTIVITY_PREFIX: "activity",
         keys.GROUP_PREFIX: "group",
         keys.PHONE_PREFIX: "phone",
+        keys.SOURCE_PREFIX: "source",
         keys.AUDIT_PREFIX: "audit",
     }
     for prefix, kind in by_sk.items():

@@ -75,7 +75,7 @@ FIELD_CASES: list[tuple[str, Any, str, str]] = [
     *_optional_text_cases("phone", limits.PHONE_MAX),
     ("tags", "vip", "tags", "not one string"),
     ("tags", 7, "tags", "not int"),
-    ("tags", [f"t{n}" for n in range(limits.MAX_TAGS + 1)], "tags", "the limit is 20"),
+    ("tags", [f"t{n}" for n in range(limits.MAX_TAGS + 1)], "tags", "the limit is 15"),
     ("tags", ["x" * (limits.TAG_MAX + 1)], "tags[0]", f"the limit is {limits.TAG_MAX}"),
     ("tags", ["ok", ""], "tags[1]", "cannot be blank"),
     ("tags", [None], "tags[0]", "is required"),

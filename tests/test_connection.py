@@ -1,12 +1,24 @@
-"""connect(): which backend, credentials and region defaults, and AWS only when asked."""
+"""connect(): which backend, credentials and region defaults, AWS only when asked, and the
+persistent store of ``path=`` (kept on disk, kill -9, private file, clear errors)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
 
 import pytest
 
 import contactkit as ck
+from contactkit.engine import snapshot
 from contactkit.engine.embedded import EmbeddedEngine
 
 
@@ -139,3 +151,193 @@ def test_the_cli_says_so_in_one_line(no_endpoint: None) -> None:
     result = CliRunner().invoke(cli, ["list", "--org", "org-a", "--endpoint-url", "notaurl"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "'notaurl' is not an endpoint URL" in result.stderr
+
+
+# -- connect(path=...): the persistent store --------------------------------------------------
+
+KILLED_WRITER = """
+import sys, time
+import contactkit as ck
+
+db = ck.connect(path=sys.argv[1], save_every=float(sys.argv[2]))
+org = db.table("contacts").create().org("org-killed")
+print("ready", flush=True)
+number = 0
+while True:
+    org.add(first_name="Writer", last_name=f"N{number:05d}", email=f"n{number}@example.com")
+    print(number, flush=True)  # printed once add() returned: the call completed
+    number += 1
+    time.sleep(0.01)
+"""
+
+
+def emails_in(path: Path, org_id: str) -> set[str]:
+    with ck.connect(path=path) as db:
+        org = db.table("contacts").org(org_id)
+        return {c.email or "" for c in org.iter_pages(org.list, limit=100)}
+
+
+def test_path_keeps_the_data_between_sessions_in_a_private_file(
+    no_endpoint: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.snapshot"
+    with ck.connect(path=path) as db:
+        assert db.path == path and db.backend == "embedded"
+        assert repr(db) == f"<contactkit.Database backend='embedded' path={str(path)!r}>"
+        ada = (
+            db.table("contacts")
+            .create()
+            .org("org-a")
+            .add(first_name="Ada", email="ada@example.com")
+        )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["version"] == snapshot.VERSION
+    with ck.connect(path=str(path)) as db:
+        assert db.table("contacts").org("org-a").get(ada.id) == ada
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.snapshot"]  # no temporaries
+
+
+def test_a_completed_call_is_on_disk_within_save_every_before_close(
+    no_endpoint: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.snapshot"
+    with ck.connect(path=path, save_every=0.3) as db:
+        org = db.table("contacts").create().org("org-a")
+        org.add(first_name="Ada", email="ada@example.com")
+        added = time.monotonic()
+        while "ada@example.com" not in (path.read_text() if path.exists() else ""):
+            assert time.monotonic() - added < 5, "not saved 5 s after the call (save_every=0.3)"
+            time.sleep(0.05)
+        saved = path.stat().st_mtime_ns
+        time.sleep(1.0)  # nothing changed: no more saves
+        assert path.stat().st_mtime_ns == saved
+
+
+@pytest.mark.reliability(orphan_check=False)
+def test_kill_9_loses_nothing_older_than_save_every(no_endpoint: None, tmp_path: Path) -> None:
+    """A writer killed by SIGKILL mid-stream: every add() that returned more than save_every
+    (plus one save's time, generously 1.5 s on a busy machine) before the kill is in the file."""
+    path = tmp_path / "contacts.snapshot"
+    save_every, slack = 0.5, 1.5
+    script = tmp_path / "writer.py"
+    script.write_text(KILLED_WRITER)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    writer = subprocess.Popen(
+        [sys.executable, str(script), str(path), str(save_every)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert writer.stdout is not None
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        completed: list[tuple[int, float]] = []
+        started = time.monotonic()
+        while time.monotonic() - started < 4.0:
+            completed.append((int(writer.stdout.readline()), time.monotonic()))
+        writer.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        writer.wait(timeout=10)
+    finally:
+        writer.kill()
+    assert writer.returncode == -signal.SIGKILL
+    must_survive = {f"n{n}@example.com" for n, at in completed if at < killed - save_every - slack}
+    assert len(must_survive) > 10, "the writer was too slow for the test to mean anything"
+    survived = emails_in(path, "org-killed")  # the file loads: a killed save never corrupts it
+    assert must_survive <= survived
+    assert survived <= {f"n{n}@example.com" for n, _at in completed} | {
+        f"n{completed[-1][0] + 1}@example.com"  # completed, killed before it was printed
+    }
+
+
+def test_a_missing_directory_is_a_clear_error(no_endpoint: None, tmp_path: Path) -> None:
+    path = tmp_path / "absent" / "contacts.snapshot"
+    with pytest.raises(ck.ConfigurationError, match=r"directory .*absent does not exist"):
+        ck.connect(path=path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only directory")
+def test_an_unwritable_directory_is_a_clear_error(no_endpoint: None, tmp_path: Path) -> None:
+    tmp_path.chmod(0o500)
+    try:
+        with pytest.raises(ck.ConfigurationError, match="cannot write in directory"):
+            ck.connect(path=tmp_path / "contacts.snapshot")
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_a_file_that_is_not_a_snapshot_is_refused_and_left_alone(
+    no_endpoint: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text("First Name,Last Name\nAda,Lovelace\n")
+    with pytest.raises(ck.ConfigurationError, match="cannot read snapshot"):
+        ck.connect(path=path)
+    assert path.read_text() == "First Name,Last Name\nAda,Lovelace\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"endpoint_url": "http://127.0.0.1:8000"}, "path= keeps the embedded engine's data"),
+        ({"save_every": 0}, "save_every: 0 is not a positive number"),
+        ({"save_every": float("nan")}, "save_every: nan is not a positive number"),
+    ],
+)
+def test_path_refuses_contradictions(
+    no_endpoint: None, tmp_path: Path, arguments: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ck.ConfigurationError, match=message):
+        ck.connect(path=tmp_path / "contacts.snapshot", **arguments)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_path_is_the_embedded_engine_whatever_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # nothing listens
+    with (
+        caplog.at_level(logging.INFO, logger="contactkit"),
+        ck.connect(path=tmp_path / "contacts.snapshot") as db,
+    ):
+        assert db.backend == "embedded" and db.client.list_tables()["TableNames"] == []
+    assert "path= given, so AWS_ENDPOINT_URL_DYNAMODB is not used" in caplog.text
+
+
+def test_save_every_needs_path(no_endpoint: None) -> None:
+    with pytest.raises(ck.ConfigurationError, match="save_every= is only used with path="):
+        ck.connect(save_every=1.0)
+
+
+def test_a_failed_save_warns_keeps_going_and_saves_when_it_can(
+    no_endpoint: None, tmp_path: Path
+) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    path = folder / "contacts.snapshot"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        db = ck.connect(path=path, save_every=0.2)
+        org = db.table("contacts").create().org("org-a")
+        shutil.rmtree(folder)  # the directory goes away under a running store
+        org.add(first_name="Ada", email="ada@example.com")
+        deadline = time.monotonic() + 5
+        while not caught and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert org.find_by_email("ada@example.com") is not None  # still working, in memory
+        folder.mkdir()
+        db.close()  # saved at close, now that it can be
+    assert [w.category for w in caught] == [ck.SnapshotWarning]
+    assert f"could not save {path}" in str(caught[0].message)
+    assert "retried every 0.2 s" in str(caught[0].message)
+    assert emails_in(path, "org-a") == {"ada@example.com"}
+
+
+def test_a_failed_save_at_close_says_the_writes_are_lost(no_endpoint: None, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    db = ck.connect(path=folder / "contacts.snapshot", save_every=60)
+    db.table("contacts").create()
+    shutil.rmtree(folder)
+    with pytest.warns(ck.SnapshotWarning, match="at close: .*the writes since its last save"):
+        db.close()

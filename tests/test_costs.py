@@ -288,10 +288,12 @@ def test_write_cost_counts_items_by_type_and_prices_them(table: ck.Table) -> Non
         "last_name": "Lovelace",
         "email": "ada@example.com",
         "tags": ["vip", "math"],
+        "source_id": "urn:uuid:ada",
     }
     add, update, delete = table.write_cost(fields)
     assert [c.operation for c in (add, update, delete)] == ["add", "update", "delete"]
-    assert add.items["Put contact"] == add.items["Put email"] == 1
+    assert add.items["Put contact"] == add.items["Put email"] == add.items["Put source"] == 1
+    assert delete.items["Delete source"] == 1 and "Delete other" not in delete.items
     assert add.items["Put tag"] == 2 and add.items["Put token"] >= 2
     assert delete.items["Delete contact"] == delete.items["Delete email"] == 1
     assert update.items["Put contact"] == 1 or update.items.get("Update contact") == 1

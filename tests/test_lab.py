@@ -1,7 +1,8 @@
 """`make lab` really serves the notebooks: start JupyterLab the same way and ask it.
 
 `make lab` and `python -m contactkit lab` both run `contactkit.__main__.lab_command`; these tests
-start that command and read the Makefile without running it (`make -n`).
+start that command and read the Makefile without running it (`make -n`). The lab serves a
+git-ignored working copy, `my-notebooks/`, refreshed from `notebooks/` without overwriting it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from contactkit.__main__ import lab_command
+from contactkit.__main__ import COPIED_FROM, WORKING_COPY, lab_command, refresh_working_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT = 60.0
@@ -90,7 +91,7 @@ def make_dry_run(target: str, **variables: str) -> list[str]:
 def test_lab_command_is_local_only_and_prints_the_url() -> None:
     command = lab_command(9999)
     assert command[:4] == [sys.executable, "-m", "jupyter", "lab"]
-    for flag in ["--notebook-dir=notebooks", "--ip=127.0.0.1", "--port=9999", "--no-browser"]:
+    for flag in ["--notebook-dir=my-notebooks", "--ip=127.0.0.1", "--port=9999", "--no-browser"]:
         assert flag in command
     assert ("--allow-root" in command) == (os.geteuid() == 0)
 
@@ -135,7 +136,71 @@ def test_make_does_not_install_into_conda_base() -> None:
     assert not any("/opt/conda" in line for line in lines)
 
 
+def lessons_dir(tmp_path: Path) -> Path:
+    """A small notebooks/ of two lessons and a README."""
+    lessons = tmp_path / "notebooks"
+    lessons.mkdir()
+    for name in ["00-setup.ipynb", "01-keys.ipynb", "README.md"]:
+        (lessons / name).write_text(f"upstream {name}\n")
+    (lessons / "scratch.txt").write_text("not a lesson\n")
+    return lessons
+
+
+def test_refresh_copies_the_lessons_it_lacks(tmp_path: Path) -> None:
+    lessons, copy = lessons_dir(tmp_path), tmp_path / "my-notebooks"
+    said = refresh_working_copy(lessons, copy)
+    assert sorted(p.name for p in copy.iterdir()) == sorted(
+        [COPIED_FROM, "00-setup.ipynb", "01-keys.ipynb", "README.md"]
+    )
+    assert said == [
+        "copied 3 lesson file(s) into my-notebooks/: 00-setup.ipynb, 01-keys.ipynb, README.md"
+    ]
+    assert refresh_working_copy(lessons, copy) == [], "a second run has nothing to copy or tell"
+
+
+def test_refresh_never_overwrites_a_learners_edits(tmp_path: Path) -> None:
+    lessons, copy = lessons_dir(tmp_path), tmp_path / "my-notebooks"
+    refresh_working_copy(lessons, copy)
+    (copy / "00-setup.ipynb").write_text("my answers\n")
+    (copy / "01-keys.ipynb").unlink()
+    (lessons / "02-new.ipynb").write_text("a new lesson\n")
+    said = refresh_working_copy(lessons, copy)
+    assert (copy / "00-setup.ipynb").read_text() == "my answers\n"
+    assert (copy / "01-keys.ipynb").read_text() == "upstream 01-keys.ipynb\n", (
+        "deleted: copied again"
+    )
+    assert (copy / "02-new.ipynb").exists()
+    assert said == ["copied 2 lesson file(s) into my-notebooks/: 01-keys.ipynb, 02-new.ipynb"]
+
+
+def test_refresh_tells_of_a_newer_upstream_lesson(tmp_path: Path) -> None:
+    lessons, copy = lessons_dir(tmp_path), tmp_path / "my-notebooks"
+    refresh_working_copy(lessons, copy)
+    (copy / "00-setup.ipynb").write_text("my answers\n")
+    (lessons / "00-setup.ipynb").write_text("upstream, fixed\n")
+    said = refresh_working_copy(lessons, copy)
+    assert (copy / "00-setup.ipynb").read_text() == "my answers\n"
+    assert len(said) == 1 and said[0].startswith("notebooks/00-setup.ipynb is newer than your copy")
+    assert "rename my-notebooks/00-setup.ipynb" in said[0]
+    (copy / "00-setup.ipynb").rename(copy / "00-setup-mine.ipynb")
+    assert refresh_working_copy(lessons, copy)[0].startswith("copied 1 lesson file(s)")
+    assert (copy / "00-setup.ipynb").read_text() == "upstream, fixed\n"
+
+
+def test_the_working_copy_is_git_ignored_and_not_tested() -> None:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git clone")
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", f"{WORKING_COPY}/00-setup.ipynb"], cwd=ROOT, check=False
+    )
+    assert ignored.returncode == 0, f"{WORKING_COPY}/ must be in .gitignore"
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'testpaths = ["tests", "notebooks"]' in pyproject, "the tests read only notebooks/"
+
+
 def test_lab_serves_the_notebooks(tmp_path: Path) -> None:
+    copy = tmp_path / "my-notebooks"
+    refresh_working_copy(ROOT / "notebooks", copy)
     port, token = free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "lab.log"
@@ -146,7 +211,7 @@ def test_lab_serves_the_notebooks(tmp_path: Path) -> None:
     }
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [*lab_command(port), f"--IdentityProvider.token={token}"],
+            [*lab_command(port, str(copy)), f"--IdentityProvider.token={token}"],
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,

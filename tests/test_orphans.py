@@ -23,7 +23,7 @@ def seed(org: ck.OrgStore) -> tuple[ck.Contact, ck.Contact]:
     org.create_group("Team")
     ada = org.add(
         first_name="Ada", last_name="Lovelace", email="ada@example.com", tags=["vip"],
-        phone="+44 20 7946 0958",
+        phone="+44 20 7946 0958", source_id="urn:uuid:ada",
     )  # fmt: skip
     org.add_to_group("Team", ada.id)
     bob = org.add(first_name="Bob", email="bob@example.com")
@@ -55,6 +55,7 @@ def test_a_consistent_org_has_no_orphan(table: ck.Table, org: ck.OrgStore) -> No
     assert set(report.items) == {"contact", "email", "tag", "phone", "token", "group", "member"} | {
         "activity",
         "audit",
+        "source",
     }
     assert "no orphan" in str(report)
 
@@ -145,6 +146,7 @@ DAMAGE: list[tuple[str, Damage, str]] = [
     ("missing claim", _drop(items.UNIQUE_TYPE), "missing email item"),
     ("missing tag", _drop(items.TAG_TYPE), "missing tag item"),
     ("missing phone", _drop(items.PHONE_TYPE), "missing phone item"),
+    ("missing source claim", _drop(items.SOURCE_TYPE), "missing source item"),
     ("missing token", _drop(items.TOKEN_TYPE), "missing token item"),
     ("missing member", _drop(items.MEMBER_TYPE), "missing member item"),
     ("contact without its claim", _contact_without_its_items, "missing email item"),

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from ..contacts import phones
-from ..contacts.model import Contact, ContactSummary, clean_changes
+from ..contacts.cleaning import clean_changes
+from ..contacts.model import Contact, ContactSummary
 from ..dynamo.paging import Page
 from ..dynamo.queries import MAX_PAGE_SIZE
 from ..errors import NotFoundError, ValidationError

@@ -19,6 +19,7 @@ import click
 
 from ..connection import connect
 from ..engine import snapshot as snapshots
+from ..engine.autosave import SnapshotKeeper
 from ..engine.embedded import EmbeddedEngine
 from ..errors import ConfigurationError, backend_errors
 
@@ -57,8 +58,6 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
             snapshots.check_directory(snapshot_path)
         except ConfigurationError as exc:
             raise click.BadParameter(str(exc), param_hint="'--snapshot'") from exc
-        for leftover in snapshots.remove_leftovers(snapshot_path):
-            click.echo(f"🧹 Removed {leftover}, left by a save that was killed")
     engine = EmbeddedEngine(port=port)
     try:
         engine.start()
@@ -67,48 +66,47 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
             f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; "
             "is another server using it? Try --port 8001"
         ) from exc
+    keeper = None
+    if snapshot_path is not None:
+        keeper = SnapshotKeeper(
+            engine,
+            snapshot_path,
+            interval=interval,
+            on_failure=lambda problem: click.echo(
+                f"⚠️  could not save {snapshot_path}: {problem}; still serving (the data "
+                f"is in memory), will retry every {interval:g} s",
+                err=True,
+            ),
+            on_recovery=lambda: click.echo(f"💾 Saved {snapshot_path} again", err=True),
+        )
     stop = threading.Event()
     previous = {
         sig: signal.signal(sig, lambda signum, frame: _request_stop(stop, signum, frame))
         for sig in (signal.SIGINT, signal.SIGTERM)
     }
-    saved_writes = 0
-    loaded = False  # never overwrite a snapshot that failed to load
     try:
-        if snapshot_path is not None and snapshot_path.exists():
+        if keeper is not None:
             with backend_errors("request"):  # building the client (a bad profile or region)
                 client = connect(engine.url).client
-            info = snapshots.load(engine, client, snapshot_path)
-            click.echo(
-                f"📂 Loaded {snapshot_path}: {info.items} items in {len(info.tables)} tables"
-            )
-        loaded = True
-        saved_writes = engine.app.writes  # loading is not a change worth saving
+            info = keeper.open(client)
+            for leftover in keeper.removed:
+                click.echo(f"🧹 Removed {leftover}, left by a save that was killed")
+            if info is not None:
+                click.echo(
+                    f"📂 Loaded {snapshot_path}: {info.items} items in {len(info.tables)} tables"
+                )
         _announce(engine.url, snapshot_path, interval)
-        failing = False
-        while not stop.wait(interval if snapshot_path is not None else None):
-            if snapshot_path is not None and engine.app.writes != saved_writes:
-                writes = engine.app.writes  # read before saving: a write during it saves again
-                saved = _save(engine, snapshot_path)
-                problem = saved if isinstance(saved, str) else None
-                if problem is None:
-                    saved_writes = writes
-                    if failing:
-                        click.echo(f"💾 Saved {snapshot_path} again", err=True)
-                elif not failing:
-                    click.echo(
-                        f"⚠️  could not save {snapshot_path}: {problem}; still serving (the data "
-                        f"is in memory), will retry every {interval:g} s",
-                        err=True,
-                    )
-                failing = problem is not None
+        if keeper is not None:
+            keeper.watch(stop)
+        else:
+            stop.wait()
     finally:
         engine.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         final_problem = None
-        if snapshot_path is not None and loaded:
-            final = _save(engine, snapshot_path)
+        if keeper is not None and keeper.opened:  # never overwrite a file that failed to load
+            final = keeper.save(report=False)
             if isinstance(final, str):
                 final_problem = final
             else:
@@ -121,14 +119,6 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
             f"could not save {snapshot_path}: {final_problem}; "
             "the writes since the last save are lost"
         )
-
-
-def _save(engine: EmbeddedEngine, path: Path) -> snapshots.SnapshotInfo | str:
-    """Save a snapshot: what it holds, or why it could not be written."""
-    try:
-        return snapshots.save(engine, path)
-    except OSError as exc:
-        return str(exc.strerror or exc)
 
 
 def _request_stop(stop: threading.Event, signum: int, frame: FrameType | None) -> None:

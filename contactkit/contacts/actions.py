@@ -1,10 +1,10 @@
 """The transaction actions that store a contact and everything derived from it (pure, no I/O).
 
 A contact is more than its item: one email-uniqueness item per address (the first
-``MAX_INDEXED_EMAILS``), one membership item per tag and per phone number (the first
-``MAX_INDEXED_PHONES``), and one search-index entry per token. ``OrgStore`` (one contact per
-transaction) and the importer (many contacts per transaction) build their writes from these
-same functions, so both keep the items consistent the same way.
+``MAX_INDEXED_EMAILS``), a claim of its source id when it has one, one membership item per tag
+and per phone number (the first ``MAX_INDEXED_PHONES``), and one search-index entry per token.
+``OrgStore`` (one contact per transaction) and the importer (many contacts per transaction)
+build their writes from these same functions, so both keep the items consistent the same way.
 """
 
 from __future__ import annotations
@@ -57,12 +57,13 @@ def put_contact(
 
 
 def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = True) -> list[Action]:
-    """Create a contact: its item and one claim per email (all ``attribute_not_exists``), its
-    tag and phone items and, unless ``with_tokens`` is false, its search-index entries.
+    """Create a contact: its item, one claim per email and the claim of its source id (all
+    ``attribute_not_exists``), its tag and phone items and, unless ``with_tokens`` is false,
+    its search-index entries.
 
     The first action is always the contact, followed by its claims in the order of its emails:
     callers read the cancellation reasons of a failed transaction by these positions
-    (:func:`collided_email`).
+    (:func:`email_collision`, :func:`source_collision`).
     """
     return [
         put_contact(contact, token, Attr("PK").not_exists()),
@@ -70,6 +71,7 @@ def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = Tru
             put(items.uniqueness_item(contact, email), Attr("PK").not_exists())
             for email in items.claimed_emails(contact).values()
         ),
+        *source_actions(None, contact),
         *(put(items.tag_item(contact, tag)) for tag in contact.tags),
         *(put(items.phone_item(contact, e164)) for e164 in items.indexed_phones(contact)),
         *(token_actions(None, contact) if with_tokens else []),
@@ -100,6 +102,42 @@ def email_collision(
     return None
 
 
+def claimed_source(action: Action) -> str | None:
+    """The source id an action claims, if it is the Put of a source-id claim."""
+    item = action.get("Put", {}).get("Item", {})
+    if item.get("type", {}).get("S") != items.SOURCE_TYPE:
+        return None
+    return str(item["source_id"]["S"])
+
+
+def source_collision(
+    actions: Sequence[Action], error: TransactionCanceledError
+) -> tuple[str, str | None] | None:
+    """``(our source id, owner's contact id)`` if the source-id claim was refused."""
+    for action, reason in zip(actions, error.reasons, strict=False):
+        source_id = claimed_source(action)
+        if source_id is not None and reason.code == "ConditionalCheckFailed":
+            owner = (reason.item or {}).get("contact_id", {}).get("S")
+            return source_id, None if owner is None else str(owner)
+    return None
+
+
+def source_actions(old: Contact | None, new: Contact | None) -> list[Action]:
+    """Move the source-id claim to match ``new``: released if ours, claimed if free."""
+    before = old.source_id if old is not None else None
+    after = new.source_id if new is not None else None
+    if before == after:
+        return []
+    released = []
+    if old is not None and before is not None:
+        key = items.source_key(old.org_id, before)
+        released = [{"Delete": {"Key": key, **render(released_by(old.id))}}]
+    claimed = []
+    if new is not None and after is not None:
+        claimed = [put(items.source_item(new), Attr("PK").not_exists())]
+    return [*released, *claimed]
+
+
 def changed_contact_actions(
     old: Contact, new: Contact, token: str, *, name_moved_at: str | None = None
 ) -> list[Action]:
@@ -111,6 +149,7 @@ def changed_contact_actions(
     return [
         put_contact(new, token, Attr("version").eq(old.version), name_moved_at=name_moved_at),
         *email_actions(old, new),
+        *source_actions(old, new),
         *tag_actions(old, new),
         *phone_actions(old, new),
         *token_actions(old, new),
@@ -190,6 +229,7 @@ def delete_actions(contact: Contact) -> list[Action]:
             }
             for email in items.claimed_emails(contact).values()
         ),
+        *source_actions(contact, None),
         *({"Delete": {"Key": items.tag_key(contact, t)}} for t in contact.tags),
         *({"Delete": {"Key": items.phone_key(contact, e)}} for e in items.indexed_phones(contact)),
         *token_actions(contact, None),

@@ -33,7 +33,8 @@ from ..errors import ContactKitError, NotFoundError, TransactionCanceledError, V
 from . import items, keys
 from .actions import changed_contact_actions, name_moved_at
 from .audit import changed_fields
-from .model import Contact, apply_changes, clean_changes
+from .cleaning import apply_changes, clean_changes
+from .model import Contact
 
 if TYPE_CHECKING:
     from .writer import ContactWriter

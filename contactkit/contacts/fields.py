@@ -6,7 +6,8 @@ with what each layer needs to know about it:
 * the item layout (``contacts/items.py``): every field is an attribute of the contact item,
   written and read by its ``kind``;
 * what a caller may set and must give (``contacts/model.py``: ``EDITABLE_FIELDS``,
-  ``REQUIRED_FIELDS`` and each field's cleaner, chosen by ``kind`` and ``limit``);
+  ``REQUIRED_FIELDS``) and each field's cleaner (``contacts/cleaning.py``, chosen by ``kind``
+  and ``limit``);
 * what contactkit's files carry (``io/export.py``: CSV, JSON, vCard; read back by
   ``io/formats``): the ``exported`` fields a caller sets and the ``carried`` ones the store
   keeps (the id, the last contact time, the groups), in this order; in CSV the labelled lists
@@ -51,6 +52,7 @@ KINDS = (
     "datetime",  # aware UTC, stored ISO 8601
     "int",
     "list",  # a list of texts the store maintains (groups)
+    "source",  # an id from another address book (a vCard UID): one-line text, unique in the org
 )
 
 
@@ -134,6 +136,7 @@ CONTACT_FIELDS: tuple[Field, ...] = (
     Field("custom_fields", "custom", "Custom fields", limits.CUSTOM_FIELD_VALUE_MAX, frame="dict"),
     Field("notes", "longtext", "Notes", limits.NOTES_MAX, icon="📝"),
     Field("favorite", "bool", "Favorite", frame="bool"),
+    Field("source_id", "source", "Source id", limits.SOURCE_ID_MAX, frame=None),
     Field("created_at", "datetime", "Created", editable=False, frame="datetime"),
     _store("updated_at", "datetime", "Updated", "datetime"),
     _store("last_contacted_at", "datetime", "Last contacted", "datetime", carried=True),
@@ -160,7 +163,7 @@ EXPORTED_FIELDS = tuple(f.name for f in CONTACT_FIELDS if f.exported)
 # What contactkit's files carry, in order: the exported fields and the carried ones (id first).
 FILE_FIELDS = tuple(f for f in CONTACT_FIELDS if f.exported or f.carried)
 # One-line text read from a cell as it is (names, email, phone, company, job title, notes).
-TEXT_KINDS = frozenset({"name", "email", "phone", "text", "longtext", "birthday"})
+TEXT_KINDS = frozenset({"name", "email", "phone", "text", "longtext", "birthday", "source"})
 # Labelled lists whose first entry is a primary field of its own: ``emails`` -> ``email``.
 PRIMARY_OF = {"emails": "email", "phones": "phone", "addresses": "address"}
 LABELED_KINDS = frozenset(PRIMARY_OF)  # the kinds of the labelled lists are their names

@@ -40,7 +40,8 @@ from ..dynamo.transactions import Action
 from ..dynamo.types import PlainItem, deserialize, serialize
 from ..errors import GroupNotFoundError, NotFoundError, TransactionCanceledError, ValidationError
 from . import items, keys
-from .model import Contact, ContactSummary, clean_text
+from .cleaning import clean_text
+from .model import Contact, ContactSummary
 
 if TYPE_CHECKING:
     from .writer import ContactWriter

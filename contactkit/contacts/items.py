@@ -29,6 +29,7 @@ CONTACT_TYPE = "contact"
 UNIQUE_TYPE = "email"
 TAG_TYPE = "tag"
 PHONE_TYPE = "phone"
+SOURCE_TYPE = "source"
 ACTIVITY_TYPE = "activity"
 TOKEN_TYPE = "token"
 GROUP_TYPE = "group"
@@ -159,6 +160,24 @@ def claimed_emails(contact: Contact) -> dict[str, str]:
     return {
         keys.normalise_email(e.value): e.value for e in contact.emails[: limits.MAX_INDEXED_EMAILS]
     }
+
+
+def source_item(contact: Contact) -> Item:
+    """Claims the contact's source id (a vCard ``UID``) within the org: an import finds the
+    contact a foreign card came from by it (one BatchGetItem per 100 ids)."""
+    assert contact.source_id is not None
+    return serialize(
+        {
+            **keys.source_key(contact.org_id, contact.source_id),
+            "type": SOURCE_TYPE,
+            "source_id": contact.source_id,
+            "contact_id": contact.id,
+        }
+    )
+
+
+def source_key(org_id: str, source_id: str) -> Item:
+    return serialize(keys.source_key(org_id, source_id))
 
 
 def indexed_phones(contact: Contact) -> tuple[str, ...]:

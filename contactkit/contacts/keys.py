@@ -6,6 +6,7 @@ Layout (single table, string keys ``PK``/``SK``; ``docs/keys.md`` is the key tab
     email uniqueness   PK ORG#<org>#EMAIL#<email key>  SK UNIQUE      (one per address)
     tag membership     PK ORG#<org>                    SK TAG#<tag>#CONTACT#<id>
     phone membership   PK ORG#<org>                    SK PHONE#<E.164>#CONTACT#<id> (one per phone)
+    source-id claim    PK ORG#<org>                    SK SOURCE#<source id> (a vCard UID)
     activity           PK ORG#<org>#CONTACT#<id>       SK ACTIVITY#<timestamp>#<ulid>
     group              PK ORG#<org>                    SK GROUP#<group>
     group member       PK ORG#<org>                    SK GROUP#<group>#MEMBER#<id>
@@ -45,6 +46,7 @@ UNIQUE_SORT_KEY = "UNIQUE"
 CONTACT_PREFIX = "CONTACT#"
 TAG_PREFIX = "TAG#"
 PHONE_PREFIX = "PHONE#"
+SOURCE_PREFIX = "SOURCE#"
 ACTIVITY_PREFIX = "ACTIVITY#"
 GROUP_PREFIX = "GROUP#"
 MEMBER_LABEL = "MEMBER#"
@@ -185,6 +187,16 @@ def phone_prefix(e164: str) -> str:
 def phone_sort_key(e164: str, contact_id: str) -> str:
     """``PHONE#<E.164>#CONTACT#<id>``: one contact carrying one number (extension ignored)."""
     return f"{phone_prefix(e164)}{contact_sort_key(contact_id)}"
+
+
+def source_sort_key(source_id: str) -> str:
+    """``SOURCE#<source id>``: the claim of an id from another address book (exact, unique)."""
+    return f"{SOURCE_PREFIX}{exact(source_id)}"
+
+
+def source_key(org_id: str, source_id: str) -> dict[str, str]:
+    """The key of the source-id claim: under the org, found by GetItem or BatchGetItem."""
+    return {"PK": tenant_partition_key(org_id), "SK": source_sort_key(source_id)}
 
 
 def favorites_partition_key(org_id: str) -> str:

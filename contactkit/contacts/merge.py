@@ -10,7 +10,8 @@ Merge rule (``org.merge(keep_id, other_id)``), which never loses the other's dat
   ``Merged from <id>: ...`` line of the notes;
 * emails and phones: the other's that the kept contact lacks are written into that notes line,
   and added to the kept contact's lists once the other is deleted (its claims released), by
-  one more update (step 4);
+  one more update (step 4); so is its source id (a vCard ``UID``) when the kept contact has
+  none (a different one goes into the notes line);
 * tags and groups: the union, kept contact's first (``ValidationError`` if over the limits);
 * custom fields: the union, the kept contact's value on a clash (the other's goes into the
   notes line); notes: both, the other's appended; favourite if either is;
@@ -20,9 +21,10 @@ Merge rule (``org.merge(keep_id, other_id)``), which never loses the other's dat
 
 Atomicity, as a resumable sequence: (1) one transaction updates the kept contact (its tags,
 groups and search entries included) with a ``ConditionCheck`` that the other is unchanged since
-it was read: at most ``worst_case_actions()["merge"]`` = 91 actions; (2) the other's activity is
+it was read: at most ``worst_case_actions()["merge"]`` = 68 actions; (2) the other's activity is
 copied under the kept contact (idempotent puts of the same sort keys); (3) the other is deleted
-(``OrgStore.delete``); (4) the other's emails and phones are appended to the kept contact's.
+(``OrgStore.delete``, ``worst_case_actions()["delete"]``); (4) the other's emails, phones and
+source id are given to the kept contact (``worst_case_actions()["merge_take_over"]`` = 51).
 Each step is idempotent, so calling ``merge`` again after an
 interruption finishes the job (when the other is already gone it only finishes moving its
 leftover activity).
@@ -92,6 +94,8 @@ def combine(keep: Contact, other: Contact) -> Contact:
             differing.append(f"{name.replace('_', ' ')} {theirs}")
     differing.extend(f"email {e.value}" for e in gained_emails(keep, other))
     differing.extend(f"phone {p.value}" for p in gained_phones(keep, other))
+    if other.source_id and keep.source_id and other.source_id != keep.source_id:
+        differing.append(f"source id {other.source_id}")
     custom = dict(keep.custom_fields)
     for name, value in other.custom_fields.items():
         if name not in custom:
@@ -141,9 +145,11 @@ def combine(keep: Contact, other: Contact) -> Contact:
 
 def take_over_lists(keep: Contact, other: Contact) -> Contact:
     """The kept contact carrying the other's emails and phones too, after its own (primaries
-    follow: a contact without a phone gets the other's first phone as its primary)."""
+    follow: a contact without a phone gets the other's first phone as its primary), and the
+    other's source id when it has none."""
     return dataclasses.replace(
         keep,
+        source_id=keep.source_id or other.source_id,
         **with_lists(
             (*keep.emails, *gained_emails(keep, other)),
             (*keep.phones, *gained_phones(keep, other)),
@@ -212,7 +218,7 @@ def merge(writer: ContactWriter, keep_id: str, other_id: str) -> Contact:
     with contextlib.suppress(NotFoundError):
         writer.delete(other_id, expected_version=other.version)
     kept = writer.lookups.get(keep_id)
-    if gained_emails(kept, other) or gained_phones(kept, other):
+    if take_over_lists(kept, other) != kept:
         # the other's claims are released now: the kept contact takes them
         with contextlib.suppress(EmailTakenError):  # taken meanwhile: it stays in the notes
             kept = writer.rewrite(
@@ -220,7 +226,7 @@ def merge(writer: ContactWriter, keep_id: str, other_id: str) -> Contact:
                 None,
                 lambda c: take_over_lists(c, other),
                 operation="merge",
-                detail=f"took over the emails and phones of {other_id}",
+                detail=f"took over the emails, phones and source id of {other_id}",
             )
     return kept
 

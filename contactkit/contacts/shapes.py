@@ -32,11 +32,19 @@ from ..dynamo.types import Item
 from ..errors import ValidationError
 from . import items, keys
 from .actions import token_plan
+from .cleaning import check_identity, clean_email
 from .fields import IDENTITY_FIELDS
-from .model import Contact, check_identity, clean_email
+from .model import Contact
 
 _DERIVED_TYPES = frozenset(
-    {items.UNIQUE_TYPE, items.TAG_TYPE, items.PHONE_TYPE, items.TOKEN_TYPE, items.MEMBER_TYPE}
+    {
+        items.UNIQUE_TYPE,
+        items.SOURCE_TYPE,
+        items.TAG_TYPE,
+        items.PHONE_TYPE,
+        items.TOKEN_TYPE,
+        items.MEMBER_TYPE,
+    }
 )
 _CONTACT_TEXT = ("id", "org_id", "write_token")
 
@@ -80,13 +88,14 @@ def contact_of(item: Item) -> Contact:
 
 
 def derived_items(contact: Contact) -> list[Item]:
-    """The items every write keeps in step with a contact: claims, tags, phones, tokens,
-    members."""
+    """The items every write keeps in step with a contact: claims (emails, source id), tags,
+    phones, tokens, members."""
     return [
         *(
             items.uniqueness_item(contact, email)
             for email in items.claimed_emails(contact).values()
         ),
+        *([items.source_item(contact)] if contact.source_id else []),
         *(items.tag_item(contact, tag) for tag in contact.tags),
         *(items.phone_item(contact, e164) for e164 in items.indexed_phones(contact)),
         *(items.token_item(contact, t, in_name=n) for t, n in token_plan(contact).items()),

@@ -47,19 +47,18 @@ from .actions import (
     email_collision,
     name_moved_at,
     new_contact_actions,
+    source_collision,
     token_plan,
 )
 from .actions import delete_actions as released_actions
 from .actions import put as put_action
 from .audit import audit_item, changed_fields, id_time
 from .cache import ContactCache
+from .cleaning import apply_changes, clean_changes, clean_new, clean_text
 from .lookups import OrgLookups
-from .model import Contact, apply_changes, clean_changes, clean_new, clean_text
+from .model import Contact
 
 MAX_REREADS = 5  # unversioned updates re-read and re-apply at most this often under contention
-# An update too large for one transaction (limits.worst_case_actions) is applied in these steps,
-# then the other fields; each step is one transaction and leaves a complete, consistent contact.
-UPDATE_STEPS: tuple[tuple[str, ...], ...] = (("email", "emails"), ("phone", "phones"))
 
 
 class ContactWriter:
@@ -101,7 +100,8 @@ class ContactWriter:
     def add(self, fields: Mapping[str, Any]) -> Contact:
         """Create a contact from ``fields`` (``None`` values ignored); its emails must be unused.
 
-        ``EmailTakenError`` names the address that collided and the contact holding it.
+        ``EmailTakenError`` names the address that collided and the contact holding it; a
+        ``source_id`` another contact holds is a ``ValidationError`` naming that contact.
         """
         cleaned = clean_new({k: v for k, v in fields.items() if v is not None}, self.phone_region)
         now = to_millis(self.clock())
@@ -123,6 +123,7 @@ class ContactWriter:
                 if owner == contact.id:
                     return contact
                 raise EmailTakenError(email, owner) from error
+            check_source_taken(actions, error)
             raise
         self.cache.remember(contact)
         return contact
@@ -134,28 +135,15 @@ class ContactWriter:
 
         With ``expected_version`` the update applies only if nobody wrote since that version
         (``VersionConflictError`` otherwise); without it, it is re-applied on a fresh read.
-        Changing the email moves its uniqueness claim in the same transaction.
+        One transaction, whatever changes: changed emails move their claims, and the tag, phone
+        and search items follow, with the contact (``limits.worst_case_actions()["update"]``).
         """
         cleaned = clean_changes(changes, self.phone_region)
         if not cleaned:
             raise ValidationError(
                 "changes", "nothing to update; pass fields such as company='ACME'"
             )
-        try:
-            return self.rewrite(contact_id, expected_version, lambda c: apply_changes(c, cleaned))
-        except _TooManyActions:
-            pass
-        # Too much at once for one transaction (every list replaced): apply the change in steps,
-        # each a complete, consistent version of the contact (see UPDATE_STEPS).
-        contact: Contact | None = None
-        rest = tuple(name for name in cleaned if not any(name in step for step in UPDATE_STEPS))
-        for step in (*UPDATE_STEPS, rest):
-            part = {name: cleaned[name] for name in step if name in cleaned}
-            if part:
-                contact = self.rewrite(contact_id, expected_version, _applying(part))
-                expected_version = None if expected_version is None else contact.version
-        assert contact is not None
-        return contact
+        return self.rewrite(contact_id, expected_version, lambda c: apply_changes(c, cleaned))
 
     def record_interaction(
         self, contact_id: str, kind: str, note: str | None = None, at: datetime | None = None
@@ -293,8 +281,6 @@ class ContactWriter:
                     operation, contact_id, token, changed_fields(current, updated), detail
                 ),
             ]
-            if len(actions) > limits.MAX_TRANSACTION_ACTIONS and operation == "update":
-                raise _TooManyActions(len(actions))
             try:
                 self.transactions.write(actions, token, "update")
             except TransactionCanceledError as error:
@@ -313,6 +299,7 @@ class ContactWriter:
                 taken = email_collision(actions, error)
                 if taken is not None:
                     raise EmailTakenError(*taken) from error
+                check_source_taken(actions, error)
                 raise
             self.cache.remember(updated)
             return updated
@@ -398,12 +385,16 @@ def foreign_claims(actions: Sequence[Action], error: TransactionCanceledError) -
     }
 
 
-def _applying(cleaned: Mapping[str, Any]) -> Callable[[Contact], Contact]:
-    return lambda contact: apply_changes(contact, cleaned)
-
-
-class _TooManyActions(Exception):
-    """An update needs more actions than one transaction holds: ``update`` splits it."""
+def check_source_taken(actions: Sequence[Action], error: TransactionCanceledError) -> None:
+    """``ValidationError`` on ``source_id`` if the transaction failed on its source-id claim."""
+    taken = source_collision(actions, error)
+    if taken is not None:
+        source_id, owner = taken
+        raise ValidationError(
+            "source_id",
+            f"{source_id!r} is already the source id of contact {owner} in this org; "
+            "update that contact, or give this one another source id",
+        ) from error
 
 
 def _attribute(reason: CancellationReason, name: str) -> str | None:

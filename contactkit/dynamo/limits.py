@@ -5,13 +5,16 @@ them itself, from this one module.
 
 Transaction budget
 ------------------
-Every store write is one ``TransactWriteItems`` of at most 100 actions. The worst case of each
-operation, with every field at its limit, is computed by :func:`worst_case_actions` and tested
-to stay within :data:`MAX_TRANSACTION_ACTIONS`. Every write carries one audit entry. Merging
-keeps within the budget because it only adds to the kept contact (the other contact is then
-deleted by its own transaction: see ``contactkit.contacts.merge``).
-Activity items are unbounded and are therefore never deleted inside a transaction: see
-``OrgStore.purge_activity``.
+Every store write is one ``TransactWriteItems`` of at most 100 actions and 4 MB: an add, and an
+update that replaces every list at once, included. The worst case of each operation, with every
+field at its limit, is computed by :func:`worst_case_actions` and tested to stay within
+:data:`MAX_TRANSACTION_ACTIONS` (``tests/dynamo/test_limits.py``), and measured on real
+worst-case contacts, actions and bytes (``tests/contacts/test_writer.py``). The bounds below are
+chosen for it: an update moves at most every claim, phone item, tag item, search token and the
+source-id claim (two actions each), ``1 + 2 * (6 + 12 + 15 + 15 + 1) + 1 = 100``. Every write
+carries one audit entry. Merging is three transactions, each within the budget (see
+``contactkit.contacts.merge``). Activity items are unbounded and are therefore never deleted
+inside a transaction: see ``OrgStore.purge_activity``.
 """
 
 from __future__ import annotations
@@ -38,12 +41,13 @@ JOB_TITLE_MAX = 200
 TAG_MAX = 50
 LABEL_MAX = 50  # the label of an email, phone or address ("work", "home", or free text)
 WEBSITE_MAX = 2000
+SOURCE_ID_MAX = 500  # an id from another address book (a vCard UID), claimed in the org
 # Emails and phones past these counts are kept on the contact (with a warning) but get no claim
 # or membership item: the bounds keep every write within one transaction (see below). Public
 # Google vCards carry up to 5 emails and 11 phones.
-MAX_INDEXED_EMAILS = 10
-MAX_INDEXED_PHONES = 20
-MAX_TAGS = 20
+MAX_INDEXED_EMAILS = 6
+MAX_INDEXED_PHONES = 12
+MAX_TAGS = 15  # more is refused (ValidationError on tags)
 ADDRESS_FIELD_MAX = 200
 CUSTOM_FIELDS_MAX = 50
 CUSTOM_FIELD_NAME_MAX = 100
@@ -53,48 +57,46 @@ INTERACTION_NOTE_MAX = 2000
 INTERACTION_KIND_MAX = 50
 GROUP_NAME_MAX = 100
 
-# Reserved for later features (kept here so the budget below accounts for them).
-MAX_SEARCH_TOKENS = 24
+# Words past this count are not indexed (found by the org scan only): see contacts/search.py.
+MAX_SEARCH_TOKENS = 15
 MAX_GROUPS_PER_CONTACT = 20
 
 
 def worst_case_actions() -> dict[str, int]:
-    """The largest number of transaction actions each store operation can need per transaction.
+    """The largest number of transaction actions each store operation needs in one transaction.
 
-    Every store write also puts one audit entry in its transaction (``audit``). Emails get one
-    claim each and phones one membership item each, up to ``MAX_INDEXED_EMAILS`` and
-    ``MAX_INDEXED_PHONES``. An update that replaces everything at once (every email, phone, tag
-    and token: ``update_unsplit``) needs more than one transaction holds, so the writer applies
-    it in steps (emails, then phones, then the other fields), each one transaction leaving a
-    complete contact: ``update`` is the largest of those steps.
+    Every store write puts one audit entry in its transaction (``audit``). Emails get one claim
+    each and phones one membership item each, up to ``MAX_INDEXED_EMAILS`` and
+    ``MAX_INDEXED_PHONES``; a contact with a source id (a vCard ``UID``) has one source claim.
+    An update replacing everything at once (every email, phone, tag, token and the source id)
+    releases and re-makes each: two actions per item, one transaction. A merge is three
+    transactions: ``merge`` (the kept contact gains the other's tags, groups and fields),
+    then the other's deletion (``delete``), then ``merge_take_over`` (the kept contact takes
+    over the other's emails, phones and source id, now released).
     """
-    contact, audit = 1, 1
-    emails, phones, tags, tokens = (
+    contact, audit, source = 1, 1, 1
+    emails, phones, tags, tokens, groups = (
         MAX_INDEXED_EMAILS,
         MAX_INDEXED_PHONES,
         MAX_TAGS,
         MAX_SEARCH_TOKENS,
+        MAX_GROUPS_PER_CONTACT,
     )
-    steps = {
-        # every claim released and re-made; the primary email's words change the tokens
-        "update_emails": contact + 2 * emails + 2 * tokens + audit,
-        "update_phones": contact + 2 * phones + audit,
-        # names, company, job title, tags...: every tag and token replaced
-        "update_others": contact + 2 * tags + 2 * tokens + audit,
-    }
     return {
-        # contact + email claims + tag items + phone items + search tokens
-        "add": contact + emails + tags + phones + tokens + audit,
-        "update": max(steps.values()),
-        **steps,
-        "update_unsplit": contact + 2 * emails + 2 * phones + 2 * tags + 2 * tokens + audit,
-        # contact + claims + tags + phones + tokens + group memberships
-        "delete": contact + emails + tags + phones + tokens + MAX_GROUPS_PER_CONTACT + audit,
+        # contact + email claims + source claim + tag items + phone items + search tokens
+        "add": contact + emails + source + tags + phones + tokens + audit,
+        # every claim, phone item, tag item and token released and re-made
+        "update": contact + 2 * (emails + source + tags + phones + tokens) + audit,
+        # contact + claims + source + tags + phones + tokens + group memberships
+        "delete": contact + emails + source + tags + phones + tokens + groups + audit,
         # contact + one activity item
         "record_interaction": contact + 1 + audit,
         "set_favorite": contact + audit,
         # contact + member item + a check that the group exists (add_to/remove_from_group)
         "group_membership": contact + 1 + 1 + audit,
         # kept contact + tags and groups it gains + its tokens replaced + a check on the other
-        "merge": contact + MAX_TAGS + 2 * MAX_SEARCH_TOKENS + MAX_GROUPS_PER_CONTACT + 1 + audit,
+        "merge": contact + tags + 2 * tokens + groups + 1 + audit,
+        # kept contact + the other's claims, phone items and source claim + its tokens replaced
+        # (its primary email, hence its words, may become the other's)
+        "merge_take_over": contact + emails + phones + source + 2 * tokens + audit,
     }

@@ -1,7 +1,8 @@
 """The embedded DynamoDB engine (moto, in-process, over HTTP), its fault injector and snapshots.
 
 ``connect()`` starts an :class:`EmbeddedEngine` when no endpoint is configured; ``contactkit
-serve`` saves and loads its tables as snapshots; tests and lessons inject the failures moto never
+serve --snapshot`` and ``connect(path=...)`` keep its tables in a snapshot file
+(:class:`SnapshotKeeper`); tests and lessons inject the failures moto never
 produces with :class:`FaultInjector`. Importing moto takes a while, so ``embedded`` (and
 ``EmbeddedEngine``) load on first use::
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from . import faults, snapshot
+from . import autosave, faults, snapshot
+from .autosave import SnapshotKeeper
 from .faults import FaultInjector
 from .snapshot import SnapshotInfo
 
@@ -28,6 +30,8 @@ __all__ = [
     "EmbeddedEngine",
     "FaultInjector",
     "SnapshotInfo",
+    "SnapshotKeeper",
+    "autosave",
     "embedded",
     "faults",
     "snapshot",

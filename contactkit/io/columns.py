@@ -40,6 +40,9 @@ VCARD_FAVORITE = VCARD_PREFIX + "favorite"
 VCARD_GROUP = VCARD_PREFIX + "group"  # one per group
 VCARD_NOTE = VCARD_PREFIX + "note"  # the note, percent-encoded, when it holds a CR
 VCARD_NAME = VCARD_PREFIX + "name"  # the single full name (``FN`` is the display name)
+# The contact's contactkit id; ``UID`` is its source id when it has one (the card it came from
+# keeps its identity), else the contactkit id too.
+VCARD_ID = VCARD_PREFIX + "id"
 VCARD_TIMES = {"created_at": VCARD_PREFIX + "created"}
 VCARD_TIMES["last_contacted_at"] = VCARD_PREFIX + "last-contacted"
 VCARD_LABEL = "x-ablabel"  # a free-text label, on an item group (Apple's convention)

@@ -20,7 +20,8 @@ carried.
   string, or ``{"value": ..., "label": ...}`` when labelled), ``addresses`` (objects of parts
   and ``label``), ``websites``/``tags``/``groups`` lists, ``custom_fields`` an object; absent
   fields are left out.
-* **vCard 3.0** (vobject): ``PRODID`` (contactkit's), ``UID`` (the contact's id), ``N``
+* **vCard 3.0** (vobject): ``PRODID`` (contactkit's), ``UID`` (the contact's source id, the
+  ``UID`` of the card it was imported from, else its id), ``X-CONTACTKIT-ID`` (its id), ``N``
   (family, given, middle, prefix, suffix), ``FN`` (the display name), ``NICKNAME``, one
   ``EMAIL``/``TEL``/``ADR`` per entry in order, labelled by ``TYPE`` (``HOME``, ``WORK``,
   ``CELL`` for mobile, ...) or, for any other label, by an ``X-ABLabel`` on the entry's item
@@ -251,7 +252,8 @@ def vcard(contact: Contact) -> Any:
     card = vobject.vCard()
     labels = _Items()
     card.add("prodid").value = columns.VCARD_PRODID
-    card.add("uid").value = contact.id
+    card.add("uid").value = contact.source_id or contact.id
+    card.add(columns.VCARD_ID).value = contact.id
     card.add("n").value = vobject.vcard.Name(
         family=contact.last_name or "",
         given=contact.first_name or "",

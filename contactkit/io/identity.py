@@ -1,9 +1,11 @@
 """How an imported row knows its contact when it has no email: a fingerprint (pure).
 
 A row is matched to the org's contact of its contactkit id (our own exports), else to the
-contact holding any of its emails, else, when it has no email, to the contact of the same
-fingerprint: its display name and the set of its phones. So a file of phone-only and name-only
-contacts imported twice writes nothing the second time.
+contact of its source id (another app's vCard ``UID``, claimed in the org: ``docs/keys.md``),
+else to the contact holding any of its emails, else, when it has no email, to the contact of
+the same fingerprint: its display name and the set of its phones. So a file of phone-only and
+name-only contacts imported twice writes nothing the second time, and cards with a ``UID`` are
+found by it even when two of them are alike in name and phones.
 """
 
 from __future__ import annotations

@@ -4,36 +4,38 @@ DynamoDB's limits allow, exactly once, with a report.
 The write plan
 --------------
 1. **Read and validate** (no requests). Each row is checked by the model's rules
-   (:func:`contactkit.contacts.model.clean_new`, the same as ``add``): a row is refused exactly
+   (:func:`contactkit.contacts.cleaning.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
    A row whose contact item would exceed DynamoDB's 400 KB is refused here too. Rows
-   repeating an email (by its key) or an id of an earlier valid row, or (rows with neither)
-   its name and phones, are skipped as duplicates: a refused row holds no email.
+   repeating an email (by its key), an id or a source id of an earlier valid row, or (rows
+   with none) its name and phones, are skipped as duplicates: a refused row holds no email.
    contactkit's own files also carry each contact's id, last contact time and groups
    (:mod:`contactkit.io.columns`).
-2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row) and
-   the ``I`` rows' contactkit ids: ``ceil(K / 100) + ceil(I / 100)`` consistent
-   ``BatchGetItem`` requests; when a row has neither an email nor an id of the org, one paged
-   Query of the org's contacts for their fingerprints (:mod:`contactkit.io.identity`). A row is
-   matched to the org's contact of the same id (an org's own export), else to the contact
-   holding any of its emails (a row whose emails two contacts hold is skipped, naming them),
-   else, without an email, to the contact of its fingerprint. A matched row that changes
-   nothing is skipped as unchanged, so importing an org's own export, or any file twice,
-   writes nothing. Otherwise ``on_conflict`` decides: ``"skip"``
-   (the default: the report names the existing contact's id), ``"update"`` (the row's
-   non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
+2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row), the
+   ``I`` rows' contactkit ids and the claims of the ``S`` rows' source ids (a vCard ``UID``):
+   ``ceil(K / 100) + ceil(I / 100) + ceil(S / 100)`` consistent ``BatchGetItem`` requests; when
+   a row has no email and no id or source id of the org, one paged Query of the org's contacts
+   for their fingerprints (:mod:`contactkit.io.identity`). A row is matched to the org's
+   contact of the same id (an org's own export), else of the same source id (a foreign file
+   imported again), else to the contact holding any of its emails (a row whose emails two
+   contacts hold is skipped, naming them), else, without an email, to the contact of its
+   fingerprint. A matched row that changes nothing is skipped as unchanged, so importing an
+   org's own export, or any file twice, writes nothing. Otherwise ``on_conflict`` decides:
+   ``"skip"`` (the default: the report names the existing contact's id), ``"update"`` (the
+   row's non-empty fields replace the contact's) or ``"merge"`` (the merge rule of
    :func:`contactkit.contacts.merge.combine`: nothing of the contact is lost). Updating or
    merging rows matched by email reads their contacts: ``ceil(E / 100)`` more
    ``BatchGetItem``. A row's groups are joined (created first when the org lacks them: one
    Query of the org's groups, one transaction per new group), never left; its last contact
    time is kept when it is later than the contact's.
-3. **Write** each row's actions (contact, email claims, phone and tag items and, in the ``"atomic"``
-   plan, search-index entries) packed whole into ``TransactWriteItems`` of at most 100 actions
-   and 4 MB, one action (and 4 KB) of each being the transaction's audit entry naming the
-   contacts it writes (so a run that dies midway leaves every contact it wrote audited):
-   ``ceil(A / 99)`` requests for ``A`` actions when the rows pack perfectly (a row's
-   actions never straddle two transactions, so a few percent more in practice). Conditions
+3. **Write** each row's actions (contact, email and source-id claims, phone and tag items
+   and, in the ``"atomic"`` plan, search-index entries) packed whole into
+   ``TransactWriteItems`` of at most 100 actions and 4 MB, one action (and 4 KB) of each being
+   the transaction's audit entry naming the contacts it writes (so a run that dies midway
+   leaves every contact it wrote audited): ``ceil(A / 99)`` requests for ``A`` actions when
+   the rows pack perfectly (a row's actions never straddle two transactions, so a few percent
+   more in practice). Conditions
    (``attribute_not_exists`` on contact and email, the read version on updates) make every
    write safe against concurrent writers and against retries.
    The ``"economy"`` plan writes search-index entries with ``BatchWriteItem`` instead (they
@@ -45,7 +47,8 @@ The write plan
    (skipped or updated) and puts the missing ones: ``ceil(M / 100) + ceil(T' / 100)`` more
    ``BatchGetItem`` for their ``T'`` entries, plus the puts.
 
-Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(E/100) + ceil(A/99) [+ ceil(T/25)]``
+Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(S/100)``
+``+ ceil(E/100) + ceil(A/99) [+ ceil(T/25)]``
 (``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan; the economy plan's check
 of matched contacts' entries adds its reads and puts), plus ``1 + G`` when rows
 name groups (``G`` of them new to the org); a dry run makes only the lookups.
@@ -69,6 +72,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
+import phonenumbers
 from ulid import ULID
 
 from ..clock import parse_timestamp, to_millis
@@ -77,14 +81,16 @@ from ..contacts.actions import (
     changed_contact_actions,
     check_item_size,
     claimed_email,
+    claimed_source,
     name_moved_at,
     new_contact_actions,
     put,
     token_plan,
 )
+from ..contacts.cleaning import apply_changes, clean_new
 from ..contacts.fields import EDITABLE_FIELDS, PRIMARY_OF
 from ..contacts.merge import combine, take_over_lists
-from ..contacts.model import Contact, apply_changes, clean_new
+from ..contacts.model import Contact
 from ..contacts.phones import normalise as normalise_phone
 from ..contacts.writer import ContactWriter
 from ..dynamo import capacity, limits, schema
@@ -123,7 +129,8 @@ class _Row:
     addresses: tuple[str, ...]  # those emails as written, one per key
     cleaned: dict[str, Any]
     created_at: datetime | None
-    source_id: str | None = None  # a contactkit id carried by the file
+    file_id: str | None = None  # a contactkit id carried by the file (our own exports)
+    source_id: str | None = None  # an id from another address book (a vCard UID)
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()
     fingerprint: str | None = None  # display name and phones, for a row without an email
@@ -138,6 +145,7 @@ class _Found:
     by_id: dict[str, Any]  # contact id -> its stored item
     requests: int
     by_fingerprint: dict[str, str] = field(default_factory=dict)  # fingerprint -> contact id
+    by_source: dict[str, str] = field(default_factory=dict)  # source id -> contact id
 
 
 @dataclass(eq=False)  # compared and hashed by identity
@@ -165,14 +173,22 @@ def import_contacts(
     progress: Progress = None,
     plan: Plan = "atomic",
     encoding: str | None = None,
+    phone_region: str | None = None,
 ) -> ImportReport:
     """Read ``source`` and import it into the writer's org (each transaction audited).
 
     The arguments are :meth:`OrgStore.import_contacts`'s, which documents them.
     """
+    if phone_region is not None:
+        _check_region(phone_region)
     read = read_source(source, format, encoding)
     importer = Importer(
-        writer, on_conflict=on_conflict, dry_run=dry_run, plan=plan, progress=progress
+        writer,
+        on_conflict=on_conflict,
+        dry_run=dry_run,
+        plan=plan,
+        progress=progress,
+        phone_region=phone_region,
     )
     report = importer.run(read)
     for contact_id in report.contact_ids.values():
@@ -194,6 +210,7 @@ class Importer:
         dry_run: bool = False,
         plan: Plan = "atomic",
         progress: Progress = None,
+        phone_region: str | None = None,
     ) -> None:
         if on_conflict not in ON_CONFLICT:
             raise ValidationError(
@@ -206,6 +223,8 @@ class Importer:
         self.dry_run = dry_run
         self.plan = plan
         self.progress = progress
+        self.phone_region = phone_region  # None: the file's language's, else the org's
+        self.region = phone_region or writer.phone_region
         self._client = writer.dynamo
         self._table_name = writer.table_name
         self._writer = writer.transactions
@@ -220,7 +239,16 @@ class Importer:
             encoding=source.encoding,
             dry_run=self.dry_run,
             plan=self.plan,
+            photos_dropped=source.photos,
+            ignored_properties=dict(source.ignored),
+            language=source.language,
         )
+        self.region, report.phone_region_from = self.phone_region or "", "argument"
+        if not self.phone_region:
+            self.region, report.phone_region_from = source.phone_region or "", "header"
+        if not self.region:
+            self.region, report.phone_region_from = self.writer.phone_region, "org"
+        report.phone_region = self.region
         with Meter(self._client.raw) as meter:
             valid = self._validate(source.rows, report)
             found = self._lookup(valid)
@@ -256,7 +284,7 @@ class Importer:
     def _validate(self, rows: Sequence[SourceRow], report: ImportReport) -> list[_Row]:
         valid: list[_Row] = []
         first_row: dict[str, int] = {}  # email key or fingerprint -> the row that had it first
-        first_with_id: dict[str, int] = {}
+        first_with_id: dict[tuple[str, str], int] = {}
         for source_row in rows:
             if source_row.empty:
                 report.skipped.append(SkippedRow(source_row.row, "", "empty row"))
@@ -271,23 +299,27 @@ class Importer:
                 reason = f"duplicate of row {earlier} (same email, ignoring case)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            # Rows carrying contactkit ids are distinct contacts, even when alike.
-            if row.source_id is None and row.fingerprint in first_row:
+            # Rows carrying an id (contactkit's or a source's) are distinct contacts, even
+            # when alike.
+            ids = _row_ids(row)
+            if not ids and row.fingerprint in first_row:
                 reason = f"duplicate of row {first_row[row.fingerprint]} (same name and phones)"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            if row.source_id is not None and row.source_id in first_with_id:
-                reason = f"duplicate of row {first_with_id[row.source_id]} (same id)"
+            same = next(((key, first_with_id[key]) for key in ids if key in first_with_id), None)
+            if same is not None:
+                what = "same id" if same[0] == ("id", row.file_id) else "same source id"
+                reason = f"duplicate of row {same[1]} ({what})"
                 report.skipped.append(SkippedRow(row.row, row.email, reason))
                 continue
-            for key in (*row.keys, row.fingerprint if row.source_id is None else None):
+            for key in (*row.keys, row.fingerprint if not ids else None):
                 if key is not None:
                     first_row[key] = row.row
-            if row.source_id is not None:
-                first_with_id[row.source_id] = row.row
+            for id_key in ids:
+                first_with_id[id_key] = row.row
             for position, phone in enumerate(contact.phones):
                 if phone.e164 is None:
-                    warning = normalise_phone(phone.value, self.writer.phone_region).warning
+                    warning = normalise_phone(phone.value, self.region).warning
                     name = "phone" if position == 0 else f"phones[{position}]"
                     report.warnings.append(RowWarning(row.row, name, str(warning)))
             valid.append(row)
@@ -305,7 +337,7 @@ class Importer:
             if kept.get(name) is not None
         }
         try:
-            cleaned = clean_new(values, self.writer.phone_region)
+            cleaned = clean_new(values, self.region)
         except ValidationError as error:
             raise ValidationError(_primary_name(error.field), error.reason) from error
         contact = apply_changes(Contact(id="", org_id=self.writer.org_id), cleaned)
@@ -318,7 +350,8 @@ class Importer:
             tuple(e for _, e in claimed),
             cleaned,
             times.get("created_at"),
-            source_id=_contactkit_id(kept.get("id")),
+            file_id=_contactkit_id(kept.get("id")),
+            source_id=contact.source_id,
             last_contacted_at=times.get("last_contacted_at"),
             groups=_group_names(kept.get("groups")),
             fingerprint=None if contact.emails else fingerprint(contact),
@@ -344,11 +377,23 @@ class Importer:
             for found in reader.batch_get(wanted, consistent=True):
                 owners[claims[found["PK"]["S"]]] = found["contact_id"]["S"]
             requests += 1
-        ids = [row.source_id for row in rows if row.source_id is not None]
+        ids = [row.file_id for row in rows if row.file_id is not None]
         by_id = self._read_contacts(ids)
         requests += math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
-        result = _Found(owners, by_id, requests)
-        if any(row.fingerprint is not None and row.source_id not in by_id for row in rows):
+        sources = list(dict.fromkeys(row.source_id for row in rows if row.source_id is not None))
+        by_source: dict[str, str] = {}
+        for chunk in _chunks(sources, limits.MAX_BATCH_GET_KEYS):
+            wanted = [items.source_key(org, source_id) for source_id in chunk]
+            for found in reader.batch_get(wanted, consistent=True):
+                by_source[found["source_id"]["S"]] = found["contact_id"]["S"]
+            requests += 1
+        result = _Found(owners, by_id, requests, by_source=by_source)
+        if any(
+            row.fingerprint is not None
+            and row.file_id not in by_id
+            and row.source_id not in by_source
+            for row in rows
+        ):
             self._read_fingerprints(result)
         return result
 
@@ -395,13 +440,14 @@ class Importer:
         matched: list[tuple[_Row, str]] = []  # (row, the org's contact it matches)
         for row in rows:
             holders = list(dict.fromkeys(found.owners[k] for k in row.keys if k in found.owners))
-            if row.source_id is not None and row.source_id in found.by_id:
-                others = [h for h in holders if h != row.source_id]
+            known = _known_id(row, found)
+            if known is not None:
+                others = [h for h in holders if h != known]
                 if others:
                     reason = f"email already used by contact {others[0]} in this org"
                     report.skipped.append(SkippedRow(row.row, row.email, reason, others[0]))
                     continue
-                matched.append((row, row.source_id))
+                matched.append((row, known))
             elif holders:
                 if len(holders) > 1 or self.on_conflict == "skip":
                     reason = _taken_reason(row, holders, found.owners)
@@ -445,8 +491,8 @@ class Importer:
     def _new_unit(self, row: _Row) -> _Unit:
         now = to_millis(self.writer.clock())
         fresh = self.writer.ids()
-        if row.source_id is not None:  # our own export: the contact keeps its id
-            contact_id = row.source_id
+        if row.file_id is not None:  # our own export: the contact keeps its id
+            contact_id = row.file_id
         else:
             contact_id = _id_at(row.created_at, fresh) if row.created_at else fresh
         contact = self._contact(row, contact_id, now)
@@ -501,7 +547,13 @@ class Importer:
                 )
                 continue
             if self.on_conflict == "skip":  # rows matched by id or fingerprint get here
-                how = "same id" if row.source_id == current.id else "same name and phones"
+                how = (
+                    "same id"
+                    if row.file_id == current.id
+                    else "same source id"
+                    if row.source_id is not None and row.source_id == current.source_id
+                    else "same name and phones"
+                )
                 reason = (
                     f"differs from contact {current.id} ({how}) in this org; import with "
                     "on_conflict='update' or 'merge' to change it"
@@ -522,6 +574,17 @@ class Importer:
                 continue
             joined = [g for g in updated.groups if g not in current.groups]
             actions.extend(put(items.member_item(updated, g)) for g in joined)
+            if len(actions) > ROW_ACTIONS:
+                # Every list replaced (limits.worst_case_actions()["update"]) and groups joined
+                # on top: more than one transaction holds, and a row is written whole or not.
+                reason = (
+                    f"this change needs {len(actions)} actions ({len(joined)} of them groups "
+                    f"joined); one transaction holds {limits.MAX_TRANSACTION_ACTIONS} actions, "
+                    f"{ROW_ACTIONS} besides its audit entry: import it without its groups, "
+                    "then add the contact to them"
+                )
+                report.invalid_rows.append(InvalidRow(row.row, "groups", reason))
+                continue
             yield _Unit(row, updated, actions, [], update=True)
 
     def _create_groups(self, units: Sequence[_Unit], missing: Sequence[str]) -> None:
@@ -613,11 +676,17 @@ class Importer:
             index, reason = failed[0]
             owner = _contact_id_of(reason.item)
             claim = claimed_email(unit.actions[index])
-            if not unit.update and claim is not None and reason.code == "ConditionalCheckFailed":
+            source = claimed_source(unit.actions[index])
+            if (
+                not unit.update
+                and (claim is not None or source is not None)
+                and reason.code == "ConditionalCheckFailed"
+            ):
                 if owner == unit.contact.id:  # written by an earlier attempt of ours
                     self._succeed([unit], report, written)
                     continue
-                why = f"email already used by contact {owner} in this org (added meanwhile)"
+                what = "email" if claim is not None else f"source id {source!r}"
+                why = f"{what} already used by contact {owner} in this org (added meanwhile)"
                 report.skipped.append(SkippedRow(unit.row.row, unit.row.email, why, owner))
             elif unit.update and index == 0 and reason.code == "ConditionalCheckFailed":
                 self._fail(
@@ -724,6 +793,7 @@ class Importer:
             report.contact_ids[unit.row.row] = unit.contact.id
             if unit.update:
                 report.updated += 1
+                report.merged += self.on_conflict == "merge"
             else:
                 report.imported += 1
 
@@ -764,6 +834,16 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
         yield rows
 
 
+def _check_region(region: str) -> None:
+    """Refuse a ``phone_region`` phonenumbers does not know (``"UK"`` is ``"GB"``)."""
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(
+            "phone_region",
+            f"{region!r} is not a region code phonenumbers knows; use ISO 3166 codes such "
+            "as 'DE', 'FR', 'GB' (not 'UK')",
+        )
+
+
 def _primary_name(name: str) -> str:
     """A list's first entry named as the primary (``emails[0].label`` -> ``email.label``):
     files write it in the primary's columns, and ``add(email=...)`` names it so too."""
@@ -792,6 +872,21 @@ def _timestamp(name: str, text: Any) -> datetime:
             name,
             f"{text!r} is not an ISO 8601 time with a time zone, like 2025-03-09T13:22:30Z",
         ) from exc
+
+
+def _row_ids(row: _Row) -> list[tuple[str, str]]:
+    """The ids a row carries, each tagged with what it is (``("id", ...)``, ``("source", ...)``)."""
+    found = [("id", row.file_id), ("source", row.source_id)]
+    return [(kind, value) for kind, value in found if value is not None]
+
+
+def _known_id(row: _Row, found: _Found) -> str | None:
+    """The org's contact a row names: by its contactkit id, else by its source id."""
+    if row.file_id is not None and row.file_id in found.by_id:
+        return row.file_id
+    if row.source_id is not None:
+        return found.by_source.get(row.source_id)
+    return None
 
 
 def _contactkit_id(value: Any) -> str | None:

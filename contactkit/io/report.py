@@ -56,10 +56,18 @@ class FailedRow:
 class ImportReport:
     """The outcome of :meth:`OrgStore.import_contacts`.
 
-    ``imported`` and ``updated`` count contacts written; ``skipped``, ``invalid_rows``,
-    ``warnings`` and ``failed`` list rows. ``requests`` is every request the import made
-    (retries included) and ``minimum_requests`` what the write plan needs when nothing fails
-    (see ``docs/import.md``); ``rcu``/``wcu`` are the capacity used, by DynamoDB's rules, and
+    ``imported`` and ``updated`` count contacts written (``merged`` those of ``updated`` merged
+    by ``on_conflict="merge"``); ``skipped``, ``invalid_rows`` (refused: field and reason),
+    ``warnings`` and ``failed`` list rows. Every row of the file has exactly one outcome
+    (:meth:`outcomes`; :attr:`accounted` checks that they add up to ``rows``).
+    ``photos_dropped`` counts the photos of vCards (never stored, never an error),
+    ``ignored_properties`` the vCard properties no field reads, by name (``{"X-AIM": 1}``),
+    ``phone_region`` the region phones without a country code were read in (chosen by
+    ``phone_region_from``: ``"argument"``, the ``"header"``'s language, else the ``"org"``'s
+    default) and ``language`` the language of a localised header (``"de"``).
+    ``requests`` is every request the import made (retries included) and
+    ``minimum_requests`` what the write plan needs when nothing fails (see
+    ``docs/import.md``); ``rcu``/``wcu`` are the capacity used, by DynamoDB's rules, and
     ``minimum_wcu`` the write capacity of the planned items. Requests and capacity are metered
     on the client while the import runs (other requests made through that client meanwhile
     would count too). ``contact_ids`` maps each imported or updated row to its contact's id.
@@ -85,6 +93,31 @@ class ImportReport:
     wcu: float = 0.0
     minimum_wcu: int = 0
     contact_ids: dict[int, str] = field(default_factory=dict)
+    merged: int = 0
+    photos_dropped: int = 0
+    ignored_properties: dict[str, int] = field(default_factory=dict)
+    phone_region: str | None = None
+    phone_region_from: str = "org"  # "org" (its default), "argument" or "header"
+    language: str | None = None
+
+    def outcomes(self) -> dict[str, int]:
+        """How many rows ended each way: imported, updated (merged apart), skipped, refused,
+        failed. A row written whose search-index entries failed (economy plan) counts as
+        written, not again as failed."""
+        written = set(self.contact_ids)
+        return {
+            "imported": self.imported,
+            "updated": self.updated - self.merged,
+            "merged": self.merged,
+            "skipped": len(self.skipped),
+            "refused": len(self.invalid_rows),
+            "failed": len({f.row for f in self.failed} - written),
+        }
+
+    @property
+    def accounted(self) -> bool:
+        """Whether every row has exactly one outcome (``rows == sum(outcomes())``)."""
+        return self.rows == sum(self.outcomes().values())
 
     @property
     def ok(self) -> bool:
@@ -102,7 +135,23 @@ class ImportReport:
             f"{self.minimum_requests}), write units {self.wcu:g} (minimum {self.minimum_wcu}), "
             f"read units {self.rcu:g}",
         ]
-        if self.unused_columns:
+        if self.merged:
+            lines.append(f"merged {self.merged} of the updated")
+        if self.phone_region and self.phone_region_from != "org":  # the org's default: as usual
+            origin = {
+                "argument": "phone_region=",
+                "header": f"the header's language: {self.language}",
+            }
+            lines.append(
+                f"phones without a country code read as {self.phone_region} "
+                f"({origin[self.phone_region_from]})"
+            )
+        if self.photos_dropped:
+            lines.append(f"photos not stored: {self.photos_dropped}")
+        if self.ignored_properties:
+            counted = ", ".join(f"{k} x{v}" for k, v in self.ignored_properties.items())
+            lines.append(f"properties not imported: {counted}")
+        elif self.unused_columns:
             lines.append(f"unused columns: {', '.join(self.unused_columns)}")
         lines.extend(self.notes)
         for invalid in self.invalid_rows:

@@ -1,4 +1,5 @@
-"""What the notebooks use: set-up, display tables, sample data, scripted races, exercises.
+"""What the notebooks use: set-up, display tables, sample data, scripted races, exercises, and
+lesson 11's own contacts in a persistent store (``yours``).
 
 A notebook imports from ``contactkit`` (the library and its public subpackages) and from here,
 nothing deeper. Besides its own modules this package hands the notebooks the few internals a
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..dynamo.expressions import render
 from ..engine.faults import FaultInjector
-from . import antipatterns, exercises, lesson, samples, show
+from . import antipatterns, exercises, lesson, samples, show, yours
 from .antipatterns import seed_check_then_write, seed_read_modify_write
 from .interleave import Step, interleave, store_add, store_update
 from .lesson import Lesson
@@ -45,6 +46,7 @@ __all__ = [
     "show",
     "store_add",
     "store_update",
+    "yours",
 ]
 
 

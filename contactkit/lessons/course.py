@@ -4,6 +4,7 @@ Used by ``make notebooks`` and ``make html``::
 
     python -m contactkit.lessons.course clean notebooks/*.ipynb     # after executing them in place
     python -m contactkit.lessons.course index notebooks build/html  # after nbconvert --to html
+    python -m contactkit.lessons.course sample-only notebooks/11-your-contacts.ipynb  # pre-commit
 
 Notebooks are plain JSON (nbformat 4); this module reads and writes them without Jupyter, in
 nbformat's own layout (one-space indent, sorted keys), so a clean notebook diffs only where its
@@ -26,6 +27,26 @@ LESSON_FILE = re.compile(r"^(\d\d)-[a-z0-9-]+\.ipynb$")
 VOLATILE_CELL_METADATA = ("execution",)
 # Kernel details that differ between machines (the exact Python patch version).
 STABLE_LANGUAGE_INFO = ("name",)
+# Seconds each lesson may take under nbval, run alone (``benchmarks/notebooks_time.py`` reports
+# them against these), by lesson number: measured on a shared 2-core machine, plus about a third.
+# The series must finish within SERIES_BUDGET_S as ``make test`` runs it, with two workers on
+# two cores, so the budgets add up to at most twice that (tests/lessons/test_course.py).
+TIME_BUDGETS_S: dict[str, float] = {
+    "00": 5,
+    "01": 15,
+    "02": 10,
+    "03": 6,
+    "04": 15,
+    "05": 9,
+    "06": 22,
+    "07": 18,
+    "08": 26,
+    "09": 9,
+    "10": 15,
+    "11": 15,
+}
+SERIES_BUDGET_S = 120.0
+SERIES_WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -136,9 +157,24 @@ def _source(cell: dict[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def sample_only(paths: Sequence[Path]) -> list[str]:
+    """What in these notebooks' outputs is not lesson 11's sample (see ``yours.private_data``)."""
+    from .yours import private_data
+
+    return [f"{path}: {problem}" for path in paths for problem in private_data(read_notebook(path))]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``clean FILE...`` or ``index NOTEBOOK_DIR OUT_DIR``."""
+    """``clean FILE...``, ``index NOTEBOOK_DIR OUT_DIR`` or ``sample-only FILE...``."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) >= 2 and args[0] == "sample-only":
+        problems = sample_only([Path(a) for a in args[1:]])
+        for problem in problems:
+            print(problem)
+        if problems:
+            print("these outputs may hold your own contacts: do not commit them; clear the")
+            print("outputs, or run `make notebooks` (which uses the shipped sample)")
+        return 1 if problems else 0
     if len(args) >= 2 and args[0] == "clean":
         for path in clean_files([Path(a) for a in args[1:]]):
             print(f"cleaned {path}")
@@ -146,7 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(args) == 3 and args[0] == "index":
         print(f"wrote {write_index(Path(args[1]), Path(args[2]))}")
         return 0
-    print("usage: python -m contactkit.lessons.course clean FILE... | index NOTEBOOK_DIR OUT_DIR")
+    print(
+        "usage: python -m contactkit.lessons.course clean FILE... | index NOTEBOOK_DIR OUT_DIR"
+        " | sample-only FILE..."
+    )
     return 2
 
 

@@ -100,7 +100,10 @@ def check_activity(org: Any, contact_id: str, feed: Sequence[Interaction] | None
     _require(
         [i.id for i in feed] == [i.id for i in stored], "feed is not the activity, newest first"
     )
-    return f"Done: {len(feed)} interactions, newest first ({feed[0].kind} last)."
+    return (
+        f"Done: {len(feed)} interactions, newest first: the {feed[0].kind}, "
+        "recorded last, comes first."
+    )
 
 
 def check_found(

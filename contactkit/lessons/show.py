@@ -263,8 +263,13 @@ def rows(records: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = N
     return TextTable.of(listed, chosen)
 
 
-def requests(meter: Meter) -> TextTable:
+def requests(
+    meter: Meter, columns: Sequence[str] = REQUEST_COLUMNS, *, last: int | None = None
+) -> TextTable:
     """Every request a meter recorded, one row each, in the order sent.
+
+    ``columns`` picks some of :data:`REQUEST_COLUMNS`; ``last=N`` keeps the last N requests
+    (their ``#`` stays the number :func:`request` takes).
 
     ``key`` is the key condition (Query), the key (GetItem, writes) or the number of keys
     (batches); ``written`` counts the items a write names by action and item type; RCU and
@@ -276,8 +281,13 @@ def requests(meter: Meter) -> TextTable:
             org.add(first_name="Ada", email="ada@example.com")
         requests(m)
     """
+    unknown = [name for name in columns if name not in REQUEST_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown request columns {unknown}; choose from {REQUEST_COLUMNS}")
+    if last is not None and last < 1:
+        raise ValueError(f"last must be a positive number of requests, not {last}")
     rows = [_request_row(number, record) for number, record in enumerate(meter.records)]
-    return TextTable.of(rows, REQUEST_COLUMNS)
+    return TextTable.of(rows[-last:] if last is not None else rows, columns)
 
 
 def _request_row(number: int, record: RequestRecord) -> dict[str, Any]:

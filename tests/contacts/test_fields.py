@@ -51,6 +51,7 @@ CONTACT = Contact(
     updated_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
     last_contacted_at=datetime(2025, 1, 3, tzinfo=UTC),
     groups=("Friends",),
+    source_id="urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1",
 )
 
 
@@ -75,7 +76,8 @@ def test_export_columns_are_the_exported_fields_in_their_stable_order() -> None:
         *("email", "email_label", "phone", "phone_label", "company", "department"),
         *("job_title", "birthday", "websites", "tags"),
         *("street", "city", "state", "postal_code", "country", "address_label"),
-        *("custom.linkedin", "notes", "favorite", "created_at", "last_contacted_at", "groups"),
+        *("custom.linkedin", "notes", "favorite", "source_id", "created_at"),
+        *("last_contacted_at", "groups"),
     ]
     assert fields.csv_columns(["linkedin"]) == expected
     longest = {name: len(getattr(CONTACT, name)) for name in fields.LABELED_KINDS}

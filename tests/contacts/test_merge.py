@@ -196,7 +196,10 @@ def test_a_worst_case_merge_fits_in_one_transaction(org: ck.OrgStore) -> None:
 def test_merging_over_the_tag_limit_is_refused_before_writing(org: ck.OrgStore) -> None:
     keep = org.add(first_name="K", last_name="K", email="k@example.com", tags=["a"])
     other = org.add(
-        first_name="O", last_name="O", email="o@example.com", tags=[f"t{n}" for n in range(20)]
+        first_name="O",
+        last_name="O",
+        email="o@example.com",
+        tags=[f"t{n}" for n in range(limits.MAX_TAGS)],
     )
     with pytest.raises(ck.ValidationError) as exc:
         org.merge(keep.id, other.id)

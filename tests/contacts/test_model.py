@@ -1,4 +1,4 @@
-"""Validation and cleaning of contact fields (``contactkit/contacts/model.py``)."""
+"""Validation and cleaning of contact fields (``contactkit/contacts/cleaning.py``)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ from typing import Any
 
 import pytest
 
-from contactkit.contacts.model import (
-    Address,
-    Contact,
-    LabeledValue,
-    apply_changes,
-    clean_changes,
-    clean_new,
-)
+from contactkit.contacts.cleaning import apply_changes, clean_changes, clean_new
+from contactkit.contacts.model import Address, Contact, LabeledValue
 from contactkit.dynamo import limits
 from contactkit.errors import ValidationError
 

@@ -243,21 +243,27 @@ def test_values_past_the_bounds_are_kept_unindexed_with_a_warning(
     assert len(phone_items(table)) == limits.MAX_INDEXED_PHONES
     assert org.find_by_email(emails[-1]) is None
     assert org.find_by_phone(phone_list[-1]).items == []
-    assert any("e11@example.com" in w and "not indexed" in w for w in contact.warnings)
-    assert any("+12125550020" in w and "not indexed" in w for w in contact.warnings)
+    assert any(emails[-1] in w and "not indexed" in w for w in contact.warnings)
+    last = f"+1212555{limits.MAX_INDEXED_PHONES:04d}"
+    assert any(last in w and "not indexed" in w for w in contact.warnings)
 
 
 # -- the transaction budget: measured on the worst cases --------------------------------------
 
 
+def _words(prefix: str, count: int = limits.MAX_SEARCH_TOKENS) -> list[str]:
+    return [f"{prefix}{chr(97 + n)}word" for n in range(count)]
+
+
 def _full(prefix: str) -> dict[str, Any]:
-    """A contact with every list at its indexed bound and every token slot used."""
-    words = [f"{prefix}{chr(97 + n)}word" for n in range(limits.MAX_SEARCH_TOKENS)]
+    """A contact with every list at its indexed bound, a source id and every token slot used
+    (by name words, so that its other fields' words are past the cap)."""
+    words = _words(prefix)
     return {
-        "first_name": " ".join(words[:6]),
-        "last_name": " ".join(words[6:12]),
-        "company": " ".join(words[12:18]),
-        "job_title": " ".join(words[18:]),
+        "first_name": " ".join(words[:8]),
+        "last_name": " ".join(words[8:]),
+        "company": f"{prefix} company",
+        "job_title": f"{prefix} title",
         "emails": [
             {"value": f"{prefix}{n}@example.com", "label": "x" * limits.LABEL_MAX}
             for n in range(limits.MAX_INDEXED_EMAILS)
@@ -266,40 +272,113 @@ def _full(prefix: str) -> dict[str, Any]:
             {"value": f"+1 {212 + len(prefix)} 555 {n:04d} x{n}", "label": "work"}
             for n in range(limits.MAX_INDEXED_PHONES)
         ],
-        "tags": [f"{prefix}-tag-{n}" for n in range(limits.MAX_TAGS)],
+        "tags": [f"{prefix}-tag-{n}".ljust(limits.TAG_MAX, "t") for n in range(limits.MAX_TAGS)],
+        "source_id": f"urn:uuid:{prefix}-" + "s" * (limits.SOURCE_ID_MAX - 20),
         "notes": "\U0001f600" * 20_000,  # a large item: the bytes count too
     }
 
 
-def test_the_worst_case_add_and_update_fit_in_dynamodbs_transaction_limits(
-    org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    recorder = Recorder(org, monkeypatch)
-    contact = org.add(**_full("alpha"))
-    org.create_group("Team")
-    org.add_to_group("Team", contact.id)
-    recorder.sent.clear()
-    updated = org.update(contact.id, **_full("beta"))
-    assert [e.value for e in updated.emails] == [e["value"] for e in _full("beta")["emails"]]
-    counts = [len(actions) for actions in recorder.sent]
-    sizes = [sum(action_bytes(a) for a in actions) for actions in recorder.sent]
-    worst = limits.worst_case_actions()
-    # the whole replacement needs more than one transaction: it went in steps, each within
-    steps = [worst["update_emails"], worst["update_phones"], worst["update_others"]]
-    assert len(counts) == 3 and all(c <= s for c, s in zip(counts, steps, strict=True))
-    assert counts[1:] == steps[1:]  # every phone, tag and token replaced: the worst cases
-    assert max(counts) <= limits.MAX_TRANSACTION_ACTIONS
-    assert max(sizes) <= limits.MAX_TRANSACTION_BYTES
-    assert org.get(contact.id) == updated
-    assert {c.id for c in org.find_by_tag("beta-tag-3").items} == {contact.id}
-    assert org.find_by_tag("alpha-tag-3").items == []
+def _sizes(sent: list[list[Action]]) -> list[tuple[int, int]]:
+    """``(actions, bytes)`` of each transaction sent."""
+    return [(len(actions), sum(action_bytes(a) for a in actions)) for actions in sent]
 
 
 def test_the_worst_case_add_is_one_transaction_of_the_computed_size(
     org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     recorder = Recorder(org, monkeypatch)
-    org.add(**_full("alpha"))
-    (sent,) = recorder.sent
-    assert len(sent) == limits.worst_case_actions()["add"]
-    assert sum(action_bytes(a) for a in sent) <= limits.MAX_TRANSACTION_BYTES
+    contact = org.add(**_full("alpha"))
+    [(count, size)] = _sizes(recorder.sent)
+    assert count == limits.worst_case_actions()["add"] <= limits.MAX_TRANSACTION_ACTIONS
+    assert size <= limits.MAX_TRANSACTION_BYTES
+    assert len(org.search("alphaoword")) == 1  # the 15th name word: every token slot used
+    assert contact.warnings == ()  # every list at its bound, none past it
+
+
+def test_the_worst_case_update_is_one_transaction_of_the_computed_size(
+    org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = org.add(**_full("alpha"))
+    recorder = Recorder(org, monkeypatch)
+    updated = org.update(contact.id, expected_version=contact.version, **_full("beta"))
+    # every claim, phone item, tag item, token and the source claim replaced: one transaction
+    [(count, size)] = _sizes(recorder.sent)
+    assert count == limits.worst_case_actions()["update"] <= limits.MAX_TRANSACTION_ACTIONS
+    assert size <= limits.MAX_TRANSACTION_BYTES
+    assert updated.version == contact.version + 1
+    assert [e.value for e in updated.emails] == [e["value"] for e in _full("beta")["emails"]]
+    assert org.get(contact.id) == updated
+    assert {c.id for c in org.find_by_tag(updated.tags[3]).items} == {contact.id}
+    assert org.find_by_tag(contact.tags[3]).items == []
+
+
+def _in_every_group(org: ck.OrgStore, contact_id: str) -> None:
+    for n in range(limits.MAX_GROUPS_PER_CONTACT):
+        org.create_group(f"group {n}")
+        org.add_to_group(f"group {n}", contact_id)
+
+
+def test_the_worst_case_delete_is_one_transaction_of_the_computed_size(
+    org: ck.OrgStore, table: ck.Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = org.add(**_full("alpha"))
+    _in_every_group(org, contact.id)
+    recorder = Recorder(org, monkeypatch)
+    org.delete(contact.id)
+    [(count, size)] = _sizes(recorder.sent)
+    assert count == limits.worst_case_actions()["delete"] <= limits.MAX_TRANSACTION_ACTIONS
+    assert size <= limits.MAX_TRANSACTION_BYTES
+    assert items_of_type(table, "source") == [] and claims(table) == {}
+
+
+def test_the_worst_case_merge_is_three_transactions_each_of_its_computed_size(
+    org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the kept contact: a company of 15 words, nothing else; the other: every list full, in
+    # every group. The merge takes the other's 15 name words (which push the company's out of
+    # the token slots), tags and groups; deletes the other; then takes over its emails,
+    # phones and source id.
+    keep = org.add(company=" ".join(_words("gamma")))
+    other = org.add(**_full("beta"))
+    _in_every_group(org, other.id)
+    recorder = Recorder(org, monkeypatch)
+    merged = org.merge(keep.id, other.id)
+    worst = limits.worst_case_actions()
+    sizes = _sizes(recorder.sent)
+    assert [count for count, _ in sizes] == [
+        worst["merge"],
+        worst["delete"],
+        1 + limits.MAX_INDEXED_EMAILS + limits.MAX_INDEXED_PHONES + 1 + 1,
+    ]
+    assert sizes[2][0] <= worst["merge_take_over"]
+    assert max(count for count, _ in sizes) <= limits.MAX_TRANSACTION_ACTIONS
+    assert max(size for _, size in sizes) <= limits.MAX_TRANSACTION_BYTES
+    assert merged.source_id == other.source_id and len(merged.emails) == len(other.emails)
+    assert len(merged.groups) == limits.MAX_GROUPS_PER_CONTACT
+
+
+# -- the source id: stored, claimed in the org, moved and released -----------------------------
+
+
+def source_claims(table: ck.Table) -> dict[str, str]:
+    return {i["source_id"]: i["contact_id"] for i in items_of_type(table, "source")}
+
+
+def test_a_source_id_is_stored_and_claimed_once_in_the_org(
+    org: ck.OrgStore, table: ck.Table
+) -> None:
+    mom = org.add(name="Mom", source_id="urn:uuid:1")
+    assert org.get(mom.id).source_id == "urn:uuid:1"
+    assert source_claims(table) == {"urn:uuid:1": mom.id}
+    with pytest.raises(ck.ValidationError) as taken:
+        org.add(name="Mum", source_id="urn:uuid:1")
+    assert taken.value.field == "source_id" and mom.id in taken.value.reason
+    dad = org.add(name="Dad", source_id="urn:uuid:2")
+    with pytest.raises(ck.ValidationError) as moved:
+        org.update(dad.id, source_id="urn:uuid:1")
+    assert moved.value.field == "source_id" and org.get(dad.id) == dad
+    org.update(mom.id, source_id="urn:uuid:3")
+    assert source_claims(table) == {"urn:uuid:3": mom.id, "urn:uuid:2": dad.id}
+    org.update(mom.id, source_id=None)
+    org.delete(dad.id)
+    assert source_claims(table) == {} and org.get(mom.id).source_id is None

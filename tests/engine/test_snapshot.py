@@ -72,7 +72,7 @@ def test_create_request_rebuilds_the_contactkit_schema() -> None:
     ("content", "message"),
     [
         ("not json", "cannot read snapshot"),
-        (json.dumps({"format": "something-else"}), "is not a contactkit serve snapshot"),
+        (json.dumps({"format": "something-else"}), "is not a contactkit engine snapshot"),
         (json.dumps({"format": snapshot.FORMAT, "version": 99}), "is snapshot version 99"),
     ],
 )
@@ -190,3 +190,42 @@ def test_leftovers_of_a_killed_save_are_removed(tmp_path: Path) -> None:
         file.write_text("{")
     assert snapshot.remove_leftovers(path) == sorted(leftovers)
     assert sorted(tmp_path.iterdir()) == sorted(kept)
+
+
+VERSION_1 = Path(__file__).parent / "data" / "snapshot-v1.json"
+
+
+def test_a_committed_version_1_file_loads(tmp_path: Path) -> None:
+    """``data/snapshot-v1.json`` was written by ``contactkit serve`` before version 2."""
+    assert json.loads(VERSION_1.read_text())["version"] == 1
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as db:
+        assert snapshot.load(engine, db.client, VERSION_1) == snapshot.SnapshotInfo(
+            ("contacts",), 12
+        )
+        org = db.table("contacts").org("org-v1")
+        found = org.find_by_email("ada@example.com")
+        assert found is not None and found.phone_e164 == "+442079460958"
+        assert {c.first_name for c in org.iter_pages(org.list)} == {"Ada", "Grace"}
+        path = tmp_path / "again.json"
+        snapshot.save(engine, path)  # saved again: in the current version
+    saved = json.loads(path.read_text())
+    assert saved["version"] == snapshot.VERSION == 2
+    assert saved["written_by"].startswith("contactkit ")
+    assert saved["saved_at"].endswith("Z")
+
+
+def test_upgrade_walks_every_version_and_refuses_newer_ones() -> None:
+    upgraded = snapshot.upgrade({"format": snapshot.FORMAT, "version": 1, "tables": []}, Path("f"))
+    assert upgraded == {
+        "format": snapshot.FORMAT,
+        "version": snapshot.VERSION,
+        "saved_at": None,
+        "written_by": None,
+        "tables": [],
+    }
+    assert sorted(snapshot.UPGRADES) == list(range(1, snapshot.VERSION))
+    with pytest.raises(ck.ConfigurationError, match="reads versions 1 to 2: upgrade contactkit"):
+        snapshot.upgrade({"version": 3}, Path("f"))
+    for strange in (0, "2", True, None):
+        with pytest.raises(ck.ConfigurationError, match=r"reads versions 1 to 2$"):
+            snapshot.upgrade({"version": strange}, Path("f"))

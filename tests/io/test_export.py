@@ -45,8 +45,8 @@ def test_csv_has_our_columns_and_neutralised_cells(
         *("email", "email_label", "phone", "phone_label", "company", "department"),
         *("job_title", "birthday", "websites", "tags"),
         *("street", "city", "state", "postal_code", "country", "address_label"),
-        *("custom.linkedin", "custom.account_id", "notes", "favorite", "created_at"),
-        *("last_contacted_at", "groups"),
+        *("custom.linkedin", "custom.account_id", "notes", "favorite", "source_id"),
+        *("created_at", "last_contacted_at", "groups"),
     ]
     ada, bob = rows
     assert ada["company"] == '\'=HYPERLINK("http://evil.example","x")'

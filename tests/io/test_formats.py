@@ -527,3 +527,29 @@ def test_a_list_cell_reads_back_exactly_what_was_joined(values: list[str]) -> No
 
     assert columns.split_list(columns.join_list(values)) == [v.strip() for v in values]
     assert columns.split_list("a;;b, c") == ["a", "b", "c"]  # unquoted blanks are no items
+
+
+def test_a_foreign_uid_is_the_source_id_and_ours_is_the_id() -> None:
+    (foreign,) = read_source(io.StringIO(VCARD), format="vcard").rows
+    assert foreign.values["source_id"] == "urn:uuid:9f1c3a1e-0000-4000-8000-000000000000"
+    ulid = "01KE6Z5Q8M3V4W5X6Y7Z8A9B0C"
+    ours = VCARD.replace(
+        "UID:urn:uuid:9f1c3a1e-0000-4000-8000-000000000000",
+        f"UID:urn:uuid:9f1c3a1e-0000-4000-8000-000000000000\nX-CONTACTKIT-ID:{ulid}",
+    )
+    (row,) = read_source(io.StringIO(ours), format="vcard").rows
+    assert (row.values["id"], row.values["source_id"]) == (
+        ulid,
+        "urn:uuid:9f1c3a1e-0000-4000-8000-000000000000",
+    )
+    # an earlier contactkit card: UID was the id, and is no source id
+    earlier = VCARD.replace("UID:urn:uuid:9f1c3a1e-0000-4000-8000-000000000000", f"UID:{ulid}")
+    (row,) = read_source(io.StringIO(earlier), format="vcard").rows
+    assert row.values["id"] == ulid and "source_id" not in row.values
+    # our own card of a contact without a source id: UID and X-CONTACTKIT-ID agree
+    same = VCARD.replace(
+        "UID:urn:uuid:9f1c3a1e-0000-4000-8000-000000000000",
+        f"UID:{ulid}\nX-CONTACTKIT-ID:{ulid}",
+    )
+    (row,) = read_source(io.StringIO(same), format="vcard").rows
+    assert row.values["id"] == ulid and "source_id" not in row.values

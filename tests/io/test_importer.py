@@ -727,3 +727,117 @@ def test_an_economy_rerun_writes_the_search_entries_its_matched_contacts_lack(
     assert len([t for t in scan_all(table) if t["type"] == "token"]) == len(tokens)
     third = org.import_contacts(rows, plan="economy")
     assert (third.notes, third.wcu) == ([], 0)
+
+
+# -- identity by source id: a foreign card's UID ---------------------------------------------
+
+FOREIGN_CARDS = """BEGIN:VCARD
+VERSION:3.0
+FN:Mom
+N:;Mom;;;
+TEL;TYPE=CELL:+44 20 7946 0958
+UID:urn:uuid:0b9e7a52-0000-4000-8000-000000000001
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Mom
+N:;Mom;;;
+TEL;TYPE=CELL:+44 20 7946 0958
+UID:urn:uuid:0b9e7a52-0000-4000-8000-000000000002
+END:VCARD
+BEGIN:VCARD
+VERSION:3.0
+FN:Joe's Pizza
+ORG:Joe's Pizza
+UID:ABPerson-42
+END:VCARD
+"""
+
+
+def import_cards(org: ck.OrgStore, text: str, **options: Any) -> ck.ImportReport:
+    return org.import_contacts(io.StringIO(text), format="vcard", **options)
+
+
+def test_a_foreign_vcard_with_uids_and_no_emails_imported_twice_writes_nothing(
+    org: ck.OrgStore,
+) -> None:
+    first = import_cards(org, FOREIGN_CARDS)
+    # two cards alike in name and phones but with two UIDs are two contacts
+    assert (first.imported, first.skipped) == (3, [])
+    stored = {org.get(cid).source_id: cid for cid in first.contact_ids.values()}
+    assert set(stored) == {
+        "urn:uuid:0b9e7a52-0000-4000-8000-000000000001",
+        "urn:uuid:0b9e7a52-0000-4000-8000-000000000002",
+        "ABPerson-42",
+    }
+    again = import_cards(org, FOREIGN_CARDS)
+    assert (again.imported, again.updated, writes_of(again)) == (0, 0, set())
+    assert [s.existing_id for s in again.skipped] == list(first.contact_ids.values())
+    assert "Query" not in again.requests_by_operation  # matched by UID, not by fingerprint
+
+
+def test_a_card_whose_uid_is_known_but_that_differs_is_handled_by_on_conflict(
+    org: ck.OrgStore,
+) -> None:
+    first = import_cards(org, FOREIGN_CARDS)
+    renamed = FOREIGN_CARDS.replace("FN:Joe's Pizza\nORG:Joe's Pizza", "FN:Joe's\nORG:Joe's")
+    joe = first.contact_ids[3]
+    skipped = import_cards(org, renamed)
+    assert [(s.row, s.existing_id) for s in skipped.skipped if "differs" in s.reason] == [(3, joe)]
+    assert "(same source id)" in skipped.skipped[-1].reason
+    updated = import_cards(org, renamed, on_conflict="update")
+    assert updated.updated == 1 and updated.contact_ids == {3: joe}
+    assert org.get(joe).company == "Joe's" and len(org.list().items) == 3
+
+
+def test_cards_repeating_a_uid_in_one_file_are_duplicates(org: ck.OrgStore) -> None:
+    card = FOREIGN_CARDS.split("END:VCARD\n")[2] + "END:VCARD\n"
+    report = import_cards(org, card + card.replace("Joe's Pizza", "Joe's"))
+    assert report.imported == 1
+    assert [s.reason for s in report.skipped] == ["duplicate of row 1 (same source id)"]
+
+
+def test_our_export_of_foreign_cards_keeps_their_uids_and_matches_both_ways(
+    table: ck.Table, tmp_path: Path
+) -> None:
+    home = table.org("org-home")
+    first = import_cards(home, FOREIGN_CARDS)
+    home.export(tmp_path / "ours.vcf")
+    text = (tmp_path / "ours.vcf").read_text(encoding="utf-8").splitlines()
+    assert "UID:ABPerson-42" in text  # the foreign UID is kept
+    assert f"X-CONTACTKIT-ID:{first.contact_ids[3]}" in text
+    # our export re-imported matches by contactkit id: nothing written
+    again = home.import_contacts(tmp_path / "ours.vcf")
+    assert (again.imported, again.updated, writes_of(again)) == (0, 0, set())
+    # into an empty org: the same ids and source ids; then the foreign file matches by UID
+    copy = table.org("org-copy")
+    copied = copy.import_contacts(tmp_path / "ours.vcf")
+    assert copied.contact_ids == first.contact_ids
+    assert copy.get(first.contact_ids[3]).source_id == "ABPerson-42"
+    foreign = import_cards(copy, FOREIGN_CARDS)
+    assert (foreign.imported, foreign.updated, writes_of(foreign)) == (0, 0, set())
+
+
+def test_an_update_too_large_for_one_transaction_is_refused_naming_the_limit(
+    org: ck.OrgStore,
+) -> None:
+    # every list replaced (99 actions) and 20 groups joined: more than one transaction holds
+    def full(prefix: str) -> dict[str, Any]:
+        return {
+            "name": " ".join(f"{prefix[0]}{chr(97 + n)}" for n in range(limits.MAX_SEARCH_TOKENS)),
+            "emails": [f"{prefix}{n}@example.com" for n in range(limits.MAX_INDEXED_EMAILS)],
+            "phones": [f"+1 212 55{len(prefix)} {n:04d}" for n in range(limits.MAX_INDEXED_PHONES)],
+            "tags": [f"{prefix}-{n}" for n in range(limits.MAX_TAGS)],
+            "source_id": f"{prefix}-uid",
+        }
+
+    contact = org.add(**full("alpha"))
+    row = {**full("beta"), "id": contact.id}
+    row["groups"] = [f"group {n}" for n in range(limits.MAX_GROUPS_PER_CONTACT)]
+    report = org.import_contacts([row], on_conflict="update")
+    [(number, field, reason)] = [(r.row, r.field, r.reason) for r in report.invalid_rows]
+    assert (number, field) == (1, "groups")
+    assert "100 actions" in reason and "119" in reason
+    assert org.get(contact.id) == contact and report.updated == 0
+    row.pop("groups")  # the same change without the groups is one transaction
+    assert org.import_contacts([row], on_conflict="update").updated == 1

@@ -3,10 +3,11 @@
 For each format (CSV, JSON, vCard) and each generated org of one to three contacts: the
 export imported into an empty org gives every field back (id, every name part, nickname,
 labelled emails, phones and addresses, company, department, job title, birthday, websites,
-tags, custom fields, notes, favourite, created, last contacted, groups), and importing the
-org's own export back into it writes nothing. The contacts may have no name, a one-word name,
-no email (phone-only, company-only), several emails, phones and addresses with free-text labels,
-phone extensions and letters, a birthday without a year, and text with non-BMP characters,
+tags, custom fields, notes, favourite, source id, created, last contacted, groups), and
+importing the org's own export back into it writes nothing. The contacts may have no name, a
+one-word name, no email (phone-only, company-only), several emails, phones and addresses with
+free-text labels, phone extensions and letters, a birthday without a year, a source id (a
+vCard UID, any one-line text), and text with non-BMP characters,
 CR/LF, a leading ``=+-@``, ``;`` and ``,``. One engine and one table for the module, two orgs
 per example; ``EXAMPLES`` examples per format.
 """
@@ -26,7 +27,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 import contactkit as ck
-from contactkit.contacts.model import DIRECTION_CONTROLS, check_visible
+from contactkit.contacts.cleaning import DIRECTION_CONTROLS, check_visible
 
 EXAMPLES = 35  # per format
 FORMATS = {"csv": "csv", "json": "json", "vcf": "vcf"}
@@ -131,6 +132,13 @@ ADDRESS = st.dictionaries(
 )
 
 
+# A vCard UID from another app (a URN, Apple's, Google's), or any one-line text (a CSV id).
+SOURCE_IDS = st.one_of(
+    st.sampled_from(["urn:uuid:0b9e7a52-0000-4000-8000-00000000000", "ABPerson-", "c0ffee"]),
+    line(30),
+)
+
+
 def labelled(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """An entry as text, or ``{"value": ..., "label": ...}``."""
     return st.one_of(
@@ -164,6 +172,7 @@ CONTACTS = st.fixed_dictionaries(
         "custom_fields": st.dictionaries(CUSTOM_NAMES, line(), max_size=3),
         "notes": NOTES,
         "favorite": st.booleans(),
+        "source_id": SOURCE_IDS,
     },
 )
 PEOPLE = st.lists(
@@ -192,6 +201,8 @@ def build(org: ck.OrgStore, people: list[tuple[Any, ...]]) -> None:
         CLOCK.now = created
         if "emails" in values:
             values = {**values, "emails": [distinct(number, e) for e in values["emails"]]}
+        if "source_id" in values:  # a source id is unique in the org too
+            values = {**values, "source_id": f"{values['source_id']}{number}"}
         try:
             contact = org.add(**values)
         except ck.ValidationError:  # not a contact the model accepts (nothing to know it by...)

@@ -108,3 +108,14 @@ def test_write_index_fixes_links_in_rendered_pages(tmp_path: Path) -> None:
     (out / "01-a.html").write_text('<a href="02-b.ipynb">next</a>')
     course.write_index(tmp_path, out)
     assert (out / "01-a.html").read_text() == '<a href="02-b.html">next</a>'
+
+
+def test_every_lesson_has_a_time_budget_and_the_series_fits() -> None:
+    numbers = [lesson.number for lesson in LESSONS]
+    missing = [n for n in numbers if n not in course.TIME_BUDGETS_S]
+    assert not missing, f"lessons without a time budget in course.TIME_BUDGETS_S: {missing}"
+    total = sum(course.TIME_BUDGETS_S.values())
+    assert total <= course.SERIES_BUDGET_S * course.SERIES_WORKERS, (
+        f"the budgets add up to {total} s: more than {course.SERIES_WORKERS} workers finish "
+        f"in {course.SERIES_BUDGET_S} s"
+    )

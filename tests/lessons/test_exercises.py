@@ -86,7 +86,9 @@ def test_check_activity(org: ck.OrgStore) -> None:
     feed = list(org.iter_pages(org.activity, ada.id))
     with pytest.raises(ExerciseNotDone, match="newest first"):
         exercises.check_activity(org, ada.id, list(reversed(feed)))
-    assert exercises.check_activity(org, ada.id, feed).startswith("Done")
+    assert exercises.check_activity(org, ada.id, feed) == (
+        "Done: 2 interactions, newest first: the email, recorded last, comes first."
+    )
 
 
 def test_check_found(org: ck.OrgStore) -> None:

@@ -137,6 +137,13 @@ def test_requests_lists_every_request_with_its_parameters_and_costs(
     assert added.id in text
     with pytest.raises(IndexError):
         show.request(m, 4)
+    tail = show.requests(m, ("#", "operation", "RCU"), last=2)
+    assert tail.columns == ("#", "operation", "RCU")
+    assert [row[0] for row in tail.rows] == ["2", "3"]  # numbered as in the whole view
+    with pytest.raises(ValueError, match="unknown request columns"):
+        show.requests(m, ("#", "cost"))
+    with pytest.raises(ValueError, match="positive"):
+        show.requests(m, last=0)
 
 
 def test_html_aligns_text_left_and_numbers_right() -> None:

@@ -181,6 +181,10 @@ _OUTLOOK_PHONES = (
 )
 
 
+# Outlook's "no date", as its English and German (and other day-first) interfaces write it.
+_NO_DATE = frozenset({"0/0/00", "00/00/0000", "0.0.00", "00.00.0000"})
+
+
 def outlook(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Outlook CSV (Outlook's own export and Google's "Outlook CSV" option)."""
     values: dict[str, Any] = {}
@@ -203,7 +207,7 @@ def outlook(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
             values["address"] = {k: v for k, v in address.items() if v}
     _text(values, "notes", cells.get("Notes"))
     birthday = cells.get("Birthday")
-    if birthday and birthday.strip() not in {"0/0/00", "00/00/0000"}:  # Outlook's "no date"
+    if birthday and birthday.strip() not in _NO_DATE:
         values.setdefault("custom_fields", {})["birthday"] = birthday
     nickname = cells.get("Nickname")
     if nickname:

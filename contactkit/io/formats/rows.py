@@ -33,13 +33,22 @@ class SourceRow:
 
 @dataclass
 class Source:
-    """A parsed file: its format, rows, the columns no field came from, and reading notes."""
+    """A parsed file: its format, rows, the columns no field came from, and reading notes.
+
+    ``photos`` counts the photos left out (contactkit stores none), ``ignored`` the properties
+    of a vCard no field reads (``{"X-AIM": 2}``), ``language`` the language of a localised
+    header (``"de"``) and ``phone_region`` the region its phones are most likely from.
+    """
 
     format: str
     rows: list[SourceRow]
     unused_columns: list[str] = field(default_factory=list)
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    photos: int = 0
+    ignored: dict[str, int] = field(default_factory=dict)
+    language: str | None = None
+    phone_region: str | None = None
 
 
 def split_multi(text: str | None) -> list[str]:

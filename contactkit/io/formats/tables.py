@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ...contacts import fields
 from ...errors import ValidationError
-from . import mappings
+from . import languages, mappings
 from .rows import Cells, Source, SourceRow, time_problems
 from .text import REPLACEMENT, Decoded
 
@@ -48,13 +48,19 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     if not header:
         raise ValidationError("source", "the file is empty: no header row")
     detected = detect(header)
+    original = header
+    language = languages.recognise(header) if detected is None else None
+    if language is not None:  # Outlook's export in the language of its interface
+        header = languages.translate(header, language)
+        detected = "outlook"
     chosen = format or detected
     if chosen is None:
         raise ValidationError(
             "format",
             f"unrecognised CSV header ({', '.join(header[:6])}...): expected contactkit's "
             "columns (first_name, last_name, email, ...), a Google Contacts or an Outlook "
-            "export; pass format= to choose",
+            "export (in English, German, French, Spanish, Italian, Dutch or Portuguese); "
+            "pass format= to choose",
         )
     if chosen not in CSV_FORMATS:
         raise ValidationError("format", f"{chosen!r} is not a CSV format")
@@ -80,8 +86,12 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
         problems.extend(time_problems(values))
         rows.append(SourceRow(number, values, problems))
     _refuse_repeats(header, used)
-    unused = list(dict.fromkeys(name for name in header if name not in used and name))
-    return Source(chosen, rows, unused, decoded.encoding, [decoded.note] if decoded.note else [])
+    shown = dict(zip(header, original, strict=True))  # unused columns as the file names them
+    unused = list(dict.fromkeys(shown[name] for name in header if name not in used and name))
+    source = Source(chosen, rows, unused, decoded.encoding, [decoded.note] if decoded.note else [])
+    if language is not None:
+        source.language, source.phone_region = language.code, language.region
+    return source
 
 
 def _numbered(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str] | str]]:

@@ -8,11 +8,14 @@ gives the name parts, ``ORG`` the company and department, ``BDAY`` the birthday 
 and ``19900517`` read as ``--05-17`` and ``1990-05-17``), ``URL`` the websites, ``NICKNAME``
 the nickname. A card with no name in ``N`` that is not contactkit's gets its name from ``FN``.
 
+A card's ``UID`` is its source id (``source_id``: a re-import finds the contact by it), unless it
+is a contactkit id (a ULID: the contact's id, as earlier contactkit exports wrote it).
 contactkit's own properties (:mod:`contactkit.io.columns`, written by
-:mod:`contactkit.io.export`) are read back: ``UID`` as the contact's id when it is a
-contactkit id (a ULID), ``X-CONTACTKIT-CUSTOM`` into custom fields, the favourite flag, the
-creation and last-contacted times, the groups, and the exact note (``X-CONTACTKIT-NOTE``, used
-only while it still matches ``NOTE``, in case another app edited the card)."""
+:mod:`contactkit.io.export`) are read back: ``X-CONTACTKIT-ID`` as the contact's id (``UID``
+is then its source id when the two differ), ``X-CONTACTKIT-CUSTOM`` into custom fields, the
+favourite flag, the creation and last-contacted times, the groups, and the exact note
+(``X-CONTACTKIT-NOTE``, used only while it still matches ``NOTE``, in case another app edited
+the card)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from ulid import ULID
 
 from ...errors import ValidationError
 from .. import columns
+from . import cards
 from .rows import Source, SourceRow, parse_flag, set_entries
 from .text import Decoded
 
@@ -35,6 +39,7 @@ _OURS = (
     columns.VCARD_GROUP,
     columns.VCARD_NOTE,
     columns.VCARD_NAME,
+    columns.VCARD_ID,
     *columns.VCARD_TIMES.values(),
 )
 _USED |= {name.upper() for name in _OURS}
@@ -43,55 +48,88 @@ _BIRTHDAY = re.compile(r"(\d{4}|--)-?(\d{2})-?(\d{2})(?:T.*)?")
 
 
 def read_vcard(decoded: Decoded) -> Source:
-    """Every card of a vCard file as one row (the first card is row 1)."""
+    """Every card of a vCard file as one row (the first card is row 1).
+
+    The file is cut into cards first (:mod:`.cards`): a card vobject cannot read is one
+    refused row, lines outside every card are counted in a note, and photos are left out
+    and counted, so nothing in one card stops the others.
+    """
     rows: list[SourceRow] = []
-    unused: dict[str, None] = {}
-    try:
-        cards = list(vobject.readComponents(decoded.text, allowQP=True))
-    except vobject.base.ParseError as exc:
-        raise ValidationError("source", f"not a valid vCard file: {exc}") from exc
-    for number, card in enumerate(cards, start=1):
-        values: dict[str, Any] = {}
-        names = {child.name.upper() for child in card.getChildren()}
-        for name in sorted(names - _USED):
-            unused[name] = None
-        labels = _item_labels(card)
-        _name(card, values)
-        emails = [
-            _entry(str(e.value).strip(), e, labels)
-            for e in _sorted_pref(card.contents.get("email", []))
-        ]
-        set_entries(values, "emails", [e for e in emails if e["value"]])
-        phones = [
-            _entry(_tel(str(t.value)), t, labels)
-            for t in _sorted_pref(card.contents.get("tel", []))
-        ]
-        set_entries(values, "phones", [p for p in phones if p["value"]])
-        if "org" in card.contents:
-            org = card.org.value
-            parts = [org] if isinstance(org, str) else [str(p) for p in org]
-            _set(values, "company", parts[0] if parts else None)
-            _set(values, "department", "; ".join(p for p in parts[1:] if p.strip()))
-        _set(values, "job_title", _single(card, "title"))
-        _set(values, "notes", _single(card, "note"))
-        _set(values, "nickname", _single(card, "nickname"))
-        _set(values, "birthday", _birthday(_single(card, "bday")))
-        websites = [str(line.value).strip() for line in card.contents.get("url", [])]
-        _set_list(values, "websites", [w for w in websites if w])
-        addresses = [_address(line, labels) for line in _sorted_pref(card.contents.get("adr", []))]
-        set_entries(values, "addresses", [a for a in addresses if a])
-        tags: list[str] = []
-        for line in card.contents.get("categories", []):
-            value = line.value
-            tags.extend(str(v).strip() for v in (value if isinstance(value, list) else [value]))
-        if _is_ours(card) and tags:  # our own card: a blank tag is a blank tag (refused like add())
-            values["tags"] = tags
-        elif any(tags):  # another app's: empty categories mean nothing
-            values["tags"] = [t for t in tags if t]
-        problems = _ours(card, values)
-        rows.append(SourceRow(number, values, problems))
+    ignored: dict[str, int] = {}
+    found = cards.cut(decoded.text)
+    photos = 0
+    for number, card_text in enumerate(found.cards, start=1):
+        photos += card_text.photos
+        for name, count in card_text.binary.items():
+            ignored[name] = ignored.get(name, 0) + count
+        rows.append(_row(number, card_text, ignored))
     notes = [decoded.note] if decoded.note else []
-    return Source("vcard", rows, list(unused), decoded.encoding, notes)
+    if found.stray:
+        line, text = found.stray[0]
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        notes.append(
+            f"{len(found.stray)} line(s) outside every BEGIN:VCARD ... END:VCARD ignored "
+            f"(the first, line {line}: {shown!r})"
+        )
+    if not found.cards and decoded.text.strip():
+        raise ValidationError("source", "not a vCard file: no BEGIN:VCARD ... END:VCARD card")
+    return Source("vcard", rows, list(ignored), decoded.encoding, notes, photos, ignored)
+
+
+def _row(number: int, card_text: cards.Card, ignored: dict[str, int]) -> SourceRow:
+    """One card as a row; a card vobject cannot read is a row with that problem."""
+    if not card_text.complete:
+        return SourceRow(number, {}, [("card", "the file ends before this card's END:VCARD")])
+    try:
+        card = vobject.readOne(card_text.text, allowQP=True)
+        values, problems = _values(card)
+    except (vobject.base.VObjectError, ValueError, TypeError, AttributeError) as exc:
+        reason = f"is not a readable vCard (line {card_text.line} on): {exc}"
+        return SourceRow(number, {}, [("card", reason)])
+    for child in card.getChildren():
+        name = child.name.upper()
+        if name not in _USED:
+            ignored[name] = ignored.get(name, 0) + 1
+    return SourceRow(number, values, problems)
+
+
+def _values(card: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """A parsed card in our field names, and the problems of contactkit's own properties."""
+    values: dict[str, Any] = {}
+    labels = _item_labels(card)
+    _name(card, values)
+    emails = [
+        _entry(str(e.value).strip(), e, labels)
+        for e in _sorted_pref(card.contents.get("email", []))
+    ]
+    set_entries(values, "emails", [e for e in emails if e["value"]])
+    phones = [
+        _entry(_tel(str(t.value)), t, labels) for t in _sorted_pref(card.contents.get("tel", []))
+    ]
+    set_entries(values, "phones", [p for p in phones if p["value"]])
+    if "org" in card.contents:
+        org = card.org.value
+        parts = [org] if isinstance(org, str) else [str(p) for p in org]
+        _set(values, "company", parts[0] if parts else None)
+        _set(values, "department", "; ".join(p for p in parts[1:] if p.strip()))
+    _set(values, "job_title", _single(card, "title"))
+    _set(values, "notes", _single(card, "note"))
+    _set(values, "nickname", _single(card, "nickname"))
+    _set(values, "birthday", _birthday(_single(card, "bday")))
+    websites = [str(line.value).strip() for line in card.contents.get("url", [])]
+    _set_list(values, "websites", [w for w in websites if w])
+    addresses = [_address(line, labels) for line in _sorted_pref(card.contents.get("adr", []))]
+    set_entries(values, "addresses", [a for a in addresses if a])
+    tags: list[str] = []
+    for line in card.contents.get("categories", []):
+        value = line.value
+        tags.extend(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+    if _is_ours(card) and tags:  # our own card: a blank tag is a blank tag (refused like add())
+        values["tags"] = tags
+    elif any(tags):  # another app's: empty categories mean nothing
+        values["tags"] = [t for t in tags if t]
+    problems = _ours(card, values)
+    return values, problems
 
 
 def _item_labels(card: Any) -> dict[str, str]:
@@ -132,13 +170,23 @@ def _address(line: Any, labels: dict[str, str]) -> dict[str, Any] | None:
         "postal_code": adr.code,
         "country": adr.country,
     }
-    found: dict[str, Any] = {k: v for k, v in parts.items() if isinstance(v, str) and v.strip()}
+    found: dict[str, Any] = {
+        k: _one_line(v) for k, v in parts.items() if isinstance(v, str) and v.strip()
+    }
     if not found:
         return None
     label = _label(line, labels)
     if label:
         found["label"] = label
     return found
+
+
+def _one_line(text: str) -> str:
+    """An address part on one line: Apple and Google write a street of several lines
+    (``25334\\nSouth Crescent Drive``), which an address part cannot hold; its lines are
+    joined by ``", "``."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return ", ".join(line for line in lines if line)
 
 
 def _birthday(text: str | None) -> str | None:
@@ -223,8 +271,15 @@ def _ours(card: Any, values: dict[str, Any]) -> list[tuple[str, str]]:
     """contactkit's own properties into ``values``; ``(field, reason)`` for what is wrong."""
     problems: list[tuple[str, str]] = []
     uid = _single(card, "uid")
-    if uid and _is_ulid(uid):
+    own = _single(card, columns.VCARD_ID)
+    if own and _is_ulid(own):  # contactkit's card: UID is the source id unless it is the id
+        values[columns.ID_FIELD] = own
+        if uid and uid != own:
+            values["source_id"] = uid
+    elif uid and _is_ulid(uid):  # an earlier contactkit card (UID was the id), or a ULID
         values[columns.ID_FIELD] = uid
+    elif uid:  # another app's id for the card: how a re-import finds its contact
+        values["source_id"] = uid
     for line in card.contents.get(columns.VCARD_CUSTOM, []):
         encoded = line.params.get("NAME", [""])[0]
         try:

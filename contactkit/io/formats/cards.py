@@ -1,0 +1,107 @@
+"""A vCard file cut into its cards, before any card is parsed (pure).
+
+Real exports are not always clean: Apple files may start with a stray ``ENCODING:UTF-8`` line,
+hand-edited files hold comments, and Android's vCard 2.1 writes photos in base64 whose lines
+are not always indented (so one photo can break a parser for the whole file). Cutting the text
+into ``BEGIN:VCARD`` ... ``END:VCARD`` blocks first lets one bad card be one refused row; the
+lines outside any card are counted, never read as a card.
+
+Photos and the other binary values (``PHOTO``, ``LOGO``, ``SOUND``, ``KEY``: embedded in base64
+or linked by a URI) are not stored by contactkit: they are taken out of the card here and
+counted (``Card.photos``, ``Card.binary``), so a photo is never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
+_BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+# vCard 3.0's PROFILE:VCARD says only "this is a vCard", and vobject refuses it inside a card.
+_LEFT_OUT = _BINARY_PROPERTIES | {"PROFILE"}
+
+
+@dataclass
+class Card:
+    """One ``BEGIN:VCARD`` ... ``END:VCARD`` block: its first line's number and its text
+    without binary values; ``photos`` counts the photos taken out, ``binary`` the other
+    properties taken out (``LOGO``, ``SOUND``, ``KEY``, ``PROFILE``) by name."""
+
+    line: int
+    text: str
+    photos: int = 0
+    binary: dict[str, int] = field(default_factory=dict)
+    complete: bool = True  # False when the file ended before its END:VCARD
+
+
+@dataclass
+class Cut:
+    """The cards of a file and its lines outside every card (``(line number, text)``)."""
+
+    cards: list[Card]
+    stray: list[tuple[int, str]]
+
+
+def cut(text: str) -> Cut:
+    """Cut ``text`` into cards (nested ``BEGIN:VCARD``, as a 2.1 ``AGENT`` holds, stay inside)."""
+    cards: list[Card] = []
+    stray: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip().upper()
+        if word == "BEGIN:VCARD":
+            if depth == 0:
+                current, start = [], number
+            depth += 1
+        if depth == 0:
+            if line.strip():
+                stray.append((number, line))
+            continue
+        current.append(line)
+        if word == "END:VCARD":
+            depth -= 1
+            if depth == 0:
+                cards.append(_card(start, current))
+    if depth > 0:
+        card = _card(start, current)
+        card.complete = False
+        cards.append(card)
+    return Cut(cards, stray)
+
+
+def _card(start: int, lines: list[str]) -> Card:
+    """The card's text with its binary properties (and their continuation lines) left out."""
+    kept: list[str] = []
+    photos = 0
+    binary: dict[str, int] = {}
+    skipping = base64_block = False
+    for line in lines:
+        if skipping:
+            if line[:1] in (" ", "\t"):
+                continue
+            if base64_block and (not line.strip() or _BASE64_LINE.fullmatch(line.strip())):
+                # vCard 2.1 base64 may continue without indentation and end with a blank line
+                continue
+            skipping = False
+        name, params = _property(line)
+        if name in _LEFT_OUT:
+            skipping = True
+            base64_block = "ENCODING=B" in params or "BASE64" in params
+            if name == "PHOTO":
+                photos += 1
+            else:
+                binary[name] = binary.get(name, 0) + 1
+            continue
+        kept.append(line)
+    return Card(start, "\n".join(kept) + "\n", photos, binary)
+
+
+def _property(line: str) -> tuple[str, str]:
+    """``("PHOTO", "ENCODING=BASE64;TYPE=JPEG")`` from ``item1.PHOTO;ENCODING=BASE64;...:``."""
+    if line[:1] in (" ", "\t"):
+        return "", ""
+    head = line.split(":", 1)[0].upper()
+    name, _, params = head.partition(";")
+    return name.rpartition(".")[2].strip(), params

@@ -1,0 +1,111 @@
+"""Outlook's export in the language of its interface (contactkit.io.formats.languages), and
+the phone region an import reads phones in (``phone_region=``, the header's, the org's)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import contactkit as ck
+from contactkit.io.formats import read_source
+from contactkit.io.formats.languages import LANGUAGES, recognise, translate
+
+SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "synthetic"
+
+# file, language, region, encoding read, the first row's phone as stored
+LOCALISED = [
+    ("outlook-de.csv", "de", "DE", "cp1252", "+49301234567"),
+    ("outlook-fr.csv", "fr", "FR", "utf-8-sig", "+33612345678"),
+    ("outlook-es.csv", "es", "ES", "cp1252", "+34612345678"),
+    ("outlook-it.csv", "it", "IT", "cp1252", "+393123456789"),
+    ("outlook-nl.csv", "nl", "NL", "cp1252", "+31612345678"),
+    ("outlook-pt.csv", "pt", "BR", "cp1252", "+5511912345678"),
+]
+
+
+@pytest.mark.parametrize(("name", "language", "region", "encoding", "phone"), LOCALISED)
+def test_a_localised_outlook_export_imports_with_its_languages_phone_region(
+    org: ck.OrgStore, name: str, language: str, region: str, encoding: str, phone: str
+) -> None:
+    report = org.import_contacts(SYNTHETIC / name)
+    assert (report.format, report.language, report.encoding) == ("outlook", language, encoding)
+    assert (report.phone_region, report.phone_region_from) == (region, "header")
+    assert report.imported >= 1 and report.accounted
+    assert f"phones without a country code read as {region}" in report.summary()
+    first = org.get(report.contact_ids[2])  # the header is row 1
+    assert first.phones[0].value == phone
+    assert first.email and first.first_name and first.last_name and first.tags
+
+
+def test_the_german_export_reads_every_mapped_column(org: ck.OrgStore) -> None:
+    report = org.import_contacts(SYNTHETIC / "outlook-de.csv")
+    assert (report.rows, report.imported) == (3, 2)
+    (refused,) = report.invalid_rows
+    assert (refused.row, refused.field) == (4, "email")
+    juergen = org.find_by_email("juergen.mueller@example.de")
+    assert juergen is not None
+    assert (juergen.first_name, juergen.last_name) == ("Jürgen", "Müller")
+    assert (juergen.company, juergen.job_title) == ("Bäckerei Müller GmbH", "Geschäftsführer")
+    assert juergen.addresses[0].city == "Berlin" and juergen.tags == ("Kunden", "Berlin")
+    assert "birthday" not in juergen.custom_fields  # Outlook's German "no date", 0.0.00
+    assert "Anrede" in report.unused_columns  # unused columns named as the file names them
+
+
+def test_phone_region_overrides_the_headers_language(org: ck.OrgStore) -> None:
+    report = org.import_contacts(SYNTHETIC / "outlook-de.csv", phone_region="AT")
+    assert (report.phone_region, report.phone_region_from) == ("AT", "argument")
+    juergen = org.find_by_email("juergen.mueller@example.de")
+    assert juergen is not None and juergen.phones[0].value == "+43301234567"
+
+
+def test_an_english_file_reads_phones_in_the_orgs_region(table: ck.Table) -> None:
+    org = table.org("org-gb", phone_region="GB")
+    text = "First Name,Last Name,E-mail Address,Mobile Phone\n"
+    text += "Ada,Byron,ada@example.com,020 7946 0958\n"
+    report = org.import_contacts(io.BytesIO(text.encode()), format="outlook")
+    assert (report.phone_region, report.phone_region_from, report.language) == ("GB", "org", None)
+    assert "read as" not in report.summary()  # the org's own default needs no remark
+    ada = org.find_by_email("ada@example.com")
+    assert ada is not None and ada.phones[0].value == "+442079460958"
+
+
+@pytest.mark.parametrize("region", ["UK", "de", "", "XX"])
+def test_an_unknown_phone_region_is_refused_naming_the_field(org: ck.OrgStore, region: str) -> None:
+    with pytest.raises(ck.ValidationError) as caught:
+        org.import_contacts([{"first_name": "A"}], phone_region=region)
+    assert caught.value.field == "phone_region"
+
+
+def test_one_shared_word_is_not_a_language() -> None:
+    assert recognise(["Nome", "Email"]) is None  # Italian's first name, and nothing else
+    assert recognise(["Nome", "Cognome"]) is not None
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_each_language_maps_names_email_and_a_phone(language: object) -> None:
+    from contactkit.io.formats.languages import Language
+
+    assert isinstance(language, Language)
+    english = set(language.columns.values())
+    assert {"First Name", "Last Name", "E-mail Address", "Mobile Phone"} <= english
+    header = [*language.columns]
+    assert recognise(header) == language
+    assert set(translate(header, language)) == english
+
+
+def test_an_unrecognised_header_names_the_languages_it_knows() -> None:
+    with pytest.raises(ck.ValidationError, match="German, French, Spanish") as caught:
+        read_source(io.BytesIO(b"Namn,Efternamn\nA,B\n"), format=None)
+    assert caught.value.field == "format"
+
+
+def test_an_outlook_com_export_with_a_utf8_bom_imports_every_row(org: ck.OrgStore) -> None:
+    report = org.import_contacts(SYNTHETIC / "outlook-com.csv")
+    assert report.encoding == "utf-8-sig" and report.format in {"outlook", "google-outlook"}
+    assert (report.rows, report.imported, report.invalid_rows) == (3, 3, [])
+    assert report.accounted and report.language is None
+    ada = org.find_by_email("ada@example.com")
+    assert ada is not None and ada.phones[0].value == "+442079460958"
+    assert ada.custom_fields["other_emails"] == "ada@work.example"
