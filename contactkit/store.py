@@ -350,7 +350,8 @@ class OrgStore:
 
     def erase(self, contact_id: str) -> EraseReport:
         """Remove a contact with everything about it: activity, memberships, tags, search
-        entries, email claim and the audit entries naming it. Resumable.
+        entries, email claim and the audit entries naming it (an import transaction's entry,
+        which names other contacts too, keeps them with ``(erased)`` in its place). Resumable.
 
         Example::
 

@@ -195,6 +195,7 @@ RESTORE_CASES = [
     ("duplicate members", [_item(s={"SS": ["a", "a"]})]),
     ("not base64", [_item(b={"B": "***"})]),
     ("over DynamoDB's 400 KB", [_item(big={"S": "x" * 410_000})]),
+    ("nested", [_item()[:-2] + ', "deep": ' + '{"L": [' * 3000 + "]}" * 3000 + "}}"]),
 ]
 
 
@@ -426,6 +427,53 @@ def test_the_cli_refuses_bad_input_naming_field_and_reason_and_changes_nothing(
     assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
 
 
+def test_the_cli_refuses_an_endpoint_that_is_not_a_url_and_changes_nothing(
+    seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from contactkit.cli import cli
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    table, org, _contact_id = seeded
+    before = _sorted_scan(table)
+    args = ["add", "--first-name", "A", "--last-name", "B", "--email", "url@example.com"]
+    connection = ["--endpoint-url", "notaurl", "--table", table.name, "--org", org.org_id]
+    result = CliRunner().invoke(cli, [*args, *connection])
+    assert result.exit_code == 1 and "'notaurl' is not an endpoint URL" in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert _sorted_scan(table) == before
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["add\nJohn\nDoe\n", "list\nedit 1\nJonathan\n"],  # input ends inside add, then edit
+    ids=["add", "edit"],
+)
+def test_the_shell_cancels_a_command_its_input_ends_in_and_changes_nothing(
+    db: ck.Database,
+    seeded: tuple[ck.Table, ck.OrgStore, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    typed: str,
+) -> None:
+    from click.testing import CliRunner
+
+    from contactkit.cli import cli
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    table, org, _contact_id = seeded
+    assert db.endpoint_url is not None
+    before = _sorted_scan(table)
+    args = ["shell", "--no-history", "--endpoint-url", db.endpoint_url, "--table", table.name]
+    result = CliRunner().invoke(
+        cli, [*args, "--org", org.org_id], input=typed, env={"XDG_STATE_HOME": str(tmp_path)}
+    )
+    assert "↩️  Cancelled." in result.output and result.exit_code == 1, result.output
+    assert "please report" not in result.output and "Traceback" not in result.output
+    assert _sorted_scan(table) == before
+
+
 # -- files that used to escape as a traceback ------------------------------------------------
 
 BOM_HEADER = b"\xff\xfe" + "first_name,last_name,email\n".encode("utf-16-le")
@@ -450,6 +498,8 @@ BOM_HEADER = b"\xff\xfe" + "first_name,last_name,email\n".encode("utf-16-le")
             "ascii",
         ),
         ("x.csv", b"first_name,last_name,email\nA,B,a@x.io\n", "utf-32", "encoding", "utf-32"),
+        ("surrogate.csv", BOM_HEADER + b"\x00\xd8a\x00", None, "encoding", "utf-16"),
+        ("binary.csv", b"A\x00" * 50 + b"\x00\xd8" + b"A\x00" * 10, None, "encoding", "utf-16-le"),
         ("deep.json", b"[" * 100_000, None, "source", "nested too deeply"),
         (
             "twice.csv",
@@ -459,7 +509,16 @@ BOM_HEADER = b"\xff\xfe" + "first_name,last_name,email\n".encode("utf-16-le")
             "'email'",
         ),
     ],
-    ids=["bom-odd-byte", "nonexistent", "ascii", "utf-32", "deep-json", "repeated-column"],
+    ids=[
+        "bom-odd-byte",
+        "nonexistent",
+        "ascii",
+        "utf-32",
+        "bom-lone-surrogate",
+        "nul-rich-binary",
+        "deep-json",
+        "repeated-column",
+    ],
 )
 def test_an_unreadable_import_file_is_refused_naming_the_problem_and_writes_nothing(
     seeded: tuple[ck.Table, ck.OrgStore, str],
@@ -478,6 +537,60 @@ def test_an_unreadable_import_file_is_refused_naming_the_problem_and_writes_noth
         org.import_contacts(path, encoding=encoding, progress=False)
     assert (exc.value.field, reason in exc.value.reason) == (field, True), exc.value.reason
     assert sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"])) == before
+
+
+def _sorted_scan(table: ck.Table) -> list[dict[str, Any]]:
+    return sorted(scan_all(table), key=lambda item: (item["PK"], item["SK"]))
+
+
+def _outside(items: list[dict[str, Any]], org_id: str) -> list[dict[str, Any]]:
+    """The items of every org but ``org_id``."""
+    return [i for i in items if not str(i["PK"]).startswith(f"ORG#{org_id}")]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "field", "reason"),
+    [
+        (
+            "big-cell.csv",
+            "first_name,last_name,email\nBig," + "x" * 10_000_000 + ",big@example.com\n",
+            "row",
+            "has a cell over 131,072 characters",
+        ),
+        (
+            "old.json",
+            '[{"first_name": "Old", "last_name": "Row", "email": "old@example.com", '
+            '"created_at": "1969-07-20T20:17:40Z"}]',
+            "created_at",
+            "before 1970",
+        ),
+        (
+            "old.csv",
+            "first_name,last_name,email,created_at\nOld,Row,old@example.com,1969-07-20T20:17:40Z\n",
+            "created_at",
+            "before 1970",
+        ),
+        ("bad.jsonl", "{not json\n", "row", "line 1 is not valid JSON"),
+    ],
+    ids=["csv-cell-10MB", "json-before-1970", "csv-before-1970", "jsonl-bad-line"],
+)
+def test_a_file_of_one_bad_row_is_reported_and_changes_nothing(
+    seeded: tuple[ck.Table, ck.OrgStore, str],
+    tmp_path: Path,
+    name: str,
+    content: str,
+    field: str,
+    reason: str,
+) -> None:
+    table, org, _contact_id = seeded
+    before = _sorted_scan(table)
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    report = org.import_contacts(path, progress=False)
+    assert report.imported == 0
+    ((row, named, why),) = [(r.row, r.field, r.reason) for r in report.invalid_rows]
+    assert (row, named, reason in why) == (2 if name.endswith(".csv") else 1, field, True), why
+    assert _sorted_scan(table) == before
 
 
 @pytest.mark.parametrize(
@@ -502,18 +615,25 @@ def test_a_creation_time_before_1970_is_an_invalid_row_not_an_aborted_import(
     seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path, name: str, content: str
 ) -> None:
     org = seeded[0].org(f"org-old-{name.split('.')[1]}")  # an org of its own: it writes
+    before = _sorted_scan(seeded[0])
     path = tmp_path / name
     path.write_text(content)
     report = org.import_contacts(path, progress=False)
     assert report.imported == 1 and org.find_by_email("new@example.com") is not None
     ((field, reason),) = [(r.field, r.reason) for r in report.invalid_rows]
     assert field == "created_at" and "before 1970" in reason, reason
+    after = _sorted_scan(seeded[0])
+    assert _outside(after, org.org_id) == _outside(before, org.org_id)
+    assert [i["email"] for i in after if i["type"] == "contact" and i["org_id"] == org.org_id] == [
+        "new@example.com"
+    ]
 
 
 def test_a_bad_json_lines_line_is_reported_by_its_line_and_the_others_import(
     seeded: tuple[ck.Table, ck.OrgStore, str], tmp_path: Path
 ) -> None:
     org = seeded[0].org("org-jsonl")  # an org of its own: it writes
+    before = _sorted_scan(seeded[0])
     path = tmp_path / "some.jsonl"
     good = '{"first_name": "%s", "last_name": "L", "email": "%s@example.com"}\n'
     path.write_text(good % ("A", "a") + "{not json\n" + good % ("C", "c"))
@@ -521,6 +641,10 @@ def test_a_bad_json_lines_line_is_reported_by_its_line_and_the_others_import(
     assert report.imported == 2
     ((row, reason),) = [(r.row, r.reason) for r in report.invalid_rows]
     assert row == 2 and "line 2 is not valid JSON" in reason, reason
+    after = _sorted_scan(seeded[0])
+    assert _outside(after, org.org_id) == _outside(before, org.org_id)
+    contacts = [i for i in after if i["type"] == "contact" and i["org_id"] == org.org_id]
+    assert sorted(i["email"] for i in contacts) == ["a@example.com", "c@example.com"]
 
 
 def _truncated_gzip(path: Path) -> None:

@@ -3,7 +3,9 @@
 ``erase(contact_id)`` is the right to be forgotten for one person. In order, each step
 resumable: the contact's activity (batched deletes), then the contact with its email claim,
 tag and member items and search tokens (one transaction, ``OrgStore.delete``), then every audit
-entry that names it. The audit trail keeps one ``erase`` entry that names no one. Finding the
+entry that names it: deleted, except an import transaction's entry, which names the other
+contacts of its transaction too and keeps them with ``(erased)`` in the erased contact's place.
+The audit trail keeps one ``erase`` entry that names no one. Finding the
 audit entries is one Query of the org's audit partition filtered on the contact: it reads the
 org's whole trail (O(audit log)), the price of keeping the trail in one time-ordered
 partition; erasures are rare.
@@ -26,12 +28,14 @@ from boto3.dynamodb.conditions import Attr, ConditionExpressionBuilder, Key
 from ..dynamo.batches import WriteRequest, batch_write, chunks
 from ..dynamo.paging import walk
 from ..dynamo.types import Item, serialize
-from ..errors import NotFoundError
+from ..errors import BackendError, NotFoundError
 from . import keys
 from .orgdata import org_items
 
 if TYPE_CHECKING:
     from .writer import ContactWriter
+
+ERASED = "(erased)"  # what an import's audit entry says in place of an erased contact's id
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def erase(writer: ContactWriter, contact_id: str) -> EraseReport:
         deleted = True
     except NotFoundError:
         deleted = False
-    audit_entries = _delete(writer, _audit_keys(writer, contact_id))
+    audit_entries = _forget(writer, list(_audit_keys(writer, contact_id)), contact_id)
     if not (deleted or activity or audit_entries):
         raise NotFoundError(writer.org_id, contact_id)
     token = writer.ids()
@@ -92,6 +96,8 @@ def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[Item]:
             "ExpressionAttributeNames": {
                 **key_condition.attribute_name_placeholders,
                 **names_it.attribute_name_placeholders,
+                "#erase_action": "action",
+                "#erase_detail": "detail",
             },
             "ExpressionAttributeValues": serialize(
                 {
@@ -99,9 +105,37 @@ def _audit_keys(writer: ContactWriter, contact_id: str) -> Iterator[Item]:
                     **names_it.attribute_value_placeholders,
                 }
             ),
-            "ProjectionExpression": "PK, SK",
+            "ProjectionExpression": "PK, SK, contact_id, #erase_action, #erase_detail",
         }
         yield from walk(writer.dynamo, "Query", request)
+
+
+def _forget(writer: ContactWriter, found: list[Item], contact_id: str) -> int:
+    """Delete the entries naming the contact; an import transaction's entry, shared with the
+    other contacts it wrote, loses only the contact's id. Returns how many entries."""
+    shared = [
+        item
+        for item in found
+        if item.get("action", {}).get("S") == "import" and "contact_id" not in item
+    ]
+    for item in shared:
+        detail = item["detail"]["S"].replace(contact_id, ERASED)
+        try:
+            writer.dynamo.call(
+                "UpdateItem",
+                TableName=writer.table_name,
+                Key={"PK": item["PK"], "SK": item["SK"]},
+                UpdateExpression="SET #detail = :detail",
+                ConditionExpression="attribute_exists(PK)",  # never a bare item where none is
+                ExpressionAttributeNames={"#detail": "detail"},
+                ExpressionAttributeValues={":detail": {"S": detail}},
+            )
+        except BackendError as error:
+            if error.code != "ConditionalCheckFailedException":
+                raise
+            # deleted meanwhile (a purge): nothing names the contact any more
+    rest = [{"PK": item["PK"], "SK": item["SK"]} for item in found if item not in shared]
+    return len(shared) + _delete(writer, iter(rest))
 
 
 def _delete(writer: ContactWriter, found: Iterator[Item]) -> int:

@@ -253,14 +253,6 @@ class ContactWriter:
                 batch_write(self.dynamo, self.table_name, chunk)
                 deleted += len(chunk)
 
-    def audit_import(self, imported: int, updated: int) -> None:
-        """One audit entry per import run (its packed transactions carry none of their own)."""
-        token = self.ids()
-        detail = f"{imported} imported, {updated} updated"
-        self.transactions.write(
-            [self.audit_action("import", None, token, (), detail)], token, "import"
-        )
-
     def rewrite(
         self,
         contact_id: str,

@@ -7,9 +7,11 @@ The write plan
    (:func:`contactkit.contacts.cleaning.clean_new`, the same as ``add``): a row is refused exactly
    when ``add`` would refuse its values. Text a spreadsheet would run as a formula is stored as
    typed; only the CSV export neutralises it (:mod:`contactkit.io.spreadsheet`).
-   Rows repeating an email (by its key), an id or a source id of an earlier row, or (rows with
-   none) its name and phones, are skipped as duplicates. contactkit's own files also carry each
-   contact's id, last contact time and groups (:mod:`contactkit.io.columns`).
+   A row whose contact item would exceed DynamoDB's 400 KB is refused here too. Rows
+   repeating an email (by its key), an id or a source id of an earlier valid row, or (rows
+   with none) its name and phones, are skipped as duplicates: a refused row holds no email.
+   contactkit's own files also carry each contact's id, last contact time and groups
+   (:mod:`contactkit.io.columns`).
 2. **Look up** the claims of the ``K`` distinct emails of the rows (every email of a row), the
    ``I`` rows' contactkit ids and the claims of the ``S`` rows' source ids (a vCard ``UID``):
    ``ceil(K / 100) + ceil(I / 100) + ceil(S / 100)`` consistent ``BatchGetItem`` requests; when
@@ -29,19 +31,26 @@ The write plan
    time is kept when it is later than the contact's.
 3. **Write** each row's actions (contact, email and source-id claims, phone and tag items
    and, in the ``"atomic"`` plan, search-index entries) packed whole into
-   ``TransactWriteItems`` of at most 100 actions and 4 MB: ``ceil(A / 100)`` requests for ``A``
-   actions when the rows pack perfectly (a row's actions never straddle two transactions, so a
-   few percent more in practice). Conditions
+   ``TransactWriteItems`` of at most 100 actions and 4 MB, one action (and 4 KB) of each being
+   the transaction's audit entry naming the contacts it writes (so a run that dies midway
+   leaves every contact it wrote audited): ``ceil(A / 99)`` requests for ``A`` actions when
+   the rows pack perfectly (a row's actions never straddle two transactions, so a few percent
+   more in practice). Conditions
    (``attribute_not_exists`` on contact and email, the read version on updates) make every
    write safe against concurrent writers and against retries.
    The ``"economy"`` plan writes search-index entries with ``BatchWriteItem`` instead (they
    need no condition): ``ceil(T / 25)`` more requests for ``T`` entries, each at half the
    write units of a transactional write. If those never succeed the contact stays imported,
    the row is reported in ``failed`` and ``org.backfill_search_index()`` repairs the index.
+   So that a run killed between a transaction and its batches is repaired by running it
+   again, the economy plan then checks the entries of the ``M`` contacts its rows matched
+   (skipped or updated) and puts the missing ones: ``ceil(M / 100) + ceil(T' / 100)`` more
+   ``BatchGetItem`` for their ``T'`` entries, plus the puts.
 
 Minimum requests = ``ceil(K/100) + ceil(I/100) + ceil(S/100)``
-``+ ceil(E/100) + ceil(A/100) [+ ceil(T/25)]``
-(``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan), plus ``1 + G`` when rows
+``+ ceil(E/100) + ceil(A/99) [+ ceil(T/25)]``
+(``E`` = 0 unless updating or merging, ``T`` = 0 in the atomic plan; the economy plan's check
+of matched contacts' entries adds its reads and puts), plus ``1 + G`` when rows
 name groups (``G`` of them new to the org); a dry run makes only the lookups.
 
 Failures: a transaction cancelled by a condition is split: the rows whose conditions failed
@@ -60,7 +69,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any, Literal
 
 import phonenumbers
@@ -70,6 +79,7 @@ from ..clock import parse_timestamp, to_millis
 from ..contacts import groups, items, keys
 from ..contacts.actions import (
     changed_contact_actions,
+    check_item_size,
     claimed_email,
     claimed_source,
     name_moved_at,
@@ -103,6 +113,9 @@ Progress = bool | Callable[[int, int], None] | None
 QUERY_PAGE_BYTES = 1024 * 1024  # DynamoDB ends a Query page at 1 MB read
 MAX_CHUNK_ATTEMPTS = 6  # our retries of a chunk after botocore's own retries gave up
 PROGRESS_MIN_ROWS = 300  # smaller imports finish before a bar would tell anything
+# A contact id and time of full length: a row's item measured before it has its own.
+_PROBE_ID = str(ULID.from_bytes(bytes(16)))
+_PROBE_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _COMPARED = tuple(f.name for f in fields(Contact) if f.name not in {"version", "updated_at"})
 
 
@@ -162,7 +175,7 @@ def import_contacts(
     encoding: str | None = None,
     phone_region: str | None = None,
 ) -> ImportReport:
-    """Read ``source``, import it into the writer's org, and audit the run (one entry).
+    """Read ``source`` and import it into the writer's org (each transaction audited).
 
     The arguments are :meth:`OrgStore.import_contacts`'s, which documents them.
     """
@@ -180,8 +193,6 @@ def import_contacts(
     report = importer.run(read)
     for contact_id in report.contact_ids.values():
         writer.cache.forget(contact_id)
-    if not dry_run and (report.imported or report.updated):
-        writer.audit_import(report.imported, report.updated)
     return report
 
 
@@ -245,13 +256,18 @@ class Importer:
             units, minimum = self._plan(valid, found, report)
             minimum += (1 if new_groups is not None else 0) + len(new_groups or ())
             report.minimum_requests = minimum
-            report.minimum_wcu = sum(_unit_wcu(u) for u in units) if not self.dry_run else 0
             if self.dry_run:
                 report.imported = sum(1 for u in units if not u.update)
                 report.updated = sum(1 for u in units if u.update)
             else:
+                chunks = list(pack(units))
+                report.minimum_wcu = sum(_unit_wcu(u) for u in units) + sum(
+                    self._audit_wcu(chunk) for chunk in chunks
+                )
                 self._create_groups(units, new_groups or ())
-                self._write(units, report)
+                self._write(chunks, len(units), report)
+                if self.plan == "economy":
+                    self._repair_tokens(units, report)
         report.requests = meter.requests
         report.requests_by_operation = {
             name: stats.requests for name, stats in sorted(meter.by_operation.items())
@@ -340,6 +356,9 @@ class Importer:
             groups=_group_names(kept.get("groups")),
             fingerprint=None if contact.emails else fingerprint(contact),
         )
+        # Refused here, not when written: a row too large must not make a later row with
+        # its email a duplicate (duplicates are decided among valid rows only).
+        check_item_size(items.contact_item(self._contact(row, _PROBE_ID, _PROBE_TIME), _PROBE_ID))
         return row, contact
 
     # -- 2. look up ----------------------------------------------------------------------
@@ -449,8 +468,8 @@ class Importer:
         actions = sum(len(u.actions) for u in units)
         transaction_bytes = sum(u.size for u in units)
         transactions = max(
-            math.ceil(actions / limits.MAX_TRANSACTION_ACTIONS),
-            math.ceil(transaction_bytes / limits.MAX_TRANSACTION_BYTES),
+            math.ceil(actions / ROW_ACTIONS),
+            math.ceil(transaction_bytes / ROW_BYTES),
         )
         batches = math.ceil(sum(len(u.batch_puts) for u in units) / limits.MAX_BATCH_WRITE_ITEMS)
         if self.dry_run:
@@ -555,13 +574,14 @@ class Importer:
                 continue
             joined = [g for g in updated.groups if g not in current.groups]
             actions.extend(put(items.member_item(updated, g)) for g in joined)
-            if len(actions) > limits.MAX_TRANSACTION_ACTIONS:
+            if len(actions) > ROW_ACTIONS:
                 # Every list replaced (limits.worst_case_actions()["update"]) and groups joined
                 # on top: more than one transaction holds, and a row is written whole or not.
                 reason = (
                     f"this change needs {len(actions)} actions ({len(joined)} of them groups "
-                    f"joined); one transaction holds {limits.MAX_TRANSACTION_ACTIONS} actions: "
-                    "import it without its groups, then add the contact to them"
+                    f"joined); one transaction holds {limits.MAX_TRANSACTION_ACTIONS} actions, "
+                    f"{ROW_ACTIONS} besides its audit entry: import it without its groups, "
+                    "then add the contact to them"
                 )
                 report.invalid_rows.append(InvalidRow(row.row, "groups", reason))
                 continue
@@ -579,16 +599,16 @@ class Importer:
 
     # -- 4. write ------------------------------------------------------------------------
 
-    def _write(self, units: list[_Unit], report: ImportReport) -> None:
-        bar = _progress_bar(self.progress, len(units))
+    def _write(self, chunks: list[list[_Unit]], total: int, report: ImportReport) -> None:
+        bar = _progress_bar(self.progress, total)
         done = 0
         try:
-            for chunk in pack(units):
+            for chunk in chunks:
                 written = self._write_chunk(chunk, report)
                 if self.plan == "economy":
                     self._write_batch_puts(written, report)
                 done += len(chunk)
-                _advance(bar, self.progress, done, len(units), len(chunk))
+                _advance(bar, self.progress, done, total, len(chunk))
         finally:
             if bar is not None:
                 bar.close()
@@ -603,9 +623,12 @@ class Importer:
             token = self.writer.ids()
             tokens.add(token)
             actions = [
-                _with_token(a, token) if i == 0 else a
-                for unit in pending
-                for i, a in enumerate(unit.actions)
+                *(
+                    _with_token(a, token) if i == 0 else a
+                    for unit in pending
+                    for i, a in enumerate(unit.actions)
+                ),
+                self._audit_action(pending, token),  # last: reasons index the rows' actions
             ]
             try:
                 self._writer.write(actions, token, "import")
@@ -675,6 +698,56 @@ class Importer:
                 self._fail([unit], report, f"{reason.code}: {reason.message}")
         return keep
 
+    def _repair_tokens(self, units: Sequence[_Unit], report: ImportReport) -> None:
+        """Economy plan: write the search-index entries missing from the org's contacts that
+        rows matched (skipped or updated), so a run killed between a transaction and its
+        token batches is repaired by running it again.
+
+        Reads the contacts (``ceil(M / 100)`` ``BatchGetItem``) and their entries (``ceil(T /
+        100)``, eventually consistent: an entry a stale read misses is put again, unchanged),
+        and puts the missing or different ones, 25 per ``BatchWriteItem``.
+        """
+        matched = [s.existing_id for s in report.skipped if s.existing_id is not None]
+        matched += [u.contact.id for u in units if u.update]
+        ids = list(dict.fromkeys(matched))
+        if not ids:
+            return
+        expected: dict[tuple[str, str], dict[str, Any]] = {}
+        for raw in self._read_contacts(ids).values():
+            for request in _token_puts(items.contact_from_item(raw)):
+                item = request["PutRequest"]["Item"]
+                expected[(item["PK"]["S"], item["SK"]["S"])] = request
+        stored: dict[tuple[str, str], Any] = {}
+        missing: list[dict[str, Any]] = []
+        try:
+            for chunk in _chunks(list(expected), limits.MAX_BATCH_GET_KEYS):
+                wanted = [serialize({"PK": pk, "SK": sk}) for pk, sk in chunk]
+                for found in self.writer.reader.batch_get(wanted):
+                    stored[(found["PK"]["S"], found["SK"]["S"])] = found
+            missing = [r for k, r in expected.items() if stored.get(k) != r["PutRequest"]["Item"]]
+            for chunk in _chunks(missing, limits.MAX_BATCH_WRITE_ITEMS):
+                batch_write(self._client, self._table_name, chunk)
+        except BackendError as error:  # every row is written: say how to finish the repair
+            report.notes.append(
+                f"could not check the search-index entries of the {len(ids)} contacts the rows "
+                f"matched ({error.code}); run org.backfill_search_index()"
+            )
+            return
+        report.minimum_requests += (
+            math.ceil(len(ids) / limits.MAX_BATCH_GET_KEYS)
+            + math.ceil(len(expected) / limits.MAX_BATCH_GET_KEYS)
+            + math.ceil(len(missing) / limits.MAX_BATCH_WRITE_ITEMS)
+        )
+        report.minimum_wcu += sum(
+            capacity.write_units(item_size(r["PutRequest"]["Item"])) for r in missing
+        )
+        if missing:
+            owners = {r["PutRequest"]["Item"]["contact_id"]["S"] for r in missing}
+            report.notes.append(
+                f"wrote {len(missing)} missing search-index entries of {len(owners)} contacts "
+                "already in the org (an earlier economy import stopped before writing them)"
+            )
+
     def _write_batch_puts(self, units: list[_Unit], report: ImportReport) -> None:
         """Economy plan: the rows' search-index entries, 25 per BatchWriteItem."""
         requests = [(unit, put) for unit in units for put in unit.batch_puts]
@@ -701,6 +774,19 @@ class Importer:
             )
             report.failed.append(FailedRow(unit.row.row, unit.row.email, why))
 
+    def _audit_action(self, units: Sequence[_Unit], token: str) -> Action:
+        """The audit entry of one import transaction, naming every contact it writes: a run
+        that dies midway leaves each committed transaction audited."""
+        new = [u.contact.id for u in units if not u.update]
+        changed = [u.contact.id for u in units if u.update]
+        detail = f"{len(new)} imported, {len(changed)} updated: {' '.join(new + changed)}"
+        return self.writer.audit_action("import", None, token, (), detail)
+
+    def _audit_wcu(self, units: Sequence[_Unit]) -> int:
+        """Write units of the audit entry of a transaction of ``units`` (transactional)."""
+        action = self._audit_action(units, _PROBE_ID)
+        return capacity.transactional_write_units(item_size(action["Put"]["Item"]))
+
     def _succeed(self, units: list[_Unit], report: ImportReport, written: list[_Unit]) -> None:
         for unit in units:
             written.append(unit)
@@ -717,10 +803,15 @@ class Importer:
 
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
+# Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
+AUDIT_BYTES = 4 * 1024
+ROW_ACTIONS = limits.MAX_TRANSACTION_ACTIONS - 1  # the rows' share of a transaction
+ROW_BYTES = limits.MAX_TRANSACTION_BYTES - AUDIT_BYTES
 
 
 def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Unit]]:
-    """Rows packed whole into transactions of <= 100 actions and <= 4 MB (first fit).
+    """Rows packed whole into transactions of <= 99 actions and <= 4 MB - 4 KB (first fit),
+    leaving room for the transaction's audit entry.
 
     Each row goes into the first of ``window`` open transactions with room for it, so small
     rows fill the gaps big ones leave; a transaction is sent once full or pushed out of the
@@ -730,19 +821,14 @@ def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Un
     for unit in units:
         count, size = len(unit.actions), unit.size
         for rows, used in open_chunks:
-            if (
-                used[0] + count <= limits.MAX_TRANSACTION_ACTIONS
-                and used[1] + size <= limits.MAX_TRANSACTION_BYTES
-            ):
+            if used[0] + count <= ROW_ACTIONS and used[1] + size <= ROW_BYTES:
                 rows.append(unit)
                 used[0] += count
                 used[1] += size
                 break
         else:
             open_chunks.append(([unit], [count, size]))
-        while open_chunks and (
-            len(open_chunks) > window or open_chunks[0][1][0] == limits.MAX_TRANSACTION_ACTIONS
-        ):
+        while open_chunks and (len(open_chunks) > window or open_chunks[0][1][0] == ROW_ACTIONS):
             yield open_chunks.pop(0)[0]
     for rows, _ in open_chunks:
         yield rows

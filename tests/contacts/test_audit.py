@@ -76,14 +76,17 @@ def test_audit_helpers() -> None:
     assert changed_fields(None, None) == ()
 
 
-def test_an_import_run_is_one_audit_entry(org: ck.OrgStore) -> None:
+def test_each_import_transaction_is_one_audit_entry_naming_its_contacts(
+    org: ck.OrgStore,
+) -> None:
     rows = [{"first_name": "A", "last_name": "B", "email": f"a{n}@example.com"} for n in range(3)]
     org.import_contacts(rows, dry_run=True)
     assert list(org.audit()) == []
-    org.import_contacts(rows)
+    report = org.import_contacts(rows)  # one transaction
     org.import_contacts(rows)  # nothing new: no entry
     (entry,) = org.audit()
-    assert (entry.action, entry.detail) == ("import", "3 imported, 0 updated")
+    ids = " ".join(report.contact_ids[row] for row in (1, 2, 3))
+    assert (entry.action, entry.detail) == ("import", f"3 imported, 0 updated: {ids}")
 
 
 def test_the_bulk_and_exercise_methods_are_documented() -> None:

@@ -99,3 +99,14 @@ def test_an_interrupted_purge_is_finished_by_running_it_again(
     monkeypatch.setattr(erase, "batch_write", real)
     org.purge()
     assert not [i for i in scan_all(table) if owned_by(i, "org-a")]
+
+
+def test_erase_keeps_the_import_entry_of_the_other_contacts_it_names(table: ck.Table) -> None:
+    org = table.org("org-a")
+    rows = [{"first_name": f"Ada{n}", "email": f"ada{n}@example.com"} for n in range(3)]
+    report = org.import_contacts(rows)  # one transaction: one entry naming all three
+    first, gone, last = (report.contact_ids[row] for row in (1, 2, 3))
+    assert org.erase(gone).audit_entries == 2  # its import entry and its delete
+    assert all(gone not in str(item) for item in scan_all(table))
+    (entry,) = [e for e in org.audit() if e.action == "import"]
+    assert entry.detail == f"3 imported, 0 updated: {first} (erased) {last}"

@@ -321,8 +321,8 @@ class _Unit:
     [
         ([(46, 100)] * 5, [2, 2, 1]),
         ([(30, 1_000_000)] * 6, [3, 3]),  # 4 MB holds three 1 MB rows, not four
-        ([(100, 10)] * 2, [1, 1]),
-        ([(1, 10)] * 250, [100, 100, 50]),
+        ([(99, 10)] * 2, [1, 1]),
+        ([(1, 10)] * 250, [99, 99, 52]),  # one action of each left for its audit entry
     ],
 )
 def test_packing_respects_both_transaction_limits(
@@ -331,8 +331,8 @@ def test_packing_respects_both_transaction_limits(
     chunks = list(pack([_Unit(a, s) for a, s in units]))  # type: ignore[misc]
     assert [len(c) for c in chunks] == expected
     for chunk in chunks:
-        assert sum(len(u.actions) for u in chunk) <= limits.MAX_TRANSACTION_ACTIONS
-        assert sum(u.size for u in chunk) <= limits.MAX_TRANSACTION_BYTES
+        assert sum(len(u.actions) for u in chunk) <= limits.MAX_TRANSACTION_ACTIONS - 1
+        assert sum(u.size for u in chunk) <= limits.MAX_TRANSACTION_BYTES - importer.AUDIT_BYTES
 
 
 @pytest.mark.parametrize("plan", ["atomic", "economy"])
@@ -641,6 +641,92 @@ def test_a_row_repeating_a_second_email_of_an_earlier_row_is_a_duplicate(
     report = org.import_contacts(rows)
     assert report.imported == 1
     assert [s.reason for s in report.skipped] == ["duplicate of row 1 (same email, ignoring case)"]
+
+
+def test_a_row_refused_for_its_size_does_not_make_a_later_row_a_duplicate(
+    org: ck.OrgStore,
+) -> None:
+    too_large = {  # every field within its limit, but together over DynamoDB's 400 KB item
+        "first_name": "Big",
+        "email": "x@example.com",
+        "notes": "\U0001f600" * 100_000,
+        "custom_fields": {f"k{n}": "\U0001f600" * 2000 for n in range(10)},
+    }
+    report = org.import_contacts([too_large, {"first_name": "Small", "email": "X@example.com"}])
+    assert [(r.row, r.field) for r in report.invalid_rows] == [(1, "notes")]
+    assert "400 KB" in report.invalid_rows[0].reason
+    assert (report.imported, report.skipped) == (1, [])
+    assert org.get(report.contact_ids[2]).first_name == "Small"
+
+
+class _Crash(BaseException):
+    """The process dying mid-import: nothing of the importer's own handling runs."""
+
+
+@pytest.mark.reliability
+@pytest.mark.parametrize("plan", ["atomic", "economy"])
+def test_every_contact_of_an_import_that_dies_midway_has_an_audit_entry_naming_it(
+    table: ck.Table,
+    org: ck.OrgStore,
+    sent: list[tuple[str, dict[str, Any]]],
+    plan: Any,
+) -> None:
+    committed = 0
+
+    def die_at_the_fourth_transaction(**_: Any) -> None:
+        nonlocal committed
+        if committed == 3:
+            raise _Crash
+        committed += 1
+
+    event = "before-send.dynamodb.TransactWriteItems"
+    table.client.meta.events.register(event, die_at_the_fourth_transaction)
+    try:
+        with pytest.raises(_Crash):
+            org.import_contacts(rows_of(200, tags=["a", "b"]), plan=plan)
+    finally:
+        table.client.meta.events.unregister(event, die_at_the_fourth_transaction)
+    if plan == "economy":  # the tokens of the last transaction's contacts come next: repair them
+        org.backfill_search_index()
+    written = {c["id"] for c in items_of_type(table, "contact")}
+    assert 0 < len(written) < 200
+    entries = [e for e in org.iter_pages(org.audit, limit=100) if e.action == "import"]
+    named = {word for e in entries for word in (e.detail or "").split()}
+    assert written <= named, f"{len(written - named)} contacts have no audit entry"
+    assert len(entries) == committed == 3
+    transactions = [p["TransactItems"] for op, p in sent if op == "TransactWriteItems"]
+    for actions in transactions:
+        assert len(actions) <= limits.MAX_TRANSACTION_ACTIONS
+        audits = [
+            a
+            for a in actions
+            if a.get("Put", {}).get("Item", {}).get("type", {}).get("S") == "audit"
+        ]
+        assert len(audits) == 1, "each transaction carries its own audit entry"
+
+
+@pytest.mark.reliability
+def test_an_economy_rerun_writes_the_search_entries_its_matched_contacts_lack(
+    table: ck.Table, org: ck.OrgStore
+) -> None:
+    rows = rows_of(30)
+    org.import_contacts(rows, plan="economy")
+    tokens = [t for t in scan_all(table) if t["type"] == "token"]
+    lost = [t for t in tokens if t["contact_id"] in {t["contact_id"] for t in tokens[:3]}]
+    for token in lost:  # as an import killed before its token batches leaves them
+        table.client.delete_item(
+            TableName=table.name, Key={"PK": {"S": token["PK"]}, "SK": {"S": token["SK"]}}
+        )
+    again = org.import_contacts(rows, plan="economy")
+    assert (again.imported, len(again.skipped)) == (0, 30)
+    assert again.notes == [
+        f"wrote {len(lost)} missing search-index entries of 3 contacts already in the org "
+        "(an earlier economy import stopped before writing them)"
+    ]
+    assert again.minimum_requests <= again.requests and again.wcu == again.minimum_wcu == len(lost)
+    assert len([t for t in scan_all(table) if t["type"] == "token"]) == len(tokens)
+    third = org.import_contacts(rows, plan="economy")
+    assert (third.notes, third.wcu) == ([], 0)
 
 
 # -- identity by source id: a foreign card's UID ---------------------------------------------
