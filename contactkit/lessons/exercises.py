@@ -1,4 +1,4 @@
-"""The lessons' exercises (00-09) and their checkers: each asks for a function the learner writes.
+"""The lessons' exercises (00-05, 09) and their checkers: each asks for a function to write.
 
 Every exercise cell of a lesson defines one function whose committed body is the placeholder
 ``raise NotImplementedError("your code here")``; its check cell calls :func:`check` with the
@@ -403,6 +403,57 @@ def check_write_all(answer: Callable[..., Any], table: Table | None = None) -> s
     )
 
 
+# -- 05: every page of a COUNT ---------------------------------------------------------------
+
+PAGES_ORG = "org-exercise-05"
+PAGE_LIMIT = 3
+
+
+def check_count_contacts(answer: Callable[..., Any], table: Table | None = None) -> str:
+    """``answer(client, table_name, org_id) -> int``: the org's contacts, over every page."""
+    chosen = _table(table)
+    partition = f"ORG#{PAGES_ORG}"
+    _clear(chosen, [partition])
+    contacts = 10
+    for n in range(contacts):
+        for sort_key in (f"CONTACT#01C{n:02d}", f"TAG#client#CONTACT#01C{n:02d}"):
+            chosen.client.put_item(
+                TableName=chosen.name, Item={"PK": {"S": partition}, "SK": {"S": sort_key}}
+            )
+
+    def small_pages(params: dict[str, Any], **_: Any) -> None:
+        params["Limit"] = PAGE_LIMIT
+
+    events = chosen.client.meta.events
+    events.register("provide-client-params.dynamodb.Query", small_pages)
+    try:
+        with chosen.meter() as meter:
+            counted = call(answer, chosen.client, chosen.name, PAGES_ORG)
+    finally:
+        events.unregister("provide-client-params.dynamodb.Query", small_pages)
+    require(
+        meter.by_operation["Scan"].requests == 0,
+        "a Scan reads every tenant: Query the org's partition",
+    )
+    require(
+        meter.items_returned == 0,
+        f"{meter.items_returned} items came back: Select='COUNT' returns only the count",
+    )
+    require(
+        counted != PAGE_LIMIT,
+        f"you counted {counted}: that is one page (this check makes pages of {PAGE_LIMIT} "
+        "items, as 1 MB would on a big org); add up Count over every page, passing "
+        "LastEvaluatedKey as ExclusiveStartKey until it is absent",
+    )
+    require(
+        counted != 2 * contacts,
+        f"you counted {counted}: the tag items of the partition too; "
+        "begins_with(SK, 'CONTACT#') in the key condition",
+    )
+    require(counted == contacts, f"you counted {counted!r}, the org has {contacts} contacts")
+    return f"Done: {contacts} contacts, counted over {meter.requests} pages, no item returned."
+
+
 # -- 09: an IAM policy -----------------------------------------------------------------------
 
 
@@ -483,6 +534,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise(
             "04-ex1", "write_all", "a retry loop on UnprocessedItems, with backoff", check_write_all
         ),
+        Exercise("05-ex1", "count_contacts", "a COUNT Query over every page", check_count_contacts),
         Exercise(
             "09-ex1",
             "read_only_policy",

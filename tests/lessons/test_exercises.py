@@ -238,3 +238,38 @@ def test_capstone_index_and_table_are_required(table: ck.Table) -> None:
         capstone.check("10-step3", lambda t: None, table)
     with pytest.raises(ExerciseNotDone, match="needs a table"):
         capstone.check("10-step2", lambda t, o: None)
+
+
+def count_one_page(client: Any, table_name: str, org_id: str) -> int:
+    page = client.query(
+        TableName=table_name,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :c)",
+        ExpressionAttributeValues={":pk": {"S": f"ORG#{org_id}"}, ":c": {"S": "CONTACT#"}},
+        Select="COUNT",
+    )
+    return int(page["Count"])
+
+
+def count_partition(client: Any, table_name: str, org_id: str) -> int:
+    request: dict[str, Any] = {
+        "TableName": table_name,
+        "KeyConditionExpression": "PK = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": f"ORG#{org_id}"}},
+        "Select": "COUNT",
+    }
+    total = 0
+    while True:
+        page = client.query(**request)
+        total += page["Count"]
+        if "LastEvaluatedKey" not in page:
+            return total
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [(count_one_page, "one page"), (count_partition, "the tag items")],
+)
+def test_count_contacts_wrong(table: ck.Table, answer: Any, message: str) -> None:
+    with pytest.raises(ExerciseNotDone, match=message):
+        exercises.check("05-ex1", answer, table)
