@@ -5,14 +5,17 @@ The placeholders and the reference solutions are in test_exercises_placeholders.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import contactkit as ck
-from contactkit.lessons import capstone, exercises
+from contactkit.lessons import capstone, course, exercises, samples
 from contactkit.lessons.exercises import ExerciseNotDone
 from contactkit.ops import iam
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def per_item_units(sizes: list[int], consistent: bool) -> float:
@@ -273,3 +276,30 @@ def count_partition(client: Any, table_name: str, org_id: str) -> int:
 def test_count_contacts_wrong(table: ck.Table, answer: Any, message: str) -> None:
     with pytest.raises(ExerciseNotDone, match=message):
         exercises.check("05-ex1", answer, table)
+
+
+def test_capstone_query_must_follow_every_page(table: ck.Table) -> None:
+    solutions = {
+        c["id"]: course._source(c)
+        for c in course.read_notebook(NOTEBOOKS / "solutions.ipynb")["cells"]
+    }
+    namespace: dict[str, Any] = {}
+    for step in ("10-step1", "10-step2", "10-step3"):
+        exec(solutions[f"{step}-solution"], namespace)
+    samples.load(table.org(capstone.ORG), samples.read_rows("org-northwind.csv", limit=40))
+    namespace["backfill"](table, capstone.ORG)
+    namespace["add_company_index"](table)
+
+    def first_page(table: ck.Table, org_id: str, company: str) -> list[str]:
+        partition = namespace["company_keys"](org_id, company, "", "")["CompanyPK"]
+        page = table.client.query(
+            TableName=table.name,
+            IndexName=capstone.INDEX,
+            KeyConditionExpression="CompanyPK = :pk",
+            ExpressionAttributeValues={":pk": {"S": partition}},
+            ScanIndexForward=False,
+        )
+        return [item["SK"]["S"].removeprefix("CONTACT#") for item in page["Items"]]
+
+    with pytest.raises(ExerciseNotDone, match="follow LastEvaluatedKey"):
+        capstone.check("10-step5", first_page, table)
