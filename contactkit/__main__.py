@@ -64,7 +64,8 @@ def _digest(path: Path) -> str:
 def refresh_working_copy(lessons: Path, copy: Path) -> list[str]:
     """Copy into ``copy`` every lesson of ``lessons`` it lacks; never overwrite; what it did.
 
-    A lesson (``NN-*.ipynb``, and the README) already in the copy is the learner's and is kept
+    A lesson (``NN-*.ipynb``, the solutions notebook and the README) already in the copy is
+    the learner's and is kept
     as it is, edited or not. When its upstream file changed since it was copied, the returned
     lines say so and how to take the new version (rename the copy, run ``lab`` again).
     """
@@ -74,7 +75,11 @@ def refresh_working_copy(lessons: Path, copy: Path) -> list[str]:
         record = json.loads(record_path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         record = {}
-    sources = [*sorted(lessons.glob("[0-9][0-9]-*.ipynb")), lessons / "README.md"]
+    sources = [
+        *sorted(lessons.glob("[0-9][0-9]-*.ipynb")),
+        lessons / "solutions.ipynb",  # the exercises' reference solutions
+        lessons / "README.md",
+    ]
     copied, lines = [], []
     for source in sources:
         if not source.is_file():

@@ -229,3 +229,10 @@ def test_lab_serves_the_notebooks(tmp_path: Path) -> None:
         assert f"{base}/lab" in log.read_text()
     finally:
         stop(server)
+
+
+def test_refresh_copies_the_solutions_notebook(tmp_path: Path) -> None:
+    lessons, copy = lessons_dir(tmp_path), tmp_path / "my-notebooks"
+    (lessons / "solutions.ipynb").write_text("the reference solutions\n")
+    refresh_working_copy(lessons, copy)
+    assert (copy / "solutions.ipynb").read_text() == "the reference solutions\n"

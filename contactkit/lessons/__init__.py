@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..dynamo.expressions import render
 from ..engine.faults import FaultInjector
-from . import antipatterns, exercises, lesson, samples, show, yours
+from . import antipatterns, capstone, exercises, lesson, samples, show, yours
 from .antipatterns import seed_check_then_write, seed_read_modify_write
 from .interleave import Step, interleave, store_add, store_update
 from .lesson import Lesson
@@ -35,6 +35,7 @@ __all__ = [
     "Lesson",
     "Step",
     "antipatterns",
+    "capstone",
     "course",
     "exercises",
     "interleave",

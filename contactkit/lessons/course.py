@@ -28,7 +28,8 @@ VOLATILE_CELL_METADATA = ("execution",)
 # Kernel details that differ between machines (the exact Python patch version).
 STABLE_LANGUAGE_INFO = ("name",)
 # Seconds each lesson may take under nbval, run alone (``benchmarks/notebooks_time.py`` reports
-# them against these), by lesson number: measured on a shared 2-core machine, plus about a third.
+# them against these), by lesson number (and ``solutions``, the solutions notebook): measured
+# on a shared 2-core machine, plus about a third.
 # The series must finish within SERIES_BUDGET_S as ``make test`` runs it, with two workers on
 # two cores, so the budgets add up to at most twice that (tests/lessons/test_course.py).
 TIME_BUDGETS_S: dict[str, float] = {
@@ -44,6 +45,7 @@ TIME_BUDGETS_S: dict[str, float] = {
     "09": 9,
     "10": 15,
     "11": 15,
+    "solutions": 12,  # notebooks/solutions.ipynb: every exercise's reference and its check
 }
 SERIES_BUDGET_S = 120.0
 SERIES_WORKERS = 2

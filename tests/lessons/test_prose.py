@@ -11,10 +11,10 @@ Every number in the visible text of a markdown cell must be one of:
   every number written in such a comment is allowed in that cell, and the comment says where
   it comes from (a documented limit, a price, the sample data, an earlier lesson).
 
-Not counted as numbers: inline code and code blocks (keys, parameters), link targets, lesson
-and notebook numbers (``lesson 02``, ``[03 · ...]``), the numbers of numbered lists and
-headings, and the lesson number of a title (``# 04 · Batch import``). Numbers spelled as words
-are not checked: quote a measured number in digits.
+Not counted as numbers: inline code and code blocks (keys, parameters), link targets, lesson,
+exercise and step numbers (``lesson 02``, ``[03 · ...]``, ``Step 3``), the numbers of
+numbered lists and headings, and the lesson number of a title (``# 04 · Batch import``).
+Numbers spelled as words are not checked: quote a measured number in digits.
 When the lead re-executes the notebooks after a library change, this test names every sentence
 whose number no longer matches an output, so prose and outputs cannot drift apart.
 """
@@ -42,7 +42,7 @@ FENCED = re.compile(r"```.*?```", re.S)
 INLINE_CODE = re.compile(r"`[^`]*`")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
 LESSON_REFERENCE = re.compile(
-    r"\b(?:lessons?|Lessons?|Exercises?|exercises?)\s+\d+(?:\s*(?:,|and|to|-)\s*\d+)*|\b\d\d ·"
+    r"\b(?:[Ll]essons?|[Ee]xercises?|[Ss]teps?)\s+\d+(?:\s*(?:,|and|to|-)\s*\d+)*|\b\d\d ·"
 )
 ENUMERATOR = re.compile(r"^(\s*(?:#+\s*)?)\d+\.\s", re.M)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
