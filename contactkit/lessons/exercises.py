@@ -1,4 +1,4 @@
-"""The lessons' exercises (00-05, 09) and their checkers: each asks for a function to write.
+"""The lessons' exercises (00-09, 11) and their checkers: each asks for a function to write.
 
 Every exercise cell of a lesson defines one function whose committed body is the placeholder
 ``raise NotImplementedError("your code here")``; its check cell calls :func:`check` with the
@@ -13,67 +13,33 @@ does not raise, so an untouched lesson runs to the end); a wrong answer raises
 :class:`ExerciseNotDone` (an ``AssertionError``) saying, in a learner's words, what is
 wrong. The reference solutions are in ``notebooks/solutions.ipynb``, under cell ids
 ``<exercise id>-solution``; ``tests/lessons/test_exercises_placeholders.py`` runs every
-checker on the committed placeholder and on the reference.
+checker on the committed placeholder and on the reference. The checkers of 00-05 and 09 are
+here, those of 06-08 and 11 (reading the data: search, load, chart, explore) in
+:mod:`contactkit.lessons.reading_exercises`; what they share is in
+:mod:`contactkit.lessons.checking`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from ..dynamo.sizes import item_size
 from ..ops import iam
+from . import reading_exercises
+from .checking import PLACEHOLDER as PLACEHOLDER
+from .checking import Exercise as Exercise
+from .checking import ExerciseNotDone as ExerciseNotDone
+from .checking import call as call
+from .checking import fail as fail
+from .checking import need_table as _table
+from .checking import require as require
+from .checking import run as run
 
 if TYPE_CHECKING:
     from ..table import Table
-
-PLACEHOLDER = 'raise NotImplementedError("your code here")'
-
-
-class ExerciseNotDone(AssertionError):
-    """The learner's answer is not right yet; the message says what is wrong."""
-
-
-class Placeholder(Exception):
-    """The learner's function is still the committed placeholder."""
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """One exercise: its id (``NN-exK``), the function the learner writes, and its checker."""
-
-    id: str
-    function: str
-    task: str
-    checker: Callable[[Callable[..., Any], Table | None], str]
-
-
-def fail(message: str) -> None:
-    raise ExerciseNotDone(message)
-
-
-def require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ExerciseNotDone(message)
-
-
-def call(answer: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """The learner's function called; its placeholder turned into :class:`Placeholder`."""
-    if not callable(answer):
-        fail(f"pass the function you wrote, not {answer!r}")
-    try:
-        return answer(*args, **kwargs)
-    except NotImplementedError as exc:
-        raise Placeholder(getattr(answer, "__name__", "your function")) from exc
-
-
-def _table(table: Table | None) -> Table:
-    if table is None:
-        raise ExerciseNotDone("this check needs a table: pass setup.table")
-    return table
 
 
 def _clear(table: Table, partitions: list[str]) -> None:
@@ -541,19 +507,9 @@ EXERCISES: dict[str, Exercise] = {
             "a read-only IAM policy for one org",
             check_read_only_policy,
         ),
+        *reading_exercises.EXERCISES,
     )
 }
-
-
-def run(exercise: Exercise, answer: Callable[..., Any], table: Table | None = None) -> str:
-    """``exercise``'s checker on ``answer``: ``Done: ...``, ``Not done yet: ...``, or raises."""
-    try:
-        return exercise.checker(answer, table)
-    except Placeholder as placeholder:
-        return (
-            f"Not done yet: {placeholder} still raises NotImplementedError. Write its body in "
-            "the cell above (replace the raise), run that cell, then this one."
-        )
 
 
 def check(exercise_id: str, answer: Callable[..., Any], table: Table | None = None) -> str:
