@@ -146,8 +146,8 @@ def check_load_companies(answer: Callable[..., Any], table: Table | None = None)
     )
     require(
         meter.by_operation["Scan"].requests == 0,
-        "a Scan reads every item of every tenant (the lesson's read 3010 items for 290 "
-        "contacts): Query each org's partition",
+        "a Scan reads every item of every tenant (as load_frame(table) does): Query each "
+        "org's partition",
     )
     rows = len(frame)
     require(
