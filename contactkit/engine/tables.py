@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import bisect
 import contextlib
+import hashlib
 import itertools
 import re
 import threading
@@ -219,6 +220,38 @@ class Partition(dict[DynamoType, Item]):
         if self.order is None:
             self.order = SortedRun((sort_value(key), key) for key in self)
         return self.order
+
+
+class PartitionMap(defaultdict[DynamoType, Partition]):
+    """The table's ``{hash key: Partition}``, with the hash keys in order for Scan pages.
+
+    The order is built on a Scan's first page and rebuilt only after a partition was added or
+    removed (``version``), so paging through a table does not sort it again for every page.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args or (Partition,))
+        self.version = 0
+        self._order: tuple[int, SortedRun] | None = None
+
+    def __setitem__(self, key: DynamoType, partition: Partition) -> None:
+        if key not in self:
+            self.version += 1
+        super().__setitem__(key, partition)
+
+    def __delitem__(self, key: DynamoType) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def pop(self, key: DynamoType, *default: Any) -> Any:
+        self.version += 1
+        return super().pop(key, *default)
+
+    def ordered(self) -> SortedRun:
+        """``(sort value, hash key)`` of every partition, in moto's order (built when stale)."""
+        if self._order is None or self._order[0] != self.version:
+            self._order = (self.version, SortedRun((sort_value(key), key) for key in self))
+        return self._order[1]
 
 
 class StoredItem(Item):
@@ -509,7 +542,7 @@ class EngineTable(Table):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.range_key_attr is not None:
-            self.items = defaultdict(Partition)
+            self.items = PartitionMap()  # type: ignore[assignment]
         self.entries: dict[str, IndexEntries] = {}
         self.key_limits: list[tuple[str, int, type[Exception]]] = []
         self.rebuild_indexes()
@@ -726,10 +759,89 @@ class EngineTable(Table):
             results = [item.project(projection_expressions) for item in results]
         return results, scanned, last_key
 
-    def scan(self, *args: Any, **kwargs: Any) -> tuple[list[Item], int, dict[str, Any] | None]:
-        """moto's Scan, its pages cut like the engine's Query (:func:`page_sizes`)."""
-        with page_sizes():
-            return super().scan(*args, **kwargs)
+    def scan(
+        self,
+        filters: dict[str, Any],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        filter_expression: Any = None,
+        index_name: str | None = None,
+        consistent_read: bool = False,
+        projection_expression: list[list[str]] | None = None,
+        segments: tuple[None, None] | tuple[int, int] = (None, None),
+    ) -> tuple[list[Item], int, dict[str, Any] | None]:
+        """A Scan page that seeks: O(page + log partitions), in moto's order and page cut.
+
+        moto's ``Table.scan`` sorts every item of the table and walks up to the page's start
+        for every page; here the partitions (:meth:`PartitionMap.ordered`) and their items
+        (:meth:`Partition.ordered`) are already in that order (hash key, then sort key). Index
+        scans, the legacy ``ScanFilter`` and binary hash keys (moto orders those by their
+        base64 text and segments them by it) take moto's own walk.
+        """
+        start = exclusive_start_key
+        items = self.items
+        if (
+            filters
+            or index_name
+            or not isinstance(items, PartitionMap)
+            or self.hash_key_type not in ("S", "N")
+            or not _scan_start_ok(start, self)
+        ):
+            with page_sizes():
+                return super().scan(
+                    filters,
+                    limit,
+                    start,
+                    filter_expression,
+                    index_name,
+                    consistent_read,
+                    projection_expression,
+                    segments,
+                )
+        results: list[Item] = []
+        size = 0
+        last_key = None
+        for item in self._scan_candidates(items, start, segments):
+            item_bytes = item.billed() if isinstance(item, StoredItem) else item.size()
+            if len(results) == limit or size + item_bytes > PAGE_BYTES:
+                last_key = self._get_last_evaluated_key(results[-1], None)
+                break
+            results.append(item)
+            size += item_bytes
+        scanned = len(results)
+        if filter_expression is not None:
+            results = [item for item in results if filter_expression.expr(item)]
+        if projection_expression:
+            results = [item.project(projection_expression) for item in results]
+        return results, scanned, last_key
+
+    def _scan_candidates(
+        self,
+        items: PartitionMap,
+        start: dict[str, Any] | None,
+        segments: tuple[None, None] | tuple[int, int],
+    ) -> Iterator[Item]:
+        """The table's items after ``start``, in Scan order, in the segment asked for."""
+        hashes = items.ordered()
+        position = 0
+        first = after = None
+        if start is not None:
+            assert self.range_key_attr is not None
+            # Items up to the start key were the earlier pages (moto: _item_comes_before_dct).
+            first = sort_value(DynamoType(start[self.hash_key_attr]))
+            after = sort_value(DynamoType(start[self.range_key_attr]))
+            position = hashes.left((first,))
+        segment, total = segments
+        for sort, hash_key in hashes.walk(position, True):
+            partition = items.get(hash_key)
+            if not partition:
+                continue
+            if total is not None and _segment_of(hash_key, total) != segment:
+                continue
+            order = partition.ordered()
+            begin = order.after((after,)) if start is not None and sort == first else 0
+            for _, range_key in order.walk(begin, True):
+                yield partition[range_key]
 
     def _table_candidates(
         self, hash_key: DynamoType, start: dict[str, Any] | None, bounds: _Bounds
@@ -797,6 +909,28 @@ def _key_size(value: dict[str, Any]) -> int:
         if kind == "N":
             return len(str(raw))
     return DynamoType(value).size()
+
+
+def _scan_start_ok(start: dict[str, Any] | None, table: Table) -> bool:
+    """Whether a Scan's ExclusiveStartKey is one the seek reads as moto would."""
+    if start is None:
+        return True
+    if table.range_key_attr is None:
+        return False
+    for name, kind in (
+        (table.hash_key_attr, table.hash_key_type),
+        (table.range_key_attr, table.range_key_type),
+    ):
+        value = start.get(name)
+        if not isinstance(value, dict) or list(value) != [kind]:
+            return False
+    return True
+
+
+def _segment_of(hash_key: DynamoType, total: int) -> int:
+    """moto's segment of a partition (``Item.is_within_segment``: MD5 of the hash key)."""
+    digest = hashlib.md5(str(hash_key.value).encode("utf8"), usedforsecurity=False).digest()
+    return digest[0] % total
 
 
 def _complete_start_key(
