@@ -563,9 +563,13 @@ class EngineTable(Table):
 
     def reindex(self, hash_key: DynamoType, range_key: DynamoType | None) -> None:
         """Bring every index entry of the item at this key in line with what is stored now."""
-        if not self.entries:
-            return
-        item = self.get_item(hash_key, range_key)
+        if self.entries:
+            self.index_item(hash_key, range_key, self.get_item(hash_key, range_key))
+
+    def index_item(
+        self, hash_key: DynamoType, range_key: DynamoType | None, item: Item | None
+    ) -> None:
+        """Bring every index entry of the item at this key in line with ``item``, stored there."""
         table_key = (sort_value(hash_key), sort_value(range_key) if range_key else None)
         for entries in self.entries.values():
             entries.update(table_key, item)
@@ -614,7 +618,8 @@ class EngineTable(Table):
                 overwrite,
                 return_values_on_condition_check_failure,
             )
-        self.reindex(item.hash_key, item.range_key)
+        if self.entries:
+            self.index_item(item.hash_key, item.range_key, item)
         return item
 
     def _put(
