@@ -287,6 +287,8 @@ class StoredItem(Item):
             raise ItemSizeTooLarge
         item.attrs = values
         item.moto_size = size
+        # Sized from the request's JSON (binaries already bytes) rather than from moto's values.
+        item.billed_size = item_size(attrs)
         return item
 
     @property
@@ -411,10 +413,34 @@ def _typed(attrs: dict[str, Any]) -> tuple[LimitedSizeDict, int]:
     values = LimitedSizeDict.__new__(LimitedSizeDict)
     size = 0
     for name, value in attrs.items():
-        typed = DynamoType(value)
-        dict.__setitem__(values, name, typed)
-        size += bytesize(name) + typed.size()
+        dict.__setitem__(values, name, DynamoType(value))
+        size += bytesize(name) + moto_size(value)
     return values, size
+
+
+def moto_size(value: dict[str, Any]) -> int:
+    """moto's ``DynamoType(value).size()``, from the DynamoDB JSON (no ``DynamoType`` built).
+
+    moto counts a number as ``len(str(n))``, strings and binaries by their bytes, a boolean or
+    null as 1, and lists, maps and sets as the sum of their members (map keys by their bytes),
+    with no overhead: the size behind its 400 KB check, which is not DynamoDB's.
+    """
+    kind, payload = next(iter(value.items()))
+    if kind == "S" and type(payload) is str and payload.isascii():  # the common case
+        return len(payload)
+    if kind == "N":
+        return len(str(payload))
+    if kind == "NS":
+        return sum(len(str(v)) for v in payload)
+    if kind in ("SS", "BS"):
+        return sum(bytesize(v) for v in payload)
+    if kind == "L":
+        return sum(moto_size(v) for v in payload)
+    if kind == "M":
+        return sum(bytesize(k) + moto_size(v) for k, v in payload.items())
+    if isinstance(payload, bool):
+        return 1
+    return bytesize(payload)
 
 
 def _encode(attrs: dict[str, Any]) -> bytes:

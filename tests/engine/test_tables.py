@@ -414,3 +414,32 @@ def test_a_scan_page_does_not_sort_the_table_again() -> None:
     apply(backend, ("put", "p0", "a", None, None, 1))
     assert items.ordered() is not first
     assert [key.value for _, key in items.ordered().walk(0, True)] == ["p0", "p1", "p2"]
+
+
+_scalars = st.one_of(
+    st.builds(lambda s: {"S": s}, st.text(max_size=8)),
+    st.builds(lambda n: {"N": str(n)}, st.decimals(allow_nan=False, allow_infinity=False)),
+    st.builds(lambda b: {"B": b}, st.binary(max_size=8)),
+    st.builds(lambda b: {"BOOL": b}, st.booleans()),
+    st.just({"NULL": True}),
+    st.builds(lambda s: {"SS": sorted(s)}, st.sets(st.text(max_size=4), min_size=1, max_size=3)),
+    st.builds(
+        lambda s: {"NS": [str(n) for n in s]}, st.sets(st.integers(), min_size=1, max_size=3)
+    ),
+    st.builds(lambda s: {"BS": sorted(s)}, st.sets(st.binary(max_size=4), min_size=1, max_size=3)),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=3)),
+        st.builds(lambda v: {"M": v}, st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+    ),
+    max_leaves=8,
+)
+
+
+@given(_values)
+def test_moto_size_from_json_is_motos_size(value: dict[str, Any]) -> None:
+    from contactkit.engine.tables import moto_size
+
+    assert moto_size(value) == DynamoType(value).size()
