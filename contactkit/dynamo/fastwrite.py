@@ -9,13 +9,19 @@ takes botocore's own path, errors and all) and its body is dumped by orjson. bot
 to do everything else on a small stand-in request naming the same tables: endpoint rules,
 headers, signing (of the real body), retries, error parsing.
 
-Two botocore events carry it:
+Three botocore events carry it (botocore calls a wildcard event's handlers first, then the
+exact event's, then the less specific events'):
 
-* ``before-parameter-build`` (registered last, after the cost meter's handler): the real
-  parameters are kept in the request context (:func:`sent_params`), their JSON body is made,
-  and the parameters botocore goes on with become the stand-in;
-* ``before-call`` (registered first, before any handler that reads the body, such as
-  :class:`~contactkit.ops.iam.PolicyGuard`): the stand-in's body is replaced by the real one.
+* ``provide-client-params`` (registered last): when the items pass the check, botocore goes
+  on with a copy of the parameters whose items member is the stand-in (the caller's dict,
+  which other handlers may hold, is not changed);
+* ``before-parameter-build`` (registered last on the least specific event, so after the cost
+  meter and botocore's own handlers, which may add ``ReturnConsumedCapacity`` or a
+  ``ClientRequestToken``): the real parameters (those final members around the real items)
+  are kept in the request context (:func:`sent_params`) and dumped;
+* ``before-call`` (registered first on ``before-call.dynamodb.*``, before any handler that
+  reads the body, such as :class:`~contactkit.ops.iam.PolicyGuard`): the stand-in's body is
+  replaced by the real one.
 
 DynamoDB's JSON protocol maps every member to its own name and every string, list, map and
 boolean to itself, so the body is the same document botocore would send (orjson writes UTF-8
@@ -33,9 +39,10 @@ if TYPE_CHECKING:
     from botocore.model import Shape
     from mypy_boto3_dynamodb import DynamoDBClient
 
-OPERATIONS = ("TransactWriteItems", "BatchWriteItem")
 _UNIQUE_ID = "contactkit-fast-write"
 _REAL_PARAMS = "contactkit-fast-write-params"
+_REAL_ITEMS = "contactkit-fast-write-items"
+_STAND_IN = "contactkit-fast-write-stand-in"
 _BODY = "contactkit-fast-write-body"
 # The members that carry the items; the rest of a request stays botocore's to validate.
 _ITEMS_MEMBER = {"TransactWriteItems": "TransactItems", "BatchWriteItem": "RequestItems"}
@@ -156,23 +163,44 @@ def _stand_in(operation: str, items: Any) -> Any:
     ]
 
 
+def provide_client_params(
+    params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
+) -> dict[str, Any] | None:
+    """Hand botocore a stand-in for the items member when the check passes.
+
+    The caller's dict is left as it is (handlers and callers may hold it); botocore goes on
+    with the returned copy.
+    """
+    member = _ITEMS_MEMBER.get(model.name)
+    if member is None or member not in params or _STAND_IN in context:
+        return None
+    items = params[member]
+    if not _items_check(model)(items):
+        return None  # botocore validates (and reports) it
+    stand_in = {**params, member: _stand_in(model.name, items)}
+    context[_STAND_IN] = stand_in
+    context[_REAL_ITEMS] = items
+    return stand_in
+
+
 def before_parameter_build(
     params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
 ) -> None:
-    """Dump the items member with orjson and hand botocore a stand-in, when the check passes."""
-    member = _ITEMS_MEMBER.get(model.name)
-    if member is None or member not in params or _REAL_PARAMS in context:
-        return
-    items = params[member]
-    if not _items_check(model)(items):
-        return  # botocore validates (and reports) it
+    """Make the real body: the final top-level members (a token, ReturnConsumedCapacity added
+    by other handlers) around the real items. Registered last, after those handlers."""
+    stand_in = context.pop(_STAND_IN, None)
+    items = context.pop(_REAL_ITEMS, None)
+    if stand_in is None or params is not stand_in:
+        return  # another provide-client-params handler's answer won: botocore's path
+    member = _ITEMS_MEMBER[model.name]
+    real = {**params, member: items}
     try:
-        body = orjson.dumps(params)
+        body = orjson.dumps(real)
     except TypeError:  # a value orjson does not write as botocore would: botocore's path
+        params[member] = items
         return
-    context[_REAL_PARAMS] = dict(params)
+    context[_REAL_PARAMS] = real
     context[_BODY] = body
-    params[member] = _stand_in(model.name, items)
 
 
 def before_call(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
@@ -191,26 +219,21 @@ def sent_params(context: Mapping[str, Any], params: dict[str, Any]) -> dict[str,
 def register(client: DynamoDBClient) -> None:
     """Serialise this client's TransactWriteItems and BatchWriteItem bodies with orjson."""
     events = client.meta.events
-    for operation in OPERATIONS:
-        events.register_last(
-            f"before-parameter-build.dynamodb.{operation}",
-            before_parameter_build,
-            unique_id=f"{_UNIQUE_ID}-build-{operation}",
-        )
-        events.register_first(
-            f"before-call.dynamodb.{operation}",
-            before_call,
-            unique_id=f"{_UNIQUE_ID}-call-{operation}",
-        )
+    # A provide-client-params handler may return the parameters to use: botocore's documented
+    # hook, though botocore-stubs types handlers as -> None.
+    events.register_last(
+        "provide-client-params",
+        provide_client_params,  # type: ignore[arg-type]
+        unique_id=f"{_UNIQUE_ID}-params",
+    )
+    events.register_last(
+        "before-parameter-build", before_parameter_build, unique_id=f"{_UNIQUE_ID}-build"
+    )
+    events.register_first("before-call.dynamodb.*", before_call, unique_id=f"{_UNIQUE_ID}-call")
 
 
 def unregister(client: DynamoDBClient) -> None:
     events = client.meta.events
-    for operation in OPERATIONS:
-        events.unregister(
-            f"before-parameter-build.dynamodb.{operation}",
-            unique_id=f"{_UNIQUE_ID}-build-{operation}",
-        )
-        events.unregister(
-            f"before-call.dynamodb.{operation}", unique_id=f"{_UNIQUE_ID}-call-{operation}"
-        )
+    events.unregister("provide-client-params", unique_id=f"{_UNIQUE_ID}-params")
+    events.unregister("before-parameter-build", unique_id=f"{_UNIQUE_ID}-build")
+    events.unregister("before-call.dynamodb.*", unique_id=f"{_UNIQUE_ID}-call")

@@ -267,6 +267,8 @@ class StoredItem(Item):
     moto_size: int | None = None
     billed_size: int | None = None
     encoded: bytes | None = None
+    # The request's DynamoDB JSON of an item the request just built (binaries as bytes).
+    plain: dict[str, Any] | None = None
     _attrs: LimitedSizeDict | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> StoredItem:
@@ -282,20 +284,33 @@ class StoredItem(Item):
         item = cls.__new__(cls)
         item.hash_key = hash_key
         item.range_key = range_key
-        values, size = _typed(attrs)
+        size = sum(bytesize(name) + moto_size(value) for name, value in attrs.items())
         if size > _ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
-        item.attrs = values
+        # moto's values are built only if the request reads them (a condition, an index
+        # entry's projection); its index keys come from the JSON (value()).
+        item.encoded = memoryview(orjson.dumps(attrs, default=_json_default)).tobytes()
+        item.plain = attrs
         item.moto_size = size
-        # Sized from the request's JSON (binaries already bytes) rather than from moto's values.
-        item.billed_size = item_size(attrs)
+        item.billed_size = item_size(attrs)  # binaries are bytes here, as item_size wants
+        _touched().append(item)  # the end of the request drops ``plain``
         return item
+
+    def value(self, name: str) -> DynamoType | None:
+        """One attribute as moto's value, without building the others when they are not."""
+        if self._attrs is None and self.plain is not None:
+            raw = self.plain.get(name)
+            return None if raw is None else DynamoType(raw)
+        return self.attrs.get(name)
 
     @property
     def attrs(self) -> LimitedSizeDict:
         if self._attrs is None:
-            assert self.encoded is not None
-            self._attrs = _typed(_decoded(self.encoded))[0]
+            if self.plain is not None:
+                self._attrs = _typed(self.plain)[0]
+            else:
+                assert self.encoded is not None
+                self._attrs = _typed(_decoded(self.encoded))[0]
             _touched().append(self)
         return self._attrs
 
@@ -330,6 +345,9 @@ class StoredItem(Item):
 
     def forget(self) -> None:
         """Drop what was computed from the attributes (they changed in place)."""
+        if self._attrs is None and (self.plain is not None or self.encoded is not None):
+            self._attrs = self.attrs  # the values are the item from now on
+        self.plain = None
         self.moto_size = self.billed_size = None
         self.encoded = None
 
@@ -338,6 +356,7 @@ class StoredItem(Item):
         if self._attrs is not None:
             self.json()
             self._attrs = None
+        self.plain = None
 
 
 _local = threading.local()
@@ -401,6 +420,13 @@ def _value_json(value: DynamoType) -> dict[str, Any]:
     if value.type == "BS":
         return {"BS": [_raw(v) for v in value.value]}
     return {value.type: value.value}
+
+
+def attribute(item: Item, name: str) -> DynamoType | None:
+    """``item.attrs.get(name)``, without building a just-stored item's other values."""
+    if isinstance(item, StoredItem):
+        return item.value(name)
+    return item.attrs.get(name)
 
 
 def _raw(payload: str | bytes) -> bytes:
@@ -533,13 +559,13 @@ class IndexEntries:
         """``(partition, entry)`` of ``item`` in this index; partition None: not in it."""
         if item is None:
             return None, ()
-        hash_value = item.attrs.get(self.hash_attr)
+        hash_value = attribute(item, self.hash_attr)
         if hash_value is None or hash_value.type not in _KEY_TYPES:
             return None, ()
         if self.range_attr is None:
             sort = table_key[1]
         else:
-            range_value = item.attrs.get(self.range_attr)
+            range_value = attribute(item, self.range_attr)
             if range_value is None or range_value.type not in _KEY_TYPES:
                 return None, ()
             sort = sort_value(range_value)

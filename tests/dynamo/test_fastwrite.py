@@ -181,3 +181,50 @@ def test_connect_registers_the_fast_path(db: ck.Database) -> None:
     assert got["Item"] == ITEM
     fastwrite.unregister(db.client)
     fastwrite.register(db.client)  # idempotent: the unique ids replace, never duplicate
+
+
+def test_the_callers_parameters_are_left_as_they_are() -> None:
+    fast = client(fast=True)
+    seen: list[dict[str, Any]] = []
+    fast.meta.events.register(
+        "provide-client-params.dynamodb.TransactWriteItems",
+        lambda params, **_: seen.append(params),
+    )
+    items = [dict(action) for action in TRANSACTION["TransactItems"]]
+    fast.transact_write_items(TransactItems=items, ClientRequestToken="t")
+    assert seen[0]["TransactItems"] == TRANSACTION["TransactItems"]
+    assert items == TRANSACTION["TransactItems"]
+    assert json.loads(fast.sent[0][0])["TransactItems"] == TRANSACTION["TransactItems"]
+
+
+def test_added_members_reach_the_real_body() -> None:
+    """botocore's idempotency token and the meter's ReturnConsumedCapacity are in the body."""
+    fast = client(fast=True)
+    with Meter(fast):
+        fast.transact_write_items(TransactItems=TRANSACTION["TransactItems"])
+    body = json.loads(fast.sent[0][0])
+    assert body["ClientRequestToken"]
+    assert body["ReturnConsumedCapacity"] == "INDEXES"
+    assert body["TransactItems"] == TRANSACTION["TransactItems"]
+
+
+def test_another_handlers_parameters_win_and_take_botocores_path() -> None:
+    slow, fast = client(fast=False), client(fast=True)
+    replaced = {**TRANSACTION, "TransactItems": TRANSACTION["TransactItems"][:1]}
+    for raw in (slow, fast):
+        raw.meta.events.register_first(
+            "provide-client-params.dynamodb.TransactWriteItems", lambda **_: dict(replaced)
+        )
+        raw.transact_write_items(**TRANSACTION)
+    assert fast.sent[0][0] == slow.sent[0][0]  # byte for byte: botocore serialised both
+
+
+def test_a_body_reader_on_the_wildcard_event_sees_the_real_body() -> None:
+    """What PolicyGuard (ops/iam.py, ``before-call.dynamodb.*``) reads is the real request."""
+    fast = client(fast=True)
+    bodies: list[Any] = []
+    fast.meta.events.register(
+        "before-call.dynamodb.*", lambda params, **_: bodies.append(params["body"])
+    )
+    fast.transact_write_items(**TRANSACTION)
+    assert json.loads(bodies[0])["TransactItems"] == TRANSACTION["TransactItems"]
