@@ -163,7 +163,7 @@ def _stand_in(operation: str, items: Any) -> Any:
     ]
 
 
-def provide_client_params(
+def stand_in_params(
     params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any
 ) -> dict[str, Any] | None:
     """Hand botocore a stand-in for the items member when the check passes.
@@ -223,7 +223,7 @@ def register(client: DynamoDBClient) -> None:
     # hook, though botocore-stubs types handlers as -> None.
     events.register_last(
         "provide-client-params",
-        provide_client_params,  # type: ignore[arg-type]
+        stand_in_params,  # type: ignore[arg-type]
         unique_id=f"{_UNIQUE_ID}-params",
     )
     events.register_last(
