@@ -443,3 +443,59 @@ def test_moto_size_from_json_is_motos_size(value: dict[str, Any]) -> None:
     from contactkit.engine.tables import moto_size
 
     assert moto_size(value) == DynamoType(value).size()
+
+
+@pytest.mark.parametrize("segments", [(None, None), (0, 2), (1, 3)])
+def test_scan_pages_of_number_hash_keys_like_stock_moto(segments: Any) -> None:
+    """Number hash keys scan in numeric order (1, 2, 10; not as text), as moto orders them."""
+    engine, stock = EngineBackend(REGION, ACCOUNT_ID), DynamoDBBackend(REGION, ACCOUNT_ID)
+    for backend in (engine, stock):
+        backend.create_table(
+            "n",
+            schema=[
+                {"AttributeName": "PK", "KeyType": "HASH"},
+                {"AttributeName": "SK", "KeyType": "RANGE"},
+            ],
+            throughput=None,
+            attr=[
+                {"AttributeName": "PK", "AttributeType": "N"},
+                {"AttributeName": "SK", "AttributeType": "S"},
+            ],
+            global_indexes=[],
+            indexes=[],
+            streams=None,
+            billing_mode="PAY_PER_REQUEST",
+            sse_specification=None,
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
+        for pk in ("10", "2", "-5", "3.50", "1", "100"):
+            for sk in ("a", "b"):
+                backend.put_item("n", {"PK": {"N": pk}, "SK": {"S": sk}})
+
+    def pages(backend: DynamoDBBackend, start: Any) -> list[Any]:
+        found = []
+        for _ in range(30):
+            items, scanned, last = DynamoDBBackend.scan(
+                backend,
+                "n",
+                {},
+                3,
+                start,
+                None,
+                {},
+                {},
+                None,
+                False,
+                None,
+                segments,  # type: ignore[arg-type]
+            )
+            found.append(([i.to_json() for i in items], scanned, plain(last)))
+            if last is None:
+                return found
+            start = plain(last)
+        raise AssertionError("a Scan that never ends")
+
+    for start in (None, {"PK": {"N": "2"}, "SK": {"S": "a"}}, {"PK": {"N": "3"}, "SK": {"S": "z"}}):
+        assert pages(engine, start) == pages(stock, start)
