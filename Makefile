@@ -63,9 +63,9 @@ test: $(TEST_STAMP) ## Lint, then run the tests and the notebooks (nbval) in par
 dynalite: ## Install dynalite (npm ci, pinned) for tests/engine/test_dynalite_capacity.py
 	npm ci --prefix .ci/dynalite --no-audit --no-fund
 
-bench: $(TEST_STAMP) dynalite ## Install the bench extra and dynalite, then run every script in benchmarks/ (minutes)
+bench: $(TEST_STAMP) dynalite ## Install the bench extra and dynalite, run every script in benchmarks/ and write their tables into docs/benchmarks.md (minutes)
 	$(PIP) -e ".[bench]" -c constraints.txt
-	set -e; for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	$(BIN)/python benchmarks/report.py
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))
 # record_timing=False: no execution timestamps in the cells; `course clean` drops what is left.

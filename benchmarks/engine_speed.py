@@ -5,8 +5,8 @@ engine's base without contactkit's table layer (``engine/tables.py``). Every fig
 contacts and in items. Parts (``--parts``, default all):
 
 * ``pages``: a table of N items in one partition (N = ``--sizes``, items, default 1k 10k 100k),
-  written with ``BatchWriteItem``; then the median time of a Query page and of a GSI
-  (``gsi-name``) page of 25 items, each starting in the middle of the partition
+  written with ``BatchWriteItem``; then the median time of a Query page, a GSI
+  (``gsi-name``) page and a Scan page of 25 items, each starting in the middle of the partition
   (``ExclusiveStartKey``). Stock moto only up to ``--stock-max`` items (it sorts the table on
   every page). ``--chart PATH`` draws the log-log chart.
 * ``import``: the 5,000 sample contacts (``data/org-*``) with ``import_contacts`` on the engine,
@@ -40,6 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import boto3
 import orjson
 from boto3.dynamodb.table import BatchWriter
 
@@ -160,8 +161,11 @@ def page_items(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def time_pages(url: str, size: int, repeats: int) -> tuple[float, float, float]:
-    """(write seconds, Query page ms, GSI page ms) for a fresh table of ``size`` items."""
+Timings = tuple[float, float, float, float]
+
+
+def time_pages(url: str, size: int, repeats: int) -> Timings:
+    """(write seconds, Query, GSI and Scan page ms) for a fresh table of ``size`` items."""
     with ck.connect(url) as db:
         table = db.table(f"pages-{uuid.uuid4().hex[:6]}").create()
         items = page_items(size)
@@ -190,13 +194,26 @@ def time_pages(url: str, size: int, repeats: int) -> tuple[float, float, float]:
             )
             assert page["Count"] == 25
 
-        result = (written, median_ms(query, repeats), median_ms(gsi_query, repeats))
+        def scan() -> None:
+            page = db.client.scan(
+                TableName=table.name,
+                ExclusiveStartKey={"PK": middle["PK"], "SK": middle["SK"]},
+                Limit=25,
+            )
+            assert page["Count"] == 25
+
+        result = (
+            written,
+            median_ms(query, repeats),
+            median_ms(gsi_query, repeats),
+            median_ms(scan, repeats),
+        )
         table.delete()
     return result
 
 
 def run_pages(args: argparse.Namespace, dynalite: str, dynalite_pid: int) -> dict[str, Any]:
-    rows: dict[str, dict[int, tuple[float, float, float]]] = {"engine": {}, "dynalite": {}}
+    rows: dict[str, dict[int, Timings]] = {"engine": {}, "dynalite": {}}
     rows["stock moto"] = {}
     memory: dict[str, float] = {}
     with ck.connect() as db:
@@ -216,16 +233,16 @@ def run_pages(args: argparse.Namespace, dynalite: str, dynalite_pid: int) -> dic
         print(f"  pages at {size:,} items: stock moto {rows['stock moto'][size]}", flush=True)
     print(
         "\n| items in the partition (and table) | backend | write s (BatchWriteItem) | "
-        "µs per item written | Query page ms | GSI page ms |"
+        "µs per item written | Query page ms | GSI page ms | Scan page ms |"
     )
-    print("|---:|---|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         for name in ("engine", "dynalite", "stock moto"):
             if size in rows[name]:
-                written, query, gsi = rows[name][size]
+                written, query, gsi, scan = rows[name][size]
                 print(
                     f"| {size:,} | {name} | {written:.2f} | {written / size * 1e6:.0f} | "
-                    f"{query:.2f} | {gsi:.2f} |"
+                    f"{query:.2f} | {gsi:.2f} | {scan:.2f} |"
                 )
     if args.chart:
         chart(rows, Path(args.chart))
@@ -233,7 +250,7 @@ def run_pages(args: argparse.Namespace, dynalite: str, dynalite_pid: int) -> dic
     return rows
 
 
-def chart(rows: dict[str, dict[int, tuple[float, float, float]]], path: Path) -> None:
+def chart(rows: dict[str, dict[int, Timings]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -259,11 +276,18 @@ def chart(rows: dict[str, dict[int, tuple[float, float, float]]], path: Path) ->
             color=styles[name],
             label=f"{name}: GSI page",
         )
+        ax.plot(
+            sizes,
+            [by_size[s][3] for s in sizes],
+            "^:",
+            color=styles[name],
+            label=f"{name}: Scan page",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("items in the partition and the table")
     ax.set_ylabel("ms per page of 25 items (median)")
-    ax.set_title("A Query page: the embedded engine, dynalite and stock moto")
+    ax.set_title("A Query, GSI or Scan page: the embedded engine, dynalite and stock moto")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -274,45 +298,97 @@ def chart(rows: dict[str, dict[int, tuple[float, float, float]]], path: Path) ->
 # -- import ---------------------------------------------------------------------------------
 
 
+def plain_client(url: str) -> Any:
+    """A stock boto3 client of ``url``: botocore's own validation and serialisation."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=url,
+        region_name=REGION,
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+    )
+
+
 def run_import(args: argparse.Namespace, dynalite: str) -> None:
+    """The sample imported on the engine, and batch_writer of the same items, alternating.
+
+    ``batch_writer`` runs on a stock boto3 client (what a user without contactkit has), so
+    contactkit's own write path (``dynamo/fastwrite.py``) is not in the baseline.
+    """
     orgs = sample_rows(5000)
     contacts = sum(len(rows) for rows in orgs)
-    times: dict[str, list[float]] = {"import": [], "engine bw": [], "dynalite bw": []}
+    names = ["import", "engine bw", "dynalite bw"]
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     items: list[dict[str, Any]] = []
-    for _ in range(args.import_repeats):
+
+    def clocked(run: Callable[[], Any]) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        return time.perf_counter() - wall, time.process_time() - cpu
+
+    def do_import() -> None:
+        nonlocal items
         with ck.connect() as db:
             table = db.table(f"imp-{uuid.uuid4().hex[:6]}").create()
-            start = time.perf_counter()
-            for rows in orgs:
-                report = table.org(f"org-{uuid.uuid4().hex[:8]}").import_contacts(
-                    rows, progress=False
-                )
-                assert report.imported == len(rows)
-            times["import"].append(time.perf_counter() - start)
+
+            def load() -> None:
+                for rows in orgs:
+                    org = table.org(f"org-{uuid.uuid4().hex[:8]}")
+                    report = org.import_contacts(rows, progress=False)
+                    assert report.imported == len(rows)
+
+            times["import"].append(clocked(load))
             if not items:
                 items = copy_items(table)
+
+    def do_engine_bw() -> None:
+        with ck.connect() as db:
+            assert db.engine is not None
             other = db.table(f"bw-{uuid.uuid4().hex[:6]}").create()
-            times["engine bw"].append(write_items(db.client, other.name, items))
+            client = plain_client(db.engine.url)
+            times["engine bw"].append(clocked(lambda: write_items(client, other.name, items)))
+
+    def do_dynalite_bw() -> None:
         with ck.connect(dynalite) as db:
             other = db.table(f"bw-{uuid.uuid4().hex[:6]}").create()
-            times["dynalite bw"].append(write_items(db.client, other.name, items))
+            client = plain_client(dynalite)
+            times["dynalite bw"].append(clocked(lambda: write_items(client, other.name, items)))
             other.delete()
-        print("  import run:", {k: round(v[-1], 2) for k, v in times.items()}, flush=True)
+
+    for repeat in range(args.import_repeats):
+        # The first import makes the items the others write; then the order alternates.
+        order = [do_import, do_engine_bw] if repeat % 2 == 0 else [do_engine_bw, do_import]
+        for run in [*order, do_dynalite_bw]:
+            run()
+        print("  import run:", {k: [round(x, 2) for x in v[-1]] for k, v in times.items()})
     print(
         f"\n| {contacts:,} sample contacts ({len(items):,} items) | seconds (median of "
-        f"{args.import_repeats}) | ms per contact | µs per item |"
+        f"{args.import_repeats}) | CPU seconds | ms per contact | µs per item |"
     )
-    print("|---|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|")
     for name, label in [
         ("import", "engine: `import_contacts`"),
         ("engine bw", "engine: boto3 `batch_writer` of the same items"),
         ("dynalite bw", "dynalite: boto3 `batch_writer` of the same items"),
     ]:
-        seconds = statistics.median(times[name])
+        seconds = statistics.median(t[0] for t in times[name])
+        cpu = statistics.median(t[1] for t in times[name])
         print(
-            f"| {label} | {seconds:.2f} | {seconds / contacts * 1000:.2f} | "
+            f"| {label} | {seconds:.2f} | {cpu:.2f} | {seconds / contacts * 1000:.2f} | "
             f"{seconds / len(items) * 1e6:.0f} |"
         )
+    ratios = [i[0] / b[0] for i, b in zip(times["import"], times["engine bw"], strict=False)]
+    cpu_ratios = [i[1] / b[1] for i, b in zip(times["import"], times["engine bw"], strict=False)]
+    print("\n| `import_contacts` / engine `batch_writer`, pairwise | median | runs |")
+    print("|---|---:|---|")
+    print(
+        f"| wall time | {statistics.median(ratios):.2f}x | "
+        f"{', '.join(f'{r:.2f}' for r in ratios)} |"
+    )
+    print(
+        f"| CPU time | {statistics.median(cpu_ratios):.2f}x | "
+        f"{', '.join(f'{r:.2f}' for r in cpu_ratios)} |"
+    )
 
 
 # -- growing an org -------------------------------------------------------------------------
@@ -358,6 +434,41 @@ def grow(
             compact_touched()  # as the engine does after each request
 
 
+def cpu_adds(org: ck.OrgStore, count: int, label: str) -> tuple[float, float]:
+    """Median wall and CPU milliseconds (both threads: client and engine) of ``count`` adds."""
+    walls, cpus = [], []
+    for n in range(count):
+        wall, cpu = time.perf_counter(), time.process_time()
+        time_adds(org, 1, f"{label}x{n}")
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def adds_with_and_without_freeze(
+    org: ck.OrgStore, label: str, rounds: int = 2
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``add()`` timed with the collector as it is and after ``gc.freeze()``, alternating.
+
+    ``gc.freeze()`` moves every object alive now (the filled table) out of the collector's
+    generations, so its collections stop walking them; ``gc.unfreeze()`` puts them back.
+    """
+    normal: list[tuple[float, float]] = []
+    frozen: list[tuple[float, float]] = []
+    for round_ in range(rounds):
+        normal.append(cpu_adds(org, 25, f"{label}n{round_}"))
+        gc.freeze()
+        try:
+            frozen.append(cpu_adds(org, 25, f"{label}f{round_}"))
+        finally:
+            gc.unfreeze()
+
+    def median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+    return median(normal), median(frozen)
+
+
 def run_add(args: argparse.Namespace) -> None:
     with ck.connect() as db:
         assert db.engine is not None
@@ -370,28 +481,33 @@ def run_add(args: argparse.Namespace) -> None:
         before = rss_mb()
         copied = 0
         print(
-            "\n| contacts in the org | items in the table | add() ms (median of 50) | "
-            "engine RSS MB | bytes per item (RSS growth) |"
+            "\n| contacts in the org | items in the table | add() ms (CPU ms), median of 50 | "
+            "the same after gc.freeze() | engine RSS MB | bytes per item (RSS growth) |"
         )
-        print("|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|")
         small = [s for s in args.add_sizes if s < 1000]
         for size in args.add_sizes:
             if size < 1000:
                 rows = [row for o in sample_rows(size) for row in o][:size]
                 org_small = table.org(f"org-small-{size}")
                 org_small.import_contacts(rows, progress=False)
-                ms = time_adds(org_small, 50, f"s{size}")
-                print(f"| {size:,} | (import) | {ms:.2f} | | |", flush=True)
+                normal, frozen = adds_with_and_without_freeze(org_small, f"s{size}")
+                print(
+                    f"| {size:,} | (import) | {normal[0]:.2f} ({normal[1]:.2f}) | "
+                    f"{frozen[0]:.2f} ({frozen[1]:.2f}) | | |",
+                    flush=True,
+                )
                 continue
             wanted = size // 1000
             grow(db.engine, table.name, base, org_from, org_id, copied, wanted)
             copied = wanted
             gc.collect()
-            ms = time_adds(org, 50, f"g{size}")
+            normal, frozen = adds_with_and_without_freeze(org, f"g{size}")
             items = int(copied * len(base))
             grown = rss_mb() - before
             print(
-                f"| {size:,} | {items:,} | {ms:.2f} | {rss_mb():.0f} | "
+                f"| {size:,} | {items:,} | {normal[0]:.2f} ({normal[1]:.2f}) | "
+                f"{frozen[0]:.2f} ({frozen[1]:.2f}) | {rss_mb():.0f} | "
                 f"{grown * 1024 * 1024 / items:.0f} |",
                 flush=True,
             )

@@ -28,6 +28,7 @@ import boto3
 from botocore.config import Config
 
 from .clock import Clock, IdGenerator, UlidGenerator, system_clock
+from .dynamo import fastwrite
 from .dynamo.client import DynamoClient
 from .dynamo.cursor import CursorCodec
 from .dynamo.schema import DEFAULT_TABLE_NAME
@@ -84,6 +85,8 @@ class Database:
         # Every request of the library goes through this wrapper (errors translated once,
         # retry timing injected); ``client`` stays the plain boto3 client for hooks and lessons.
         self.dynamo = DynamoClient(client, sleep=sleep, rng=rng)
+        # Transactions and batches are dumped by orjson (botocore still signs, retries, parses).
+        fastwrite.register(client)
         # The DynamoDB Streams API (same endpoint locally): see contactkit.ops.streams.
         self.streams_client = streams_client
         self.streams: DynamoClient[BaseClient] | None = (

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import schema
 from .capacity import IndexKeys
+from .fastwrite import sent_params
 from .requestcost import RequestCost, reported_capacity, request_cost
 from .totals import TOTALS, OperationStats, RequestRecord, Total
 
@@ -258,7 +259,7 @@ class Meter:
             context[_CONSUMED] = parsed.pop("ConsumedCapacity")
         consumed = context.get(_CONSUMED, parsed.get("ConsumedCapacity"))
         error = parsed.get("Error", {}).get("Code") if http_response.status_code >= 300 else None
-        params = context[_PARAMS]
+        params = sent_params(context, context[_PARAMS])
         source = (str(params.get("TableName", "")), str(params.get("IndexName", "")))
         with self._lock:
             known_bytes = self._item_bytes.get(source)
@@ -289,7 +290,8 @@ class Meter:
         # The request never got an answer (connection lost after botocore's retries).
         if _PARAMS in context:
             operation = event_name.rsplit(".", 1)[-1]
-            params = _as_sent(context[_PARAMS], added=bool(context.get(_ADDED_CAPACITY)))
+            sent = sent_params(context, context[_PARAMS])
+            params = _as_sent(sent, added=bool(context.get(_ADDED_CAPACITY)))
             self._record(
                 RequestRecord(operation, RequestCost(), error=True, params=params), context
             )

@@ -53,4 +53,14 @@ def value_size(value: Mapping[str, Any]) -> int:
 
 def item_size(item: Item) -> int:
     """Bytes of a DynamoDB-JSON item, as DynamoDB counts them against the 400 KB limit."""
-    return sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items())
+    # The loop is the hot path of every write (sizes, limits, capacity): ASCII names and
+    # strings are counted without encoding, everything else goes through value_size.
+    total = 0
+    for name, value in item.items():
+        total += len(name) if name.isascii() else len(name.encode("utf-8"))
+        text = value.get("S")
+        if text is not None and len(value) == 1:
+            total += len(text) if text.isascii() else len(text.encode("utf-8"))
+        else:
+            total += value_size(value)
+    return total

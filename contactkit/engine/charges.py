@@ -75,6 +75,7 @@ from ..dynamo.capacity import (
     TRANSACTION_FACTOR,
     write_units,
 )
+from .tables import attribute
 from .tables import dynamodb_size as entry_size
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
@@ -116,7 +117,7 @@ def _index_entry(index: SecondaryIndex, item: Item | None) -> _Entry | None:
     """The item's entry in ``index``, or None when it is not in it (sparse indexes)."""
     if item is None:
         return None
-    key = tuple(item.attrs.get(name) for name in index.schema_key_attrs)
+    key = tuple(attribute(item, name) for name in index.schema_key_attrs)
     if any(value is None for value in key):
         return None
     return _Entry(tuple(v.cast_value for v in key if v is not None), index.project(item))

@@ -44,7 +44,10 @@ from typing import Any
 import orjson
 from moto.core.request import Request as MotoRequest
 from moto.core.responses import ActionResult
-from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb import comparisons as moto_comparisons
+from moto.dynamodb import models as moto_models
+from moto.dynamodb import responses as moto_responses
+from moto.dynamodb.comparisons import ConditionExpressionParser, Func, Op, get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MockValidationException,
@@ -99,6 +102,62 @@ _READ_OPERATIONS = frozenset(
 _WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+class CachedConditionParser(ConditionExpressionParser):
+    """moto's condition expression parser, remembering what each expression parsed to.
+
+    moto parses every condition twice per write (its handler's validation, then the check),
+    and an import sends the same few expressions thousands of times. The parsed tree (moto's
+    ``Op``) is not changed by evaluating it, so one parse serves every request with the same
+    expression, names and values; errors are not remembered (each request raises its own).
+    """
+
+    CACHE_SIZE = 4096
+    cache: dict[bytes, tuple[Op | Func, list[str], list[str]]] = {}  # noqa: RUF012
+    lock = threading.Lock()
+
+    def parse(self) -> Op | Func:
+        try:
+            key = orjson.dumps(
+                [
+                    self.condition_expression,
+                    self.expression_attribute_names,
+                    self.expression_attribute_values,
+                ],
+                option=orjson.OPT_SORT_KEYS,
+            )
+        except TypeError:  # binary values: parsed every time
+            return super().parse()
+        with self.lock:
+            parsed = self.cache.get(key)
+        if parsed is None:
+            op = super().parse()
+            parsed = (op, list(self.expr_attr_names_found), list(self.expr_attr_values_found))
+            with self.lock:
+                if len(self.cache) >= self.CACHE_SIZE:
+                    self.cache.clear()
+                self.cache[key] = parsed
+            return op
+        self.expr_attr_names_found.extend(parsed[1])
+        self.expr_attr_values_found.extend(parsed[2])
+        return parsed[0]
+
+
+def cached_parser(
+    expr: str | None,
+    names: dict[str, str] | None,
+    values: dict[str, dict[str, str]] | None,
+) -> ConditionExpressionParser:
+    """moto's ``create_condition_expression_parser``, with the parse cache."""
+    return CachedConditionParser(expr, names, values)
+
+
+# moto's handler, backend and get_filter_expression find the parser by these module names when
+# they run (a process-wide change, invisible but for speed: tests/engine/test_embedded.py).
+moto_comparisons.create_condition_expression_parser = cached_parser
+moto_responses.create_condition_expression_parser = cached_parser  # type: ignore[attr-defined]
+moto_models.create_condition_expression_parser = cached_parser  # type: ignore[attr-defined]
+
+
 class _Action:
     """One TransactWriteItems action, resolved against its table before anything is applied."""
 
@@ -119,13 +178,17 @@ class _Action:
         self.range_key = (
             DynamoType(key[self.table.range_key_attr]) if self.table.range_key_attr else None
         )
+        self._before: tuple[Item | None] | None = None
 
     @property
     def identity(self) -> tuple[str, Any, Any]:
         return (self.table.name, self.hash_key, self.range_key)
 
     def current(self) -> Item | None:
-        return self.table.get_item(self.hash_key, self.range_key)
+        """The item before the transaction (looked up once: nothing changes before apply)."""
+        if self._before is None:
+            self._before = (self.table.get_item(self.hash_key, self.range_key),)
+        return self._before[0]
 
     def failed_condition(self) -> tuple[str, str, dict[str, Any] | None] | None:
         """Return the cancellation reason when this action's condition does not hold."""

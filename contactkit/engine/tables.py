@@ -35,6 +35,7 @@ from __future__ import annotations
 import base64
 import bisect
 import contextlib
+import hashlib
 import itertools
 import re
 import threading
@@ -221,6 +222,38 @@ class Partition(dict[DynamoType, Item]):
         return self.order
 
 
+class PartitionMap(defaultdict[DynamoType, Partition]):
+    """The table's ``{hash key: Partition}``, with the hash keys in order for Scan pages.
+
+    The order is built on a Scan's first page and rebuilt only after a partition was added or
+    removed (``version``), so paging through a table does not sort it again for every page.
+    """
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args or (Partition,))
+        self.version = 0
+        self._order: tuple[int, SortedRun] | None = None
+
+    def __setitem__(self, key: DynamoType, partition: Partition) -> None:
+        if key not in self:
+            self.version += 1
+        super().__setitem__(key, partition)
+
+    def __delitem__(self, key: DynamoType) -> None:
+        super().__delitem__(key)
+        self.version += 1
+
+    def pop(self, key: DynamoType, *default: Any) -> Any:
+        self.version += 1
+        return super().pop(key, *default)
+
+    def ordered(self) -> SortedRun:
+        """``(sort value, hash key)`` of every partition, in moto's order (built when stale)."""
+        if self._order is None or self._order[0] != self.version:
+            self._order = (self.version, SortedRun((sort_value(key), key) for key in self))
+        return self._order[1]
+
+
 class StoredItem(Item):
     """An item as the engine stores it: compact between requests, converted once.
 
@@ -234,6 +267,8 @@ class StoredItem(Item):
     moto_size: int | None = None
     billed_size: int | None = None
     encoded: bytes | None = None
+    # The request's DynamoDB JSON of an item the request just built (binaries as bytes).
+    plain: dict[str, Any] | None = None
     _attrs: LimitedSizeDict | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> StoredItem:
@@ -249,18 +284,33 @@ class StoredItem(Item):
         item = cls.__new__(cls)
         item.hash_key = hash_key
         item.range_key = range_key
-        values, size = _typed(attrs)
+        size = sum(bytesize(name) + moto_size(value) for name, value in attrs.items())
         if size > _ITEM_SIZE_LIMIT:
             raise ItemSizeTooLarge
-        item.attrs = values
+        # moto's values are built only if the request reads them (a condition, an index
+        # entry's projection); its index keys come from the JSON (value()).
+        item.encoded = memoryview(orjson.dumps(attrs, default=_json_default)).tobytes()
+        item.plain = attrs
         item.moto_size = size
+        item.billed_size = item_size(attrs)  # binaries are bytes here, as item_size wants
+        _touched().append(item)  # the end of the request drops ``plain``
         return item
+
+    def value(self, name: str) -> DynamoType | None:
+        """One attribute as moto's value, without building the others when they are not."""
+        if self._attrs is None and self.plain is not None:
+            raw = self.plain.get(name)
+            return None if raw is None else DynamoType(raw)
+        return self.attrs.get(name)
 
     @property
     def attrs(self) -> LimitedSizeDict:
         if self._attrs is None:
-            assert self.encoded is not None
-            self._attrs = _typed(_decoded(self.encoded))[0]
+            if self.plain is not None:
+                self._attrs = _typed(self.plain)[0]
+            else:
+                assert self.encoded is not None
+                self._attrs = _typed(_decoded(self.encoded))[0]
             _touched().append(self)
         return self._attrs
 
@@ -295,6 +345,9 @@ class StoredItem(Item):
 
     def forget(self) -> None:
         """Drop what was computed from the attributes (they changed in place)."""
+        if self._attrs is None and (self.plain is not None or self.encoded is not None):
+            self._attrs = self.attrs  # the values are the item from now on
+        self.plain = None
         self.moto_size = self.billed_size = None
         self.encoded = None
 
@@ -303,6 +356,7 @@ class StoredItem(Item):
         if self._attrs is not None:
             self.json()
             self._attrs = None
+        self.plain = None
 
 
 _local = threading.local()
@@ -368,6 +422,13 @@ def _value_json(value: DynamoType) -> dict[str, Any]:
     return {value.type: value.value}
 
 
+def attribute(item: Item, name: str) -> DynamoType | None:
+    """``item.attrs.get(name)``, without building a just-stored item's other values."""
+    if isinstance(item, StoredItem):
+        return item.value(name)
+    return item.attrs.get(name)
+
+
 def _raw(payload: str | bytes) -> bytes:
     return payload if isinstance(payload, bytes) else base64.b64decode(payload)
 
@@ -378,10 +439,34 @@ def _typed(attrs: dict[str, Any]) -> tuple[LimitedSizeDict, int]:
     values = LimitedSizeDict.__new__(LimitedSizeDict)
     size = 0
     for name, value in attrs.items():
-        typed = DynamoType(value)
-        dict.__setitem__(values, name, typed)
-        size += bytesize(name) + typed.size()
+        dict.__setitem__(values, name, DynamoType(value))
+        size += bytesize(name) + moto_size(value)
     return values, size
+
+
+def moto_size(value: dict[str, Any]) -> int:
+    """moto's ``DynamoType(value).size()``, from the DynamoDB JSON (no ``DynamoType`` built).
+
+    moto counts a number as ``len(str(n))``, strings and binaries by their bytes, a boolean or
+    null as 1, and lists, maps and sets as the sum of their members (map keys by their bytes),
+    with no overhead: the size behind its 400 KB check, which is not DynamoDB's.
+    """
+    kind, payload = next(iter(value.items()))
+    if kind == "S" and type(payload) is str and payload.isascii():  # the common case
+        return len(payload)
+    if kind == "N":
+        return len(str(payload))
+    if kind == "NS":
+        return sum(len(str(v)) for v in payload)
+    if kind in ("SS", "BS"):
+        return sum(bytesize(v) for v in payload)
+    if kind == "L":
+        return sum(moto_size(v) for v in payload)
+    if kind == "M":
+        return sum(bytesize(k) + moto_size(v) for k, v in payload.items())
+    if isinstance(payload, bool):
+        return 1
+    return bytesize(payload)
 
 
 def _encode(attrs: dict[str, Any]) -> bytes:
@@ -474,13 +559,13 @@ class IndexEntries:
         """``(partition, entry)`` of ``item`` in this index; partition None: not in it."""
         if item is None:
             return None, ()
-        hash_value = item.attrs.get(self.hash_attr)
+        hash_value = attribute(item, self.hash_attr)
         if hash_value is None or hash_value.type not in _KEY_TYPES:
             return None, ()
         if self.range_attr is None:
             sort = table_key[1]
         else:
-            range_value = item.attrs.get(self.range_attr)
+            range_value = attribute(item, self.range_attr)
             if range_value is None or range_value.type not in _KEY_TYPES:
                 return None, ()
             sort = sort_value(range_value)
@@ -509,7 +594,7 @@ class EngineTable(Table):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.range_key_attr is not None:
-            self.items = defaultdict(Partition)
+            self.items = PartitionMap()  # type: ignore[assignment]
         self.entries: dict[str, IndexEntries] = {}
         self.key_limits: list[tuple[str, int, type[Exception]]] = []
         self.rebuild_indexes()
@@ -530,9 +615,13 @@ class EngineTable(Table):
 
     def reindex(self, hash_key: DynamoType, range_key: DynamoType | None) -> None:
         """Bring every index entry of the item at this key in line with what is stored now."""
-        if not self.entries:
-            return
-        item = self.get_item(hash_key, range_key)
+        if self.entries:
+            self.index_item(hash_key, range_key, self.get_item(hash_key, range_key))
+
+    def index_item(
+        self, hash_key: DynamoType, range_key: DynamoType | None, item: Item | None
+    ) -> None:
+        """Bring every index entry of the item at this key in line with ``item``, stored there."""
         table_key = (sort_value(hash_key), sort_value(range_key) if range_key else None)
         for entries in self.entries.values():
             entries.update(table_key, item)
@@ -581,7 +670,8 @@ class EngineTable(Table):
                 overwrite,
                 return_values_on_condition_check_failure,
             )
-        self.reindex(item.hash_key, item.range_key)
+        if self.entries:
+            self.index_item(item.hash_key, item.range_key, item)
         return item
 
     def _put(
@@ -726,10 +816,89 @@ class EngineTable(Table):
             results = [item.project(projection_expressions) for item in results]
         return results, scanned, last_key
 
-    def scan(self, *args: Any, **kwargs: Any) -> tuple[list[Item], int, dict[str, Any] | None]:
-        """moto's Scan, its pages cut like the engine's Query (:func:`page_sizes`)."""
-        with page_sizes():
-            return super().scan(*args, **kwargs)
+    def scan(
+        self,
+        filters: dict[str, Any],
+        limit: int,
+        exclusive_start_key: dict[str, Any],
+        filter_expression: Any = None,
+        index_name: str | None = None,
+        consistent_read: bool = False,
+        projection_expression: list[list[str]] | None = None,
+        segments: tuple[None, None] | tuple[int, int] = (None, None),
+    ) -> tuple[list[Item], int, dict[str, Any] | None]:
+        """A Scan page that seeks: O(page + log partitions), in moto's order and page cut.
+
+        moto's ``Table.scan`` sorts every item of the table and walks up to the page's start
+        for every page; here the partitions (:meth:`PartitionMap.ordered`) and their items
+        (:meth:`Partition.ordered`) are already in that order (hash key, then sort key). Index
+        scans, the legacy ``ScanFilter`` and binary hash keys (moto orders those by their
+        base64 text and segments them by it) take moto's own walk.
+        """
+        start = exclusive_start_key
+        items = self.items
+        if (
+            filters
+            or index_name
+            or not isinstance(items, PartitionMap)
+            or self.hash_key_type not in ("S", "N")
+            or not _scan_start_ok(start, self)
+        ):
+            with page_sizes():
+                return super().scan(
+                    filters,
+                    limit,
+                    start,
+                    filter_expression,
+                    index_name,
+                    consistent_read,
+                    projection_expression,
+                    segments,
+                )
+        results: list[Item] = []
+        size = 0
+        last_key = None
+        for item in self._scan_candidates(items, start, segments):
+            item_bytes = item.billed() if isinstance(item, StoredItem) else item.size()
+            if len(results) == limit or size + item_bytes > PAGE_BYTES:
+                last_key = self._get_last_evaluated_key(results[-1], None)
+                break
+            results.append(item)
+            size += item_bytes
+        scanned = len(results)
+        if filter_expression is not None:
+            results = [item for item in results if filter_expression.expr(item)]
+        if projection_expression:
+            results = [item.project(projection_expression) for item in results]
+        return results, scanned, last_key
+
+    def _scan_candidates(
+        self,
+        items: PartitionMap,
+        start: dict[str, Any] | None,
+        segments: tuple[None, None] | tuple[int, int],
+    ) -> Iterator[Item]:
+        """The table's items after ``start``, in Scan order, in the segment asked for."""
+        hashes = items.ordered()
+        position = 0
+        first = after = None
+        if start is not None:
+            assert self.range_key_attr is not None
+            # Items up to the start key were the earlier pages (moto: _item_comes_before_dct).
+            first = sort_value(DynamoType(start[self.hash_key_attr]))
+            after = sort_value(DynamoType(start[self.range_key_attr]))
+            position = hashes.left((first,))
+        segment, total = segments
+        for sort, hash_key in hashes.walk(position, True):
+            partition = items.get(hash_key)
+            if not partition:
+                continue
+            if total is not None and _segment_of(hash_key, total) != segment:
+                continue
+            order = partition.ordered()
+            begin = order.after((after,)) if start is not None and sort == first else 0
+            for _, range_key in order.walk(begin, True):
+                yield partition[range_key]
 
     def _table_candidates(
         self, hash_key: DynamoType, start: dict[str, Any] | None, bounds: _Bounds
@@ -797,6 +966,28 @@ def _key_size(value: dict[str, Any]) -> int:
         if kind == "N":
             return len(str(raw))
     return DynamoType(value).size()
+
+
+def _scan_start_ok(start: dict[str, Any] | None, table: Table) -> bool:
+    """Whether a Scan's ExclusiveStartKey is one the seek reads as moto would."""
+    if start is None:
+        return True
+    if table.range_key_attr is None:
+        return False
+    for name, kind in (
+        (table.hash_key_attr, table.hash_key_type),
+        (table.range_key_attr, table.range_key_type),
+    ):
+        value = start.get(name)
+        if not isinstance(value, dict) or list(value) != [kind]:
+            return False
+    return True
+
+
+def _segment_of(hash_key: DynamoType, total: int) -> int:
+    """moto's segment of a partition (``Item.is_within_segment``: MD5 of the hash key)."""
+    digest = hashlib.md5(str(hash_key.value).encode("utf8"), usedforsecurity=False).digest()
+    return digest[0] % total
 
 
 def _complete_start_key(

@@ -589,3 +589,81 @@ def test_item_requests_are_parsed_like_moto(body: dict[str, Any]) -> None:
         }
     )
     assert item_request(raw) == parsed
+
+
+# -- the condition parse cache ----------------------------------------------------------------
+
+PARSE_CASES: list[tuple[str, dict[str, str] | None, dict[str, Any] | None]] = [
+    ("attribute_not_exists(PK)", None, None),
+    ("attribute_exists(#n) AND #n = :v", {"#n": "name"}, {":v": {"S": "Ann"}}),
+    ("#n = :v", {"#n": "name"}, {":v": {"S": "Bob"}}),  # same expression, other value
+    (
+        "size(tags) > :n OR begins_with(#n, :p)",
+        {"#n": "name"},
+        {":n": {"N": "1"}, ":p": {"S": "A"}},
+    ),
+    ("NOT contains(tags, :t)", None, {":t": {"S": "x"}}),
+    ("v BETWEEN :a AND :b", None, {":a": {"N": "1"}, ":b": {"N": "5"}}),
+    ("#b = :b", {"#b": "blob"}, {":b": {"B": b"\x00"}}),  # binary: parsed every time
+]
+PARSE_ITEMS = [
+    None,
+    {"PK": {"S": "p"}, "name": {"S": "Ann"}, "tags": {"SS": ["x", "y"]}, "v": {"N": "3"}},
+    {"PK": {"S": "p"}, "name": {"S": "Bob"}, "tags": {"SS": ["z"]}, "v": {"N": "9"}},
+    {"PK": {"S": "p"}, "blob": {"B": b"\x00"}},
+]
+
+
+@pytest.mark.parametrize(("expression", "names", "values"), PARSE_CASES)
+def test_cached_conditions_decide_like_moto(
+    expression: str, names: dict[str, str] | None, values: dict[str, Any] | None
+) -> None:
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+    from moto.dynamodb.models.dynamo_type import Item
+
+    from contactkit.engine.embedded import CachedConditionParser
+
+    items = [
+        None if attrs is None else Item(attrs["PK"], None, attrs)  # type: ignore[arg-type]
+        for attrs in PARSE_ITEMS
+    ]
+
+    def decisions(op: Any) -> list[Any]:
+        out = []
+        for item in items:
+            try:
+                out.append(op.expr(item))
+            except ValueError as exc:  # compared, not swallowed: both must raise alike
+                out.append(str(exc))
+        return out
+
+    moto = ConditionExpressionParser(expression, names, values)
+    expected = decisions(moto.parse())
+    for _ in range(2):  # the first parse fills the cache, the second reads it
+        cached = CachedConditionParser(expression, names, values)
+        assert decisions(cached.parse()) == expected
+        assert cached.expr_attr_names_found == moto.expr_attr_names_found
+        assert cached.expr_attr_values_found == moto.expr_attr_values_found
+
+
+def test_a_parse_is_remembered_and_errors_are_not() -> None:
+    from contactkit.engine.embedded import CachedConditionParser
+
+    def parse(values: dict[str, Any]) -> Any:
+        return CachedConditionParser("#n = :v", {"#n": "name"}, values).parse()
+
+    assert parse({":v": {"S": "a"}}) is parse({":v": {"S": "a"}})
+    assert parse({":v": {"S": "a"}}) is not parse({":v": {"S": "b"}})
+    for _ in range(2):
+        with pytest.raises(Exception, match=":v"):  # moto's error for a missing value
+            parse({})
+
+
+def test_the_engine_and_moto_use_the_cached_parser() -> None:
+    from moto.dynamodb import comparisons, models, responses
+
+    from contactkit.engine.embedded import cached_parser
+
+    assert comparisons.create_condition_expression_parser is cached_parser
+    assert responses.create_condition_expression_parser is cached_parser  # type: ignore[attr-defined]
+    assert models.create_condition_expression_parser is cached_parser  # type: ignore[attr-defined]

@@ -86,8 +86,15 @@ queries = st.tuples(
     st.booleans(),
     st.integers(1, 4),
 )
+scans = st.tuples(
+    st.just("scan"),
+    st.integers(1, 5),
+    st.sampled_from([(None, None), (0, 2), (1, 2), (0, 3), (2, 3)]),
+    st.sampled_from([None, "G = :g", "attribute_exists(GS)", "v > :v"]),
+    st.sampled_from([None, [["PK"], ["v"]], [["G"]]]),
+)
 operations = st.lists(
-    st.one_of(puts, puts, puts, updates, deletes, queries), min_size=10, max_size=80
+    st.one_of(puts, puts, puts, updates, deletes, queries, scans), min_size=10, max_size=80
 )
 
 
@@ -114,7 +121,43 @@ def apply(backend: DynamoDBBackend, operation: tuple[Any, ...]) -> Any:
         _, pk, sk = operation
         backend.delete_item(TABLE, {"PK": {"S": pk}, "SK": {"S": sk}})
         return None
+    if kind == "scan":
+        return scan_pages(backend, *operation[1:])
     return all_pages(backend, *operation[1:])
+
+
+def scan_pages(
+    backend: DynamoDBBackend,
+    limit: int,
+    segments: tuple[Any, Any],
+    condition: str | None,
+    projection: list[list[str]] | None,
+    start: dict[str, Any] | None = None,
+) -> list[Any]:
+    """Every page of one Scan (moto's backend entry point on both), from ``start``."""
+    values = {":g": {"S": "g1"}, ":v": {"N": "4"}}
+    used = {name: value for name, value in values.items() if condition and name in condition}
+    pages: list[Any] = []
+    for _ in range(100):
+        items, scanned, last = DynamoDBBackend.scan(
+            backend,
+            TABLE,
+            {},
+            limit,
+            start,  # type: ignore[arg-type]
+            condition,
+            {},
+            used,
+            None,  # type: ignore[arg-type]
+            False,
+            projection,
+            segments,
+        )
+        pages.append(([item.to_json() for item in items], scanned, plain(last)))
+        if last is None:
+            return pages
+        start = plain(last)
+    raise AssertionError("a Scan that never ends")
 
 
 def all_pages(
@@ -328,3 +371,131 @@ def test_a_page_ends_before_the_item_that_would_pass_1_mib(big_items: Any, opera
     assert page["Count"] == page["ScannedCount"] == PAGE_BYTES // size == 104
     assert page["Count"] != 1_000_000 // size  # moto's cut: 99 items
     assert page["LastEvaluatedKey"]["SK"] == {"S": "0103"}
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        {"PK": {"S": "p1"}, "SK": {"S": "b"}},  # a key that is stored
+        {"PK": {"S": "p1"}, "SK": {"S": "aa"}},  # a key between stored keys
+        {"PK": {"S": "p0"}, "SK": {"S": "zz"}},  # a partition that does not exist
+        {"PK": {"S": "p15"}, "SK": {"S": "a"}},
+        {"PK": {"S": "q"}, "SK": {"S": "a"}},  # after every partition
+    ],
+)
+@pytest.mark.parametrize("segments", [(None, None), (0, 2), (1, 2)])
+def test_scan_pages_seek_like_stock_moto(start: dict[str, Any], segments: Any) -> None:
+    engine, stock = EngineBackend(REGION, ACCOUNT_ID), DynamoDBBackend(REGION, ACCOUNT_ID)
+    for backend in (engine, stock):
+        create(backend)
+        for pk in ("p1", "p2", "p10", "p3"):
+            for sk in SORT_KEYS:
+                apply(backend, ("put", pk, sk, "g1", None, 3))
+        backend.delete_item(TABLE, {"PK": {"S": "p3"}, "SK": {"S": "a"}})
+    for limit in (1, 3, 100):
+        expected = scan_pages(stock, limit, segments, None, None, start)
+        assert scan_pages(engine, limit, segments, None, None, start) == expected
+        assert scan_pages(engine, limit, segments, "v > :v", None, start) == scan_pages(
+            stock, limit, segments, "v > :v", None, start
+        )
+
+
+def test_a_scan_page_does_not_sort_the_table_again() -> None:
+    """Paging a Scan sorts the partitions once; a new partition sorts them again."""
+    backend = EngineBackend(REGION, ACCOUNT_ID)
+    create(backend)
+    for pk in ("p2", "p1"):
+        apply(backend, ("put", pk, "a", None, None, 1))
+    table = backend.get_table(TABLE)
+    items = table.items
+    first = items.ordered()
+    scan_pages(backend, 1, (None, None), None, None)
+    assert items.ordered() is first
+    apply(backend, ("put", "p0", "a", None, None, 1))
+    assert items.ordered() is not first
+    assert [key.value for _, key in items.ordered().walk(0, True)] == ["p0", "p1", "p2"]
+
+
+_scalars = st.one_of(
+    st.builds(lambda s: {"S": s}, st.text(max_size=8)),
+    st.builds(lambda n: {"N": str(n)}, st.decimals(allow_nan=False, allow_infinity=False)),
+    st.builds(lambda b: {"B": b}, st.binary(max_size=8)),
+    st.builds(lambda b: {"BOOL": b}, st.booleans()),
+    st.just({"NULL": True}),
+    st.builds(lambda s: {"SS": sorted(s)}, st.sets(st.text(max_size=4), min_size=1, max_size=3)),
+    st.builds(
+        lambda s: {"NS": [str(n) for n in s]}, st.sets(st.integers(), min_size=1, max_size=3)
+    ),
+    st.builds(lambda s: {"BS": sorted(s)}, st.sets(st.binary(max_size=4), min_size=1, max_size=3)),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=3)),
+        st.builds(lambda v: {"M": v}, st.dictionaries(st.text(max_size=4), inner, max_size=3)),
+    ),
+    max_leaves=8,
+)
+
+
+@given(_values)
+def test_moto_size_from_json_is_motos_size(value: dict[str, Any]) -> None:
+    from contactkit.engine.tables import moto_size
+
+    assert moto_size(value) == DynamoType(value).size()
+
+
+@pytest.mark.parametrize("segments", [(None, None), (0, 2), (1, 3)])
+def test_scan_pages_of_number_hash_keys_like_stock_moto(segments: Any) -> None:
+    """Number hash keys scan in numeric order (1, 2, 10; not as text), as moto orders them."""
+    engine, stock = EngineBackend(REGION, ACCOUNT_ID), DynamoDBBackend(REGION, ACCOUNT_ID)
+    for backend in (engine, stock):
+        backend.create_table(
+            "n",
+            schema=[
+                {"AttributeName": "PK", "KeyType": "HASH"},
+                {"AttributeName": "SK", "KeyType": "RANGE"},
+            ],
+            throughput=None,
+            attr=[
+                {"AttributeName": "PK", "AttributeType": "N"},
+                {"AttributeName": "SK", "AttributeType": "S"},
+            ],
+            global_indexes=[],
+            indexes=[],
+            streams=None,
+            billing_mode="PAY_PER_REQUEST",
+            sse_specification=None,
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
+        for pk in ("10", "2", "-5", "3.50", "1", "100"):
+            for sk in ("a", "b"):
+                backend.put_item("n", {"PK": {"N": pk}, "SK": {"S": sk}})
+
+    def pages(backend: DynamoDBBackend, start: Any) -> list[Any]:
+        found = []
+        for _ in range(30):
+            items, scanned, last = DynamoDBBackend.scan(
+                backend,
+                "n",
+                {},
+                3,
+                start,
+                None,
+                {},
+                {},
+                None,
+                False,
+                None,
+                segments,  # type: ignore[arg-type]
+            )
+            found.append(([i.to_json() for i in items], scanned, plain(last)))
+            if last is None:
+                return found
+            start = plain(last)
+        raise AssertionError("a Scan that never ends")
+
+    for start in (None, {"PK": {"N": "2"}, "SK": {"S": "a"}}, {"PK": {"N": "3"}, "SK": {"S": "z"}}):
+        assert pages(engine, start) == pages(stock, start)
