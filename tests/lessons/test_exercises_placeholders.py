@@ -86,6 +86,12 @@ def test_the_solutions_notebook_shows_every_check_passing() -> None:
         assert "Done:" in "".join(outputs[0]["data"]["text/plain"]), exercise_id
 
 
+def test_the_notebooks_readme_lists_every_exercise_and_its_function() -> None:
+    listed = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
+    for exercise_id, exercise in exercises.EXERCISES.items():
+        assert f"| {exercise_id} | `{exercise.function}(" in listed, exercise_id
+
+
 def test_unknown_exercise_is_refused() -> None:
     with pytest.raises(KeyError, match="no exercise"):
         exercises.check("99-ex1", print)
