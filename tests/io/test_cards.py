@@ -118,3 +118,29 @@ def test_cut_takes_out_logos_sounds_and_keys_counting_them_by_name() -> None:
 def test_a_file_without_any_card_is_refused() -> None:
     with pytest.raises(ck.ValidationError, match="no BEGIN:VCARD"):
         read_source(io.BytesIO(b"FN:Nobody\n"), format="vcard")
+
+
+@pytest.mark.parametrize(
+    ("inside", "note"),
+    [
+        ("\r", "line one\nline two"),  # Thunderbird writes a value's bare CR as it is
+        ("\u2028", "line one\u2028line two"),  # a Unicode line separator is text, no line end
+        ("\x85", "line one\x85line two"),
+    ],
+)
+def test_a_line_break_inside_a_value_does_not_cut_the_vcard_line(inside: str, note: str) -> None:
+    # tests/data/real/thunderbird-export.vcf: X-CUSTOM3;VALUE=TEXT:custom<CR>3
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada\r\nN:;Ada;;;\r\n"
+        f"NOTE:line one{inside}line two\r\nEND:VCARD\r\n"
+    )
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.problems == []
+    assert row.values["notes"] == note
+
+
+def test_lines_ending_in_cr_cr_lf_are_one_line_break() -> None:
+    # tests/data/real/thunderbird-dos_vcard_addressbook.vcf ends each line with \r\r\n
+    card = "BEGIN:VCARD\r\r\nVERSION:3.0\r\r\nN:Surname;Name;;;\r\r\nEND:VCARD\r\r\n"
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert (row.values["first_name"], row.values["last_name"]) == ("Name", "Surname")

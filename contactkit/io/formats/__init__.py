@@ -2,7 +2,8 @@
 
 Formats: ``csv`` (contactkit's own columns), ``json``/``jsonl``, ``google`` (current Google
 Contacts export), ``google-old`` (its older export), ``google-outlook`` (Google's "Outlook
-CSV"), ``outlook`` (Outlook's export), ``vcard`` (2.1, 3.0, 4.0), and ``records`` (an
+CSV"), ``outlook`` (Outlook's export), ``thunderbird`` (Thunderbird's CSV export), ``vcard``
+(2.1, 3.0, 4.0), and ``records`` (an
 iterable of dicts). The format comes from ``format=``, else the file extension and the header.
 
 Example::
@@ -25,7 +26,17 @@ from .tables import CSV_FORMATS, read_csv
 from .text import decode
 from .vcard import read_vcard
 
-FORMATS = ("csv", "google", "google-old", "google-outlook", "json", "jsonl", "outlook", "vcard")
+FORMATS = (
+    "csv",
+    "google",
+    "google-old",
+    "google-outlook",
+    "json",
+    "jsonl",
+    "outlook",
+    "thunderbird",
+    "vcard",
+)
 _EXTENSIONS = {".vcf": "vcard", ".vcard": "vcard", ".json": "json", ".jsonl": "jsonl"}
 _EXTENSIONS[".ndjson"] = "jsonl"
 

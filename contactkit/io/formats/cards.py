@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
+_LINE_END = re.compile(r"\r*\n")
 _BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 # vCard 3.0's PROFILE:VCARD says only "this is a vCard", and vobject refuses it inside a card.
 _LEFT_OUT = _BINARY_PROPERTIES | {"PROFILE"}
@@ -49,7 +50,7 @@ def cut(text: str) -> Cut:
     stray: list[tuple[int, str]] = []
     current: list[str] = []
     start = depth = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         word = line.strip().upper()
         if word == "BEGIN:VCARD":
             if depth == 0:
@@ -69,6 +70,19 @@ def cut(text: str) -> Cut:
         card.complete = False
         cards.append(card)
     return Cut(cards, stray)
+
+
+def _lines(text: str) -> list[str]:
+    """The vCard lines of ``text``: a line ends at LF, CRLF or CR CR LF (Thunderbird's test
+    files hold all three), or at CR in a file that has no LF (classic Mac OS).
+
+    Not ``str.splitlines``: a value may hold a bare CR (Thunderbird writes a custom field's
+    CR as it is), U+2028 or U+0085, which are text inside the line, not its end. A bare CR is
+    written as vCard's escaped line break (``\\n``), since vobject would end the line there.
+    """
+    if "\n" not in text:
+        return text.split("\r")
+    return [line.replace("\r", "\\n") for line in _LINE_END.split(text)]
 
 
 def _card(start: int, lines: list[str]) -> Card:

@@ -19,6 +19,7 @@ CSV_FORMATS: dict[str, mappings.Mapping] = {
     "google-old": mappings.google_old,
     "google-outlook": mappings.outlook,
     "outlook": mappings.outlook,
+    "thunderbird": mappings.thunderbird,
 }
 # Google's "Outlook CSV" starts like this; Outlook's own export starts with "Title".
 _GOOGLE_OUTLOOK_START = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname"]
@@ -33,6 +34,8 @@ def detect(header: list[str]) -> str | None:
         return "google"
     if "E-mail Address" in names:
         return "google-outlook" if header[:6] == _GOOGLE_OUTLOOK_START else "outlook"
+    if "Primary Email" in names and names & {"Display Name", "First Name", "Last Name"}:
+        return "thunderbird"
     if "email" in names and ({"first_name", "last_name"} & names):
         return "csv"
     return None
@@ -58,8 +61,9 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
         raise ValidationError(
             "format",
             f"unrecognised CSV header ({', '.join(header[:6])}...): expected contactkit's "
-            "columns (first_name, last_name, email, ...), a Google Contacts or an Outlook "
-            "export (in English, German, French, Spanish, Italian, Dutch or Portuguese); "
+            "columns (first_name, last_name, email, ...), a Google Contacts, a Thunderbird or "
+            "an Outlook export (in English, German, French, Spanish, Italian, Dutch or "
+            "Portuguese); "
             "pass format= to choose",
         )
     if chosen not in CSV_FORMATS:
@@ -67,6 +71,11 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     mapping = CSV_FORMATS[chosen]
     used: set[str] = set()
     rows: list[SourceRow] = []
+    # Cells a row needs: a header ending in a comma (older Thunderbird exports) names a blank
+    # last column that its rows leave out.
+    needed = len(header)
+    while needed and not header[needed - 1]:
+        needed -= 1
     for number, cells in _numbered(records):
         if isinstance(cells, str):
             rows.append(SourceRow(number, {}, [("row", cells)]))
@@ -76,7 +85,7 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
             continue
         values, problems = mapping(Cells(header, cells, used))
         extra = [c for c in cells[len(header) :] if c.strip()]
-        if len(cells) < len(header) or extra:
+        if len(cells) < needed or extra:
             plural = "" if len(cells) == 1 else "s"
             problems.insert(
                 0, ("row", f"has {len(cells)} cell{plural} but the header has {len(header)}")

@@ -5,10 +5,13 @@ The rules, in order:
 1. a byte-order mark decides (UTF-8, UTF-16 LE/BE: what Outlook's "Unicode" export writes);
 2. UTF-16 without a BOM is recognised by its NUL bytes;
 3. valid UTF-8 is UTF-8;
-4. mostly UTF-8 with a few invalid bytes (rows pasted from another encoding) stays UTF-8: the
-   invalid bytes become U+FFFD and the rows holding them are reported, never silently mangled;
+4. UTF-8 with a few invalid bytes (rows pasted from another encoding) stays UTF-8 when some
+   line holds non-ASCII text that is valid UTF-8: the invalid bytes become U+FFFD and the rows
+   holding them are reported, never silently mangled (a legacy file's bytes can form a valid
+   UTF-8 pair by chance, but never a whole clean line of non-ASCII text in practice);
 5. anything else is a legacy code page guessed by charset-normalizer (Windows-1252 when it
-   is among the equally good guesses: what western Outlook and Excel write), with a warning.
+   is among the equally good guesses: what western Outlook and Excel write), with a note
+   that names the other code pages that fit when the guess is not Windows-1252.
 
 Bytes that the chosen encoding (a BOM's, UTF-16 recognised by its NULs, or ``encoding=``)
 cannot decode, and an unknown ``encoding=``, are a ``ValidationError`` on ``encoding`` naming
@@ -61,14 +64,14 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    lenient = data.decode("utf-8", errors="replace")
-    if any(ord(ch) > 127 and ch != REPLACEMENT for ch in lenient):
+    if _has_clean_utf8_line(data):
         return _utf8(data, "utf-8")
-    guess = _legacy_guess(data)
+    guess, others = _legacy_guess(data)
+    also = f"; {', '.join(others)} would also fit" if others else ""
     return Decoded(
         data.decode(guess),
         guess,
-        note=f"the file is not UTF-8; read it as {guess} (a guess: pass encoding= to choose)",
+        note=f"the file is not UTF-8; read it as {guess} (a guess{also}: pass encoding= to choose)",
     )
 
 
@@ -113,13 +116,35 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _legacy_guess(data: bytes) -> str:
+def _has_clean_utf8_line(data: bytes) -> bool:
+    """Whether some line holds non-ASCII text that is valid UTF-8 (rule 4).
+
+    A legacy code page's bytes can form a valid UTF-8 pair by chance (Shift-JIS ``の権`` is
+    ``82 CC 8C A0``, and ``CC 8C`` is U+030C), but only on lines that also hold invalid bytes;
+    a UTF-8 file with a few rows pasted from another encoding has clean non-ASCII lines too.
+    """
+    for line in data.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _legacy_guess(data: bytes) -> tuple[str, list[str]]:
+    """The likeliest legacy code page and, when it is not Windows-1252, up to three others
+    that read the bytes too (named in the note: short CJK text is easily misread, such as
+    Shift-JIS as the Korean cp949, and the note says what to pass instead)."""
     matches = list(from_bytes(data))
     if not matches:
-        return PREFERRED_LEGACY
+        return PREFERRED_LEGACY, []
     best_chaos = min(m.chaos for m in matches)
     best = [m for m in matches if m.chaos == best_chaos]
     # Code pages that decode these bytes to the same text are equally right; prefer 1252.
     if any(PREFERRED_LEGACY in m.could_be_from_charset for m in best):
-        return PREFERRED_LEGACY
-    return str(best[0].encoding)
+        return PREFERRED_LEGACY, []
+    others = [str(m.encoding) for m in matches if m.chaos != best_chaos]
+    return str(best[0].encoding), others[:3]
