@@ -25,6 +25,11 @@ class Expected(NamedTuple):
     refused: tuple[tuple[int, str, str], ...] = ()  # (card, field, start of the reason)
 
 
+def _tb(row: int, address: str) -> tuple[int, str, str]:
+    """A Thunderbird test row refused for its test address (reserved or dotless domain)."""
+    return (row, "email", f"{address!r} is not a valid address")
+
+
 EXPECTED = {
     # AOSP's vCard tests (Android's own importer): 2.1 with photos, QP, AGENT, X-ANDROID-CUSTOM
     "aosp-v21_blackberry_photo.vcf": Expected(1, 1, 1, 2),  # +5555555, +5555556: too short
@@ -70,6 +75,45 @@ EXPECTED = {
         1, 0, 1, 0, ((1, "name", "a contact needs at least one of a name"),)
     ),
     "vobject-radicale-1587.vcf": Expected(1, 1, 0, 0),
+    # Thunderbird's address book tests (MPL-2.0): its own CSV export in four encodings and
+    # two separators, and its vCards. Their addresses use the reserved ".invalid" domain or a
+    # bare "invalid" host, which no mail reaches: refused as add() refuses them.
+    "thunderbird-basic_addressbook.csv": Expected(1, 0, 0, 0, (_tb(2, "johndoe@host.invalid"),)),
+    "thunderbird-basic_csv_addressbook.csv": Expected(
+        2, 0, 0, 0, (_tb(2, "john@doe.invalid"), _tb(3, "jane@doe.invalid"))
+    ),
+    "thunderbird-csv_semicolon.csv": Expected(
+        2, 0, 0, 0, (_tb(2, "john@doe.invalid"), _tb(3, "jane@doe.invalid"))
+    ),
+    "thunderbird-export.csv": Expected(
+        2, 0, 0, 0, (_tb(2, "contact1@invalid"), _tb(3, "contact2@invalid"))
+    ),
+    "thunderbird-quote.csv": Expected(1, 1, 0, 0),  # a company: Display Name and Organization
+    # Shift-JIS, guessed as the Korean cp949 (the note names cp932 too): read as mojibake
+    "thunderbird-shiftjis_addressbook.csv": Expected(
+        1, 0, 0, 0, (_tb(2, "뼹뼰궢궻뙛빜뎢@host.invalid"),)
+    ),
+    "thunderbird-utf16_addressbook.csv": Expected(1, 0, 0, 0, (_tb(2, "johndoe@host.invalid"),)),
+    "thunderbird-basic_vcard_addressbook.vcf": Expected(
+        2,
+        0,
+        0,
+        0,
+        (_tb(1, "john.doe@genericemail.invalid"), _tb(2, "jane.doe@genericemail.invalid")),
+    ),
+    "thunderbird-dos_vcard_addressbook.vcf": Expected(1, 1, 0, 0),  # lines end in CR CR LF
+    "thunderbird-emptylines_vcard_addressbook.vcf": Expected(
+        2,
+        0,
+        0,
+        0,
+        (_tb(1, "john.doe@genericemail.invalid"), _tb(2, "jane.doe@genericemail.invalid")),
+    ),
+    # card 2 holds a bare CR inside X-CUSTOM3 (it cut the card before it was read as text)
+    "thunderbird-export.vcf": Expected(
+        2, 0, 0, 0, (_tb(1, "contact1@invalid"), _tb(2, "contact2@invalid"))
+    ),
+    "thunderbird-import.vcf": Expected(1, 0, 0, 0, (_tb(1, "contact1@invalid"),)),
 }
 
 
@@ -77,6 +121,7 @@ def test_the_corpus_is_every_file_of_the_folder_and_at_least_15() -> None:
     files = {p.name for p in REAL.iterdir() if p.name != "README.md"}
     assert files == set(EXPECTED)
     assert len(files) >= 15
+    assert len({name for name in files if name.endswith(".csv")}) >= 5
     readme = (REAL / "README.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in readme for name in files)  # each with its source and licence
 
@@ -112,3 +157,41 @@ def test_a_real_file_imports_as_expected_and_again_writes_nothing(
     # Each imported card is found again by email or by name and phones (no card here is
     # identified by its UID only, which would need matching by source_id).
     assert len(again.skipped) == expected.imported
+
+
+def test_thunderbird_csv_files_read_as_thunderbird_itself_reads_them() -> None:
+    """The values Thunderbird's own test expects from these files (its addressbook.json)."""
+    from contactkit.io.formats import read_source
+
+    (acer,) = read_source(REAL / "thunderbird-quote.csv").rows
+    assert acer.values == {
+        "name": "Acer America",
+        "company": "Acer America",
+        "phones": [{"value": "(800) 000-0000", "label": "work"}],
+    }
+    source = read_source(REAL / "thunderbird-export.csv")
+    assert source.format == "thunderbird" and source.unused_columns == []
+    two = source.rows[1].values
+    assert (two["first_name"], two["last_name"], two["name"]) == (
+        "contact",
+        "two",
+        "contact number two",
+    )
+    assert two["job_title"] == '"worker"'
+    assert two["custom_fields"] == {
+        "custom_1": "custom, 1",
+        "custom_2": "custom\t2",
+        "custom_3": "custom\r3",
+        "custom_4": "custom\n4",
+    }
+    assert two["notes"] == "here's some unicode text\u2026"
+    (utf16,) = read_source(REAL / "thunderbird-utf16_addressbook.csv").rows
+    assert (utf16.values["first_name"], utf16.values["email"]) == ("John", "johndoe@host.invalid")
+    # Shift-JIS is guessed wrong (too little text to tell it from cp949); named, it reads right
+    (sjis,) = read_source(REAL / "thunderbird-shiftjis_addressbook.csv", encoding="shift_jis").rows
+    assert (sjis.values["name"], sjis.values["first_name"], sjis.values["last_name"]) == (
+        "名無しの権兵衛",
+        "権兵衛",
+        "名無し",
+    )
+    assert "cp932" in read_source(REAL / "thunderbird-shiftjis_addressbook.csv").notes[0]
