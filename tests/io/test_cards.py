@@ -144,3 +144,17 @@ def test_lines_ending_in_cr_cr_lf_are_one_line_break() -> None:
     card = "BEGIN:VCARD\r\r\nVERSION:3.0\r\r\nN:Surname;Name;;;\r\r\nEND:VCARD\r\r\n"
     (row,) = read_source(io.StringIO(card), format="vcard").rows
     assert (row.values["first_name"], row.values["last_name"]) == ("Name", "Surname")
+
+
+def test_a_card_with_bytes_that_are_not_utf8_is_refused_not_imported_mangled() -> None:
+    # As a CSV row is: a card pasted from Latin-1 into a UTF-8 file must not be stored with
+    # U+FFFD in place of its letters (Android's Shift-JIS cards were, before the file was
+    # recognised as Shift-JIS: tests/data/real/aosp-v21_japanese_1.vcf).
+    data = (
+        "BEGIN:VCARD\nVERSION:3.0\nN:Müller;Jürgen;;;\nEND:VCARD\n".encode()
+        + "BEGIN:VCARD\nVERSION:3.0\nN:Lefèvre;François;;;\nEND:VCARD\n".encode("latin-1")
+    )
+    good, bad = read_source(io.BytesIO(data), format="vcard").rows
+    assert good.problems == [] and good.values["last_name"] == "Müller"
+    assert [field for field, _ in bad.problems] == ["first_name"]
+    assert "not valid UTF-8" in bad.problems[0][1]

@@ -195,3 +195,22 @@ def test_thunderbird_csv_files_read_as_thunderbird_itself_reads_them() -> None:
         "名無し",
     )
     assert "cp932" in read_source(REAL / "thunderbird-shiftjis_addressbook.csv").notes[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "last_names"),
+    [
+        ("aosp-v21_japanese_1.vcf", ["安藤ロイド"]),
+        ("aosp-v21_multiple_entry.vcf", ["安藤ロイド3", "安藤ロイド4", "安藤ロイド5"]),
+    ],
+)
+def test_androids_shift_jis_cards_read_their_japanese_names(
+    name: str, last_names: list[str]
+) -> None:
+    # Android's own test expects these names; they were stored as U+FFFD before (a chance
+    # UTF-8 pair made the file pass as UTF-8, and vCard rows ignored undecodable bytes).
+    from contactkit.io.formats import read_source
+
+    source = read_source(REAL / name)
+    assert source.encoding == "shift_jis"
+    assert [row.values["last_name"] for row in source.rows] == last_names

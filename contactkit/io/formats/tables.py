@@ -6,11 +6,10 @@ import csv
 import io
 from collections.abc import Iterator
 
-from ...contacts import fields
 from ...errors import ValidationError
 from . import languages, mappings
-from .rows import Cells, Source, SourceRow, time_problems
-from .text import REPLACEMENT, Decoded
+from .rows import Cells, Source, SourceRow, encoding_problems, time_problems
+from .text import Decoded
 
 # format name -> (mapping, description for messages)
 CSV_FORMATS: dict[str, mappings.Mapping] = {
@@ -91,7 +90,7 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
                 0, ("row", f"has {len(cells)} cell{plural} but the header has {len(header)}")
             )
         if decoded.replaced:
-            problems.extend(_encoding_problems(values))
+            problems.extend(encoding_problems(values))
         problems.extend(time_problems(values))
         rows.append(SourceRow(number, values, problems))
     _refuse_repeats(header, used)
@@ -137,19 +136,3 @@ def _refuse_repeats(header: list[str], used: set[str]) -> None:
                 "of them would be read; rename or remove one and import again",
             )
         seen.setdefault(name, position)
-
-
-ENCODING_REASON = (
-    "is not valid UTF-8 (this row was saved in another encoding?); "
-    "re-save the file as UTF-8 and import it again"
-)
-_FIELD_ORDER = fields.EDITABLE_FIELDS
-
-
-def _encoding_problems(values: dict[str, object]) -> list[tuple[str, str]]:
-    """The first field holding a replaced (undecodable) character."""
-    for name in (*_FIELD_ORDER, *values):
-        value = values.get(name)
-        if REPLACEMENT in str(value or ""):
-            return [(name, ENCODING_REASON)]
-    return []
