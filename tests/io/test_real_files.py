@@ -69,6 +69,13 @@ EXPECTED = {
     "ezvcard-rfc2426-example.vcf": Expected(2, 2, 0, 0),
     "ezvcard-rfc6350-example.vcf": Expected(1, 1, 0, 0),
     "ezvcard-thunderbird-MoreFunctionsForAddressBook-extension.vcf": Expected(1, 1, 1, 0),
+    # FolkerKinzel.VCards' Outlook (German interface) exports: vCard 2.1, X-MS-* properties
+    "folkerkinzel-Outlook v2.vcf": Expected(1, 1, 1, 0),  # Max Mustermann, with a photo
+    # cp1252 throughout, "ADR;HOME;PREF;:" (an empty parameter), picture as X-MS-CARDPICTURE
+    "folkerkinzel-AnsiIssue.vcf": Expected(1, 1, 1, 0),
+    # UTF-8 with one ADR;CHARSET=Windows-1252 line; phones "0987 /6543", "9876 /11223344"
+    # are too short / too long for the default region (US)
+    "folkerkinzel-LabelIssue.vcf": Expected(1, 1, 0, 2),
     # sabre/vobject's and vobject's issue files
     "sabre-issue153.vcf": Expected(1, 1, 1, 0),
     "sabre-issue64.vcf": Expected(  # a card holding only a photo
@@ -214,3 +221,12 @@ def test_androids_shift_jis_cards_read_their_japanese_names(
     source = read_source(REAL / name)
     assert source.encoding == "shift_jis"
     assert [row.values["last_name"] for row in source.rows] == last_names
+
+
+def test_outlooks_german_vcards_keep_their_umlauts() -> None:
+    from contactkit.io.formats import read_source
+
+    (label,) = read_source(REAL / "folkerkinzel-LabelIssue.vcf").rows
+    assert label.values["addresses"][0]["street"] == "Business-Straße 19"  # CHARSET=Windows-1252
+    (ansi,) = read_source(REAL / "folkerkinzel-AnsiIssue.vcf").rows
+    assert ansi.values["addresses"][0]["street"] == "Lämmerweg 12"

@@ -23,7 +23,7 @@ from ...errors import ValidationError
 from .records import read_json, read_records
 from .rows import Source, SourceRow
 from .tables import CSV_FORMATS, read_csv
-from .text import decode
+from .text import decode, with_declared_charsets
 from .vcard import read_vcard
 
 FORMATS = (
@@ -75,6 +75,8 @@ def read_source(
         decoded = Decoded(data, "text")
     chosen = format or _EXTENSIONS.get(Path(name).suffix.lower()) or _sniff(decoded.text)
     if chosen == "vcard":
+        if decoded.replaced and isinstance(data, bytes):  # Outlook: a charset per property
+            decoded = with_declared_charsets(data, decoded)
         return read_vcard(decoded)
     if chosen in ("json", "jsonl"):
         return read_json(decoded, lines=chosen == "jsonl")

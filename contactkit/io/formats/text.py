@@ -21,6 +21,7 @@ the encoding and the offset of the first bad byte.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -28,6 +29,7 @@ from charset_normalizer import from_bytes
 from ...errors import ValidationError
 
 REPLACEMENT = "\ufffd"
+_DECLARED_CHARSET = re.compile(rb";CHARSET=([A-Za-z0-9_.-]+)", re.IGNORECASE)
 PREFERRED_LEGACY = "cp1252"
 
 
@@ -148,3 +150,51 @@ def _legacy_guess(data: bytes) -> tuple[str, list[str]]:
         return PREFERRED_LEGACY, []
     others = [str(m.encoding) for m in matches if m.chaos != best_chaos]
     return str(best[0].encoding), others[:3]
+
+
+def with_declared_charsets(data: bytes, decoded: Decoded) -> Decoded:
+    """A UTF-8 vCard file's lines that are not UTF-8, read in the charset their property
+    declares (``ADR;CHARSET=Windows-1252:``: Outlook writes each property in its own charset,
+    so one file mixes Windows-1252 and UTF-8 lines).
+
+    Only lines that are not valid UTF-8 are read so (a property declaring a charset but written
+    in UTF-8 stays UTF-8); a line that is valid in neither keeps U+FFFD for its card to be
+    reported. Folded and quoted-printable continuation lines follow their property.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    lines: list[str] = []
+    charset: str | None = None
+    replaced = continued = False
+    recoded = 0
+    for raw in data.split(b"\n"):
+        if raw[:1] not in (b" ", b"\t") and not continued:
+            found = _DECLARED_CHARSET.search(raw.split(b":", 1)[0])
+            charset = found.group(1).decode("ascii") if found else None
+        continued = raw.rstrip(b"\r").endswith(b"=") and b"QUOTED-PRINTABLE" in raw.upper()
+        try:
+            lines.append(raw.decode("utf-8"))
+            continue
+        except UnicodeDecodeError:
+            pass
+        text = _declared(raw, charset)
+        if text is None:
+            text, replaced = raw.decode("utf-8", errors="replace"), True
+        else:
+            recoded += 1
+        lines.append(text)
+    note = (
+        f"{recoded} line(s) read in the charset their property declares (CHARSET=...)"
+        if recoded
+        else decoded.note
+    )
+    return Decoded("\n".join(lines), decoded.encoding, replaced, note)
+
+
+def _declared(raw: bytes, charset: str | None) -> str | None:
+    if charset is None:
+        return None
+    try:
+        return raw.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return None
