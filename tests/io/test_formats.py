@@ -168,9 +168,6 @@ def test_vcard_versions_folded_lines_quoted_printable_and_tel_uris() -> None:
         (
             "outlook-contacts.csv",
             [
-                "Title",
-                "Middle Name",
-                "Suffix",
                 "Business Street 2",
                 "Business Fax",
                 "E-mail Type",
@@ -185,7 +182,8 @@ def test_unused_columns_are_listed(name: str, unused: list[str]) -> None:
 
 def test_google_unused_columns_include_what_has_no_field() -> None:
     unused = read_source(DATA / "google-contacts.csv").unused_columns
-    assert {"Middle Name", "Photo", "File As", "Address 1 - PO Box"} <= set(unused)
+    assert {"Photo", "File As", "Address 1 - PO Box"} <= set(unused)
+    assert "Middle Name" not in unused  # a name part, read since real exports carry them
     assert "Labels" not in unused and "E-mail 1 - Value" not in unused
 
 
@@ -678,3 +676,21 @@ def test_a_blank_last_header_name_asks_for_no_cell() -> None:
     (row,) = read_source(io.StringIO(text)).rows
     assert row.problems == []
     assert row.values["email"] == "j@doe.invalid"
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        # Google's older "Outlook CSV" (tests/data/real/contactsio-GoogleCreatedOutlook.csv)
+        "First Name,Middle Name,Last Name,Title,Suffix,Initials,Web Page,Gender,Birthday",
+        # its current one, which has Outlook.com's column order
+        "First Name,Middle Name,Last Name,Title,Suffix,Nickname,Given Yomi,Surname Yomi",
+    ],
+)
+def test_googles_outlook_csv_is_recognised_in_both_column_orders(start: str) -> None:
+    blanks = "," * (start.count(",") - 3)  # up to the E-mail Address column
+    text = f"{start},E-mail Address\nMax,,Mustermann,Dr.,jr.{blanks}max@example.de\n"
+    source = read_source(io.StringIO(text))
+    assert source.format == "google-outlook"
+    values = source.rows[0].values
+    assert (values["prefix"], values["suffix"], values["email"]) == ("Dr.", "jr.", "max@example.de")

@@ -145,6 +145,7 @@ def google(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Google Contacts CSV, current export (``First Name``, ``Labels``, ``E-mail 1 - Value``)."""
     values: dict[str, Any] = {}
     _names(values, cells.get("First Name"), cells.get("Last Name"))
+    _name_parts(values, cells, "Name Prefix", "Middle Name", "Name Suffix")
     _text(values, "company", cells.get("Organization Name"))
     _text(values, "job_title", cells.get("Organization Title"))
     extras(values, "department", cells.all("Organization Department"))
@@ -160,6 +161,7 @@ def google_old(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     if not first and not last and full:  # only "Name": split at the last space
         first, _, last = full.strip().rpartition(" ")
     _names(values, first, last)
+    _name_parts(values, cells, "Name Prefix", "Additional Name", "Name Suffix")
     _text(values, "company", cells.get("Organization 1 - Name"))
     _text(values, "job_title", cells.get("Organization 1 - Title"))
     extras(values, "department", cells.all("Organization 1 - Department"))
@@ -189,6 +191,7 @@ def outlook(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Outlook CSV (Outlook's own export and Google's "Outlook CSV" option)."""
     values: dict[str, Any] = {}
     _names(values, cells.get("First Name"), cells.get("Last Name"))
+    _name_parts(values, cells, "Title", "Middle Name", "Suffix")
     _text(values, "company", cells.get("Company"))
     _text(values, "job_title", cells.get("Job Title"))
     extras(values, "department", cells.all("Department"))
@@ -222,6 +225,14 @@ def outlook(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
 def _names(values: dict[str, Any], first: str | None, last: str | None) -> None:
     _text(values, "first_name", first)
     _text(values, "last_name", last)
+
+
+def _name_parts(
+    values: dict[str, Any], cells: Cells, prefix: str, middle: str, suffix: str
+) -> None:
+    """The name's prefix (``Dr.``), middle name and suffix (``jr.``) from their columns."""
+    for field, column in (("prefix", prefix), ("middle_name", middle), ("suffix", suffix)):
+        _text(values, field, cells.get(column))
 
 
 def _text(values: dict[str, Any], name: str, text: str | None) -> None:

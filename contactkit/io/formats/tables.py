@@ -20,8 +20,11 @@ CSV_FORMATS: dict[str, mappings.Mapping] = {
     "outlook": mappings.outlook,
     "thunderbird": mappings.thunderbird,
 }
-# Google's "Outlook CSV" starts like this; Outlook's own export starts with "Title".
-_GOOGLE_OUTLOOK_START = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname"]
+# Google's "Outlook CSV" starts like this, then "Nickname" (its current export, in Outlook.com's
+# order) or "Initials" (its older one, as in tests/data/real/contactsio-GoogleCreatedOutlook.csv);
+# Outlook's own desktop export starts with "Title".
+_GOOGLE_OUTLOOK_START = ["First Name", "Middle Name", "Last Name", "Title", "Suffix"]
+_GOOGLE_OUTLOOK_SIXTH = {"Nickname", "Initials"}
 
 
 def detect(header: list[str]) -> str | None:
@@ -32,7 +35,9 @@ def detect(header: list[str]) -> str | None:
     if "E-mail 1 - Value" in names or ("First Name" in names and "Labels" in names):
         return "google"
     if "E-mail Address" in names:
-        return "google-outlook" if header[:6] == _GOOGLE_OUTLOOK_START else "outlook"
+        sixth = header[5] if len(header) > 5 else ""
+        google_order = header[:5] == _GOOGLE_OUTLOOK_START and sixth in _GOOGLE_OUTLOOK_SIXTH
+        return "google-outlook" if google_order else "outlook"
     if "Primary Email" in names and names & {"Display Name", "First Name", "Last Name"}:
         return "thunderbird"
     if "email" in names and ({"first_name", "last_name"} & names):
@@ -52,9 +57,9 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     detected = detect(header)
     original = header
     language = languages.recognise(header) if detected is None else None
-    if language is not None:  # Outlook's export in the language of its interface
+    if language is not None:  # Outlook's (or Thunderbird's) export in its interface's language
         header = languages.translate(header, language)
-        detected = "outlook"
+        detected = language.format
     chosen = format or detected
     if chosen is None:
         raise ValidationError(
