@@ -214,3 +214,9 @@ def test_outlooks_card_picture_is_a_photo_left_out_and_counted() -> None:
     source = read_source(io.StringIO(card), format="vcard")
     assert source.photos == 1 and source.rows[0].problems == []
     assert "X-MS-CARDPICTURE" not in source.ignored
+
+
+def test_a_file_whose_last_line_ends_in_a_lone_cr_keeps_its_last_card() -> None:
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nEND:VCARD\r"
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.problems == [] and row.values["first_name"] == "Jane"

@@ -87,7 +87,7 @@ def _lines(text: str) -> list[str]:
     """
     if "\n" not in text:
         return text.split("\r")
-    return [line.replace("\r", "\\n") for line in _LINE_END.split(text)]
+    return [line.rstrip("\r").replace("\r", "\\n") for line in _LINE_END.split(text)]
 
 
 def _card(start: int, lines: list[str]) -> Card:
