@@ -417,7 +417,8 @@ class OrgStore:
 
         ``source``: a path, an open file or an iterable of dicts with our field names.
         ``format``: ``csv``, ``json``, ``jsonl``, ``google``, ``google-old``, ``outlook``,
-        ``google-outlook`` or ``vcard``; by default from the extension and the header.
+        ``google-outlook``, ``thunderbird`` or ``vcard``; by default from the extension and the
+        header.
         ``on_conflict``: a row matching a contact of the org (by the id of our own exports,
         else by email) that changes it is ``"skip"``-ped (the report names the contact),
         ``"update"``-d with the row's values, or ``"merge"``-d by the merge rule; unchanged

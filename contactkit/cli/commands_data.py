@@ -25,7 +25,7 @@ FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option(
     "--format",
     "file_format",
-    help="csv, json, jsonl, google, google-old, outlook, google-outlook or vcard "
+    help="csv, json, jsonl, google, google-old, outlook, google-outlook, thunderbird or vcard "
     "(default: from the extension and the header).",
 )
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")

@@ -118,3 +118,105 @@ def test_cut_takes_out_logos_sounds_and_keys_counting_them_by_name() -> None:
 def test_a_file_without_any_card_is_refused() -> None:
     with pytest.raises(ck.ValidationError, match="no BEGIN:VCARD"):
         read_source(io.BytesIO(b"FN:Nobody\n"), format="vcard")
+
+
+@pytest.mark.parametrize(
+    ("inside", "note"),
+    [
+        ("\r", "line one\nline two"),  # Thunderbird writes a value's bare CR as it is
+        ("\u2028", "line one\u2028line two"),  # a Unicode line separator is text, no line end
+        ("\x85", "line one\x85line two"),
+    ],
+)
+def test_a_line_break_inside_a_value_does_not_cut_the_vcard_line(inside: str, note: str) -> None:
+    # tests/data/real/thunderbird-export.vcf: X-CUSTOM3;VALUE=TEXT:custom<CR>3
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ada\r\nN:;Ada;;;\r\n"
+        f"NOTE:line one{inside}line two\r\nEND:VCARD\r\n"
+    )
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.problems == []
+    assert row.values["notes"] == note
+
+
+def test_lines_ending_in_cr_cr_lf_are_one_line_break() -> None:
+    # tests/data/real/thunderbird-dos_vcard_addressbook.vcf ends each line with \r\r\n
+    card = "BEGIN:VCARD\r\r\nVERSION:3.0\r\r\nN:Surname;Name;;;\r\r\nEND:VCARD\r\r\n"
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert (row.values["first_name"], row.values["last_name"]) == ("Name", "Surname")
+
+
+def test_a_card_with_bytes_that_are_not_utf8_is_refused_not_imported_mangled() -> None:
+    # As a CSV row is: a card pasted from Latin-1 into a UTF-8 file must not be stored with
+    # U+FFFD in place of its letters (Android's Shift-JIS cards were, before the file was
+    # recognised as Shift-JIS: tests/data/real/aosp-v21_japanese_1.vcf).
+    data = (
+        "BEGIN:VCARD\nVERSION:3.0\nN:Müller;Jürgen;;;\nEND:VCARD\n".encode()
+        + "BEGIN:VCARD\nVERSION:3.0\nN:Lefèvre;François;;;\nEND:VCARD\n".encode("latin-1")
+    )
+    good, bad = read_source(io.BytesIO(data), format="vcard").rows
+    assert good.problems == [] and good.values["last_name"] == "Müller"
+    assert [field for field, _ in bad.problems] == ["first_name"]
+    assert "not valid UTF-8" in bad.problems[0][1]
+
+
+def test_outlooks_per_property_charset_is_honoured_in_a_utf8_file() -> None:
+    # Outlook (German) writes ADR;CHARSET=Windows-1252 in cp1252 and X-MS-OL-DESIGN;CHARSET=utf-8
+    # in UTF-8 in one file (tests/data/real/folkerkinzel-LabelIssue.vcf).
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN;LANGUAGE=de:Wimmel;Rudi\r\n"
+        + "ADR;WORK;PREF;CHARSET=Windows-1252:;;Business-Straße 19;Schaffhausen;;76543;"
+        "Deutschland\r\n".encode("cp1252")
+        + "X-MS-OL-DESIGN;CHARSET=utf-8:<card>Größe</card>\r\n".encode()
+        + b"END:VCARD\r\n"
+    )
+    (row,) = read_source(io.BytesIO(data), format="vcard").rows
+    assert row.problems == []
+    assert row.values["addresses"][0]["street"] == "Business-Straße 19"
+
+
+def test_a_line_in_neither_its_charset_nor_the_files_is_still_refused() -> None:
+    data = (
+        "BEGIN:VCARD\nVERSION:3.0\nN:Müller;Jürgen;;;\nEND:VCARD\n".encode()
+        + "BEGIN:VCARD\nVERSION:3.0\nN;CHARSET=utf-8:Lefèvre;François;;;\nEND:VCARD\n".encode(
+            "latin-1"
+        )
+    )
+    good, bad = read_source(io.BytesIO(data), format="vcard").rows
+    assert good.problems == [] and "not valid UTF-8" in bad.problems[0][1]
+
+
+def test_an_empty_parameter_as_outlook_writes_it_is_ignored() -> None:
+    # "ADR;HOME;PREF;:" (tests/data/real/folkerkinzel-AnsiIssue.vcf) made the card unreadable
+    card = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN;LANGUAGE=de:Rastral;Ralf\r\nFN:Ralf Rastral\r\n"
+        "ADR;HOME;PREF;:;;Lämmerweg 12;Kleindorf;;98765;Deutschland\r\nEND:VCARD\r\n"
+    )
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.problems == []
+    assert row.values["addresses"] == [
+        {
+            "street": "Lämmerweg 12",
+            "city": "Kleindorf",
+            "postal_code": "98765",
+            "country": "Deutschland",
+            "label": "home",
+        }
+    ]
+
+
+def test_outlooks_card_picture_is_a_photo_left_out_and_counted() -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Rastral;Ralf\r\n"
+        "X-MS-CARDPICTURE;TYPE=JPEG;ENCODING=BASE64:\r\n /9j/4AAQSkZJRgABAQEAYABgAAD\r\n\r\n"
+        "END:VCARD\r\n"
+    )
+    source = read_source(io.StringIO(card), format="vcard")
+    assert source.photos == 1 and source.rows[0].problems == []
+    assert "X-MS-CARDPICTURE" not in source.ignored
+
+
+def test_a_file_whose_last_line_ends_in_a_lone_cr_keeps_its_last_card() -> None:
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nEND:VCARD\r"
+    (row,) = read_source(io.StringIO(card), format="vcard").rows
+    assert row.problems == [] and row.values["first_name"] == "Jane"

@@ -168,9 +168,6 @@ def test_vcard_versions_folded_lines_quoted_printable_and_tel_uris() -> None:
         (
             "outlook-contacts.csv",
             [
-                "Title",
-                "Middle Name",
-                "Suffix",
                 "Business Street 2",
                 "Business Fax",
                 "E-mail Type",
@@ -185,7 +182,8 @@ def test_unused_columns_are_listed(name: str, unused: list[str]) -> None:
 
 def test_google_unused_columns_include_what_has_no_field() -> None:
     unused = read_source(DATA / "google-contacts.csv").unused_columns
-    assert {"Middle Name", "Photo", "File As", "Address 1 - PO Box"} <= set(unused)
+    assert {"Photo", "File As", "Address 1 - PO Box"} <= set(unused)
+    assert "Middle Name" not in unused  # a name part, read since real exports carry them
     assert "Labels" not in unused and "E-mail 1 - Value" not in unused
 
 
@@ -218,6 +216,23 @@ def test_a_legacy_code_page_row_in_a_utf8_file_is_reported_not_mangled() -> None
     assert good.values["last_name"] == "Müller" and not good.problems
     assert bad.problems == [("first_name", pytest.approx(bad.problems[0][1]))]
     assert "not valid UTF-8" in bad.problems[0][1]
+
+
+def test_a_legacy_file_with_a_chance_utf8_pair_is_not_read_as_utf8() -> None:
+    # Shift-JIS "の" then "権" is 82 CC 8C A0: "CC 8C" happens to be valid UTF-8 (U+030C), but
+    # no line of the file is valid UTF-8 holding non-ASCII text, so it is no UTF-8 file with a
+    # few bad rows (tests/data/real/thunderbird-shiftjis_addressbook.csv is such a file).
+    data = "Display Name,Primary Email\n名無しの権兵衛,a@host.invalid\n".encode("shift_jis")
+    decoded = decode(data)
+    assert decoded.encoding != "utf-8" and not decoded.replaced
+    assert decoded.note is not None and "pass encoding= to choose" in decoded.note
+    assert decode(data, "shift_jis").text.splitlines()[1].startswith("名無しの権兵衛")
+
+
+def test_an_ambiguous_legacy_guess_names_the_other_encodings_that_fit() -> None:
+    data = "Display Name,Primary Email\n名無しの権兵衛,a@host.invalid\n".encode("shift_jis")
+    note = decode(data).note or ""
+    assert "cp932" in note  # the Japanese reading is named even when another is guessed
 
 
 def test_an_explicit_encoding_wins() -> None:
@@ -553,3 +568,129 @@ def test_a_foreign_uid_is_the_source_id_and_ours_is_the_id() -> None:
     )
     (row,) = read_source(io.StringIO(same), format="vcard").rows
     assert row.values["id"] == ulid and "source_id" not in row.values
+
+
+THUNDERBIRD_HEADER = (
+    "First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Screen Name,"
+    "Work Phone,Home Phone,Fax Number,Pager Number,Mobile Number,Home Address,Home Address 2,"
+    "Home City,Home State,Home ZipCode,Home Country,Work Address,Work Address 2,Work City,"
+    "Work State,Work ZipCode,Work Country,Job Title,Department,Organization,Web Page 1,"
+    "Web Page 2,Birth Year,Birth Month,Birth Day,Custom 1,Custom 2,Custom 3,Custom 4,Notes"
+)
+
+
+def test_thunderbird_csv_export_is_recognised_and_every_column_read() -> None:
+    # Thunderbird's own CSV export (its header as tests/data/real/thunderbird-export.csv has it)
+    row = (
+        "Ada,Lovelace,Countess Ada,Ada L,ada@work.example,ada@home.example,adal,"
+        "+44 20 7946 0001,+44 20 7946 0002,+44 20 7946 0003,,+44 7700 900004,"
+        "12 St James's Square,Flat 2,London,,SW1Y 4JH,UK,1 Engine Row,,Cambridge,Cambs,CB2 1TN,"
+        "UK,Analyst,Research,Analytical Engines,https://ada.example,https://notes.example,"
+        "1815,12,10,one,two,,four,Wrote the first program"
+    )
+    source = read_source(io.StringIO(f"{THUNDERBIRD_HEADER}\n{row}\n"))
+    assert source.format == "thunderbird"
+    (read,) = source.rows
+    assert read.problems == []
+    values = read.values
+    assert (values["first_name"], values["last_name"], values["name"]) == (
+        "Ada",
+        "Lovelace",
+        "Countess Ada",
+    )
+    assert values["nickname"] == "Ada L"
+    assert values["emails"] == [{"value": "ada@work.example"}, {"value": "ada@home.example"}]
+    assert values["phones"] == [
+        {"value": "+44 20 7946 0001", "label": "work"},
+        {"value": "+44 20 7946 0002", "label": "home"},
+        {"value": "+44 20 7946 0003", "label": "fax"},
+        {"value": "+44 7700 900004", "label": "mobile"},
+    ]
+    assert values["addresses"] == [
+        {
+            "street": "12 St James's Square, Flat 2",
+            "city": "London",
+            "postal_code": "SW1Y 4JH",
+            "country": "UK",
+            "label": "home",
+        },
+        {
+            "street": "1 Engine Row",
+            "city": "Cambridge",
+            "state": "Cambs",
+            "postal_code": "CB2 1TN",
+            "country": "UK",
+            "label": "work",
+        },
+    ]
+    assert (values["job_title"], values["department"], values["company"]) == (
+        "Analyst",
+        "Research",
+        "Analytical Engines",
+    )
+    assert values["websites"] == ["https://ada.example", "https://notes.example"]
+    assert values["birthday"] == "1815-12-10"
+    assert values["custom_fields"] == {
+        "screen_name": "adal",
+        "custom_1": "one",
+        "custom_2": "two",
+        "custom_4": "four",
+    }
+    assert values["notes"] == "Wrote the first program"
+    assert source.unused_columns == []  # every column of Thunderbird's export is read
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "birthday"),
+    [("1990", "5", "7", "1990-05-07"), ("", "12", "24", "--12-24"), ("1990", "", "", None)],
+)
+def test_thunderbird_birthday_parts_make_the_models_birthday(
+    year: str, month: str, day: str, birthday: str | None
+) -> None:
+    text = (
+        "Display Name,Primary Email,Birth Year,Birth Month,Birth Day\n"
+        f"A,a@example.com,{year},{month},{day}\n"
+    )
+    (row,) = read_source(io.StringIO(text)).rows
+    assert row.values.get("birthday") == birthday
+    if birthday is None:  # a year alone is no birthday: kept, not lost
+        assert row.values["custom_fields"] == {"birth_year": "1990"}
+
+
+def test_a_thunderbird_row_of_only_a_display_name_keeps_it_as_the_name() -> None:
+    text = (
+        "First Name,Last Name,Display Name,Primary Email,Organization,Work Phone\n"
+        ',,"Acer America",,"Acer America","(800) 000-0000"\n'
+    )
+    (row,) = read_source(io.StringIO(text)).rows
+    assert row.values == {
+        "name": "Acer America",
+        "company": "Acer America",
+        "phones": [{"value": "(800) 000-0000", "label": "work"}],
+    }
+
+
+def test_a_blank_last_header_name_asks_for_no_cell() -> None:
+    # Older Thunderbird exports end the header with a comma and each row one cell short of it.
+    text = "First Name,Last Name,Display Name,Primary Email,\nJohn,Doe,John Doe,j@doe.invalid\n"
+    (row,) = read_source(io.StringIO(text)).rows
+    assert row.problems == []
+    assert row.values["email"] == "j@doe.invalid"
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        # Google's older "Outlook CSV" (tests/data/real/contactsio-GoogleCreatedOutlook.csv)
+        "First Name,Middle Name,Last Name,Title,Suffix,Initials,Web Page,Gender,Birthday",
+        # its current one, which has Outlook.com's column order
+        "First Name,Middle Name,Last Name,Title,Suffix,Nickname,Given Yomi,Surname Yomi",
+    ],
+)
+def test_googles_outlook_csv_is_recognised_in_both_column_orders(start: str) -> None:
+    blanks = "," * (start.count(",") - 3)  # up to the E-mail Address column
+    text = f"{start},E-mail Address\nMax,,Mustermann,Dr.,jr.{blanks}max@example.de\n"
+    source = read_source(io.StringIO(text))
+    assert source.format == "google-outlook"
+    values = source.rows[0].values
+    assert (values["prefix"], values["suffix"], values["email"]) == ("Dr.", "jr.", "max@example.de")

@@ -50,7 +50,8 @@ def test_the_german_export_reads_every_mapped_column(org: ck.OrgStore) -> None:
     assert (juergen.company, juergen.job_title) == ("Bäckerei Müller GmbH", "Geschäftsführer")
     assert juergen.addresses[0].city == "Berlin" and juergen.tags == ("Kunden", "Berlin")
     assert "birthday" not in juergen.custom_fields  # Outlook's German "no date", 0.0.00
-    assert "Anrede" in report.unused_columns  # unused columns named as the file names them
+    assert "Anrede" not in report.unused_columns  # the name's prefix (Outlook's "Title")
+    assert "Straße privat 2" in report.unused_columns  # named as the file names them
 
 
 def test_phone_region_overrides_the_headers_language(org: ck.OrgStore) -> None:
@@ -109,3 +110,70 @@ def test_an_outlook_com_export_with_a_utf8_bom_imports_every_row(org: ck.OrgStor
     ada = org.find_by_email("ada@example.com")
     assert ada is not None and ada.phones[0].value == "+442079460958"
     assert ada.custom_fields["other_emails"] == "ada@work.example"
+
+
+# The first row of Thunderbird's German CSV export and of Windows Live Mail's German export, as
+# tests/data/real/contactsio-ThunderbirdUtf8.csv and contactsio-WindowsLiveMail.csv have them.
+THUNDERBIRD_DE = (
+    "Vorname,Nachname,Anzeigename,Spitzname,Primäre E-Mail-Adresse,Sekundäre E-Mail-Adresse,"
+    "Messenger-Name,Tel. dienstlich,Tel. privat,Fax-Nummer,Pager-Nummer,Mobil-Tel.-Nr.,"
+    "Privat: Adresse,Privat: Adresse 2,Privat: Ort,Privat: Bundesland,Privat: PLZ,Privat: Land,"
+    "Dienstlich: Adresse,Dienstlich: Adresse 2,Dienstlich: Ort,Dienstlich: Bundesland,"
+    "Dienstlich: PLZ,Dienstlich: Land,Arbeitstitel,Abteilung,Organisation,Webseite 1,Webseite 2,"
+    "Geburtsjahr,Geburtsmonat,Geburtstag,Benutzerdef. 1,Benutzerdef. 2,Benutzerdef. 3,"
+    "Benutzerdef. 4,Notizen,\n"
+    "Max,Mustermann,Dr. Max Mustermann,Maxl,max@example.de,mm@example.de,,030 1234567,,,,"
+    "0171 1234567,Privatstr. 88,,Halle,Sachsen-Anhalt,06108,DE,,,,,,,Position,Vertrieb,Firma,"
+    ",,1972,1,31,,,,,Kommentar,\n"
+)
+
+
+def test_thunderbirds_german_export_is_thunderbird_not_a_german_outlook_export() -> None:
+    # Its Vorname, Nachname, Abteilung, Notizen and Geburtstag are Outlook's German names too,
+    # but its Geburtstag is the day of the month (Outlook's is the whole birthday).
+    source = read_source(io.StringIO(THUNDERBIRD_DE))
+    assert (source.format, source.language, source.phone_region) == ("thunderbird", "de", "DE")
+    values = source.rows[0].values
+    assert values["emails"] == [{"value": "max@example.de"}, {"value": "mm@example.de"}]
+    assert values["phones"] == [
+        {"value": "030 1234567", "label": "work"},
+        {"value": "0171 1234567", "label": "mobile"},
+    ]
+    assert values["birthday"] == "1972-01-31"
+    assert values["addresses"][0]["city"] == "Halle"
+    assert (values["company"], values["department"], values["job_title"]) == (
+        "Firma",
+        "Vertrieb",
+        "Position",
+    )
+    assert source.unused_columns == []
+
+
+WINDOWS_LIVE_MAIL_DE = (
+    "\ufeffVorname;Nachname;2. Vorname;Name;Spitzname;E-Mail-Adresse;Straße (privat);"
+    "Ort (privat);Postleitzahl (privat);Bundesland (privat);Land/Region (privat);"
+    "Telefon (privat);Fax (privat);Mobiltelefon;Webseite (privat);Straße (geschäftlich);"
+    "Ort (geschäftlich);Postleitzahl (geschäftlich);Bundesland (geschäftlich);"
+    "Land/Region (geschäftlich);Webseite (geschäftlich);Telefon (geschäftlich);"
+    "Fax (geschäftlich);Pager;Firma;Position;Abteilung;Büro;Notizen\n"
+    "Max;Mustermann;Moritz;Maxl;Maxl;max@example.de;Straße 42;Halle;06108;Sachsen-Anhalt;DE;"
+    "0345 123456;;;http://privat.example;Eisenbahnstraße 1;Leipzig;04315;Sachsen;DE;"
+    "http://work.example;0341 654321;;;Firma;Position;Abteilung;Büro 3;Kommentar\n"
+)
+
+
+def test_windows_live_mails_german_columns_are_read() -> None:
+    source = read_source(io.StringIO(WINDOWS_LIVE_MAIL_DE))
+    assert (source.format, source.language) == ("outlook", "de")
+    values = source.rows[0].values
+    assert values["middle_name"] == "Moritz"
+    assert values["phone"] == "0341 654321"  # business first, as in Outlook's export
+    assert values["custom_fields"]["other_phones"] == "0345 123456"
+    assert values["address"] == {
+        "street": "Eisenbahnstraße 1",
+        "city": "Leipzig",
+        "state": "Sachsen",
+        "postal_code": "04315",
+        "country": "DE",
+    }
+    assert values["custom_fields"]["website"] == "http://work.example, http://privat.example"

@@ -2,7 +2,8 @@
 
 Formats: ``csv`` (contactkit's own columns), ``json``/``jsonl``, ``google`` (current Google
 Contacts export), ``google-old`` (its older export), ``google-outlook`` (Google's "Outlook
-CSV"), ``outlook`` (Outlook's export), ``vcard`` (2.1, 3.0, 4.0), and ``records`` (an
+CSV"), ``outlook`` (Outlook's export), ``thunderbird`` (Thunderbird's CSV export), ``vcard``
+(2.1, 3.0, 4.0), and ``records`` (an
 iterable of dicts). The format comes from ``format=``, else the file extension and the header.
 
 Example::
@@ -22,10 +23,20 @@ from ...errors import ValidationError
 from .records import read_json, read_records
 from .rows import Source, SourceRow
 from .tables import CSV_FORMATS, read_csv
-from .text import decode
+from .text import decode, with_declared_charsets
 from .vcard import read_vcard
 
-FORMATS = ("csv", "google", "google-old", "google-outlook", "json", "jsonl", "outlook", "vcard")
+FORMATS = (
+    "csv",
+    "google",
+    "google-old",
+    "google-outlook",
+    "json",
+    "jsonl",
+    "outlook",
+    "thunderbird",
+    "vcard",
+)
 _EXTENSIONS = {".vcf": "vcard", ".vcard": "vcard", ".json": "json", ".jsonl": "jsonl"}
 _EXTENSIONS[".ndjson"] = "jsonl"
 
@@ -64,6 +75,8 @@ def read_source(
         decoded = Decoded(data, "text")
     chosen = format or _EXTENSIONS.get(Path(name).suffix.lower()) or _sniff(decoded.text)
     if chosen == "vcard":
+        if decoded.replaced and isinstance(data, bytes):  # Outlook: a charset per property
+            decoded = with_declared_charsets(data, decoded)
         return read_vcard(decoded)
     if chosen in ("json", "jsonl"):
         return read_json(decoded, lines=chosen == "jsonl")

@@ -6,9 +6,10 @@ are not always indented (so one photo can break a parser for the whole file). Cu
 into ``BEGIN:VCARD`` ... ``END:VCARD`` blocks first lets one bad card be one refused row; the
 lines outside any card are counted, never read as a card.
 
-Photos and the other binary values (``PHOTO``, ``LOGO``, ``SOUND``, ``KEY``: embedded in base64
-or linked by a URI) are not stored by contactkit: they are taken out of the card here and
-counted (``Card.photos``, ``Card.binary``), so a photo is never an error.
+Photos and the other binary values (``PHOTO`` and Outlook's ``X-MS-CARDPICTURE``, ``LOGO``,
+``SOUND``, ``KEY``: embedded in base64 or linked by a URI) are not stored by contactkit: they
+are taken out of the card here and counted (``Card.photos``, ``Card.binary``), so a photo is
+never an error.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ import re
 from dataclasses import dataclass, field
 
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/=]+")
-_BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+_LINE_END = re.compile(r"\r*\n")
+# A property's name and parameters up to its first colon (no quoted parameter values).
+_PROPERTY_HEAD = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)?(?:;[^:\"]*)?:")
+# Outlook writes its contact picture as X-MS-CARDPICTURE (beside or instead of PHOTO).
+_PHOTO_PROPERTIES = frozenset({"PHOTO", "X-MS-CARDPICTURE"})
+_BINARY_PROPERTIES = _PHOTO_PROPERTIES | {"LOGO", "SOUND", "KEY"}
 # vCard 3.0's PROFILE:VCARD says only "this is a vCard", and vobject refuses it inside a card.
 _LEFT_OUT = _BINARY_PROPERTIES | {"PROFILE"}
 
@@ -49,7 +55,7 @@ def cut(text: str) -> Cut:
     stray: list[tuple[int, str]] = []
     current: list[str] = []
     start = depth = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         word = line.strip().upper()
         if word == "BEGIN:VCARD":
             if depth == 0:
@@ -71,13 +77,29 @@ def cut(text: str) -> Cut:
     return Cut(cards, stray)
 
 
+def _lines(text: str) -> list[str]:
+    """The vCard lines of ``text``: a line ends at LF, CRLF or CR CR LF (Thunderbird's test
+    files hold all three), or at CR in a file that has no LF (classic Mac OS).
+
+    Not ``str.splitlines``: a value may hold a bare CR (Thunderbird writes a custom field's
+    CR as it is), U+2028 or U+0085, which are text inside the line, not its end. A bare CR is
+    written as vCard's escaped line break (``\\n``), since vobject would end the line there.
+    """
+    if "\n" not in text:
+        return text.split("\r")
+    return [line.rstrip("\r").replace("\r", "\\n") for line in _LINE_END.split(text)]
+
+
 def _card(start: int, lines: list[str]) -> Card:
     """The card's text with its binary properties (and their continuation lines) left out."""
     kept: list[str] = []
     photos = 0
     binary: dict[str, int] = {}
-    skipping = base64_block = False
+    skipping = base64_block = soft_break = False
     for line in lines:
+        if not soft_break:  # a quoted-printable value's next line is text, not a property
+            line = _without_empty_parameters(line)
+        soft_break = line.endswith("=") and "QUOTED-PRINTABLE" in line.upper()
         if skipping:
             if line[:1] in (" ", "\t"):
                 continue
@@ -89,13 +111,24 @@ def _card(start: int, lines: list[str]) -> Card:
         if name in _LEFT_OUT:
             skipping = True
             base64_block = "ENCODING=B" in params or "BASE64" in params
-            if name == "PHOTO":
+            if name in _PHOTO_PROPERTIES:
                 photos += 1
             else:
                 binary[name] = binary.get(name, 0) + 1
             continue
         kept.append(line)
     return Card(start, "\n".join(kept) + "\n", photos, binary)
+
+
+def _without_empty_parameters(line: str) -> str:
+    """``ADR;HOME;PREF;:...`` as ``ADR;HOME;PREF:...``: Outlook writes an empty parameter,
+    which vobject cannot read (the whole card was lost for it)."""
+    match = _PROPERTY_HEAD.match(line)
+    if match is None or (";;" not in match.group(0) and not match.group(0).endswith(";:")):
+        return line
+    name, *params = match.group(0)[:-1].split(";")
+    head = ";".join([name, *(p for p in params if p.strip())])
+    return head + ":" + line[match.end() :]
 
 
 def _property(line: str) -> tuple[str, str]:

@@ -14,7 +14,11 @@ Sources (column names only; see ``tests/data/real/README.md``):
   that map swaps Outlook's "region" (state) and "country" columns, the names here follow
   their meaning. German adds the names of a full German Outlook header quoted in a public
   project's notes (``Land/Region geschäftlich``, ``Telefon (privat)``,
-  ``Bundesland/Kanton privat``), which ``tests/data/synthetic/outlook-de.csv`` uses.
+  ``Bundesland/Kanton privat``), which ``tests/data/synthetic/outlook-de.csv`` uses, and the
+  names Windows Live Mail's German export writes (``Straße (privat)``, ``2. Vorname``), from
+  its real export in FolkerKinzel/Contacts.IO's tests (MIT; ``tests/data/real/``).
+* Thunderbird ``de``: the header of Thunderbird's German CSV export in the same repository's
+  tests (``tests/data/real/contactsio-ThunderbirdUtf8.csv``).
 * ``nl``: no published map was found; the names are Outlook's Dutch interface's as we know
   them and are marked synthetic (the Dutch fixture is header-only, written by us).
 """
@@ -26,12 +30,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Language:
-    """A language of Outlook's header: its code, name, phone region and column map."""
+    """A language of an export's header: its code, name, phone region, column map, and the
+    format whose English column names the map gives (Outlook's, or Thunderbird's)."""
 
     code: str
     name: str
     region: str
-    columns: dict[str, str]  # localised column name -> Outlook's English column name
+    columns: dict[str, str]  # localised column name -> the format's English column name
+    format: str = "outlook"
 
 
 def _map(**pairs: tuple[str, ...]) -> dict[str, str]:
@@ -78,6 +84,7 @@ _ENGLISH = {
     "categories": "Categories",
     "nickname": "Nickname",
     "web": "Web Page",
+    "personal_web": "Personal Web Page",
 }
 
 LANGUAGES: tuple[Language, ...] = (
@@ -87,7 +94,7 @@ LANGUAGES: tuple[Language, ...] = (
         "DE",
         _map(
             first=("Vorname",),
-            middle=("Weitere Vornamen",),
+            middle=("Weitere Vornamen", "2. Vorname"),
             last=("Nachname",),
             title=("Anrede",),
             company=("Firma",),
@@ -97,28 +104,33 @@ LANGUAGES: tuple[Language, ...] = (
             email2=("E-Mail 2: Adresse",),
             email3=("E-Mail 3: Adresse",),
             mobile=("Mobiltelefon",),
-            business_phone=("Telefon geschäftlich",),
+            business_phone=("Telefon geschäftlich", "Telefon (geschäftlich)"),
             business_phone2=("Telefon geschäftlich 2",),
             home_phone=("Telefon privat", "Telefon (privat)"),
             home_phone2=("Telefon privat 2", "Telefon (privat 2)"),
             other_phone=("Weiteres Telefon",),
             primary_phone=("Haupttelefon",),
             car_phone=("Autotelefon",),
-            business_street=("Straße geschäftlich",),
-            business_city=("Ort geschäftlich",),
-            business_state=("Region geschäftlich",),
-            business_code=("Postleitzahl geschäftlich",),
-            business_country=("Land/Region geschäftlich", "Land geschäftlich"),
-            home_street=("Straße privat",),
-            home_city=("Ort privat",),
-            home_state=("Region privat", "Bundesland/Kanton privat"),
-            home_code=("Postleitzahl privat",),
-            home_country=("Land/Region privat", "Land privat"),
+            business_street=("Straße geschäftlich", "Straße (geschäftlich)"),
+            business_city=("Ort geschäftlich", "Ort (geschäftlich)"),
+            business_state=("Region geschäftlich", "Bundesland (geschäftlich)"),
+            business_code=("Postleitzahl geschäftlich", "Postleitzahl (geschäftlich)"),
+            business_country=(
+                "Land/Region geschäftlich",
+                "Land geschäftlich",
+                "Land/Region (geschäftlich)",
+            ),
+            home_street=("Straße privat", "Straße (privat)"),
+            home_city=("Ort privat", "Ort (privat)"),
+            home_state=("Region privat", "Bundesland/Kanton privat", "Bundesland (privat)"),
+            home_code=("Postleitzahl privat", "Postleitzahl (privat)"),
+            home_country=("Land/Region privat", "Land privat", "Land/Region (privat)"),
             notes=("Notizen",),
             birthday=("Geburtstag",),
             categories=("Kategorien",),
             nickname=("Spitzname",),
-            web=("Webseite",),
+            web=("Webseite", "Webseite (geschäftlich)"),
+            personal_web=("Webseite (privat)",),
         ),
     ),
     Language(
@@ -282,15 +294,56 @@ LANGUAGES: tuple[Language, ...] = (
     ),
 )
 
+# Thunderbird writes its CSV export's header in the language of its interface too.
+_THUNDERBIRD_DE = {
+    "Vorname": "First Name",
+    "Nachname": "Last Name",
+    "Anzeigename": "Display Name",
+    "Spitzname": "Nickname",
+    "Primäre E-Mail-Adresse": "Primary Email",
+    "Sekundäre E-Mail-Adresse": "Secondary Email",
+    "Messenger-Name": "Screen Name",
+    "Tel. dienstlich": "Work Phone",
+    "Tel. privat": "Home Phone",
+    "Fax-Nummer": "Fax Number",
+    "Pager-Nummer": "Pager Number",
+    "Mobil-Tel.-Nr.": "Mobile Number",
+    "Arbeitstitel": "Job Title",
+    "Abteilung": "Department",
+    "Organisation": "Organization",
+    "Webseite 1": "Web Page 1",
+    "Webseite 2": "Web Page 2",
+    "Geburtsjahr": "Birth Year",
+    "Geburtsmonat": "Birth Month",
+    "Geburtstag": "Birth Day",  # the day of the month (Outlook's "Geburtstag" is the date)
+    "Notizen": "Notes",
+}
+for _german, _english in (("Privat", "Home"), ("Dienstlich", "Work")):
+    _THUNDERBIRD_DE |= {
+        f"{_german}: Adresse": f"{_english} Address",
+        f"{_german}: Adresse 2": f"{_english} Address 2",
+        f"{_german}: Ort": f"{_english} City",
+        f"{_german}: Bundesland": f"{_english} State",
+        f"{_german}: PLZ": f"{_english} ZipCode",
+        f"{_german}: Land": f"{_english} Country",
+    }
+_THUNDERBIRD_DE |= {f"Benutzerdef. {n}": f"Custom {n}" for n in range(1, 5)}
+
+THUNDERBIRD_LANGUAGES: tuple[Language, ...] = (
+    Language("de", "German", "DE", _THUNDERBIRD_DE, format="thunderbird"),
+)
+
 _MIN_MATCHES = 2  # a name and an email, say: one common word ("Nome") is not a language
 
 
 def recognise(header: list[str]) -> Language | None:
-    """The language whose Outlook column names the header holds most of (at least two)."""
+    """The language (of Outlook's or Thunderbird's export) whose column names the header
+    holds most of (at least two): a German Thunderbird header shares ``Vorname``,
+    ``Nachname`` and ``Geburtstag`` with Outlook's, but holds far more of Thunderbird's."""
     names = {name.strip().casefold() for name in header}
     best: Language | None = None
     best_count = _MIN_MATCHES - 1
-    for language in LANGUAGES:
+    for language in (*LANGUAGES, *THUNDERBIRD_LANGUAGES):
         count = sum(1 for name in language.columns if name.casefold() in names)
         if count > best_count:
             best, best_count = language, count

@@ -145,6 +145,7 @@ def google(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Google Contacts CSV, current export (``First Name``, ``Labels``, ``E-mail 1 - Value``)."""
     values: dict[str, Any] = {}
     _names(values, cells.get("First Name"), cells.get("Last Name"))
+    _name_parts(values, cells, "Name Prefix", "Middle Name", "Name Suffix")
     _text(values, "company", cells.get("Organization Name"))
     _text(values, "job_title", cells.get("Organization Title"))
     extras(values, "department", cells.all("Organization Department"))
@@ -160,6 +161,7 @@ def google_old(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     if not first and not last and full:  # only "Name": split at the last space
         first, _, last = full.strip().rpartition(" ")
     _names(values, first, last)
+    _name_parts(values, cells, "Name Prefix", "Additional Name", "Name Suffix")
     _text(values, "company", cells.get("Organization 1 - Name"))
     _text(values, "job_title", cells.get("Organization 1 - Title"))
     extras(values, "department", cells.all("Organization 1 - Department"))
@@ -189,6 +191,7 @@ def outlook(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Outlook CSV (Outlook's own export and Google's "Outlook CSV" option)."""
     values: dict[str, Any] = {}
     _names(values, cells.get("First Name"), cells.get("Last Name"))
+    _name_parts(values, cells, "Title", "Middle Name", "Suffix")
     _text(values, "company", cells.get("Company"))
     _text(values, "job_title", cells.get("Job Title"))
     extras(values, "department", cells.all("Department"))
@@ -224,6 +227,86 @@ def _names(values: dict[str, Any], first: str | None, last: str | None) -> None:
     _text(values, "last_name", last)
 
 
+def _name_parts(
+    values: dict[str, Any], cells: Cells, prefix: str, middle: str, suffix: str
+) -> None:
+    """The name's prefix (``Dr.``), middle name and suffix (``jr.``) from their columns."""
+    for field, column in (("prefix", prefix), ("middle_name", middle), ("suffix", suffix)):
+        _text(values, field, cells.get(column))
+
+
 def _text(values: dict[str, Any], name: str, text: str | None) -> None:
     if text is not None and text.strip():
         values[name] = text
+
+
+# Thunderbird's phone columns and the label each one means.
+_THUNDERBIRD_PHONES = (
+    ("Work Phone", "work"),
+    ("Home Phone", "home"),
+    ("Fax Number", "fax"),
+    ("Pager Number", "pager"),
+    ("Mobile Number", "mobile"),
+)
+
+
+def thunderbird(cells: Cells) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Thunderbird's CSV export (``First Name``, ``Display Name``, ``Primary Email``, ...).
+
+    ``Display Name`` is the name when it is more than the first and last names joined (a
+    company's card often has only it); the phones keep their column as label; the birthday
+    is put together from ``Birth Year``, ``Birth Month`` and ``Birth Day`` (a year alone is
+    kept as a custom field); ``Screen Name`` and ``Custom 1`` ... ``Custom 4`` are custom fields.
+    """
+    values: dict[str, Any] = {}
+    first, last = cells.get("First Name"), cells.get("Last Name")
+    _names(values, first, last)
+    display = cells.get("Display Name")
+    joined = " ".join(part.strip() for part in (first, last) if part and part.strip())
+    if display and display.strip() != joined:
+        values["name"] = display
+    _text(values, "nickname", cells.get("Nickname"))
+    emails = [cells.get(column) for column in ("Primary Email", "Secondary Email")]
+    set_entries(values, "emails", [{"value": e} for e in emails if e])
+    phones = [(cells.get(column), label) for column, label in _THUNDERBIRD_PHONES]
+    set_entries(values, "phones", [{"value": v, "label": lb} for v, lb in phones if v])
+    addresses = [_thunderbird_address(cells, kind) for kind in ("Home", "Work")]
+    set_entries(values, "addresses", [a for a in addresses if a])
+    _text(values, "job_title", cells.get("Job Title"))
+    _text(values, "department", cells.get("Department"))
+    _text(values, "company", cells.get("Organization"))
+    websites = [cells.get(f"Web Page {n}") for n in (1, 2)]
+    if any(websites):
+        values["websites"] = [w for w in websites if w]
+    _thunderbird_birthday(cells, values)
+    custom = {"screen_name": cells.get("Screen Name")}
+    custom |= {f"custom_{n}": cells.get(f"Custom {n}") for n in range(1, 5)}
+    for name, value in custom.items():
+        if value:
+            values.setdefault("custom_fields", {})[name] = value
+    _text(values, "notes", cells.get("Notes"))
+    return values, []
+
+
+def _thunderbird_address(cells: Cells, kind: str) -> dict[str, str] | None:
+    lines = [cells.get(f"{kind} Address"), cells.get(f"{kind} Address 2")]
+    address = {
+        "street": ", ".join(line.strip() for line in lines if line),
+        "city": cells.get(f"{kind} City"),
+        "state": cells.get(f"{kind} State"),
+        "postal_code": cells.get(f"{kind} ZipCode"),
+        "country": cells.get(f"{kind} Country"),
+    }
+    found = {k: v for k, v in address.items() if v}
+    return found | {"label": kind.lower()} if found else None
+
+
+def _thunderbird_birthday(cells: Cells, values: dict[str, Any]) -> None:
+    year, month, day = (cells.get(f"Birth {part}") for part in ("Year", "Month", "Day"))
+    if month and day and month.strip().isdigit() and day.strip().isdigit():
+        date = f"{int(month):02d}-{int(day):02d}"
+        values["birthday"] = f"{year.strip()}-{date}" if year else f"--{date}"
+        return
+    for name, part in (("birth_year", year), ("birth_month", month), ("birth_day", day)):
+        if part:
+            values.setdefault("custom_fields", {})[name] = part

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ...clock import parse_timestamp
-from ...contacts.fields import PRIMARY_OF
+from ...contacts.fields import EDITABLE_FIELDS, PRIMARY_OF
+from .text import REPLACEMENT
 
 MULTI_VALUE_SEPARATOR = " ::: "  # Google's separator of several values in one cell
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x"})
@@ -141,3 +142,20 @@ class Cells:
                 if value is not None and value.strip():
                     found[name[len(prefix) :]] = value
         return found
+
+
+ENCODING_REASON = (
+    "is not valid UTF-8 (this row was saved in another encoding?); "
+    "re-save the file as UTF-8 and import it again"
+)
+_FIELD_ORDER = EDITABLE_FIELDS
+
+
+def encoding_problems(values: dict[str, object]) -> list[tuple[str, str]]:
+    """The first field holding a replaced (undecodable) character: a row or card of a UTF-8
+    file that holds bytes of another encoding is refused, never stored mangled."""
+    for name in (*_FIELD_ORDER, *values):
+        value = values.get(name)
+        if REPLACEMENT in str(value or ""):
+            return [(name, ENCODING_REASON)]
+    return []

@@ -6,11 +6,10 @@ import csv
 import io
 from collections.abc import Iterator
 
-from ...contacts import fields
 from ...errors import ValidationError
 from . import languages, mappings
-from .rows import Cells, Source, SourceRow, time_problems
-from .text import REPLACEMENT, Decoded
+from .rows import Cells, Source, SourceRow, encoding_problems, time_problems
+from .text import Decoded
 
 # format name -> (mapping, description for messages)
 CSV_FORMATS: dict[str, mappings.Mapping] = {
@@ -19,9 +18,13 @@ CSV_FORMATS: dict[str, mappings.Mapping] = {
     "google-old": mappings.google_old,
     "google-outlook": mappings.outlook,
     "outlook": mappings.outlook,
+    "thunderbird": mappings.thunderbird,
 }
-# Google's "Outlook CSV" starts like this; Outlook's own export starts with "Title".
-_GOOGLE_OUTLOOK_START = ["First Name", "Middle Name", "Last Name", "Title", "Suffix", "Nickname"]
+# Google's "Outlook CSV" starts like this, then "Nickname" (its current export, in Outlook.com's
+# order) or "Initials" (its older one, as in tests/data/real/contactsio-GoogleCreatedOutlook.csv);
+# Outlook's own desktop export starts with "Title".
+_GOOGLE_OUTLOOK_START = ["First Name", "Middle Name", "Last Name", "Title", "Suffix"]
+_GOOGLE_OUTLOOK_SIXTH = {"Nickname", "Initials"}
 
 
 def detect(header: list[str]) -> str | None:
@@ -32,7 +35,11 @@ def detect(header: list[str]) -> str | None:
     if "E-mail 1 - Value" in names or ("First Name" in names and "Labels" in names):
         return "google"
     if "E-mail Address" in names:
-        return "google-outlook" if header[:6] == _GOOGLE_OUTLOOK_START else "outlook"
+        sixth = header[5] if len(header) > 5 else ""
+        google_order = header[:5] == _GOOGLE_OUTLOOK_START and sixth in _GOOGLE_OUTLOOK_SIXTH
+        return "google-outlook" if google_order else "outlook"
+    if "Primary Email" in names and names & {"Display Name", "First Name", "Last Name"}:
+        return "thunderbird"
     if "email" in names and ({"first_name", "last_name"} & names):
         return "csv"
     return None
@@ -50,16 +57,17 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     detected = detect(header)
     original = header
     language = languages.recognise(header) if detected is None else None
-    if language is not None:  # Outlook's export in the language of its interface
+    if language is not None:  # Outlook's (or Thunderbird's) export in its interface's language
         header = languages.translate(header, language)
-        detected = "outlook"
+        detected = language.format
     chosen = format or detected
     if chosen is None:
         raise ValidationError(
             "format",
             f"unrecognised CSV header ({', '.join(header[:6])}...): expected contactkit's "
-            "columns (first_name, last_name, email, ...), a Google Contacts or an Outlook "
-            "export (in English, German, French, Spanish, Italian, Dutch or Portuguese); "
+            "columns (first_name, last_name, email, ...), a Google Contacts, a Thunderbird or "
+            "an Outlook export (in English, German, French, Spanish, Italian, Dutch or "
+            "Portuguese); "
             "pass format= to choose",
         )
     if chosen not in CSV_FORMATS:
@@ -67,6 +75,11 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
     mapping = CSV_FORMATS[chosen]
     used: set[str] = set()
     rows: list[SourceRow] = []
+    # Cells a row needs: a header ending in a comma (older Thunderbird exports) names a blank
+    # last column that its rows leave out.
+    needed = len(header)
+    while needed and not header[needed - 1]:
+        needed -= 1
     for number, cells in _numbered(records):
         if isinstance(cells, str):
             rows.append(SourceRow(number, {}, [("row", cells)]))
@@ -76,13 +89,13 @@ def read_csv(decoded: Decoded, format: str | None) -> Source:
             continue
         values, problems = mapping(Cells(header, cells, used))
         extra = [c for c in cells[len(header) :] if c.strip()]
-        if len(cells) < len(header) or extra:
+        if len(cells) < needed or extra:
             plural = "" if len(cells) == 1 else "s"
             problems.insert(
                 0, ("row", f"has {len(cells)} cell{plural} but the header has {len(header)}")
             )
         if decoded.replaced:
-            problems.extend(_encoding_problems(values))
+            problems.extend(encoding_problems(values))
         problems.extend(time_problems(values))
         rows.append(SourceRow(number, values, problems))
     _refuse_repeats(header, used)
@@ -128,19 +141,3 @@ def _refuse_repeats(header: list[str], used: set[str]) -> None:
                 "of them would be read; rename or remove one and import again",
             )
         seen.setdefault(name, position)
-
-
-ENCODING_REASON = (
-    "is not valid UTF-8 (this row was saved in another encoding?); "
-    "re-save the file as UTF-8 and import it again"
-)
-_FIELD_ORDER = fields.EDITABLE_FIELDS
-
-
-def _encoding_problems(values: dict[str, object]) -> list[tuple[str, str]]:
-    """The first field holding a replaced (undecodable) character."""
-    for name in (*_FIELD_ORDER, *values):
-        value = values.get(name)
-        if REPLACEMENT in str(value or ""):
-            return [(name, ENCODING_REASON)]
-    return []

@@ -28,7 +28,7 @@ from ulid import ULID
 from ...errors import ValidationError
 from .. import columns
 from . import cards
-from .rows import Source, SourceRow, parse_flag, set_entries
+from .rows import Source, SourceRow, encoding_problems, parse_flag, set_entries
 from .text import Decoded
 
 _USED = {"VERSION", "N", "FN", "EMAIL", "TEL", "ORG", "TITLE", "ADR", "CATEGORIES", "NOTE"}
@@ -62,7 +62,10 @@ def read_vcard(decoded: Decoded) -> Source:
         photos += card_text.photos
         for name, count in card_text.binary.items():
             ignored[name] = ignored.get(name, 0) + count
-        rows.append(_row(number, card_text, ignored))
+        row = _row(number, card_text, ignored)
+        if decoded.replaced:
+            row.problems.extend(encoding_problems(row.values))
+        rows.append(row)
     notes = [decoded.note] if decoded.note else []
     if found.stray:
         line, text = found.stray[0]
