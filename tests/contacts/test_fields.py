@@ -22,6 +22,9 @@ PROJECTIONS = {
     "contacts/stats.py": "STATS_ATTRIBUTES",
     # display columns of the lessons' tables: "name" there is the display name, not the field
     "lessons/show.py": "CONTACT_COLUMNS",
+    # the attributes an exercise's index projects: choosing that subset is the lesson
+    "lessons/exercises.py": "LIST_FIELDS",
+    "lessons/capstone.py": "LIST_FIELDS",
 }
 NAMES = set(fields.FIELD_NAMES) | set(fields.ADDRESS_PART_NAMES)
 
