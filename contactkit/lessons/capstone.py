@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .checking import query_all
 from .exercises import Exercise, ExerciseNotDone, call, fail, require, run
 
 if TYPE_CHECKING:
@@ -50,19 +51,14 @@ def _org(table: Table) -> OrgStore:
 
 
 def _contact_items(table: Table) -> list[dict[str, Any]]:
-    request: dict[str, Any] = {
-        "TableName": table.name,
-        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :c)",
-        "ExpressionAttributeValues": {":pk": {"S": f"ORG#{ORG}"}, ":c": {"S": "CONTACT#"}},
-        "ConsistentRead": True,
-    }
-    found: list[dict[str, Any]] = []
-    while True:
-        page = table.client.query(**request)
-        found.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return found
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return query_all(
+        table,
+        {
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :c)",
+            "ExpressionAttributeValues": {":pk": {"S": f"ORG#{ORG}"}, ":c": {"S": "CONTACT#"}},
+            "ConsistentRead": True,
+        },
+    )
 
 
 def _text(item: dict[str, Any], name: str) -> str | None:

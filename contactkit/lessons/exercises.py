@@ -35,6 +35,7 @@ from .checking import ExerciseNotDone as ExerciseNotDone
 from .checking import call as call
 from .checking import fail as fail
 from .checking import need_table as _table
+from .checking import query_all
 from .checking import require as require
 from .checking import run as run
 
@@ -213,18 +214,13 @@ def check_list_projection(answer: Callable[..., Any], table: Table | None = None
 
 
 def _org_items(table: Table, partition: str) -> list[dict[str, Any]]:
-    request: dict[str, Any] = {
-        "TableName": table.name,
-        "KeyConditionExpression": "PK = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": partition}},
-    }
-    found: list[dict[str, Any]] = []
-    while True:
-        page = table.client.query(**request)
-        found.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return found
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return query_all(
+        table,
+        {
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
+        },
+    )
 
 
 # -- 03: a uniqueness transaction, an UpdateItem counter -------------------------------------
