@@ -35,11 +35,9 @@ def notebook_times(report: Path) -> dict[str, float]:
     times: dict[str, float] = defaultdict(float)
     for case in ElementTree.parse(report).iter("testcase"):
         name = case.get("classname", "") or case.get("file", "")
-        stem = Path(name.replace(".", "/")).name if name.endswith("ipynb") else name
-        for part in name.split("."):
-            if part[:2].isdigit() and "-" in part:
-                stem = part
-        times[stem.removesuffix(".ipynb")] += float(case.get("time", 0.0))
+        # "notebooks.00-setup.ipynb" or "notebooks/solutions.ipynb": the file's stem
+        stem = Path(name.removesuffix(".ipynb").replace(".", "/")).name
+        times[stem] += float(case.get("time", 0.0))
     return dict(times)
 
 
