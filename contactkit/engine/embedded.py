@@ -67,6 +67,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
 from .charges import Bill
+from .keys import key_value
 from .tables import BINARY, EngineTable, answer, compact_touched, with_bytes
 
 ACCOUNT_ID = "123456789012"
@@ -174,9 +175,9 @@ class _Action:
                 raise MockValidationException(
                     f"One or more parameter values were invalid: Missing the key {attr} in the item"
                 )
-        self.hash_key = DynamoType(key[self.table.hash_key_attr])
+        self.hash_key = key_value(key[self.table.hash_key_attr])
         self.range_key = (
-            DynamoType(key[self.table.range_key_attr]) if self.table.range_key_attr else None
+            key_value(key[self.table.range_key_attr]) if self.table.range_key_attr else None
         )
         self._before: tuple[Item | None] | None = None
 
@@ -377,6 +378,21 @@ class EngineBackend(DynamoDBBackend):
         super().update_table_global_indexes(table, global_index_updates)
         if isinstance(table, EngineTable):  # a new index is backfilled from the items
             table.rebuild_indexes()
+
+    def get_keys_value(
+        self, table: Table, keys: dict[str, Any]
+    ) -> tuple[DynamoType, DynamoType | None]:
+        """moto's ``get_keys_value`` with key values that hash once (:mod:`.keys`)."""
+        if table.hash_key_attr not in keys or (
+            table.has_range_key and table.range_key_attr not in keys
+        ):
+            # "Table has a range key, but no range key was passed into get_item"
+            raise MockValidationException("Validation Exception")
+        range_attr = table.range_key_attr
+        return (
+            key_value(keys[table.hash_key_attr]),
+            key_value(keys[range_attr]) if range_attr else None,
+        )
 
     def update_item(self, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Item:
         """moto's UpdateItem, which changes the stored item in place; then its index entries."""

@@ -60,6 +60,7 @@ from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 from sortedcontainers import SortedList
 
 from ..dynamo.sizes import item_size
+from .keys import KeyValue, key_value
 
 # moto's own limit for an item (LimitedSizeDict): DynamoDB's 400 KB, as measured by moto.
 _ITEM_SIZE_LIMIT = 405000
@@ -80,6 +81,8 @@ moto_table.RESULT_SIZE_LIMIT = PAGE_BYTES
 
 def sort_value(value: DynamoType) -> Any:
     """A key attribute's value in DynamoDB's order (UTF-8 bytes, numbers, bytes)."""
+    if type(value) is KeyValue:
+        return value.sort
     kind = value.type
     if kind == "N":
         return Decimal(value.value)
@@ -694,8 +697,8 @@ class EngineTable(Table):
                 raise MockValidationException(
                     f"One or more parameter values were invalid: Missing the key {attr} in the item"
                 )
-        hash_value = DynamoType(item_attrs[self.hash_key_attr])
-        range_value = DynamoType(item_attrs[range_attr])
+        hash_value = key_value(item_attrs[self.hash_key_attr])
+        range_value = key_value(item_attrs[range_attr])
         if hash_value.type != self.hash_key_type:
             raise InvalidAttributeTypeError(
                 self.hash_key_attr, expected_type=self.hash_key_type, actual_type=hash_value.type
