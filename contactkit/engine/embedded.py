@@ -23,6 +23,9 @@ Two things differ from ``ThreadedMotoServer``:
 * **Capacity as DynamoDB counts it.** moto answers ``ReturnConsumedCapacity`` with constants;
   here every item read and write reports what DynamoDB's documented rules charge, per table
   and per index (:mod:`contactkit.engine.charges`).
+* **Connections kept open.** werkzeug's server closes the connection after every answer; the
+  engine's (:mod:`contactkit.engine.server`) reads each SDK request's body whole and keeps
+  the connection for the client's next request.
 * **No browser gets in.** The engine has no authentication, and moto would take the operation
   from the query string (``POST /?Action=DeleteTable`` with a ``text/plain`` body is a "simple"
   request a web page may send without a CORS preflight). :class:`LoopbackGuard` answers 403
@@ -63,11 +66,11 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
 from .charges import Bill
 from .keys import key_value
+from .server import EngineServer
 from .tables import BINARY, EngineTable, answer, compact_touched, with_bytes
 
 ACCOUNT_ID = "123456789012"
@@ -445,16 +448,6 @@ class _ServerRequest(MotoRequest):
     from_wsgi_server = True
 
 
-class _QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without its per-request log lines."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        pass
-
-
 class _StreamsBackend(DynamoDBStreamsBackend):
     """moto's DynamoDB Streams, reading this engine's tables instead of moto's global ones."""
 
@@ -678,18 +671,12 @@ class EmbeddedEngine:
         self.backend = EngineBackend(REGION, ACCOUNT_ID)
         self.app = _SerialisedApp(self.backend)
         self._port = port
-        self._server: BaseWSGIServer | None = None
+        self._server: EngineServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Bind the port and serve requests in a daemon thread."""
-        server = make_server(
-            "127.0.0.1",
-            self._port,
-            LoopbackGuard(self.app),
-            threaded=True,
-            request_handler=_QuietRequestHandler,
-        )
+        server = EngineServer("127.0.0.1", self._port, LoopbackGuard(self.app))
         # A short poll interval makes stop() return in ~50 ms instead of werkzeug's 0.5 s.
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
