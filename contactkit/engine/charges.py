@@ -117,10 +117,13 @@ def _index_entry(index: SecondaryIndex, item: Item | None) -> _Entry | None:
     """The item's entry in ``index``, or None when it is not in it (sparse indexes)."""
     if item is None:
         return None
-    key = tuple(attribute(item, name) for name in index.schema_key_attrs)
-    if any(value is None for value in key):
-        return None
-    return _Entry(tuple(v.cast_value for v in key if v is not None), index.project(item))
+    key = []
+    for name in index.schema_key_attrs:  # most items lack the first: stop there
+        value = attribute(item, name)
+        if value is None:
+            return None
+        key.append(value.cast_value)
+    return _Entry(tuple(key), index.project(item))
 
 
 def index_write_units(index: SecondaryIndex, old: Item | None, new: Item | None) -> int:
