@@ -161,6 +161,29 @@ moto_comparisons.create_condition_expression_parser = cached_parser
 moto_responses.create_condition_expression_parser = cached_parser  # type: ignore[attr-defined]
 moto_models.create_condition_expression_parser = cached_parser  # type: ignore[attr-defined]
 
+_moto_validate_put_has_empty_keys = moto_responses.validate_put_has_empty_keys
+
+
+def validate_put_has_empty_keys(
+    field_updates: dict[str, Any], table: Table, custom_error_msg: str | None = None
+) -> None:
+    """moto's check that no key attribute (of the table or a GSI) is an empty string or
+    binary: moto lists every attribute's emptiness for every write; an item without an empty
+    string or binary (nearly every item) cannot fail it, so only the others are checked."""
+    if table:
+        for value in field_updates.values():
+            if type(value) is not dict or len(value) != 1:
+                break  # an unusual value: moto's own check decides
+            ((kind, payload),) = value.items()
+            if kind in ("S", "B") and payload == "":
+                break
+        else:
+            return
+    _moto_validate_put_has_empty_keys(field_updates, table, custom_error_msg)
+
+
+moto_responses.validate_put_has_empty_keys = validate_put_has_empty_keys
+
 
 class _Action:
     """One TransactWriteItems action, resolved against its table before anything is applied."""

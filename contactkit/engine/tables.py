@@ -719,7 +719,12 @@ class EngineTable(Table):
         _validate_types(self, item_attrs)
         for name, limit, error in self.key_limits:  # moto's _validate_key_sizes, sized once
             value = item_attrs.get(name)
-            if value and _key_size(value) > limit:
+            if not value:
+                continue
+            text = value.get("S") if type(value) is dict else None
+            if type(text) is str and len(text) * 4 <= limit:
+                continue  # at most 4 UTF-8 bytes a character: within the limit, unsized
+            if _key_size(value) > limit:
                 raise error
         current = self.get_item(hash_value, range_value)
         partition = cast(Partition, self.items[hash_value])

@@ -567,3 +567,27 @@ def test_item_types_are_validated_as_moto_validates_them(attrs: dict[str, Any]) 
 
     expected = outcome(lambda: table._validate_item_types(attrs))
     assert outcome(lambda: _validate_types(table, attrs)) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "refused"),
+    [
+        ("x" * 2048, False),
+        ("x" * 2049, True),
+        ("\U0001f600" * 512, False),  # 4 UTF-8 bytes a character: 2,048 bytes
+        ("\U0001f600" * 513, True),
+        ("é" * 1024, False),
+        ("é" * 1025, True),
+    ],
+)
+def test_hash_keys_are_limited_by_their_utf8_bytes(key: str, refused: bool) -> None:
+    from moto.dynamodb.exceptions import HashKeyTooLong
+
+    engine = EngineBackend(REGION, ACCOUNT_ID)
+    create(engine)
+    item = {"PK": {"S": key}, "SK": {"S": "s"}}
+    if refused:
+        with pytest.raises(HashKeyTooLong):
+            engine.put_item(TABLE, item)
+    else:
+        engine.put_item(TABLE, item)
