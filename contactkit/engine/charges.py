@@ -183,7 +183,7 @@ class _Write:
     """One item a write request targets: its table, key and the item before the request."""
 
     table: Table
-    keys: Mapping[str, Any]
+    keys: tuple[Any, Any]  # moto's (hash key, range key or None) values, made once
     old: Item | None
     factor: int = 1
     check_only: bool = False
@@ -229,10 +229,11 @@ class Bill:
     def target(self, table_name: str, keys: Mapping[str, Any], *, update: bool) -> _Write:
         """The item a write names, as it is before the write."""
         table = self.backend.get_table(table_name)
-        current = self._current(table, keys)
+        key_values = self.backend.get_keys_value(table, dict(keys))
+        current = table.get_item(*key_values)
         # A copy for an update only: moto's UpdateItem changes the stored item in place,
         # a put or a delete replaces it.
-        return _Write(table, keys, copy.deepcopy(current) if update else current)
+        return _Write(table, key_values, copy.deepcopy(current) if update else current)
 
     def _current(self, table: Table, keys: Mapping[str, Any]) -> Item | None:
         hash_key, range_key = self.backend.get_keys_value(table, dict(keys))
@@ -274,7 +275,7 @@ class Bill:
         )
 
     def _charge_write(self, write: _Write, into: _TableCharge) -> None:
-        new = None if write.check_only else self._current(write.table, write.keys)
+        new = None if write.check_only else write.table.get_item(*write.keys)
         old = write.old
         if write.check_only:
             into.table += write.factor * write_units(entry_size(old))

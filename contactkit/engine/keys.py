@@ -75,7 +75,7 @@ def key_value(raw: Any) -> DynamoType:
     """
     if type(raw) is dict and len(raw) == 1:
         ((kind, payload),) = raw.items()
-        if kind in _CASTS and isinstance(payload, str | bytes):
+        if kind in _CASTS and isinstance(payload, (str, bytes)):
             try:
                 return KeyValue(kind, payload)
             except (ArithmeticError, ValueError, TypeError):
