@@ -34,16 +34,16 @@ class KeyValue(DynamoType):
     """A string, number or binary ``DynamoType`` whose cast, hash and sort value are kept."""
 
     # moto's DynamoType has no __slots__; these three names join its instance dict.
-    _cast: Any
-    _hash: int
+    cast: Any
+    hash_value: int
     sort: Any
 
     def __init__(self, kind: str, raw: Any) -> None:
         # Not DynamoType.__init__: a key is never a list or a map, nothing to convert.
         self.type = kind
         self.value = raw
-        self._cast = cast = _CASTS[kind](raw)
-        self._hash = hash((kind, cast))
+        self.cast = cast = _CASTS[kind](raw)
+        self.hash_value = hash((kind, cast))
         if kind == "B":
             self.sort = raw if isinstance(raw, bytes) else base64.b64decode(raw)
         else:
@@ -51,15 +51,15 @@ class KeyValue(DynamoType):
 
     @property
     def cast_value(self) -> Any:
-        return self._cast
+        return self.cast
 
     def __hash__(self) -> int:
-        return self._hash
+        return self.hash_value
 
     def __eq__(self, other: object) -> bool:
         if type(other) is KeyValue:
-            return self._hash == other._hash and (
-                self.type == other.type and self._cast == other._cast
+            return self.hash_value == other.hash_value and (
+                self.type == other.type and self.cast == other.cast
             )
         return super().__eq__(other)  # type: ignore[operator]
 

@@ -716,7 +716,7 @@ class EngineTable(Table):
             raise InvalidAttributeTypeError(
                 range_attr, expected_type=self.range_key_type, actual_type=range_value.type
             )
-        _validate_types(self, item_attrs)
+        self._validate_types(item_attrs)
         for name, limit, error in self.key_limits:  # moto's _validate_key_sizes, sized once
             value = item_attrs.get(name)
             if not value:
@@ -741,6 +741,17 @@ class EngineTable(Table):
         if self.stream_shard is not None:
             self.stream_shard.add(current, item)
         return item
+
+    def _validate_types(self, item_attrs: dict[str, Any]) -> None:
+        """moto's ``Table._validate_item_types``, which walks every value of the item: a string
+        attribute (most of them) cannot fail it, so only the others are walked by moto."""
+        for name, value in item_attrs.items():
+            if name in _VALIDATED_NAMES or type(value) is not dict or len(value) != 1:
+                self._validate_item_types({name: value})
+            else:
+                text = value.get("S")
+                if text is None or type(text) is not str:
+                    self._validate_item_types({name: value})
 
     def delete_item(self, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
         item = super().delete_item(hash_key, range_key)
@@ -972,18 +983,6 @@ class EngineTable(Table):
         found = partition.walk(position, bounds.forward)
         for entry in found:
             yield entry[0], entry[3]
-
-
-def _validate_types(table: Table, item_attrs: dict[str, Any]) -> None:
-    """moto's ``Table._validate_item_types``, which walks every value of the item: a string
-    attribute (most of them) cannot fail it, so only the others are walked by moto."""
-    for name, value in item_attrs.items():
-        if name in _VALIDATED_NAMES or type(value) is not dict or len(value) != 1:
-            table._validate_item_types({name: value})
-        else:
-            text = value.get("S")
-            if text is None or type(text) is not str:
-                table._validate_item_types({name: value})
 
 
 def _key_size(value: dict[str, Any]) -> int:

@@ -552,8 +552,6 @@ def test_a_stored_items_moto_size_is_motos_whether_built_compacted_or_updated() 
     ],
 )
 def test_item_types_are_validated_as_moto_validates_them(attrs: dict[str, Any]) -> None:
-    from contactkit.engine.tables import _validate_types
-
     engine = EngineBackend(REGION, ACCOUNT_ID)
     create(engine)
     table = engine.get_table(TABLE)
@@ -566,7 +564,7 @@ def test_item_types_are_validated_as_moto_validates_them(attrs: dict[str, Any]) 
         return None
 
     expected = outcome(lambda: table._validate_item_types(attrs))
-    assert outcome(lambda: _validate_types(table, attrs)) == expected
+    assert outcome(lambda: table._validate_types(attrs)) == expected
 
 
 @pytest.mark.parametrize(
