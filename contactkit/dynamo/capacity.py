@@ -118,14 +118,18 @@ def index_writes(
         index_writes(None, {"PK": ..., "SK": ..., "EmailPK": ...}, schema.INDEX_KEYS)
         # [IndexWrite("gsi-email", "put", ...)]
     """
-    old_size = item_size(old_item) if old_item is not None else 0
-    new_size = item_size(new_item) if new_item is not None else 0
     writes: list[IndexWrite] = []
+    sized = False
+    old_size = new_size = 0
     for index, (hash_attr, range_attr) in index_keys.items():
         before = _index_key(old_item, hash_attr, range_attr)
         after = _index_key(new_item, hash_attr, range_attr)
         if before is None and after is None:
             continue
+        if not sized:  # most items are in no index: sized only when one is written
+            old_size = item_size(old_item) if old_item is not None else 0
+            new_size = item_size(new_item) if new_item is not None else 0
+            sized = True
         if before is None:
             writes.append(IndexWrite(index, "put", new_size))
         elif after is None:

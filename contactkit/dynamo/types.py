@@ -11,7 +11,8 @@ Two meanings, one name each, defined here and imported everywhere else:
   as in :data:`Item`, but binary values as base64 text.
 
 Every conversion goes through :func:`serialize` and :func:`deserialize`, which are boto3's own
-``TypeSerializer``/``TypeDeserializer`` (numbers come back as ``Decimal``).
+``TypeSerializer``/``TypeDeserializer`` (numbers come back as ``Decimal``); :func:`serialize`
+writes strings, booleans, lists and dicts itself, as boto3 writes them.
 """
 
 from __future__ import annotations
@@ -44,7 +45,25 @@ _deserializer = TypeDeserializer()
 
 def serialize(values: Mapping[str, Any]) -> Item:
     """Python values to DynamoDB JSON, dropping ``None`` (absent attributes)."""
-    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+    return {k: serialize_value(v) for k, v in values.items() if v is not None}
+
+
+def serialize_value(value: Any) -> Any:
+    """One Python value to DynamoDB JSON, exactly as boto3's ``TypeSerializer`` does.
+
+    Strings, booleans, lists and dicts (most of a contact's values) are written here; every
+    other value (numbers with their rounding checks, binaries, sets, errors) goes to boto3.
+    """
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is bool:
+        return {"BOOL": value}
+    if kind is list:
+        return {"L": [serialize_value(v) for v in value]}
+    if kind is dict:
+        return {"M": {k: serialize_value(v) for k, v in value.items()}}
+    return _serializer.serialize(value)
 
 
 def deserialize(item: Mapping[str, Any]) -> PlainItem:

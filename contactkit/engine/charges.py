@@ -117,10 +117,13 @@ def _index_entry(index: SecondaryIndex, item: Item | None) -> _Entry | None:
     """The item's entry in ``index``, or None when it is not in it (sparse indexes)."""
     if item is None:
         return None
-    key = tuple(attribute(item, name) for name in index.schema_key_attrs)
-    if any(value is None for value in key):
-        return None
-    return _Entry(tuple(v.cast_value for v in key if v is not None), index.project(item))
+    key = []
+    for name in index.schema_key_attrs:  # most items lack the first: stop there
+        value = attribute(item, name)
+        if value is None:
+            return None
+        key.append(value.cast_value)
+    return _Entry(tuple(key), index.project(item))
 
 
 def index_write_units(index: SecondaryIndex, old: Item | None, new: Item | None) -> int:
@@ -180,7 +183,7 @@ class _Write:
     """One item a write request targets: its table, key and the item before the request."""
 
     table: Table
-    keys: Mapping[str, Any]
+    keys: tuple[Any, Any]  # moto's (hash key, range key or None) values, made once
     old: Item | None
     factor: int = 1
     check_only: bool = False
@@ -226,10 +229,11 @@ class Bill:
     def target(self, table_name: str, keys: Mapping[str, Any], *, update: bool) -> _Write:
         """The item a write names, as it is before the write."""
         table = self.backend.get_table(table_name)
-        current = self._current(table, keys)
+        key_values = self.backend.get_keys_value(table, dict(keys))
+        current = table.get_item(*key_values)
         # A copy for an update only: moto's UpdateItem changes the stored item in place,
         # a put or a delete replaces it.
-        return _Write(table, keys, copy.deepcopy(current) if update else current)
+        return _Write(table, key_values, copy.deepcopy(current) if update else current)
 
     def _current(self, table: Table, keys: Mapping[str, Any]) -> Item | None:
         hash_key, range_key = self.backend.get_keys_value(table, dict(keys))
@@ -271,7 +275,7 @@ class Bill:
         )
 
     def _charge_write(self, write: _Write, into: _TableCharge) -> None:
-        new = None if write.check_only else self._current(write.table, write.keys)
+        new = None if write.check_only else write.table.get_item(*write.keys)
         old = write.old
         if write.check_only:
             into.table += write.factor * write_units(entry_size(old))

@@ -23,6 +23,9 @@ Two things differ from ``ThreadedMotoServer``:
 * **Capacity as DynamoDB counts it.** moto answers ``ReturnConsumedCapacity`` with constants;
   here every item read and write reports what DynamoDB's documented rules charge, per table
   and per index (:mod:`contactkit.engine.charges`).
+* **Connections kept open.** werkzeug's server closes the connection after every answer; the
+  engine's (:mod:`contactkit.engine.server`) reads each SDK request's body whole and keeps
+  the connection for the client's next request.
 * **No browser gets in.** The engine has no authentication, and moto would take the operation
   from the query string (``POST /?Action=DeleteTable`` with a ``text/plain`` body is a "simple"
   request a web page may send without a CORS preflight). :class:`LoopbackGuard` answers 403
@@ -63,10 +66,11 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Response
 
 from .charges import Bill
+from .keys import key_value
+from .server import EngineServer
 from .tables import BINARY, EngineTable, answer, compact_touched, with_bytes
 
 ACCOUNT_ID = "123456789012"
@@ -157,6 +161,29 @@ moto_comparisons.create_condition_expression_parser = cached_parser
 moto_responses.create_condition_expression_parser = cached_parser  # type: ignore[attr-defined]
 moto_models.create_condition_expression_parser = cached_parser  # type: ignore[attr-defined]
 
+_moto_validate_put_has_empty_keys = moto_responses.validate_put_has_empty_keys
+
+
+def validate_put_has_empty_keys(
+    field_updates: dict[str, Any], table: Table, custom_error_msg: str | None = None
+) -> None:
+    """moto's check that no key attribute (of the table or a GSI) is an empty string or
+    binary: moto lists every attribute's emptiness for every write; an item without an empty
+    string or binary (nearly every item) cannot fail it, so only the others are checked."""
+    if table:
+        for value in field_updates.values():
+            if type(value) is not dict or len(value) != 1:
+                break  # an unusual value: moto's own check decides
+            ((kind, payload),) = value.items()
+            if kind in ("S", "B") and payload == "":
+                break
+        else:
+            return
+    _moto_validate_put_has_empty_keys(field_updates, table, custom_error_msg)
+
+
+moto_responses.validate_put_has_empty_keys = validate_put_has_empty_keys
+
 
 class _Action:
     """One TransactWriteItems action, resolved against its table before anything is applied."""
@@ -174,9 +201,9 @@ class _Action:
                 raise MockValidationException(
                     f"One or more parameter values were invalid: Missing the key {attr} in the item"
                 )
-        self.hash_key = DynamoType(key[self.table.hash_key_attr])
+        self.hash_key = key_value(key[self.table.hash_key_attr])
         self.range_key = (
-            DynamoType(key[self.table.range_key_attr]) if self.table.range_key_attr else None
+            key_value(key[self.table.range_key_attr]) if self.table.range_key_attr else None
         )
         self._before: tuple[Item | None] | None = None
 
@@ -378,6 +405,21 @@ class EngineBackend(DynamoDBBackend):
         if isinstance(table, EngineTable):  # a new index is backfilled from the items
             table.rebuild_indexes()
 
+    def get_keys_value(
+        self, table: Table, keys: dict[str, Any]
+    ) -> tuple[DynamoType, DynamoType | None]:
+        """moto's ``get_keys_value`` with key values that hash once (:mod:`.keys`)."""
+        if table.hash_key_attr not in keys or (
+            table.has_range_key and table.range_key_attr not in keys
+        ):
+            # "Table has a range key, but no range key was passed into get_item"
+            raise MockValidationException("Validation Exception")
+        range_attr = table.range_key_attr
+        return (
+            key_value(keys[table.hash_key_attr]),
+            key_value(keys[range_attr]) if range_attr else None,
+        )
+
     def update_item(self, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Item:
         """moto's UpdateItem, which changes the stored item in place; then its index entries."""
         table = self.get_table(table_name)
@@ -427,16 +469,6 @@ class _ServerRequest(MotoRequest):
     """A request that arrived over a real socket (moto then lets werkzeug add the Date header)."""
 
     from_wsgi_server = True
-
-
-class _QuietRequestHandler(WSGIRequestHandler):
-    """Werkzeug's handler without its per-request log lines."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args: Any) -> None:
-        pass
 
 
 class _StreamsBackend(DynamoDBStreamsBackend):
@@ -662,18 +694,12 @@ class EmbeddedEngine:
         self.backend = EngineBackend(REGION, ACCOUNT_ID)
         self.app = _SerialisedApp(self.backend)
         self._port = port
-        self._server: BaseWSGIServer | None = None
+        self._server: EngineServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Bind the port and serve requests in a daemon thread."""
-        server = make_server(
-            "127.0.0.1",
-            self._port,
-            LoopbackGuard(self.app),
-            threaded=True,
-            request_handler=_QuietRequestHandler,
-        )
+        server = EngineServer("127.0.0.1", self._port, LoopbackGuard(self.app))
         # A short poll interval makes stop() return in ~50 ms instead of werkzeug's 0.5 s.
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

@@ -60,10 +60,13 @@ from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 from sortedcontainers import SortedList
 
 from ..dynamo.sizes import item_size
+from .keys import KeyValue, key_value
 
 # moto's own limit for an item (LimitedSizeDict): DynamoDB's 400 KB, as measured by moto.
 _ITEM_SIZE_LIMIT = 405000
 _KEY_TYPES = ("S", "N", "B")
+# attribute names moto's type validation checks as if they were type tags
+_VALIDATED_NAMES = frozenset({"N", "S", "NULL"})
 
 # DynamoDB ends a Query or Scan page once it has read 1 MB: "the Query results are divided into
 # 'pages' of data that are 1 MB in size (or less)" and "a single Query only returns a result set
@@ -80,6 +83,8 @@ moto_table.RESULT_SIZE_LIMIT = PAGE_BYTES
 
 def sort_value(value: DynamoType) -> Any:
     """A key attribute's value in DynamoDB's order (UTF-8 bytes, numbers, bytes)."""
+    if type(value) is KeyValue:
+        return value.sort
     kind = value.type
     if kind == "N":
         return Decimal(value.value)
@@ -284,14 +289,17 @@ class StoredItem(Item):
         item = cls.__new__(cls)
         item.hash_key = hash_key
         item.range_key = range_key
-        size = sum(bytesize(name) + moto_size(value) for name, value in attrs.items())
-        if size > _ITEM_SIZE_LIMIT:
-            raise ItemSizeTooLarge
+        encoded = orjson.dumps(attrs, default=_json_default)
+        # The JSON is at least moto's size (every name and string whole, a number's text, a
+        # binary's base64): only an item whose JSON passes the limit is sized by moto's rules.
+        if len(encoded) > _ITEM_SIZE_LIMIT:
+            item.moto_size = sum(bytesize(name) + moto_size(value) for name, value in attrs.items())
+            if item.moto_size > _ITEM_SIZE_LIMIT:
+                raise ItemSizeTooLarge
         # moto's values are built only if the request reads them (a condition, an index
         # entry's projection); its index keys come from the JSON (value()).
-        item.encoded = memoryview(orjson.dumps(attrs, default=_json_default)).tobytes()
+        item.encoded = memoryview(encoded).tobytes()
         item.plain = attrs
-        item.moto_size = size
         item.billed_size = item_size(attrs)  # binaries are bytes here, as item_size wants
         _touched().append(item)  # the end of the request drops ``plain``
         return item
@@ -324,7 +332,11 @@ class StoredItem(Item):
         if _local_flag("page_sizes"):  # moto's page loop is cutting a page: size as DynamoDB
             return self.billed()
         if self.moto_size is None:
-            self.moto_size = super().size()
+            if self._attrs is None and self.encoded is not None:
+                attrs = self.plain if self.plain is not None else _decoded(self.encoded)
+                self.moto_size = sum(bytesize(k) + moto_size(v) for k, v in attrs.items())
+            else:
+                self.moto_size = super().size()
         return self.moto_size
 
     def billed(self) -> int:
@@ -694,8 +706,8 @@ class EngineTable(Table):
                 raise MockValidationException(
                     f"One or more parameter values were invalid: Missing the key {attr} in the item"
                 )
-        hash_value = DynamoType(item_attrs[self.hash_key_attr])
-        range_value = DynamoType(item_attrs[range_attr])
+        hash_value = key_value(item_attrs[self.hash_key_attr])
+        range_value = key_value(item_attrs[range_attr])
         if hash_value.type != self.hash_key_type:
             raise InvalidAttributeTypeError(
                 self.hash_key_attr, expected_type=self.hash_key_type, actual_type=hash_value.type
@@ -704,10 +716,15 @@ class EngineTable(Table):
             raise InvalidAttributeTypeError(
                 range_attr, expected_type=self.range_key_type, actual_type=range_value.type
             )
-        self._validate_item_types(item_attrs)
+        self._validate_types(item_attrs)
         for name, limit, error in self.key_limits:  # moto's _validate_key_sizes, sized once
             value = item_attrs.get(name)
-            if value and _key_size(value) > limit:
+            if not value:
+                continue
+            text = value.get("S") if type(value) is dict else None
+            if type(text) is str and len(text) * 4 <= limit:
+                continue  # at most 4 UTF-8 bytes a character: within the limit, unsized
+            if _key_size(value) > limit:
                 raise error
         current = self.get_item(hash_value, range_value)
         partition = cast(Partition, self.items[hash_value])
@@ -724,6 +741,17 @@ class EngineTable(Table):
         if self.stream_shard is not None:
             self.stream_shard.add(current, item)
         return item
+
+    def _validate_types(self, item_attrs: dict[str, Any]) -> None:
+        """moto's ``Table._validate_item_types``, which walks every value of the item: a string
+        attribute (most of them) cannot fail it, so only the others are walked by moto."""
+        for name, value in item_attrs.items():
+            if name in _VALIDATED_NAMES or type(value) is not dict or len(value) != 1:
+                self._validate_item_types({name: value})
+            else:
+                text = value.get("S")
+                if text is None or type(text) is not str:
+                    self._validate_item_types({name: value})
 
     def delete_item(self, hash_key: DynamoType, range_key: DynamoType | None) -> Item | None:
         item = super().delete_item(hash_key, range_key)

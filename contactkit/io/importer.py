@@ -97,7 +97,7 @@ from ..dynamo import capacity, limits, schema
 from ..dynamo.batches import batch_write
 from ..dynamo.meter import Meter
 from ..dynamo.sizes import item_size
-from ..dynamo.transactions import Action, action_bytes, is_conflict
+from ..dynamo.transactions import Action, action_bytes, action_payload, is_conflict
 from ..dynamo.types import serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
 from .formats import Source, SourceRow, read_source
@@ -158,9 +158,15 @@ class _Unit:
     batch_puts: list[dict[str, Any]]
     update: bool
     size: int = 0  # bytes of the actions, as DynamoDB counts them towards 4 MB
+    # bytes of each action's item (a Put) or key (the others): sized once, read by the plan
+    item_sizes: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.size = sum(action_bytes(a) for a in self.actions)
+        self.item_sizes = [item_size(action_payload(a)) for a in self.actions]
+        self.size = sum(
+            action_bytes(a, payload_bytes=n)
+            for a, n in zip(self.actions, self.item_sizes, strict=True)
+        )
 
 
 def import_contacts(
@@ -954,10 +960,10 @@ def _token_puts(contact: Contact) -> list[dict[str, Any]]:
 def _unit_wcu(unit: _Unit) -> int:
     """Write units of a unit's planned items (transactional: twice) plus index writes."""
     total = 0
-    for action in unit.actions:
+    for action, size in zip(unit.actions, unit.item_sizes, strict=True):
         ((kind, body),) = action.items()
         item = body.get("Item") or body.get("Key") or {}
-        total += capacity.transactional_write_units(item_size(item))
+        total += capacity.transactional_write_units(size)
         if kind == "Put" and "EmailPK" in item:
             total += capacity.index_write_units(None, item, schema.INDEX_KEYS)
     for request in unit.batch_puts:

@@ -235,3 +235,15 @@ def test_every_index_of_the_design_counts_separately() -> None:
     assert sorted(w.index for w in writes) == sorted(schema.INDEX_KEYS)
     assert index_write_units(contact, None, schema.INDEX_KEYS) == 4
     assert index_write_units(None, None, schema.INDEX_KEYS) == 0
+
+
+def test_an_item_in_no_index_is_not_sized(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Most writes (tokens, tags) touch no index: their index writes cost no item sizing.
+    from contactkit.dynamo import capacity
+
+    sized: list[object] = []
+    monkeypatch.setattr(capacity, "item_size", lambda item: sized.append(item) or 0)
+    assert index_writes(_item(), _item(note="x"), EMAIL_ONLY) == []
+    assert sized == []
+    index_writes(None, _item(EmailPK="a"), EMAIL_ONLY)
+    assert len(sized) == 1  # the new item (no old one)

@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import given
+from hypothesis import strategies as st
 
 import contactkit as ck
+from contactkit.dynamo import limits, transactions
 from contactkit.dynamo.client import DynamoClient
-from contactkit.dynamo.transactions import TransactionWriter, check_limits
+from contactkit.dynamo.transactions import TransactionWriter, action_bytes, check_limits
 
 
 def put(pk: str, size: int = 0) -> dict[str, Any]:
@@ -49,6 +52,54 @@ def test_more_than_100_actions_are_refused_before_sending() -> None:
 def test_more_than_4_mb_is_refused_before_sending() -> None:
     with pytest.raises(ck.ContactKitError, match="bytes"):
         check_limits([put(f"p{n}", size=300_000) for n in range(15)])
+
+
+def test_more_than_4_mb_of_binaries_is_refused_before_sending() -> None:
+    # bytes have no JSON: the limit is checked on the items' sizes
+    actions = [put(f"p{n}") for n in range(15)]
+    for action in actions:
+        action["Put"]["Item"]["blob"] = {"B": b"x" * 300_000}
+    with pytest.raises(ck.ContactKitError, match="bytes"):
+        check_limits(actions)
+
+
+def test_a_transaction_longer_than_4_mb_as_json_but_smaller_as_dynamodb_counts_passes() -> None:
+    numbers = {f"n{i}": {"N": "1"} for i in range(3000)}  # 4-7 bytes each, 14-17 of JSON
+    actions = [{"Put": {"Item": {**put(f"p{n}")["Put"]["Item"], **numbers}}} for n in range(100)]
+    assert transactions._json_bytes(actions) > limits.MAX_TRANSACTION_BYTES
+    assert sum(action_bytes(a) for a in actions) <= limits.MAX_TRANSACTION_BYTES
+    check_limits(actions)
+
+
+_names = st.text(min_size=1, max_size=6)
+_scalars = st.one_of(
+    st.builds(lambda s: {"S": s}, st.text(max_size=12)),
+    st.builds(lambda n: {"N": str(n)}, st.decimals(allow_nan=False, allow_infinity=False)),
+    st.builds(lambda n: {"N": n}, st.integers()),
+    st.builds(lambda b: {"BOOL": b}, st.booleans()),
+    st.just({"NULL": True}),
+    st.builds(lambda s: {"SS": sorted(s)}, st.sets(st.text(max_size=5), min_size=1, max_size=3)),
+    st.builds(lambda s: {"NS": [str(n) for n in s]}, st.sets(st.integers(), min_size=1)),
+    st.builds(lambda s: {"B": s}, st.text(alphabet="QUJD=", max_size=8)),
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=4)),
+        st.builds(lambda v: {"M": v}, st.dictionaries(_names, inner, max_size=4)),
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(_names, _values, max_size=6), st.dictionaries(_names, _values, max_size=2))
+def test_the_json_length_bounds_an_actions_size_from_above(
+    attributes: dict[str, Any], values: dict[str, Any]
+) -> None:
+    action = {
+        "Put": {"Item": {**attributes, "PK": {"S": "p"}}, "ExpressionAttributeValues": values}
+    }
+    assert transactions._json_bytes([action]) >= action_bytes(action)
 
 
 def test_one_item_twice_is_refused() -> None:

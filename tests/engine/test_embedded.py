@@ -667,3 +667,39 @@ def test_the_engine_and_moto_use_the_cached_parser() -> None:
     assert comparisons.create_condition_expression_parser is cached_parser
     assert responses.create_condition_expression_parser is cached_parser  # type: ignore[attr-defined]
     assert models.create_condition_expression_parser is cached_parser  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"PK": {"S": "p"}, "SK": {"S": "s"}, "note": {"S": ""}},
+        {"PK": {"S": ""}, "SK": {"S": "s"}},
+        {"PK": {"S": "p"}, "SK": {"B": ""}},
+        {"PK": {"S": "p"}, "SK": {"S": "s"}, "EmailPK": {"S": ""}},
+        {"PK": {"S": "p"}, "SK": {"S": "s"}, "n": {"N": "1"}, "b": {"B": b""}},
+        {"PK": {"S": "p"}, "SK": {"S": "s"}, "odd": {"S": "", "N": "1"}},
+        {"PK": {"S": "p"}, "SK": {"S": "s"}, "odd": {}},
+    ],
+)
+@pytest.mark.parametrize("message", [None, "custom {}"])
+def test_empty_key_values_are_refused_as_moto_refuses_them(
+    client: Any, engine_db: ck.Database, attrs: dict[str, Any], message: str | None
+) -> None:
+    from moto.dynamodb import responses
+
+    from contactkit.engine.embedded import _moto_validate_put_has_empty_keys
+
+    assert engine_db.engine is not None
+    table = engine_db.engine.backend.get_table("t")
+    assert table.global_indexes  # the GSI keys are checked too
+
+    def outcome(check: Any) -> Any:
+        try:
+            check(attrs, table, message)
+        except Exception as error:  # the exception moto raises is what is compared
+            return type(error), str(error)
+        return None
+
+    assert responses.validate_put_has_empty_keys is not _moto_validate_put_has_empty_keys
+    expected = outcome(_moto_validate_put_has_empty_keys)
+    assert outcome(responses.validate_put_has_empty_keys) == expected

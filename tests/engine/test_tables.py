@@ -499,3 +499,93 @@ def test_scan_pages_of_number_hash_keys_like_stock_moto(segments: Any) -> None:
 
     for start in (None, {"PK": {"N": "2"}, "SK": {"S": "a"}}, {"PK": {"N": "3"}, "SK": {"S": "z"}}):
         assert pages(engine, start) == pages(stock, start)
+
+
+def _stored(engine: EngineBackend, pk: str, sk: str) -> StoredItem:
+    item = engine.get_table(TABLE).items[DynamoType({"S": pk})][DynamoType({"S": sk})]
+    assert isinstance(item, StoredItem)
+    return item
+
+
+def test_an_item_over_motos_400_kb_is_refused_and_one_long_only_as_json_is_not() -> None:
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+
+    engine = EngineBackend(REGION, ACCOUNT_ID)
+    create(engine)
+    with pytest.raises(ItemSizeTooLarge):
+        engine.put_item(TABLE, {"PK": {"S": "p"}, "SK": {"S": "big"}, "x": {"S": "x" * 405_000}})
+    # 30,000 numbers: 210 KB by moto's count, 570 KB of JSON
+    numbers = {f"n{i:05}": {"N": "1"} for i in range(30_000)}
+    engine.put_item(TABLE, {"PK": {"S": "p"}, "SK": {"S": "many"}, **numbers})
+    stored = _stored(engine, "p", "many")
+    assert stored.size() == 210_000 + len("p") + len("many") + len("PK") + len("SK")
+
+
+def test_a_stored_items_moto_size_is_motos_whether_built_compacted_or_updated() -> None:
+    from moto.dynamodb.models.dynamo_type import Item
+
+    engine = EngineBackend(REGION, ACCOUNT_ID)
+    create(engine)
+    attrs = {"PK": {"S": "p"}, "SK": {"S": "s"}, "n": {"N": "-0.000100"}, "b": {"B": b"\x00"}}
+    expected = Item(DynamoType(attrs["PK"]), DynamoType(attrs["SK"]), attrs).size()
+    engine.put_item(TABLE, attrs)
+    assert _stored(engine, "p", "s").size() == expected  # in the request that built it
+    compact_touched()
+    assert _stored(engine, "p", "s").size() == expected  # from its encoding
+    engine.update_item(TABLE, {"PK": {"S": "p"}, "SK": {"S": "s"}}, "REMOVE b", {}, {})
+    assert _stored(engine, "p", "s").size() == expected - len("b") - 1
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"s": {"S": "text"}, "n": {"N": "1"}},
+        {"n": {"N": 5}},  # a number sent as a JSON number
+        {"s": {"S": 5}},
+        {"x": {"NULL": False}},
+        {"m": {"M": {"deep": {"N": 1}}}},
+        {"N": {"S": "an attribute named like a type"}},
+        {"S": {"N": 1}},
+        {"NULL": {"S": "x"}},
+        {"odd": {"S": "a", "N": 1}},
+        {"list": {"L": [{"S": 2}]}},
+    ],
+)
+def test_item_types_are_validated_as_moto_validates_them(attrs: dict[str, Any]) -> None:
+    engine = EngineBackend(REGION, ACCOUNT_ID)
+    create(engine)
+    table = engine.get_table(TABLE)
+
+    def outcome(check: Any) -> Any:
+        try:
+            check()
+        except Exception as error:  # the exception moto raises is what is compared
+            return type(error)
+        return None
+
+    expected = outcome(lambda: table._validate_item_types(attrs))
+    assert outcome(lambda: table._validate_types(attrs)) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "refused"),
+    [
+        ("x" * 2048, False),
+        ("x" * 2049, True),
+        ("\U0001f600" * 512, False),  # 4 UTF-8 bytes a character: 2,048 bytes
+        ("\U0001f600" * 513, True),
+        ("é" * 1024, False),
+        ("é" * 1025, True),
+    ],
+)
+def test_hash_keys_are_limited_by_their_utf8_bytes(key: str, refused: bool) -> None:
+    from moto.dynamodb.exceptions import HashKeyTooLong
+
+    engine = EngineBackend(REGION, ACCOUNT_ID)
+    create(engine)
+    item = {"PK": {"S": key}, "SK": {"S": "s"}}
+    if refused:
+        with pytest.raises(HashKeyTooLong):
+            engine.put_item(TABLE, item)
+    else:
+        engine.put_item(TABLE, item)
