@@ -23,8 +23,8 @@ from typing import Any
 from moto.dynamodb.models.dynamo_type import DynamoType
 
 
-def _same(raw: Any) -> Any:
-    return raw
+def _same(payload: Any) -> Any:
+    return payload
 
 
 _CASTS: dict[str, Callable[[Any], Any]] = {"S": _same, "N": Decimal, "B": _same}
@@ -38,14 +38,14 @@ class KeyValue(DynamoType):
     hash_value: int
     sort: Any
 
-    def __init__(self, kind: str, raw: Any) -> None:
+    def __init__(self, kind: str, payload: Any) -> None:
         # Not DynamoType.__init__: a key is never a list or a map, nothing to convert.
         self.type = kind
-        self.value = raw
-        self.cast = cast = _CASTS[kind](raw)
+        self.value = payload
+        self.cast = cast = _CASTS[kind](payload)
         self.hash_value = hash((kind, cast))
         if kind == "B":
-            self.sort = raw if isinstance(raw, bytes) else base64.b64decode(raw)
+            self.sort = payload if isinstance(payload, bytes) else base64.b64decode(payload)
         else:
             self.sort = cast
 
@@ -67,17 +67,17 @@ class KeyValue(DynamoType):
         return not self.__eq__(other)
 
 
-def key_value(raw: Any) -> DynamoType:
+def key_value(attribute: Any) -> DynamoType:
     """moto's value of one key attribute's DynamoDB JSON (a :class:`KeyValue` when it can be).
 
     >>> key_value({"N": "1.0"}) == key_value({"N": "1"})
     True
     """
-    if type(raw) is dict and len(raw) == 1:
-        ((kind, payload),) = raw.items()
+    if type(attribute) is dict and len(attribute) == 1:
+        ((kind, payload),) = attribute.items()
         if kind in _CASTS and isinstance(payload, (str, bytes)):
             try:
                 return KeyValue(kind, payload)
             except (ArithmeticError, ValueError, TypeError):
                 pass  # a malformed number or binary: moto's own value reports it later
-    return DynamoType(raw)
+    return DynamoType(attribute)

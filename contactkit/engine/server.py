@@ -114,7 +114,7 @@ class EngineServer(ThreadedWSGIServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
-    def process_request(self, request: Any, client_address: Any) -> None:
+    def process_request(self, request: Any, client_address: tuple[str, int]) -> None:
         with self._connections_lock:
             self._connections.add(request)
         super().process_request(request, client_address)
