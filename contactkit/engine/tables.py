@@ -838,11 +838,7 @@ class EngineTable(Table):
         scanned = len(results)
         if entries is not None:
             results = [entries.index.project(item) for item in results]
-        if filter_expression is not None:
-            results = [item for item in results if filter_expression.expr(item)]
-        if projection_expressions:
-            results = [item.project(projection_expressions) for item in results]
-        return results, scanned, last_key
+        return _filtered(results, filter_expression, projection_expressions), scanned, last_key
 
     def scan(
         self,
@@ -894,11 +890,7 @@ class EngineTable(Table):
             results.append(item)
             size += item_bytes
         scanned = len(results)
-        if filter_expression is not None:
-            results = [item for item in results if filter_expression.expr(item)]
-        if projection_expression:
-            results = [item.project(projection_expression) for item in results]
-        return results, scanned, last_key
+        return _filtered(results, filter_expression, projection_expression), scanned, last_key
 
     def _scan_candidates(
         self,
@@ -1128,3 +1120,12 @@ def _successor(prefix: Any) -> Any:
                 return prefix[:end] + bytes([prefix[end] + 1])
         return None
     return None
+
+
+def _filtered(items: list[Any], filter_expression: Any, projection: Any) -> list[Any]:
+    """A page's items after its filter and projection (the page was cut before either)."""
+    if filter_expression is not None:
+        items = [item for item in items if filter_expression.expr(item)]
+    if projection:
+        items = [item.project(projection) for item in items]
+    return items
