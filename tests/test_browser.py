@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import time
@@ -24,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from contactkit.__main__ import lab_command, suite_command
-from tests.test_lab import free_port, stop, wait_for_status
+from contactkit.__main__ import suite_command
+from tests.test_lab import running_lab
 
 pytestmark = pytest.mark.browser
 
@@ -94,32 +93,14 @@ def lab(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         path = settings / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    port, token = free_port(), secrets.token_hex(16)
-    # The learner's environment: none of the variables `make test` sets for the notebooks, and
-    # private Jupyter directories so the test neither reads nor writes the user's state.
+    # The learner's environment: none of the variables `make test` sets for the notebooks.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONTACTKIT_")} | {
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
     }
-    log = tmp_path / "lab.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [*lab_command(port, str(copy)), f"--IdentityProvider.token={token}"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for_status(f"{base}/api/status?token={token}", server, log)
+    with running_lab(copy, tmp_path, env) as server:
         # A workspace of its own per lesson: the page opens that notebook alone.
-        yield f"{base}/lab/workspaces/{{stem}}/tree/{{name}}?token={token}", copy
-    finally:
-        stop(server)
+        yield f"{server.base}/lab/workspaces/{{stem}}/tree/{{name}}?token={server.token}", copy
 
 
 def wait_until(page: Any, condition: str, timeout: float) -> None:

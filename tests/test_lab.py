@@ -17,8 +17,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -62,6 +64,43 @@ def stop(server: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+class LabServer(NamedTuple):
+    base: str  # http://127.0.0.1:<port>
+    token: str
+    status: Any  # the first answer of /api/status
+    log: Path  # the server's output
+
+
+@contextmanager
+def running_lab(notebooks: Path, tmp_path: Path, env: Mapping[str, str]) -> Iterator[LabServer]:
+    """`make lab`'s command serving ``notebooks`` on a free port, until the block ends.
+
+    Private runtime and config directories, so a test neither reads nor writes the user's
+    Jupyter state."""
+    port, token = free_port(), secrets.token_hex(16)
+    env = {
+        **env,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    log = tmp_path / "lab.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*lab_command(port, str(notebooks)), f"--IdentityProvider.token={token}"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        status = wait_for_status(f"{base}/api/status?token={token}", server, log)
+        yield LabServer(base, token, status, log)
+    finally:
+        stop(server)
 
 
 def make_dry_run(target: str, **variables: str) -> list[str]:
@@ -201,34 +240,14 @@ def test_the_working_copy_is_git_ignored_and_not_tested() -> None:
 def test_lab_serves_the_notebooks(tmp_path: Path) -> None:
     copy = tmp_path / "my-notebooks"
     refresh_working_copy(ROOT / "notebooks", copy)
-    port, token = free_port(), secrets.token_hex(16)
-    base = f"http://127.0.0.1:{port}"
-    log = tmp_path / "lab.log"
-    # Private runtime/config dirs so the test neither reads nor writes the user's Jupyter state.
-    env = os.environ | {
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-    }
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [*lab_command(port, str(copy)), f"--IdentityProvider.token={token}"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        status = wait_for_status(f"{base}/api/status?token={token}", server, log)
-        assert "started" in status
+    with running_lab(copy, tmp_path, os.environ) as lab:
+        assert "started" in lab.status
 
-        contents = get_json(f"{base}/api/contents/?token={token}")
+        contents = get_json(f"{lab.base}/api/contents/?token={lab.token}")
         assert "00-setup.ipynb" in {entry["name"] for entry in contents["content"]}
 
         # The banner is printed before the server answers its first request.
-        assert f"{base}/lab" in log.read_text()
-    finally:
-        stop(server)
+        assert f"{lab.base}/lab" in lab.log.read_text()
 
 
 def test_refresh_copies_the_solutions_notebook(tmp_path: Path) -> None:
