@@ -262,27 +262,14 @@ def chart(rows: dict[str, dict[int, Timings]], path: Path) -> None:
         sizes = sorted(by_size)
         if not sizes:
             continue
-        ax.plot(
-            sizes,
-            [by_size[s][1] for s in sizes],
-            "o-",
-            color=styles[name],
-            label=f"{name}: Query page",
-        )
-        ax.plot(
-            sizes,
-            [by_size[s][2] for s in sizes],
-            "s--",
-            color=styles[name],
-            label=f"{name}: GSI page",
-        )
-        ax.plot(
-            sizes,
-            [by_size[s][3] for s in sizes],
-            "^:",
-            color=styles[name],
-            label=f"{name}: Scan page",
-        )
+        for column, style, page in ((1, "o-", "Query"), (2, "s--", "GSI"), (3, "^:", "Scan")):
+            ax.plot(
+                sizes,
+                [by_size[s][column] for s in sizes],
+                style,
+                color=styles[name],
+                label=f"{name}: {page} page",
+            )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("items in the partition and the table")
