@@ -9,12 +9,10 @@ the chosen columns are fetched.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +26,7 @@ from ..dynamo.fastparse import fast_items
 from ..dynamo.paging import pages
 from ..dynamo.types import Item
 from ..errors import ConfigurationError, ValidationError
+from ..io.gcpause import collector_paused
 from ..io.progress import Progress, wanted
 from . import columns as cols
 
@@ -41,39 +40,6 @@ DEFAULT_SEGMENTS = 4
 MAX_SEGMENTS = 1_000_000  # DynamoDB's limit on TotalSegments
 DEFAULT_MAX_ITEMS = 100_000  # real AWS only: a bigger table needs max_items=None or an export
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-class _CollectorPause:
-    """Pauses Python's cyclic garbage collector while any load runs (nested, threads: fine).
-
-    A load allocates millions of small dicts and lists, all freed by reference counting; the
-    cyclic collector would meanwhile re-scan the growing columns again and again (measured:
-    orjson parses a 1 MB page in 17 ms with it paused, 75 ms without). It is re-enabled when
-    the last concurrent load ends, and only if it was enabled before.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loads = 0
-        self._was_enabled = True
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._loads == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._loads += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._loads -= 1
-                if self._loads == 0 and self._was_enabled:
-                    gc.enable()
-
-
-collector_paused = _CollectorPause()
 
 
 def load_frame(

@@ -101,6 +101,7 @@ from ..dynamo.transactions import Action, action_bytes, action_payload, is_confl
 from ..dynamo.types import serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
 from .formats import Source, SourceRow, read_source
+from .gcpause import collector_paused
 from .identity import fingerprint
 from .progress import wanted as progress_wanted
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
@@ -187,7 +188,6 @@ def import_contacts(
     """
     if phone_region is not None:
         _check_region(phone_region)
-    read = read_source(source, format, encoding)
     importer = Importer(
         writer,
         on_conflict=on_conflict,
@@ -196,7 +196,8 @@ def import_contacts(
         progress=progress,
         phone_region=phone_region,
     )
-    report = importer.run(read)
+    with collector_paused():  # millions of short-lived objects: see contactkit.io.gcpause
+        report = importer.run(read_source(source, format, encoding))
     for contact_id in report.contact_ids.values():
         writer.cache.forget(contact_id)
     return report

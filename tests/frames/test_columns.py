@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +15,6 @@ from contactkit.clock import to_millis
 from contactkit.contacts import items
 from contactkit.contacts.model import Address, Contact
 from contactkit.frames import columns as cols
-from contactkit.frames.loader import collector_paused
 
 
 def _frame(items: list[dict[str, Any]], names: list[str]) -> pd.DataFrame:
@@ -63,31 +60,6 @@ def test_projection_expression_uses_placeholders_for_every_name() -> None:
         "#c2": "city",
         "#c3": "id",
     }
-
-
-@pytest.mark.parametrize("enabled_before", [True, False])
-def test_collector_pause_nests_and_restores(enabled_before: bool) -> None:
-    was = gc.isenabled()
-    (gc.enable if enabled_before else gc.disable)()
-    try:
-        inner_started, release = threading.Event(), threading.Event()
-
-        def other_load() -> None:
-            with collector_paused():
-                inner_started.set()
-                release.wait(5)
-
-        worker = threading.Thread(target=other_load)
-        with collector_paused():
-            worker.start()
-            inner_started.wait(5)
-            assert not gc.isenabled()
-        assert not gc.isenabled()  # the other load still runs
-        release.set()
-        worker.join()
-        assert gc.isenabled() is enabled_before
-    finally:
-        (gc.enable if was else gc.disable)()
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
