@@ -130,6 +130,9 @@ class _Row:
     addresses: tuple[str, ...]  # those emails as written, one per key
     cleaned: dict[str, Any]
     created_at: datetime | None
+    # the row as a contact with a stand-in id and times (``_PROBE_ID``, ``_PROBE_TIME``):
+    # cleaned and combined once, given its real id and times when planned
+    contact: Contact
     file_id: str | None = None  # a contactkit id carried by the file (our own exports)
     source_id: str | None = None  # an id from another address book (a vCard UID)
     last_contacted_at: datetime | None = None
@@ -347,7 +350,18 @@ class Importer:
             cleaned = clean_new(values, self.region)
         except ValidationError as error:
             raise ValidationError(_primary_name(error.field), error.reason) from error
-        contact = apply_changes(Contact(id="", org_id=self.writer.org_id), cleaned)
+        groups = _group_names(kept.get("groups"))
+        contact = apply_changes(
+            Contact(
+                id=_PROBE_ID,
+                org_id=self.writer.org_id,
+                created_at=times.get("created_at") or _PROBE_TIME,
+                updated_at=_PROBE_TIME,
+                last_contacted_at=times.get("last_contacted_at"),
+                groups=groups,
+            ),
+            cleaned,
+        )
         indexed = {keys.normalise_email(e.value): e.value for e in contact.emails}
         claimed = list(indexed.items())[: limits.MAX_INDEXED_EMAILS]
         row = _Row(
@@ -360,12 +374,14 @@ class Importer:
             file_id=_contactkit_id(kept.get("id")),
             source_id=contact.source_id,
             last_contacted_at=times.get("last_contacted_at"),
-            groups=_group_names(kept.get("groups")),
+            groups=groups,
             fingerprint=None if contact.emails else fingerprint(contact),
+            contact=contact,
         )
         # Refused here, not when written: a row too large must not make a later row with
-        # its email a duplicate (duplicates are decided among valid rows only).
-        check_item_size(items.contact_item(self._contact(row, _PROBE_ID, _PROBE_TIME), _PROBE_ID))
+        # its email a duplicate (duplicates are decided among valid rows only). The stand-in
+        # id and times have the real ones' lengths, so the size is the written item's.
+        check_item_size(items.contact_item(contact, _PROBE_ID))
         return row, contact
 
     # -- 2. look up ----------------------------------------------------------------------
@@ -485,15 +501,7 @@ class Importer:
 
     def _contact(self, row: _Row, contact_id: str, now: datetime) -> Contact:
         """The row as a contact of this org (not yet written)."""
-        blank = Contact(
-            id=contact_id,
-            org_id=self.writer.org_id,
-            created_at=row.created_at or now,
-            updated_at=now,
-            last_contacted_at=row.last_contacted_at,
-            groups=row.groups,
-        )
-        return apply_changes(blank, row.cleaned)
+        return replace(row.contact, id=contact_id, created_at=row.created_at or now, updated_at=now)
 
     def _new_unit(self, row: _Row) -> _Unit:
         now = to_millis(self.writer.clock())
