@@ -18,13 +18,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
 from ..dynamo import limits
 from ..errors import ValidationError
 from . import fields as contact_fields
 from . import phones
-from .keys import fold_tag, normalise_email
+from .keys import email_parts, fold_tag, normalise_email
 from .model import EDITABLE_FIELDS, Address, Contact, LabeledValue, PhoneNumber, with_lists
 
 _ADDRESS_ALIASES = {"zip": "postal_code", "zip_code": "postal_code", "zipcode": "postal_code"}
@@ -32,6 +30,8 @@ _ADDRESS_FIELDS = contact_fields.ADDRESS_PART_NAMES
 
 
 def _has_control_characters(text: str, allow_newlines: bool) -> bool:
+    if text.isprintable():  # every control character (category Cc) is unprintable
+        return False
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
@@ -52,7 +52,7 @@ def check_visible(name: str, text: str) -> None:
     """``ValidationError`` if ``text`` holds a direction override or isolate, or nothing but
     invisible characters. Joiners inside visible text (ZWNJ in Persian words, ZWJ in emoji)
     are kept."""
-    control = next((ch for ch in text if ch in DIRECTION_CONTROLS), None)
+    control = None if text.isascii() else next((c for c in text if c in DIRECTION_CONTROLS), None)
     if control is not None:
         raise ValidationError(
             name,
@@ -93,10 +93,9 @@ def clean_email(value: Any, name: str = "email") -> str:
     """Check email syntax (``email-validator``, no DNS look-up); keep it as entered."""
     email = clean_text(name, value, limits.EMAIL_MAX, required=True)
     assert email is not None
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationError(name, f"{email!r} is not a valid address: {exc}") from exc
+    problem = email_parts(email)
+    if isinstance(problem, str):
+        raise ValidationError(name, f"{email!r} is not a valid address: {problem}")
     return email
 
 

@@ -108,12 +108,17 @@ def exact(value: str) -> str:
     return "".join(head) + _HASH_MARK + digest
 
 
+_ASCII_NOT_ALNUM = {c: None for c in range(128) if not chr(c).isalnum()}
+
+
 def fold_name(text: str) -> str:
     """Fold a name for sorting and prefix search: no accents, no case, letters and digits only.
 
     ``fold_name("Müller") == "muller"``, ``fold_name("O'Brien") == "obrien"``,
     ``fold_name("van der Berg") == "vanderberg"``.
     """
+    if text.isascii():  # NFKD and casefold leave ASCII as lower() does; no combining marks
+        return text.lower().translate(_ASCII_NOT_ALNUM)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return "".join(ch for ch in stripped.casefold() if ch.isalnum())
@@ -135,12 +140,22 @@ def normalise_email(email: str) -> str:
     width, so it is not the key. Text it cannot parse falls back to NFKC and casefold.
     """
     text = email.strip()
-    try:
-        valid = validate_email(text, check_deliverability=False)
-    except EmailNotValidError:
+    parts = email_parts(text)
+    if isinstance(parts, str):
         return unicodedata.normalize("NFKC", text).casefold()
-    local = unicodedata.normalize("NFKC", valid.local_part).casefold()
-    return f"{local}@{valid.domain.lower()}"
+    local, domain = parts
+    return f"{unicodedata.normalize('NFKC', local).casefold()}@{domain.lower()}"
+
+
+@functools.lru_cache(maxsize=16384)
+def email_parts(email: str) -> tuple[str, str] | str:
+    """``(local part, Unicode domain)`` of a valid address (``email-validator``, no DNS), else
+    why it is not one. Cached: an import checks each address, then keys it."""
+    try:
+        valid = validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return valid.local_part, valid.domain
 
 
 def legacy_email_key(email: str) -> str:

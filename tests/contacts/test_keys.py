@@ -6,6 +6,7 @@ import hashlib
 import unicodedata
 
 import pytest
+from email_validator import EmailNotValidError, validate_email
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -278,6 +279,24 @@ def test_tag_sort_keys_of_one_tag_differ_by_contact() -> None:
 )
 def test_fold_name(name: str, folded: str) -> None:
     assert keys.fold_name(name) == folded
+
+
+@given(st.one_of(st.text(), st.text(st.characters(max_codepoint=127))))
+def test_fold_name_takes_a_short_cut_for_ascii_only_where_it_folds_alike(name: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    assert keys.fold_name(name) == "".join(ch for ch in stripped.casefold() if ch.isalnum())
+
+
+@pytest.mark.parametrize("address", ["Ada@Example.com", "not an address", "x@xn--bcher-kva.de"])
+def test_email_parts_is_what_email_validator_says(address: str) -> None:
+    parts = keys.email_parts(address)
+    try:
+        valid = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        assert parts == str(exc)
+    else:
+        assert parts == (valid.local_part, valid.domain)
 
 
 @given(st.text())
