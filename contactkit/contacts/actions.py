@@ -26,12 +26,24 @@ from . import items, keys
 from .model import Contact, ContactSummary, name_order
 from .search import SearchFields, contact_tokens
 
+# The commonest condition of a write (a new item), rendered once: every contact, claim and
+# membership put of an import would otherwise build the same expression again.
+PK_ABSENT = Attr("PK").not_exists()
+_PK_ABSENT_RENDERED = render(PK_ABSENT)
+
+
+def _rendered(condition: Any) -> dict[str, Any]:
+    if condition is PK_ABSENT:  # a copy: callers may extend the name map
+        names = dict(_PK_ABSENT_RENDERED["ExpressionAttributeNames"])
+        return {**_PK_ABSENT_RENDERED, "ExpressionAttributeNames": names}
+    return render(condition)
+
 
 def put(item: Item, condition: Any = None) -> Action:
     """A Put action; with a condition, a failed check returns the stored item (``ALL_OLD``)."""
     body: dict[str, Any] = {"Item": item}
     if condition is not None:
-        body.update(render(condition))
+        body.update(_rendered(condition))
         body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     return {"Put": body}
 
@@ -51,7 +63,7 @@ def put_contact(
         "Put": {
             "Item": item,
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            **render(condition),
+            **_rendered(condition),
         }
     }
 
@@ -66,9 +78,9 @@ def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = Tru
     (:func:`email_collision`, :func:`source_collision`).
     """
     return [
-        put_contact(contact, token, Attr("PK").not_exists()),
+        put_contact(contact, token, PK_ABSENT),
         *(
-            put(items.uniqueness_item(contact, email), Attr("PK").not_exists())
+            put(items.uniqueness_item(contact, email), PK_ABSENT)
             for email in items.claimed_emails(contact).values()
         ),
         *source_actions(None, contact),
@@ -134,7 +146,7 @@ def source_actions(old: Contact | None, new: Contact | None) -> list[Action]:
         released = [{"Delete": {"Key": key, **render(released_by(old.id))}}]
     claimed = []
     if new is not None and after is not None:
-        claimed = [put(items.source_item(new), Attr("PK").not_exists())]
+        claimed = [put(items.source_item(new), PK_ABSENT)]
     return [*released, *claimed]
 
 
@@ -190,7 +202,7 @@ def email_actions(old: Contact, new: Contact) -> list[Action]:
     claimed = [
         put(
             items.uniqueness_item(new, email),
-            Attr("PK").not_exists() if key not in before else Attr("contact_id").eq(new.id),
+            PK_ABSENT if key not in before else Attr("contact_id").eq(new.id),
         )
         for key, email in after.items()
         if before.get(key) != email

@@ -22,6 +22,7 @@ Two rules keep the index small and its reads short (docs/keys.md, "Search tokens
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -68,12 +69,19 @@ def words(text: str | None) -> list[str]:
     """Folded words of ``text``: ``"Tech-Corp Inc."`` -> ``["tech", "corp", "inc"]``."""
     if not text:
         return []
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=8192)  # a contact's names are read three times per write
+def _words(text: str) -> tuple[str, ...]:
     found = (fold_name(part) for part in _WORD.findall(text))
-    return [w[:MAX_TOKEN_CHARS] for w in found if w]
+    return tuple(w[:MAX_TOKEN_CHARS] for w in found if w)
 
 
 def long_enough(word: str) -> bool:
     """Whether a folded word is searchable: ``MIN_WORD_CHARS`` wide (CJK characters count 2)."""
+    if word.isascii():  # no ASCII character is wide
+        return len(word) >= MIN_WORD_CHARS
     width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in word)
     return width >= MIN_WORD_CHARS
 

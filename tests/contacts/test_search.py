@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import contactkit as ck
+from contactkit.contacts import search
 from contactkit.contacts.search import (
     SearchFields,
     contact_tokens,
@@ -241,3 +243,16 @@ def test_search_pages_skip_no_contact_when_another_is_deleted(org: ck.OrgStore) 
         cursor = page.next_cursor
     assert sorted(shown + rest) == sorted(c.id for c in added)  # with an offset: one skipped
     assert not set(shown) & set(rest)
+
+
+@given(st.text())
+def test_long_enough_counts_wide_characters_twice_in_any_word(word: str) -> None:
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in word)
+    assert search.long_enough(word) is (width >= search.MIN_WORD_CHARS)
+
+
+@given(st.text())
+def test_words_are_the_same_asked_twice(text: str) -> None:
+    first = search.words(text)
+    first.append("mutated by a caller")
+    assert search.words(text) == first[:-1]
