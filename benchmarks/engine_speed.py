@@ -13,6 +13,13 @@ contacts and in items. Parts (``--parts``, default all):
   and boto3's ``batch_writer`` of the same items on the engine and on dynalite (dynalite has no
   ``TransactWriteItems``, which ``import_contacts`` and ``add()`` need).
 * ``frame``: ``load_frame`` of one org of ``--frame-contacts`` contacts (default 20,000) on both.
+* ``scale``: for each of ``--sizes`` (items already in the table), on the engine and on
+  dynalite in one run: a Query page and a GSI page; one contact written (``add()`` on the
+  engine; dynalite has no transactions, so ``PutItem`` of a contact item on both); the 5,000
+  sample contacts imported into another org (``import_contacts`` on the engine, boto3's
+  ``batch_writer`` of the same items on dynalite); ``load_frame`` of an org of
+  ``--frame-contacts`` contacts. Each figure beside the table's size, to show none grows
+  with it.
 * ``add``: ``add()`` on the engine (dynalite: no transactions) as one org grows to
   ``--add-sizes`` contacts (default 100 1k 10k 100k), and the engine's resident memory per
   item. The org is grown by copying 1,000 imported contacts' items (every item an import
@@ -171,28 +178,7 @@ def time_pages(url: str, size: int, repeats: int) -> Timings:
         items = page_items(size)
         written = write_items(db.client, table.name, items)
         middle = items[size // 2]
-        by_name = sorted(items, key=lambda item: item["NameSK"]["S"])[size // 2]
-
-        def query() -> None:
-            page = db.client.query(
-                TableName=table.name,
-                KeyConditionExpression="PK = :p",
-                ExpressionAttributeValues={":p": {"S": ORG_PK}},
-                ExclusiveStartKey={"PK": middle["PK"], "SK": middle["SK"]},
-                Limit=25,
-            )
-            assert page["Count"] == 25
-
-        def gsi_query() -> None:
-            page = db.client.query(
-                TableName=table.name,
-                IndexName="gsi-name",
-                KeyConditionExpression="PK = :p AND begins_with(NameSK, :n)",
-                ExpressionAttributeValues={":p": {"S": ORG_PK}, ":n": {"S": "name"}},
-                ExclusiveStartKey={k: by_name[k] for k in ("PK", "SK", "NameSK")},
-                Limit=25,
-            )
-            assert page["Count"] == 25
+        query, gsi = page_times(db, table.name, items, repeats)
 
         def scan() -> None:
             page = db.client.scan(
@@ -202,14 +188,40 @@ def time_pages(url: str, size: int, repeats: int) -> Timings:
             )
             assert page["Count"] == 25
 
-        result = (
-            written,
-            median_ms(query, repeats),
-            median_ms(gsi_query, repeats),
-            median_ms(scan, repeats),
-        )
+        result = (written, query, gsi, median_ms(scan, repeats))
         table.delete()
     return result
+
+
+def page_times(
+    db: ck.Database, table: str, items: list[dict[str, Any]], repeats: int
+) -> tuple[float, float]:
+    """Median ms of a Query page and a GSI page of 25 of ``items`` from mid-partition."""
+    middle = items[len(items) // 2]
+    by_name = sorted(items, key=lambda item: item["NameSK"]["S"])[len(items) // 2]
+
+    def query() -> None:
+        page = db.client.query(
+            TableName=table,
+            KeyConditionExpression="PK = :p",
+            ExpressionAttributeValues={":p": {"S": ORG_PK}},
+            ExclusiveStartKey={"PK": middle["PK"], "SK": middle["SK"]},
+            Limit=25,
+        )
+        assert page["Count"] == 25
+
+    def gsi_query() -> None:
+        page = db.client.query(
+            TableName=table,
+            IndexName="gsi-name",
+            KeyConditionExpression="PK = :p AND begins_with(NameSK, :n)",
+            ExpressionAttributeValues={":p": {"S": ORG_PK}, ":n": {"S": "name"}},
+            ExclusiveStartKey={k: by_name[k] for k in ("PK", "SK", "NameSK")},
+            Limit=25,
+        )
+        assert page["Count"] == 25
+
+    return median_ms(query, repeats), median_ms(gsi_query, repeats)
 
 
 def run_pages(args: argparse.Namespace, dynalite: str, dynalite_pid: int) -> dict[str, Any]:
@@ -543,6 +555,76 @@ def run_frame(args: argparse.Namespace, dynalite: str) -> None:
     print(f"\nengine / dynalite: {times['engine'] / times['dynalite']:.2f}x")
 
 
+# -- everything beside the table's size ---------------------------------------------------
+
+
+def run_scale(args: argparse.Namespace, dynalite: str) -> None:
+    """Pages, one write, the import and load_frame at each table size, engine and dynalite."""
+    orgs = sample_rows(5000)
+    contacts = sum(len(rows) for rows in orgs)
+    with ck.connect() as db:
+        org_from, base = base_items(db, 1000)
+    contact_items = [item for item in base if item.get("type", {}).get("S") == "contact"]
+    frame_items = [
+        item
+        for copy in range(-(-args.frame_contacts // len(contact_items)))
+        for item in copies(contact_items, org_from, "org-frame", copy)
+    ][: args.frame_contacts]
+    one_contact = copies(contact_items[:1], org_from, "org-put", 999_999)[0]
+    imported: list[dict[str, Any]] = []  # the engine's import, written again on dynalite
+    rows: list[tuple[Any, ...]] = []
+    for size in args.sizes:
+        for name, url in [("engine", None), ("dynalite", dynalite)]:
+            with ck.connect(url) as db:
+                table = db.table(f"scale-{uuid.uuid4().hex[:6]}").create()
+                filler = page_items(size)
+                write_items(db.client, table.name, filler)
+                query, gsi = page_times(db, table.name, filler, args.repeats)
+                put = median_ms(
+                    lambda db=db, table=table: db.client.put_item(
+                        TableName=table.name, Item=one_contact
+                    ),
+                    args.repeats,
+                )
+                add = None
+                if name == "engine":
+                    add = time_adds(table.org("org-add"), args.repeats, f"s{size}")
+                    start = time.perf_counter()
+                    for n, batch in enumerate(orgs):
+                        report = table.org(f"org-imp{n}").import_contacts(batch, progress=False)
+                        assert report.imported == len(batch)
+                    written = time.perf_counter() - start
+                    if not imported:
+                        imported = [i for i in copy_items(table) if "org-imp" in i["PK"]["S"]]
+                else:
+                    written = write_items(plain_client(dynalite), table.name, imported)
+                write_items(db.client, table.name, frame_items)
+                frames: list[Any] = []
+                org = table.org("org-frame")
+
+                def load(org: ck.OrgStore = org, frames: list[Any] = frames) -> None:
+                    frames.append(ck.load_frame(org, progress=False))
+
+                frame = median_ms(load, 3) / 1000
+                assert len(frames[-1]) == args.frame_contacts
+                rows.append((size, name, query, gsi, put, add, written, frame))
+                print(f"  {rows[-1]}", flush=True)
+                if url is not None:
+                    table.delete()
+    print(
+        f"\n| items in the table | backend | Query page ms | GSI page ms | PutItem ms | add() ms "
+        f"| {contacts:,} contacts imported, s | load_frame of {args.frame_contacts:,}, s |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for size, name, query, gsi, put, add, written, frame in rows:
+        how = "`import_contacts`" if name == "engine" else "`batch_writer` of its items"
+        shown = f"{add:.2f}" if add is not None else "no transactions"
+        print(
+            f"| {size:,} | {name} | {query:.2f} | {gsi:.2f} | {put:.2f} | {shown} | "
+            f"{written:.2f} ({how}) | {frame:.2f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--parts", nargs="+", default=["pages", "import", "frame", "add"])
@@ -565,6 +647,8 @@ def main() -> None:
             run_import(args, dynalite)
         if "frame" in args.parts:
             run_frame(args, dynalite)
+        if "scale" in args.parts:
+            run_scale(args, dynalite)
     if "add" in args.parts:  # memory is measured in a fresh process
         sizes = [str(size) for size in args.add_sizes]
         subprocess.run(
