@@ -104,14 +104,18 @@ class IndexWrite:
 
 
 def index_writes(
-    old_item: Item | None, new_item: Item | None, index_keys: IndexKeys
+    old_item: Item | None,
+    new_item: Item | None,
+    index_keys: IndexKeys,
+    *,
+    new_size: int | None = None,
 ) -> list[IndexWrite]:
     """The index writes caused by replacing ``old_item`` by ``new_item`` (either may be None).
 
     Per index: none if the item is in it neither before nor after (sparse indexes: an item is
     in an index only when it has all of the index's key attributes); a put if only after; a
     delete if only before; one in-place update if in it both times with the same key; a delete
-    and a put if the key changed.
+    and a put if the key changed. ``new_size`` is ``new_item``'s size when the caller knows it.
 
     Example::
 
@@ -120,7 +124,7 @@ def index_writes(
     """
     writes: list[IndexWrite] = []
     sized = False
-    old_size = new_size = 0
+    known_new_size, old_size, new_size = new_size, 0, 0
     for index, (hash_attr, range_attr) in index_keys.items():
         before = _index_key(old_item, hash_attr, range_attr)
         after = _index_key(new_item, hash_attr, range_attr)
@@ -128,7 +132,10 @@ def index_writes(
             continue
         if not sized:  # most items are in no index: sized only when one is written
             old_size = item_size(old_item) if old_item is not None else 0
-            new_size = item_size(new_item) if new_item is not None else 0
+            if known_new_size is not None:
+                new_size = known_new_size
+            elif new_item is not None:
+                new_size = item_size(new_item)
             sized = True
         if before is None:
             writes.append(IndexWrite(index, "put", new_size))
@@ -142,9 +149,16 @@ def index_writes(
     return writes
 
 
-def index_write_units(old_item: Item | None, new_item: Item | None, index_keys: IndexKeys) -> int:
+def index_write_units(
+    old_item: Item | None,
+    new_item: Item | None,
+    index_keys: IndexKeys,
+    *,
+    new_size: int | None = None,
+) -> int:
     """Total write units of :func:`index_writes`."""
-    return sum(write.units for write in index_writes(old_item, new_item, index_keys))
+    writes = index_writes(old_item, new_item, index_keys, new_size=new_size)
+    return sum(write.units for write in writes)
 
 
 def _index_key(item: Item | None, hash_attr: str, range_attr: str | None) -> tuple[Any, ...] | None:

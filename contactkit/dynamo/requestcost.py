@@ -259,7 +259,9 @@ def _batch_write_units(
             count += 1
             if "PutRequest" in request:
                 item = request["PutRequest"]["Item"]
-                units += write_units(item_size(item)) + index_write_units(None, item, index_keys)
+                size = item_size(item)
+                units += write_units(size)
+                units += index_write_units(None, item, index_keys, new_size=size)
             else:
                 units += write_units(0)
     return count, units
@@ -272,8 +274,9 @@ def _transact_write_items(
     for action in params.get("TransactItems", []):
         if "Put" in action:
             item = action["Put"]["Item"]
-            units += transactional_write_units(item_size(item))
-            units += index_write_units(None, item, index_keys)
+            size = item_size(item)
+            units += transactional_write_units(size)
+            units += index_write_units(None, item, index_keys, new_size=size)
         else:  # Update, Delete, ConditionCheck: the item is not visible
             units += transactional_write_units(0)
         written += int("ConditionCheck" not in action)

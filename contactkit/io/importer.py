@@ -974,7 +974,7 @@ def _unit_wcu(unit: _Unit) -> int:
         item = body.get("Item") or body.get("Key") or {}
         total += capacity.transactional_write_units(size)
         if kind == "Put" and "EmailPK" in item:
-            total += capacity.index_write_units(None, item, schema.INDEX_KEYS)
+            total += capacity.index_write_units(None, item, schema.INDEX_KEYS, new_size=size)
     for request in unit.batch_puts:
         total += capacity.write_units(item_size(request["PutRequest"]["Item"]))
     return total

@@ -229,6 +229,14 @@ def test_index_writes_are_sized_by_the_projected_item() -> None:
     ]
 
 
+def test_a_known_size_of_the_new_item_is_used_as_given() -> None:
+    new = _item(EmailPK="b", pad="x" * 3_000)
+    assert index_writes(None, new, EMAIL_ONLY, new_size=item_size(new)) == index_writes(
+        None, new, EMAIL_ONLY
+    )
+    assert index_write_units(None, new, EMAIL_ONLY, new_size=5_000) == 5
+
+
 def test_every_index_of_the_design_counts_separately() -> None:
     contact = _item(EmailPK="e", PhonePK="p", NameSK="n", FavPK="f")
     writes = index_writes(None, contact, schema.INDEX_KEYS)
