@@ -15,6 +15,7 @@ import pytest
 
 import contactkit as ck
 from contactkit.engine.process import EngineProcess
+from tests.engine.test_embedded import assert_refused
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +58,13 @@ def test_start_serves_on_loopback_and_stop_ends_the_child(no_endpoint: None) -> 
     with pytest.raises(RuntimeError, match="not running"):
         _ = engine.url
     assert engine.stop() is None  # a second stop does nothing
+
+
+def test_the_child_refuses_browser_style_requests_like_the_engine_here(no_endpoint: None) -> None:
+    with ck.connect(engine_process=True) as db:
+        db.table("t").create()
+        assert db.endpoint_url is not None
+        assert_refused(db.endpoint_url, db.client)  # the LoopbackGuard is on in the child
 
 
 def test_stop_saves_the_snapshot_and_the_next_child_loads_it(
