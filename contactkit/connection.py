@@ -52,6 +52,8 @@ ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 DEFAULT_REGION = "us-east-1"
 # Seconds between the saves of a persistent store (connect(path=...)) while its data changes.
 DEFAULT_SAVE_EVERY = 2.0
+# The shortest save_every of an engine in its own process: `contactkit serve --interval`'s.
+MIN_CHILD_SAVE_EVERY = 0.1
 _LOCAL_CREDENTIALS = ("contactkit", "contactkit")
 
 Backend = Literal["embedded", "endpoint", "aws"]
@@ -205,8 +207,8 @@ def connect(
         engine_process: run the embedded engine in its own process: the client and the engine
             then use two cores. ``db.engine`` is then a handle with ``url`` and ``stop()``
             only; the child (``contactkit serve``, needing the ``cli`` extra) serves 127.0.0.1,
-            keeps ``path`` as this process would, and ends with this process, even a killed
-            one. Not with an endpoint (unless ``path`` is given) or ``aws=True``.
+            keeps ``path`` as this process would (``save_every`` at least 0.1 s), and ends
+            with this process, even a killed one. Not with an endpoint (unless ``path`` is given) or ``aws=True``.
         aws: use real Amazon DynamoDB (with the usual boto3 credentials).
         region: AWS region (default: the configured one, else us-east-1).
         profile: AWS profile name, for ``aws=True``.
@@ -354,6 +356,11 @@ def _engine_process(
         )
     if path is not None:
         snapshots.check_directory(path)  # said here as connect(path=...) says it
+        if save_every < MIN_CHILD_SAVE_EVERY:
+            raise ConfigurationError(
+                f"save_every: {save_every!r} is below {MIN_CHILD_SAVE_EVERY:g} s, the shortest "
+                "interval of the engine's own process (engine_process=True)"
+            )
     engine = EngineProcess(snapshot=path, interval=float(save_every))
     engine.start()
     try:

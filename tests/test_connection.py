@@ -417,6 +417,11 @@ def test_engine_process_says_a_failed_save_at_close(no_endpoint: None, tmp_path:
             "path= keeps the embedded engine's data in a file, but endpoint_url= is set",
         ),
         ({"save_every": 1.0}, None, "save_every= is only used with path="),
+        (
+            {"path": "contacts.snapshot", "save_every": 0.05},
+            None,
+            r"save_every: 0.05 is below 0.1 s, the shortest interval of the engine's own process",
+        ),
     ],
 )
 def test_engine_process_refuses_contradictions(
