@@ -208,7 +208,8 @@ def connect(
             then use two cores. ``db.engine`` is then a handle with ``url`` and ``stop()``
             only; the child (``contactkit serve``, needing the ``cli`` extra) serves 127.0.0.1,
             keeps ``path`` as this process would (``save_every`` at least 0.1 s), and ends
-            with this process, even a killed one. Not with an endpoint (unless ``path`` is given) or ``aws=True``.
+            with this process, even a killed one. Not with an endpoint (unless ``path`` is
+            given) or ``aws=True``.
         aws: use real Amazon DynamoDB (with the usual boto3 credentials).
         region: AWS region (default: the configured one, else us-east-1).
         profile: AWS profile name, for ``aws=True``.
