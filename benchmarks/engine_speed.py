@@ -12,6 +12,11 @@ contacts and in items. Parts (``--parts``, default all):
 * ``import``: the 5,000 sample contacts (``data/org-*``) with ``import_contacts`` on the engine,
   and boto3's ``batch_writer`` of the same items on the engine and on dynalite (dynalite has no
   ``TransactWriteItems``, which ``import_contacts`` and ``add()`` need).
+* ``process``: the same import with the engine in this process (``ck.connect()``) and in its
+  own (``ck.connect(engine_process=True)``), alternating, and, if dynalite is found
+  (``CONTACTKIT_DYNALITE``, or ``.ci/dynalite``), boto3's ``batch_writer`` of the same items on
+  dynalite (its nearest: no transactions); wall seconds, this process's CPU (the client's, and
+  the engine's too when it runs here) and the server process's CPU.
 * ``frame``: ``load_frame`` of one org of ``--frame-contacts`` contacts (default 20,000) on both.
 * ``scale``: for each of ``--sizes`` (items already in the table), on the engine and on
   dynalite in one run: a Query page and a GSI page; one contact written (``add()`` on the
@@ -27,11 +32,13 @@ contacts and in items. Parts (``--parts``, default all):
 
     .venv/bin/python benchmarks/engine_speed.py                       # everything (minutes)
     .venv/bin/python benchmarks/engine_speed.py --parts pages --sizes 1000 10000
+    .venv/bin/python benchmarks/engine_speed.py --parts process --import-repeats 3
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import re
@@ -53,6 +60,7 @@ from boto3.dynamodb.table import BatchWriter
 
 import contactkit as ck
 from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine
+from contactkit.engine.process import EngineProcess
 from contactkit.engine.tables import compact_touched
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -390,6 +398,92 @@ def run_import(args: argparse.Namespace, dynalite: str) -> None:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_process(args: argparse.Namespace) -> None:
+    """The sample's import with the engine in this process and in its own, alternating; and
+    dynalite's ``batch_writer`` of the same items when dynalite is found."""
+    orgs = sample_rows(5000)
+    contacts = sum(len(rows) for rows in orgs)
+    names = ["in process", "own process", "dynalite bw"]
+    # (wall seconds, this process's CPU seconds, the server process's CPU seconds)
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
+    items: list[dict[str, Any]] = []
+
+    def clocked(run: Callable[[], Any], server: int | None) -> tuple[float, float, float]:
+        served = cpu_seconds(server) if server is not None else 0.0
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return wall, cpu, (cpu_seconds(server) - served if server is not None else 0.0)
+
+    def do_import(engine_process: bool) -> None:
+        nonlocal items
+        with ck.connect(engine_process=engine_process) as db:
+            server = db.engine.pid if isinstance(db.engine, EngineProcess) else None
+            table = db.table(f"imp-{uuid.uuid4().hex[:6]}").create()
+
+            def load() -> None:
+                for rows in orgs:
+                    org = table.org(f"org-{uuid.uuid4().hex[:8]}")
+                    report = org.import_contacts(rows, progress=False)
+                    assert report.imported == len(rows)
+
+            times["own process" if engine_process else "in process"].append(clocked(load, server))
+            if not items:
+                items = copy_items(table)
+
+    def do_dynalite_bw(url: str, pid: int) -> None:
+        with ck.connect(url) as db:
+            other = db.table(f"bw-{uuid.uuid4().hex[:6]}").create()
+            client = plain_client(url)
+            times["dynalite bw"].append(
+                clocked(lambda: write_items(client, other.name, items), pid)
+            )
+            other.delete()
+
+    with contextlib.ExitStack() as stack:
+        dynalite = stack.enter_context(dynalite_server()) if find_dynalite() else None
+        for repeat in range(args.import_repeats):
+            flags = [False, True] if repeat % 2 == 0 else [True, False]
+            for engine_process in flags:
+                do_import(engine_process)
+            if dynalite is not None:
+                do_dynalite_bw(*dynalite)
+            print(
+                "  process run:",
+                {k: [round(x, 2) for x in v[-1]] for k, v in times.items() if v},
+                flush=True,
+            )
+    print(
+        f"\n| {contacts:,} sample contacts ({len(items):,} items), median of "
+        f"{args.import_repeats} | seconds | CPU s, this process | CPU s, server process "
+        "| ms per contact |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for name, label in [
+        ("in process", "`import_contacts`, engine in this process (`ck.connect()`)"),
+        ("own process", "`import_contacts`, engine in its own (`engine_process=True`)"),
+        ("dynalite bw", "dynalite: boto3 `batch_writer` of the same items (no transactions)"),
+    ]:
+        if not times[name]:
+            continue
+        seconds = statistics.median(t[0] for t in times[name])
+        cpu = statistics.median(t[1] for t in times[name])
+        served = (
+            "(here)"
+            if name == "in process"
+            else f"{statistics.median(t[2] for t in times[name]):.2f}"
+        )
+        print(
+            f"| {label} | {seconds:.2f} | {cpu:.2f} | {served} | {seconds / contacts * 1000:.2f} |"
+        )
+
+
 # -- growing an org -------------------------------------------------------------------------
 
 
@@ -627,7 +721,9 @@ def run_scale(args: argparse.Namespace, dynalite: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--parts", nargs="+", default=["pages", "import", "frame", "add"])
+    parser.add_argument(
+        "--parts", nargs="+", default=["pages", "import", "process", "frame", "add"]
+    )
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10_000, 100_000])
     parser.add_argument("--stock-max", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=50)
@@ -640,15 +736,18 @@ def main() -> None:
     if args.parts == ["add"]:
         run_add(args)
         return
-    with dynalite_server() as (dynalite, pid):
-        if "pages" in args.parts:
-            run_pages(args, dynalite, pid)
-        if "import" in args.parts:
-            run_import(args, dynalite)
-        if "frame" in args.parts:
-            run_frame(args, dynalite)
-        if "scale" in args.parts:
-            run_scale(args, dynalite)
+    if {"pages", "import", "frame", "scale"} & set(args.parts):
+        with dynalite_server() as (dynalite, pid):
+            if "pages" in args.parts:
+                run_pages(args, dynalite, pid)
+            if "import" in args.parts:
+                run_import(args, dynalite)
+            if "frame" in args.parts:
+                run_frame(args, dynalite)
+            if "scale" in args.parts:
+                run_scale(args, dynalite)
+    if "process" in args.parts:
+        run_process(args)
     if "add" in args.parts:  # memory is measured in a fresh process
         sizes = [str(size) for size in args.add_sizes]
         subprocess.run(

@@ -3,7 +3,9 @@
 * embedded (default): moto's DynamoDB in this process, on a loopback port; zero setup. In
   memory, unless ``path=`` names a snapshot file: then the data is loaded from it and kept in it
   (saved within ``save_every`` seconds of each write, and at close; see
-  :mod:`contactkit.engine.autosave`).
+  :mod:`contactkit.engine.autosave`). With ``engine_process=True`` the same engine runs in a
+  child process (``contactkit serve``, :mod:`contactkit.engine.process`), so that the client
+  and the engine each have a core.
 * endpoint: any DynamoDB-compatible URL, from ``endpoint_url=`` or ``AWS_ENDPOINT_URL_DYNAMODB``
   (DynamoDB Local, ``contactkit serve``); dummy credentials and a region are supplied if none
   are configured, since local endpoints accept any.
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
 import os
 import random
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 
     from .engine.autosave import SnapshotKeeper
     from .engine.embedded import EmbeddedEngine
+    from .engine.process import EngineProcess
     from .table import Table
 
 logger = logging.getLogger("contactkit")
@@ -48,6 +52,8 @@ ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
 DEFAULT_REGION = "us-east-1"
 # Seconds between the saves of a persistent store (connect(path=...)) while its data changes.
 DEFAULT_SAVE_EVERY = 2.0
+# The shortest save_every of an engine in its own process: `contactkit serve --interval`'s.
+MIN_CHILD_SAVE_EVERY = 0.1
 _LOCAL_CREDENTIALS = ("contactkit", "contactkit")
 
 Backend = Literal["embedded", "endpoint", "aws"]
@@ -72,7 +78,7 @@ class Database:
         backend: Backend,
         *,
         endpoint_url: str | None = None,
-        engine: EmbeddedEngine | None = None,
+        engine: EmbeddedEngine | EngineProcess | None = None,
         clock: Clock | None = None,
         ids: IdGenerator | None = None,
         cursor_secret: str | bytes | None = None,
@@ -80,6 +86,8 @@ class Database:
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
         keeper: SnapshotKeeper | None = None,
+        path: Path | None = None,
+        engine_process: bool = False,
     ) -> None:
         self.client = client
         # Every request of the library goes through this wrapper (errors translated once,
@@ -96,9 +104,14 @@ class Database:
         )
         self.backend = backend
         self.endpoint_url = endpoint_url
+        # The embedded engine this connection started: in this process, or a handle on its
+        # child process (connect(engine_process=True): url and stop() only); None otherwise.
         self.engine = engine
-        # Keeps the embedded engine's data in a file (connect(path=...)); None: in memory only.
+        # Keeps the in-process engine's data in a file (connect(path=...)); None: in memory
+        # only, or kept by the engine's own process (then ``path`` names the file).
         self.keeper = keeper
+        self._path = keeper.path if keeper is not None else path
+        self.engine_process = engine_process
         self.clock: Clock = clock or system_clock
         self.ids: IdGenerator = ids or UlidGenerator(clock=self.clock)
         self.cursors = CursorCodec(cursor_secret)
@@ -112,7 +125,7 @@ class Database:
     @property
     def path(self) -> Path | None:
         """The snapshot file of a persistent store (``connect(path=...)``), else ``None``."""
-        return self.keeper.path if self.keeper is not None else None
+        return self._path
 
     def close(self) -> None:
         """Stop the embedded engine, if this connection started one.
@@ -120,9 +133,16 @@ class Database:
         Its data is discarded, unless the connection was opened with ``path=``: then it is
         saved to that file first (a failed save is a :class:`~contactkit.errors.SnapshotWarning`).
         """
-        if self.engine is not None:
-            self.engine.stop()
-            self.engine = None
+        engine, self.engine = self.engine, None
+        if engine is not None:
+            problem = engine.stop()  # an engine process tells what went wrong, if anything
+            if problem is not None and self._path is not None:
+                warnings.warn(
+                    f"could not save {self._path} at close: {problem}; the writes since its "
+                    "last save may be lost",
+                    SnapshotWarning,
+                    stacklevel=2,
+                )
         if self.keeper is not None:
             final = self.keeper.close()
             if isinstance(final, str):
@@ -150,9 +170,11 @@ class Database:
             return f"<contactkit.Database backend='endpoint' url={self.endpoint_url!r}>"
         if self.backend == "aws":
             return f"<contactkit.Database backend='aws' region={self.client.meta.region_name!r}>"
-        if self.keeper is not None:
-            return f"<contactkit.Database backend='embedded' path={str(self.keeper.path)!r}>"
-        return "<contactkit.Database backend='embedded' (moto, in this process)>"
+        if self._path is not None:
+            own = " (in its own process)" if self.engine_process else ""
+            return f"<contactkit.Database backend='embedded' path={str(self._path)!r}{own}>"
+        where = "in its own process" if self.engine_process else "in this process"
+        return f"<contactkit.Database backend='embedded' (moto, {where})>"
 
 
 def connect(
@@ -160,6 +182,7 @@ def connect(
     *,
     path: str | os.PathLike[str] | None = None,
     save_every: float = DEFAULT_SAVE_EVERY,
+    engine_process: bool = False,
     aws: bool = False,
     region: str | None = None,
     profile: str | None = None,
@@ -181,6 +204,12 @@ def connect(
             call is on disk within ``save_every`` seconds plus the time of one save, and at
             ``close()``; ``kill -9`` loses only the calls of that last interval. A failed
             save warns (``SnapshotWarning``) and is retried at the next interval.
+        engine_process: run the embedded engine in its own process: the client and the engine
+            then use two cores. ``db.engine`` is then a handle with ``url`` and ``stop()``
+            only; the child (``contactkit serve``, needing the ``cli`` extra) serves 127.0.0.1,
+            keeps ``path`` as this process would (``save_every`` at least 0.1 s), and ends
+            with this process, even a killed one. Not with an endpoint (unless ``path`` is
+            given) or ``aws=True``.
         aws: use real Amazon DynamoDB (with the usual boto3 credentials).
         region: AWS region (default: the configured one, else us-east-1).
         profile: AWS profile name, for ``aws=True``.
@@ -198,6 +227,7 @@ def connect(
 
         db = connect()                                        # embedded, zero setup
         db = connect(path="contacts.snapshot")                # embedded, kept in a file
+        db = connect(engine_process=True)                     # embedded, on a second core
         db = connect(endpoint_url="http://localhost:8000")    # DynamoDB Local
         db = connect(aws=True, region="eu-west-1")            # real AWS, explicitly
     """
@@ -210,6 +240,10 @@ def connect(
     database = functools.partial(
         Database, clock=clock, ids=ids, cursor_secret=cursor_secret, sleep=sleep, rng=rng
     )
+    if aws and engine_process:
+        raise ConfigurationError(
+            "engine_process=True runs the embedded engine, but aws=True asks for real AWS: drop one"
+        )
     if aws:
         if endpoint_url or env_endpoint:
             raise ConfigurationError(
@@ -234,11 +268,22 @@ def connect(
             )
         if env_endpoint:  # the explicit argument wins over the environment, said in the log
             logger.info("contactkit: path= given, so %s is not used", ENDPOINT_VARIABLE)
+        _check_save_every(save_every)
+        if engine_process:
+            return _engine_process(Path(path), save_every, region, database)
         return _persistent(Path(path), save_every, region, database)
     if save_every != DEFAULT_SAVE_EVERY:
         raise ConfigurationError("save_every= is only used with path=")
 
     url = endpoint_url or env_endpoint
+    if engine_process:
+        if url:
+            source = f"endpoint_url={url}" if endpoint_url else f"{ENDPOINT_VARIABLE}={url}"
+            raise ConfigurationError(
+                f"engine_process=True starts the embedded engine, but an endpoint is set "
+                f"({source}): drop one (or unset {ENDPOINT_VARIABLE})"
+            )
+        return _engine_process(None, save_every, region, database)
     engine: EmbeddedEngine | None = None
     if url:
         check_endpoint_url(url, "endpoint_url" if endpoint_url else ENDPOINT_VARIABLE)
@@ -268,10 +313,6 @@ def _persistent(
     from .engine.autosave import SnapshotKeeper
     from .engine.embedded import EmbeddedEngine
 
-    if isinstance(save_every, bool) or not (
-        isinstance(save_every, int | float) and 0 < save_every < float("inf")
-    ):
-        raise ConfigurationError(f"save_every: {save_every!r} is not a positive number of seconds")
     engine = EmbeddedEngine()
     engine.start()
     try:
@@ -300,6 +341,55 @@ def _persistent(
         streams_client=streams,
         keeper=keeper,
     )
+
+
+def _engine_process(
+    path: Path | None, save_every: float, region: str | None, database: Callable[..., Database]
+) -> Database:
+    """The embedded engine in a child process; with ``path``, the child keeps the file."""
+    from .engine import snapshot as snapshots
+    from .engine.process import EngineProcess
+
+    if importlib.util.find_spec("click") is None:
+        raise ConfigurationError(
+            "engine_process=True runs `contactkit serve`, which needs the cli extra: "
+            'pip install "contactkit[cli]"'
+        )
+    if path is not None:
+        snapshots.check_directory(path)  # said here as connect(path=...) says it
+        if save_every < MIN_CHILD_SAVE_EVERY:
+            raise ConfigurationError(
+                f"save_every: {save_every!r} is below {MIN_CHILD_SAVE_EVERY:g} s, the shortest "
+                "interval of the engine's own process (engine_process=True)"
+            )
+    engine = EngineProcess(snapshot=path, interval=float(save_every))
+    engine.start()
+    try:
+        client, streams = _local_clients(engine.url, region, use_configured_credentials=False)
+    except BaseException:
+        engine.stop()
+        raise
+    for line in engine.messages:  # the snapshot loaded, leftovers removed
+        logger.info("contactkit: engine process: %s", line)
+    logger.info(
+        "contactkit: using the embedded DynamoDB engine at %s (pid %d)", engine.url, engine.pid
+    )
+    return database(
+        client,
+        "embedded",
+        endpoint_url=engine.url,
+        engine=engine,
+        streams_client=streams,
+        path=path,
+        engine_process=True,
+    )
+
+
+def _check_save_every(save_every: float) -> None:
+    if isinstance(save_every, bool) or not (
+        isinstance(save_every, int | float) and 0 < save_every < float("inf")
+    ):
+        raise ConfigurationError(f"save_every: {save_every!r} is not a positive number of seconds")
 
 
 def _warn_unsaved(path: Path, problem: str, save_every: float) -> None:

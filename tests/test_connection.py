@@ -344,3 +344,109 @@ def test_a_failed_save_at_close_says_the_writes_are_lost(no_endpoint: None, tmp_
     shutil.rmtree(folder)
     with pytest.warns(ck.SnapshotWarning, match="at close: .*the writes since its last save"):
         db.close()
+
+
+# -- connect(engine_process=True): the engine in its own process ------------------------------
+
+
+def test_engine_process_serves_the_same_store_from_a_child(no_endpoint: None) -> None:
+    with ck.connect(engine_process=True) as db:
+        assert db.backend == "embedded" and db.engine_process and db.path is None
+        assert repr(db) == "<contactkit.Database backend='embedded' (moto, in its own process)>"
+        assert db.engine is not None and db.endpoint_url == db.engine.url
+        child = db.engine.pid
+        assert child != os.getpid()
+        org = db.table("contacts").create().org("org-a")
+        ada = org.add(first_name="Ada", email="ada@example.com", tags=["vip"])
+        assert org.get(ada.id) == ada
+        assert org.find_by_email("ada@example.com") == ada
+    assert db.engine is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # stopped and reaped
+
+
+def test_engine_process_keeps_path_as_connect_path_does(no_endpoint: None, tmp_path: Path) -> None:
+    path = tmp_path / "contacts.snapshot"
+    with ck.connect(path=path, save_every=60, engine_process=True) as db:
+        assert db.path == path
+        assert repr(db) == (
+            f"<contactkit.Database backend='embedded' path={str(path)!r} (in its own process)>"
+        )
+        ada = db.table("contacts").create().org("org-a").add(first_name="Ada", email="a@x.org")
+        assert not path.exists()  # save_every=60: saved at close
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with ck.connect(path=path, engine_process=True) as db:  # loaded by a second child
+        org = db.table("contacts").org("org-a")
+        assert org.get(ada.id) == ada
+        bob = org.add(first_name="Bob", email="b@x.org")
+    with ck.connect(path=path) as db:  # and by the engine in this process
+        org = db.table("contacts").org("org-a")
+        assert (org.get(ada.id), org.get(bob.id)) == (ada, bob)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.snapshot"]
+
+
+def test_engine_process_says_a_failed_save_at_close(no_endpoint: None, tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    db = ck.connect(path=folder / "contacts.snapshot", save_every=60, engine_process=True)
+    db.table("contacts").create()
+    shutil.rmtree(folder)
+    said = r"at close: .*exited with code 1: .*could not save"
+    with pytest.warns(ck.SnapshotWarning, match=said):
+        db.close()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "message"),
+    [
+        ({"aws": True}, None, "engine_process=True runs the embedded engine, but aws=True"),
+        (
+            {"endpoint_url": "http://127.0.0.1:8000"},
+            None,
+            r"engine_process=True starts the embedded engine, but an endpoint is set "
+            r"\(endpoint_url=http://127.0.0.1:8000\)",
+        ),
+        (
+            {},
+            "http://127.0.0.1:9",
+            r"an endpoint is set \(AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:9\)",
+        ),
+        (
+            {"path": "contacts.snapshot", "endpoint_url": "http://127.0.0.1:8000"},
+            None,
+            "path= keeps the embedded engine's data in a file, but endpoint_url= is set",
+        ),
+        ({"save_every": 1.0}, None, "save_every= is only used with path="),
+        (
+            {"path": "contacts.snapshot", "save_every": 0.05},
+            None,
+            r"save_every: 0.05 is below 0.1 s, the shortest interval of the engine's own process",
+        ),
+    ],
+)
+def test_engine_process_refuses_contradictions(
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: dict[str, object],
+    environment: str | None,
+    message: str,
+) -> None:
+    if environment is None:
+        monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    else:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", environment)
+    with pytest.raises(ck.ConfigurationError, match=message):
+        ck.connect(engine_process=True, **arguments)  # type: ignore[arg-type]
+
+
+def test_engine_process_with_path_ignores_the_environment_like_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")  # nothing listens
+    with ck.connect(path=tmp_path / "contacts.snapshot", engine_process=True) as db:
+        assert db.backend == "embedded" and db.client.list_tables()["TableNames"] == []
+
+
+def test_engine_process_is_off_by_default(no_endpoint: None) -> None:
+    with ck.connect() as db:
+        assert not db.engine_process
+        assert isinstance(db.engine, EmbeddedEngine)

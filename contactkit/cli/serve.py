@@ -6,12 +6,18 @@ authentication). With ``--snapshot FILE`` the data is loaded on start, saved eve
 ``--interval`` seconds when something changed, and saved on SIGINT/SIGTERM. A save that fails
 (directory gone, disk full, permissions) is a warning and is retried at the next interval: the
 server keeps serving and keeps the data in memory.
+
+``--for-parent`` (hidden) is how ``connect(engine_process=True)`` runs it as its child
+(:mod:`contactkit.engine.process`): the URL alone on stdout once it listens, nothing after it
+(the parent may be gone), and a stop at the end of stdin, the parent's pipe.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -48,7 +54,13 @@ DEFAULT_INTERVAL = 30.0
     show_default=True,
     help="Seconds between periodic snapshots (only when data changed).",
 )
-def serve_command(port: int, snapshot_path: Path | None, interval: float) -> None:
+@click.option(
+    "--for-parent",
+    is_flag=True,
+    hidden=True,
+    help="Print only the URL and stop when stdin ends (connect(engine_process=True)'s child).",
+)
+def serve_command(port: int, snapshot_path: Path | None, interval: float, for_parent: bool) -> None:
     """Serve the embedded DynamoDB engine on 127.0.0.1 as a local endpoint (no Docker).
 
     Stop it with Ctrl-C (or SIGTERM); with --snapshot the data survives restarts.
@@ -84,6 +96,11 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
         sig: signal.signal(sig, lambda signum, frame: _request_stop(stop, signum, frame))
         for sig in (signal.SIGINT, signal.SIGTERM)
     }
+    say: Callable[[str], None] = click.echo
+    if for_parent:
+        threading.Thread(
+            target=_stop_at_end_of_input, args=(stop,), name="contactkit-parent", daemon=True
+        ).start()
     try:
         if keeper is not None:
             with backend_errors("request"):  # building the client (a bad profile or region)
@@ -95,7 +112,11 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
                 click.echo(
                     f"📂 Loaded {snapshot_path}: {info.items} items in {len(info.tables)} tables"
                 )
-        _announce(engine.url, snapshot_path, interval)
+        if for_parent:
+            click.echo(engine.url)
+            say = _silent  # the parent reads nothing more, and may be gone (a closed pipe)
+        else:
+            _announce(engine.url, snapshot_path, interval)
         if keeper is not None:
             keeper.watch(stop)
         else:
@@ -110,15 +131,24 @@ def serve_command(port: int, snapshot_path: Path | None, interval: float) -> Non
             if isinstance(final, str):
                 final_problem = final
             else:
-                click.echo(
-                    f"💾 Saved {snapshot_path}: {final.items} items in {len(final.tables)} tables"
-                )
-        click.echo("👋 Stopped.")
+                say(f"💾 Saved {snapshot_path}: {final.items} items in {len(final.tables)} tables")
+        say("👋 Stopped.")
     if final_problem is not None:
         raise click.ClickException(
             f"could not save {snapshot_path}: {final_problem}; "
             "the writes since the last save are lost"
         )
+
+
+def _stop_at_end_of_input(stop: threading.Event) -> None:
+    """Set ``stop`` when stdin ends: the parent closed it, or the parent itself ended."""
+    while sys.stdin.buffer.read(4096):
+        continue
+    stop.set()
+
+
+def _silent(_line: str) -> None:
+    return None
 
 
 def _request_stop(stop: threading.Event, signum: int, frame: FrameType | None) -> None:

@@ -2,7 +2,8 @@
 
 ``connect()`` starts an :class:`EmbeddedEngine` when no endpoint is configured; ``contactkit
 serve --snapshot`` and ``connect(path=...)`` keep its tables in a snapshot file
-(:class:`SnapshotKeeper`); tests and lessons inject the failures moto never
+(:class:`SnapshotKeeper`); ``connect(engine_process=True)`` runs it in a child process
+(:class:`EngineProcess`); tests and lessons inject the failures moto never
 produces with :class:`FaultInjector`. Importing moto takes a while, so ``embedded`` (and
 ``EmbeddedEngine``) load on first use::
 
@@ -14,9 +15,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from . import autosave, faults, snapshot
+from . import autosave, faults, process, snapshot
 from .autosave import SnapshotKeeper
 from .faults import FaultInjector
+from .process import EngineProcess
 from .snapshot import SnapshotInfo
 
 if TYPE_CHECKING:
@@ -28,12 +30,14 @@ _LAZY = {"embedded": "", "EmbeddedEngine": "EmbeddedEngine"}
 
 __all__ = [
     "EmbeddedEngine",
+    "EngineProcess",
     "FaultInjector",
     "SnapshotInfo",
     "SnapshotKeeper",
     "autosave",
     "embedded",
     "faults",
+    "process",
     "snapshot",
 ]
 
