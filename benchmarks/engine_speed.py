@@ -722,7 +722,7 @@ def run_scale(args: argparse.Namespace, dynalite: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--parts", nargs="+", default=["pages", "import", "process", "frame", "add"]
+        "--parts", nargs="+", default=["pages", "import", "process", "frame", "scale", "add"]
     )
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 10_000, 100_000])
     parser.add_argument("--stock-max", type=int, default=10_000)
