@@ -65,6 +65,7 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -103,6 +104,7 @@ from ..errors import BackendError, TransactionCanceledError, ValidationError
 from .formats import Source, SourceRow, read_source
 from .gcpause import collector_paused
 from .identity import fingerprint
+from .pipeline import WriterThread
 from .progress import wanted as progress_wanted
 from .report import FailedRow, ImportReport, InvalidRow, RowWarning, SkippedRow
 
@@ -171,6 +173,49 @@ class _Unit:
             action_bytes(a, payload_bytes=n)
             for a, n in zip(self.actions, self.item_sizes, strict=True)
         )
+
+
+@dataclass
+class _Draft:
+    """A new row planned: its id, time and write token drawn; its unit not yet built."""
+
+    row: _Row
+    contact_id: str
+    now: datetime
+    token: str
+
+
+@dataclass
+class _Transaction:
+    """One transaction prepared for the writer thread: its rows, token and actions."""
+
+    units: list[_Unit]
+    token: str
+    actions: list[Action]
+
+
+@dataclass
+class _Tally:
+    """The units planned so far, added up for the report's minimums as they pass."""
+
+    planned: int  # rows planned to be written (new rows refused while built are taken off)
+    actions: int = 0
+    bytes: int = 0
+    batch_puts: int = 0
+    wcu: int = 0
+
+    def add(self, unit: _Unit) -> None:
+        self.actions += len(unit.actions)
+        self.bytes += unit.size
+        self.batch_puts += len(unit.batch_puts)
+        self.wcu += _unit_wcu(unit)
+
+    def transactions(self) -> int:
+        """The fewest transactions that hold the units' actions and bytes."""
+        return max(math.ceil(self.actions / ROW_ACTIONS), math.ceil(self.bytes / ROW_BYTES))
+
+    def batches(self) -> int:
+        return math.ceil(self.batch_puts / limits.MAX_BATCH_WRITE_ITEMS)
 
 
 def import_contacts(
@@ -263,21 +308,23 @@ class Importer:
             valid = self._validate(source.rows, report)
             found = self._lookup(valid)
             new_groups = self._resolve_groups(valid)
-            units, minimum = self._plan(valid, found, report)
+            planned, reads = self._plan(valid, found, report)
+            minimum = found.requests + reads
             minimum += (1 if new_groups is not None else 0) + len(new_groups or ())
-            report.minimum_requests = minimum
+            tally = _Tally(planned=len(planned))
+            units = self._units(planned, report, tally)
             if self.dry_run:
-                report.imported = sum(1 for u in units if not u.update)
-                report.updated = sum(1 for u in units if u.update)
+                for unit in units:
+                    report.updated += unit.update
+                    report.imported += not unit.update
+                report.minimum_requests = minimum
             else:
-                chunks = list(pack(units))
-                report.minimum_wcu = sum(_unit_wcu(u) for u in units) + sum(
-                    self._audit_wcu(chunk) for chunk in chunks
-                )
-                self._create_groups(units, new_groups or ())
-                self._write(chunks, len(units), report)
+                self._create_groups(planned, new_groups or ())
+                written = self._write(units, report, tally)
+                report.minimum_requests = minimum + tally.transactions() + tally.batches()
+                report.minimum_wcu = tally.wcu
                 if self.plan == "economy":
-                    self._repair_tokens(units, report)
+                    self._repair_tokens(written, report)
         report.requests = meter.requests
         report.requests_by_operation = {
             name: stats.requests for name, stats in sorted(meter.by_operation.items())
@@ -458,8 +505,15 @@ class Importer:
 
     def _plan(
         self, rows: Sequence[_Row], found: _Found, report: ImportReport
-    ) -> tuple[list[_Unit], int]:
-        units: list[_Unit] = []
+    ) -> tuple[list[_Draft | _Unit], int]:
+        """Decide each row's fate and draw its ids and times, in file order (new rows first,
+        then the rows matched to the org's contacts); returns the plan and the reads it made.
+
+        New rows are planned as drafts, built into units later (:meth:`_units`) while earlier
+        transactions are written: every id and clock reading is drawn here, before any write,
+        so a seeded run writes the same bytes however building and writing interleave.
+        """
+        planned: list[_Draft | _Unit] = []
         matched: list[tuple[_Row, str]] = []  # (row, the org's contact it matches)
         for row in rows:
             holders = list(dict.fromkeys(found.owners[k] for k in row.keys if k in found.owners))
@@ -480,43 +534,50 @@ class Importer:
             elif row.fingerprint is not None and row.fingerprint in found.by_fingerprint:
                 matched.append((row, found.by_fingerprint[row.fingerprint]))
             else:
-                try:
-                    units.append(self._new_unit(row))
-                except ValidationError as error:  # an item over 400 KB
-                    report.invalid_rows.append(InvalidRow(row.row, error.field, error.reason))
+                planned.append(self._draft(row))
         unread = [cid for _, cid in matched if cid not in found.by_id]
         stored = {**found.by_id, **self._read_contacts(unread)}
-        units.extend(self._matched_units(matched, stored, report))
-        reads = math.ceil(len(unread) / limits.MAX_BATCH_GET_KEYS)
-        actions = sum(len(u.actions) for u in units)
-        transaction_bytes = sum(u.size for u in units)
-        transactions = max(
-            math.ceil(actions / ROW_ACTIONS),
-            math.ceil(transaction_bytes / ROW_BYTES),
-        )
-        batches = math.ceil(sum(len(u.batch_puts) for u in units) / limits.MAX_BATCH_WRITE_ITEMS)
-        if self.dry_run:
-            return units, found.requests + reads
-        return units, found.requests + reads + transactions + batches
+        planned.extend(self._matched_units(matched, stored, report))
+        return planned, math.ceil(len(unread) / limits.MAX_BATCH_GET_KEYS)
+
+    def _units(
+        self, planned: Iterable[_Draft | _Unit], report: ImportReport, tally: _Tally
+    ) -> Iterator[_Unit]:
+        """The plan's units, new rows built as they are asked for; ``tally`` adds them up."""
+        for step in planned:
+            if isinstance(step, _Draft):
+                try:
+                    unit = self._new_unit(step)
+                except ValidationError as error:  # an item over 400 KB
+                    report.invalid_rows.append(InvalidRow(step.row.row, error.field, error.reason))
+                    tally.planned -= 1
+                    continue
+            else:
+                unit = step
+            tally.add(unit)
+            yield unit
 
     def _contact(self, row: _Row, contact_id: str, now: datetime) -> Contact:
         """The row as a contact of this org (not yet written)."""
         return replace(row.contact, id=contact_id, created_at=row.created_at or now, updated_at=now)
 
-    def _new_unit(self, row: _Row) -> _Unit:
+    def _draft(self, row: _Row) -> _Draft:
+        """A new row's time and ids, drawn now (in plan order); its unit is built later."""
         now = to_millis(self.writer.clock())
         fresh = self.writer.ids()
         if row.file_id is not None:  # our own export: the contact keeps its id
             contact_id = row.file_id
         else:
             contact_id = _id_at(row.created_at, fresh) if row.created_at else fresh
-        contact = self._contact(row, contact_id, now)
-        token = self.writer.ids()
+        return _Draft(row, contact_id, now, self.writer.ids())
+
+    def _new_unit(self, draft: _Draft) -> _Unit:
+        contact = self._contact(draft.row, draft.contact_id, draft.now)
         atomic = self.plan == "atomic"
-        actions = new_contact_actions(contact, token, with_tokens=atomic)
+        actions = new_contact_actions(contact, draft.token, with_tokens=atomic)
         actions.extend(put(items.member_item(contact, g)) for g in contact.groups)
         puts = [] if atomic else _token_puts(contact)
-        return _Unit(row, contact, actions, puts, update=False)
+        return _Unit(draft.row, contact, actions, puts, update=False)
 
     def _proposed(self, row: _Row, current: Contact) -> Contact:
         """The contact as this row would leave it (``update``, or ``merge``'s rule)."""
@@ -539,11 +600,11 @@ class Importer:
 
     def _matched_units(
         self, matched: Sequence[tuple[_Row, str]], stored: dict[str, Any], report: ImportReport
-    ) -> Iterator[_Unit]:
+    ) -> Iterator[_Draft | _Unit]:
         for row, contact_id in matched:
             raw = stored.get(contact_id)
             if raw is None:  # deleted since the look-up: create it instead
-                yield self._new_unit(row)
+                yield self._draft(row)
                 continue
             current = items.contact_from_item(raw)
             try:
@@ -602,9 +663,14 @@ class Importer:
                 continue
             yield _Unit(row, updated, actions, [], update=True)
 
-    def _create_groups(self, units: Sequence[_Unit], missing: Sequence[str]) -> None:
-        """Create the groups the written rows join that the org lacks (one transaction each)."""
-        wanted = {keys.fold_group(g) for unit in units for g in unit.contact.groups}
+    def _create_groups(self, planned: Sequence[_Draft | _Unit], missing: Sequence[str]) -> None:
+        """Create the groups the planned rows join that the org lacks (one transaction each),
+        before any row is written."""
+        wanted = {
+            keys.fold_group(g)
+            for step in planned
+            for g in (step.row.groups if isinstance(step, _Draft) else step.contact.groups)
+        }
         for name in missing:
             if keys.fold_group(name) in wanted:
                 try:
@@ -614,37 +680,82 @@ class Importer:
 
     # -- 4. write ------------------------------------------------------------------------
 
-    def _write(self, chunks: list[list[_Unit]], total: int, report: ImportReport) -> None:
-        bar = _progress_bar(self.progress, total)
+    def _write(self, units: Iterable[_Unit], report: ImportReport, tally: _Tally) -> list[_Unit]:
+        """Pack ``units`` into transactions and write them; returns every unit packed.
+
+        Pipelined: a writer thread sends each transaction while this thread builds and packs
+        the next ones (at most :data:`PIPELINE_DEPTH` wait), so a remote engine's work and the
+        network's latency overlap the planning. This thread draws each transaction's token
+        (in the order the serial import drew them) and advances the progress bar as the writer
+        thread reports transactions written; the writer thread touches only the report's
+        outcome fields (``skipped``, ``failed``, ``contact_ids``, the counts), which this
+        thread leaves alone until it has joined the writer.
+        """
+        bar = _progress_bar(self.progress, tally.planned)
         done = 0
+        packed: list[_Unit] = []
+
+        def advance(step: int) -> None:
+            nonlocal done
+            done += step
+            _advance(bar, self.progress, done, tally.planned, step)
+
+        def send(transaction: _Transaction) -> int:
+            return self._send(transaction, report)
+
+        writer: WriterThread[_Transaction, int] = WriterThread(send, depth=PIPELINE_DEPTH)
         try:
-            for chunk in chunks:
-                written = self._write_chunk(chunk, report)
-                if self.plan == "economy":
-                    self._write_batch_puts(written, report)
-                done += len(chunk)
-                _advance(bar, self.progress, done, total, len(chunk))
+            with writer:
+                for chunk in pack(units):
+                    packed.extend(chunk)
+                    tally.wcu += self._audit_wcu(chunk)
+                    token = self.writer.ids()
+                    writer.put(_Transaction(chunk, token, self._actions(chunk, token)), advance)
+                writer.finish(advance)
         finally:
             if bar is not None:
+                if bar.total != tally.planned:  # rows refused while built
+                    bar.total = tally.planned
+                    bar.refresh()
                 bar.close()
+        return packed
 
-    def _write_chunk(self, chunk: list[_Unit], report: ImportReport) -> list[_Unit]:
-        """Write one transaction's rows, splitting out rows whose conditions fail."""
-        pending = list(chunk)
+    def _send(self, transaction: _Transaction, report: ImportReport) -> int:
+        """Write one transaction's rows (in the writer thread); returns how many rows."""
+        written = self._write_chunk(transaction, report)
+        if self.plan == "economy":
+            self._write_batch_puts(written, report)
+        return len(transaction.units)
+
+    def _actions(self, units: Sequence[_Unit], token: str) -> list[Action]:
+        """A transaction of ``units``: their actions, the first carrying ``token``, then the
+        audit entry (last: cancellation reasons index the rows' actions)."""
+        return [
+            *(
+                _with_token(a, token) if i == 0 else a
+                for unit in units
+                for i, a in enumerate(unit.actions)
+            ),
+            self._audit_action(units, token),
+        ]
+
+    def _write_chunk(self, transaction: _Transaction, report: ImportReport) -> list[_Unit]:
+        """Write one transaction's rows, splitting out rows whose conditions fail.
+
+        A retry's token is derived from the first attempt's (:func:`_retry_token`), not drawn:
+        the writer thread never draws an id, so retries leave the ids of every later row and
+        transaction as they would be without them.
+        """
+        pending = list(transaction.units)
         written: list[_Unit] = []
         tokens: set[str] = set()  # every attempt's token: any of them found stored = success
         attempts = 0
+        token, actions = transaction.token, transaction.actions
         while pending:
-            token = self.writer.ids()
+            if token in tokens:  # a retry: its own token, and the actions of the rows left
+                token = _retry_token(transaction.token, len(tokens))
+                actions = self._actions(pending, token)
             tokens.add(token)
-            actions = [
-                *(
-                    _with_token(a, token) if i == 0 else a
-                    for unit in pending
-                    for i, a in enumerate(unit.actions)
-                ),
-                self._audit_action(pending, token),  # last: reasons index the rows' actions
-            ]
             try:
                 self._writer.write(actions, token, "import")
             except TransactionCanceledError as error:
@@ -818,13 +929,14 @@ class Importer:
 
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
+PIPELINE_DEPTH = 2  # transactions prepared ahead of the one being written
 # Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
 AUDIT_BYTES = 4 * 1024
 ROW_ACTIONS = limits.MAX_TRANSACTION_ACTIONS - 1  # the rows' share of a transaction
 ROW_BYTES = limits.MAX_TRANSACTION_BYTES - AUDIT_BYTES
 
 
-def pack(units: Sequence[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Unit]]:
+def pack(units: Iterable[_Unit], window: int = PACK_WINDOW) -> Iterator[list[_Unit]]:
     """Rows packed whole into transactions of <= 99 actions and <= 4 MB - 4 KB (first fit),
     leaving room for the transaction's audit entry.
 
@@ -944,6 +1056,14 @@ def _id_at(moment: datetime, fresh: str) -> str:
     """A ULID timed at ``moment`` (so ids sort by creation) with ``fresh``'s random part."""
     millis = int(moment.timestamp() * 1000)
     return str(ULID.from_bytes(millis.to_bytes(6, "big") + ULID.from_str(fresh).bytes[6:]))
+
+
+def _retry_token(first: str, attempt: int) -> str:
+    """The token of a transaction's ``attempt``-th retry: a ULID of the first attempt's time,
+    its random part derived from the first token (distinct, reproducible, no id drawn)."""
+    head = ULID.from_str(first).bytes
+    tail = hashlib.blake2b(head + attempt.to_bytes(2, "big"), digest_size=10).digest()
+    return str(ULID.from_bytes(head[:6] + tail))
 
 
 def _with_token(action: Action, token: str) -> Action:
