@@ -23,7 +23,7 @@ from contactkit.io import importer
 from contactkit.io.formats import read_source
 from contactkit.io.importer import Importer
 from contactkit.io.progress import PROGRESS_VARIABLE
-from tests.conftest import scan_all
+from tests.conftest import items_of_type, scan_all
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 WRITER_THREAD = "contactkit-import-writer"
@@ -89,3 +89,206 @@ def test_a_seeded_import_writes_exactly_what_the_serial_import_wrote(
     seeded: ck.Database, scenario: str
 ) -> None:
     assert seeded_run(seeded, scenario) == SERIAL_DIGESTS[scenario]
+
+
+# -- retries leave the success path's ids alone ---------------------------------------------
+
+
+def rows_of(count: int) -> list[dict[str, Any]]:
+    return [
+        {"first_name": f"First{n}", "last_name": f"Last{n}", "email": f"p{n}@example.com"}
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore sleeps between retries; the faults here need no real waiting."""
+    import botocore.endpoint
+
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _seconds: None)
+
+
+def blind_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The look-up sees no email in use, so rows whose email is taken reach the transaction."""
+    lookup = Importer._lookup
+
+    def blind(self: Importer, rows: Any) -> Any:
+        found = lookup(self, rows)
+        found.owners.clear()
+        return found
+
+    monkeypatch.setattr(Importer, "_lookup", blind)
+
+
+def faulty_seeded_import(
+    monkeypatch: pytest.MonkeyPatch, *, faults: bool
+) -> tuple[ck.ImportReport, dict[int, str]]:
+    """400 rows into an org already holding row 200's email (added beforehand, seen by no
+    look-up); with ``faults``, transactions in the middle are throttled past botocore's
+    retries. Returns the report and the ids of the rows written."""
+    database = ck.connect(seed=7, clock=FixedClock("2026-01-05T09:00:00Z"), sleep=lambda _s: None)
+    try:
+        org = database.table("contacts-faults").create().org("org-faults")
+        racer = org.add(first_name="R", last_name="R", email="p200@example.com")
+        injector = FaultInjector(database.client)
+        sent = 0
+
+        def midway(**_: Any) -> None:  # runs before the injector's own hook
+            nonlocal sent
+            sent += 1
+            # More faults in a row than botocore makes attempts: the importer retries the chunk.
+            if faults and sent == 10:
+                injector.add("TransactWriteItems", "throttle", times=12)
+            if faults and sent == 20:
+                injector.add("TransactWriteItems", "server_error", times=12)
+
+        database.client.meta.events.register("before-send.dynamodb.TransactWriteItems", midway)
+        with injector:
+            report = org.import_contacts(rows_of(400))
+        assert len(injector.injected) == (24 if faults else 0)
+        assert [(s.row, s.existing_id) for s in report.skipped] == [(201, racer.id)]
+        assert "meanwhile" in report.skipped[0].reason
+        assert (report.imported, report.failed, report.invalid_rows) == (399, [], [])
+        assert len(items_of_type(org.table, "contact")) == 400
+        return report, dict(report.contact_ids)
+    finally:
+        database.close()
+
+
+@pytest.mark.reliability
+def test_a_throttled_and_a_cancelled_chunk_midway_are_accounted_with_the_same_ids(
+    monkeypatch: pytest.MonkeyPatch, no_backoff: None
+) -> None:
+    blind_lookup(monkeypatch)
+    clean, clean_ids = faulty_seeded_import(monkeypatch, faults=False)
+    faulty, faulty_ids = faulty_seeded_import(monkeypatch, faults=True)
+    assert faulty.requests_by_operation["TransactWriteItems"] > (
+        clean.requests_by_operation["TransactWriteItems"]
+    )
+    # Retries draw no id: every row got the id it gets when nothing fails.
+    assert faulty_ids == clean_ids
+
+
+# -- failures and interruptions ---------------------------------------------------------------
+
+
+def writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == WRITER_THREAD and t.is_alive()]
+
+
+def test_no_writer_thread_outlives_an_import(org: ck.OrgStore) -> None:
+    seen: list[bool] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(bool(writer_threads()))
+
+    report = org.import_contacts(rows_of(300), progress=progress)
+    assert report.imported == 300
+    assert any(seen), "the writes ran in no writer thread"
+    assert writer_threads() == []
+
+
+def test_progress_is_reported_in_the_callers_thread_up_to_the_total(org: ck.OrgStore) -> None:
+    calls: list[tuple[int, int, threading.Thread]] = []
+    org.import_contacts(
+        rows_of(300), progress=lambda d, t: calls.append((d, t, threading.current_thread()))
+    )
+    assert {thread for _, _, thread in calls} == {threading.current_thread()}
+    assert calls[-1][:2] == (300, 300)
+    assert [d for d, _, _ in calls] == sorted(d for d, _, _ in calls)
+
+
+class Boom(Exception):
+    """Raised by a sabotaged transaction writer."""
+
+
+def test_an_error_in_the_writer_thread_reaches_the_caller_and_stops_the_planning(
+    org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contactkit.dynamo.transactions import TransactionWriter
+
+    write = TransactionWriter.write
+    sent: list[str] = []
+    built: list[int] = []
+    new_unit = Importer._new_unit
+
+    def sabotaged_write(self: TransactionWriter, actions: Any, token: str, op: str) -> None:
+        sent.append(threading.current_thread().name)
+        if len(sent) == 3:
+            raise Boom("the third transaction")
+        write(self, actions, token, op)
+
+    def counted(self: Importer, draft: Any) -> Any:
+        built.append(1)
+        return new_unit(self, draft)
+
+    monkeypatch.setattr(TransactionWriter, "write", sabotaged_write)
+    monkeypatch.setattr(Importer, "_new_unit", counted)
+    rows = rows_of(3000)
+    with pytest.raises(Boom, match="third transaction") as raised:
+        org.import_contacts(rows)
+    # The writer thread's own frames are in the traceback.
+    assert any(entry.name == "sabotaged_write" for entry in raised.traceback)
+    assert set(sent) == {WRITER_THREAD}
+    assert len(built) < len(rows) // 2, "planning went on after the writer failed"
+    assert writer_threads() == []
+    # Two transactions written whole, nothing of the third or later.
+    contacts = items_of_type(org.table, "contact")
+    assert 0 < len(contacts) < 300
+    claims = items_of_type(org.table, "email")
+    assert sorted(c["contact_id"] for c in claims) == sorted(c["id"] for c in contacts)
+
+
+def test_an_interrupt_while_planning_stops_the_writer_thread(
+    org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new_unit = Importer._new_unit
+    built: list[int] = []
+
+    def interrupted(self: Importer, draft: Any) -> Any:
+        built.append(1)
+        if len(built) == 500:
+            raise KeyboardInterrupt
+        return new_unit(self, draft)
+
+    monkeypatch.setattr(Importer, "_new_unit", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        org.import_contacts(rows_of(1000))
+    assert writer_threads() == []
+    written = items_of_type(org.table, "contact")
+    assert 0 < len(written) < 500  # the transactions queued before the interrupt, whole
+    claims = items_of_type(org.table, "email")
+    assert sorted(c["contact_id"] for c in claims) == sorted(c["id"] for c in written)
+
+
+# -- overlap ------------------------------------------------------------------------------------
+
+
+def timed_import(table: ck.Table, rows: list[dict[str, Any]]) -> tuple[float, int]:
+    org = table.org(f"org-{uuid.uuid4().hex[:8]}")
+    start = time.perf_counter()
+    report = org.import_contacts(rows, progress=False)
+    elapsed = time.perf_counter() - start
+    assert report.imported == len(rows)
+    return elapsed, report.requests_by_operation["TransactWriteItems"]
+
+
+def test_planning_overlaps_the_endpoints_latency(table: ck.Table) -> None:
+    rows = rows_of(600)
+    timed_import(table, rows)  # warm up
+    alone, transactions = timed_import(table, rows)
+    # As much latency as the import's own work: a serial import then takes twice as long.
+    latency = max(0.005, alone / transactions)
+
+    def slow_endpoint(**_: Any) -> None:
+        time.sleep(latency)  # like a network round trip: the GIL is free meanwhile
+
+    event = "before-send.dynamodb.TransactWriteItems"
+    table.client.meta.events.register(event, slow_endpoint)
+    try:
+        pipelined, _ = timed_import(table, rows)
+    finally:
+        table.client.meta.events.unregister(event, slow_endpoint)
+    serial = alone + transactions * latency
+    assert pipelined < 0.8 * serial, (pipelined, alone, transactions, latency)
