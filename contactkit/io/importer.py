@@ -255,6 +255,9 @@ class Importer:
     """Imports rows into one org; :meth:`OrgStore.import_contacts` is the usual way in.
 
     Retries wait as the table's client says (``connect(sleep=...)``), so tests need no waiting.
+    ``pipeline=False`` sends every transaction from the caller's thread, one after the other
+    (the same requests and items; useful where planning cannot overlap the engine's work,
+    such as the embedded engine, which runs in this process under the same GIL).
     """
 
     def __init__(
@@ -266,6 +269,7 @@ class Importer:
         plan: Plan = "atomic",
         progress: Progress = None,
         phone_region: str | None = None,
+        pipeline: bool = True,
     ) -> None:
         if on_conflict not in ON_CONFLICT:
             raise ValidationError(
@@ -279,6 +283,7 @@ class Importer:
         self.plan = plan
         self.progress = progress
         self.phone_region = phone_region  # None: the file's language's, else the org's
+        self.pipeline = pipeline  # False: each transaction sent by the caller's thread, in turn
         self.region = phone_region or writer.phone_region
         self._client = writer.dynamo
         self._table_name = writer.table_name
@@ -683,13 +688,13 @@ class Importer:
     def _write(self, units: Iterable[_Unit], report: ImportReport, tally: _Tally) -> list[_Unit]:
         """Pack ``units`` into transactions and write them; returns every unit packed.
 
-        Pipelined: a writer thread sends each transaction while this thread builds and packs
-        the next ones (at most :data:`PIPELINE_DEPTH` wait), so a remote engine's work and the
-        network's latency overlap the planning. This thread draws each transaction's token
-        (in the order the serial import drew them) and advances the progress bar as the writer
-        thread reports transactions written; the writer thread touches only the report's
-        outcome fields (``skipped``, ``failed``, ``contact_ids``, the counts), which this
-        thread leaves alone until it has joined the writer.
+        Pipelined (the default): a writer thread sends each transaction while this thread
+        builds and packs the next ones (at most :data:`PIPELINE_DEPTH` wait), so a remote
+        engine's work and the network's latency overlap the building. This thread draws each
+        transaction's token (in the order the serial import drew them) and advances the
+        progress bar as the writer thread reports transactions written; the writer thread
+        touches only the report's outcome fields (``skipped``, ``failed``, ``contact_ids``,
+        the counts), which this thread leaves alone until it has joined the writer.
         """
         bar = _progress_bar(self.progress, tally.planned)
         done = 0
@@ -703,14 +708,22 @@ class Importer:
         def send(transaction: _Transaction) -> int:
             return self._send(transaction, report)
 
-        writer: WriterThread[_Transaction, int] = WriterThread(send, depth=PIPELINE_DEPTH)
+        def transactions() -> Iterator[_Transaction]:
+            for chunk in pack(units):
+                packed.extend(chunk)
+                tally.wcu += self._audit_wcu(chunk)
+                token = self.writer.ids()
+                yield _Transaction(chunk, token, self._actions(chunk, token))
+
         try:
+            if not self.pipeline:
+                for transaction in transactions():
+                    advance(send(transaction))
+                return packed
+            writer: WriterThread[_Transaction, int] = WriterThread(send, depth=PIPELINE_DEPTH)
             with writer:
-                for chunk in pack(units):
-                    packed.extend(chunk)
-                    tally.wcu += self._audit_wcu(chunk)
-                    token = self.writer.ids()
-                    writer.put(_Transaction(chunk, token, self._actions(chunk, token)), advance)
+                for transaction in transactions():
+                    writer.put(transaction, advance)
                 writer.finish(advance)
         finally:
             if bar is not None:

@@ -9,7 +9,6 @@ import hashlib
 import json
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ import pytest
 import contactkit as ck
 from contactkit.clock import FixedClock
 from contactkit.engine.faults import FaultInjector
-from contactkit.io import importer
 from contactkit.io.formats import read_source
 from contactkit.io.importer import Importer
 from contactkit.io.progress import PROGRESS_VARIABLE
@@ -126,7 +124,7 @@ def faulty_seeded_import(
 ) -> tuple[ck.ImportReport, dict[int, str]]:
     """400 rows into an org already holding row 200's email (added beforehand, seen by no
     look-up); with ``faults``, transactions in the middle are throttled past botocore's
-    retries. Returns the report and the ids of the rows written."""
+    retries. Returns the report and each contact's write token."""
     database = ck.connect(seed=7, clock=FixedClock("2026-01-05T09:00:00Z"), sleep=lambda _s: None)
     try:
         org = database.table("contacts-faults").create().org("org-faults")
@@ -150,8 +148,12 @@ def faulty_seeded_import(
         assert [(s.row, s.existing_id) for s in report.skipped] == [(201, racer.id)]
         assert "meanwhile" in report.skipped[0].reason
         assert (report.imported, report.failed, report.invalid_rows) == (399, [], [])
-        assert len(items_of_type(org.table, "contact")) == 400
-        return report, dict(report.contact_ids)
+        contacts = items_of_type(org.table, "contact")
+        assert len(contacts) == 400
+        assert sorted(report.contact_ids.values()) == sorted(
+            c["id"] for c in contacts if c["id"] != racer.id
+        )
+        return report, {c["id"]: c["write_token"] for c in contacts}
     finally:
         database.close()
 
@@ -161,13 +163,16 @@ def test_a_throttled_and_a_cancelled_chunk_midway_are_accounted_with_the_same_id
     monkeypatch: pytest.MonkeyPatch, no_backoff: None
 ) -> None:
     blind_lookup(monkeypatch)
-    clean, clean_ids = faulty_seeded_import(monkeypatch, faults=False)
-    faulty, faulty_ids = faulty_seeded_import(monkeypatch, faults=True)
-    assert faulty.requests_by_operation["TransactWriteItems"] > (
-        clean.requests_by_operation["TransactWriteItems"]
-    )
-    # Retries draw no id: every row got the id it gets when nothing fails.
-    assert faulty_ids == clean_ids
+    clean, clean_tokens = faulty_seeded_import(monkeypatch, faults=False)
+    faulty, faulty_tokens = faulty_seeded_import(monkeypatch, faults=True)
+    retried = faulty.requests_by_operation["TransactWriteItems"]
+    assert retried > clean.requests_by_operation["TransactWriteItems"]
+    # Retries draw no id: every row got the id it gets when nothing fails, and only the rows
+    # of the retried transactions were written under another token; a serial import that
+    # drew its retry tokens shifted the token of every later transaction.
+    assert faulty.contact_ids == clean.contact_ids
+    moved = [cid for cid, token in faulty_tokens.items() if clean_tokens[cid] != token]
+    assert 0 < len(moved) <= 3 * 20  # three transactions retried, 20 rows to a transaction
 
 
 # -- failures and interruptions ---------------------------------------------------------------
@@ -265,30 +270,65 @@ def test_an_interrupt_while_planning_stops_the_writer_thread(
 # -- overlap ------------------------------------------------------------------------------------
 
 
-def timed_import(table: ck.Table, rows: list[dict[str, Any]]) -> tuple[float, int]:
-    org = table.org(f"org-{uuid.uuid4().hex[:8]}")
-    start = time.perf_counter()
-    report = org.import_contacts(rows, progress=False)
-    elapsed = time.perf_counter() - start
-    assert report.imported == len(rows)
-    return elapsed, report.requests_by_operation["TransactWriteItems"]
+def built_in_flight(org: ck.OrgStore, monkeypatch: pytest.MonkeyPatch, *, pipeline: bool) -> float:
+    """The share of the rows built while a transaction was in flight (20 ms per
+    TransactWriteItems, a GIL-free wait like a network round trip)."""
+    latency = 0.02
+    flights: list[tuple[float, float]] = []  # each TransactWriteItems, sent to answered
+    builds: list[tuple[float, float]] = []  # each new row's unit being built
+    started: list[float] = []
 
+    def send(**_: Any) -> None:
+        started.append(time.perf_counter())
+        time.sleep(latency)
 
-def test_planning_overlaps_the_endpoints_latency(table: ck.Table) -> None:
-    rows = rows_of(600)
-    timed_import(table, rows)  # warm up
-    alone, transactions = timed_import(table, rows)
-    # As much latency as the import's own work: a serial import then takes twice as long.
-    latency = max(0.005, alone / transactions)
+    def answered(**_: Any) -> None:
+        flights.append((started.pop(), time.perf_counter()))
 
-    def slow_endpoint(**_: Any) -> None:
-        time.sleep(latency)  # like a network round trip: the GIL is free meanwhile
+    new_unit = Importer._new_unit
 
-    event = "before-send.dynamodb.TransactWriteItems"
-    table.client.meta.events.register(event, slow_endpoint)
+    def timed(self: Importer, draft: Any) -> Any:
+        begin = time.perf_counter()
+        try:
+            return new_unit(self, draft)
+        finally:
+            builds.append((begin, time.perf_counter()))
+
+    events = org.table.client.meta.events
+    events.register("before-send.dynamodb.TransactWriteItems", send)
+    events.register("after-call.dynamodb.TransactWriteItems", answered)
     try:
-        pipelined, _ = timed_import(table, rows)
+        with monkeypatch.context() as patched:
+            patched.setattr(Importer, "_new_unit", timed)
+            report = Importer(org.writer, pipeline=pipeline).run(read_source(rows_of(600)))
     finally:
-        table.client.meta.events.unregister(event, slow_endpoint)
-    serial = alone + transactions * latency
-    assert pipelined < 0.8 * serial, (pipelined, alone, transactions, latency)
+        events.unregister("before-send.dynamodb.TransactWriteItems", send)
+        events.unregister("after-call.dynamodb.TransactWriteItems", answered)
+    assert report.imported == 600 and len(flights) > 20 and len(builds) == 600
+    in_flight = [(b, e) for b, e in builds if any(s <= b and e <= end for s, end in flights)]
+    return len(in_flight) / len(builds)
+
+
+def test_rows_are_built_while_a_transaction_is_in_flight(
+    table: ck.Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The serial import (``pipeline=False``, and the importer before the pipeline) built no
+    row while a transaction was in flight; the pipelined one builds many of them then."""
+    serial = built_in_flight(table.org("org-serial"), monkeypatch, pipeline=False)
+    pipelined = built_in_flight(table.org("org-pipelined"), monkeypatch, pipeline=True)
+    assert serial == 0
+    # Measured: about a third (the rest is built before the first write, to fill the packing
+    # window, or while the writer thread itself holds the GIL).
+    assert pipelined > 0.15, pipelined
+
+
+def test_the_serial_and_the_pipelined_import_write_the_same_bytes(
+    seeded: ck.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    init = Importer.__init__
+
+    def serial(self: Importer, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **{**kwargs, "pipeline": False})
+
+    monkeypatch.setattr(Importer, "__init__", serial)
+    assert seeded_run(seeded, "atomic") == SERIAL_DIGESTS["atomic"]
