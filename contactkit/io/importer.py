@@ -59,8 +59,14 @@ is reported) and the rest sent again. ``TransactionConflict`` cancellations are 
 backoff (:class:`~contactkit.dynamo.transactions.TransactionWriter`); throttling, 5xx and dropped
 connections by botocore, then by this module up to :data:`MAX_CHUNK_ATTEMPTS` times with
 exponential backoff and full jitter. A transaction whose answer was lost is recognised by the
-``write_token`` its retry finds (``ALL_OLD``). Rows still unwritten are reported in
+``write_token`` its retry finds (``ALL_OLD``); a retry's token is derived from the first
+attempt's, not drawn (:func:`_retry_token`). Rows still unwritten are reported in
 ``ImportReport.failed``: never dropped, and a re-run imports exactly them.
+
+Pipelined: a writer thread (:class:`~contactkit.io.pipeline.WriterThread`) sends each
+transaction while the caller's thread builds and packs the next ones. Every id and clock
+reading is drawn by the caller's thread in a fixed order (each row's when it is planned, after
+the look-ups; each transaction's token as it is packed), so seeded runs write the same bytes.
 """
 
 from __future__ import annotations
