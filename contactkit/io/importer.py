@@ -63,8 +63,9 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 attempt's, not drawn (:func:`_retry_token`). Rows still unwritten are reported in
 ``ImportReport.failed``: never dropped, and a re-run imports exactly them.
 
-Pipelined: a writer thread (:class:`~contactkit.io.pipeline.WriterThread`) sends each
-transaction while the caller's thread builds and packs the next ones. Every id and clock
+Pipelined (``Importer(pipeline=True)``, off by default: :data:`PIPELINE`): a writer thread
+(:class:`~contactkit.io.pipeline.WriterThread`) sends each transaction while the caller's
+thread builds and packs the next ones. Either way every id and clock
 reading is drawn by the caller's thread in a fixed order (each row's when it is planned, after
 the look-ups; each transaction's token as it is packed), so seeded runs write the same bytes.
 """
@@ -261,9 +262,9 @@ class Importer:
     """Imports rows into one org; :meth:`OrgStore.import_contacts` is the usual way in.
 
     Retries wait as the table's client says (``connect(sleep=...)``), so tests need no waiting.
-    ``pipeline=False`` sends every transaction from the caller's thread, one after the other
-    (the same requests and items; useful where planning cannot overlap the engine's work,
-    such as the embedded engine, which runs in this process under the same GIL).
+    ``pipeline=True`` sends the transactions from a writer thread while this thread builds
+    the next ones; ``False`` sends each from this thread in turn (the same requests and
+    items either way); ``None`` takes :data:`PIPELINE`.
     """
 
     def __init__(
@@ -275,7 +276,7 @@ class Importer:
         plan: Plan = "atomic",
         progress: Progress = None,
         phone_region: str | None = None,
-        pipeline: bool = True,
+        pipeline: bool | None = None,
     ) -> None:
         if on_conflict not in ON_CONFLICT:
             raise ValidationError(
@@ -289,7 +290,7 @@ class Importer:
         self.plan = plan
         self.progress = progress
         self.phone_region = phone_region  # None: the file's language's, else the org's
-        self.pipeline = pipeline  # False: each transaction sent by the caller's thread, in turn
+        self.pipeline = PIPELINE if pipeline is None else pipeline
         self.region = phone_region or writer.phone_region
         self._client = writer.dynamo
         self._table_name = writer.table_name
@@ -694,7 +695,7 @@ class Importer:
     def _write(self, units: Iterable[_Unit], report: ImportReport, tally: _Tally) -> list[_Unit]:
         """Pack ``units`` into transactions and write them; returns every unit packed.
 
-        Pipelined (the default): a writer thread sends each transaction while this thread
+        Pipelined (``self.pipeline``): a writer thread sends each transaction while this thread
         builds and packs the next ones (at most :data:`PIPELINE_DEPTH` wait), so a remote
         engine's work and the network's latency overlap the building. This thread draws each
         transaction's token (in the order the serial import drew them) and advances the
@@ -949,6 +950,10 @@ class Importer:
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
 PIPELINE_DEPTH = 2  # transactions prepared ahead of the one being written
+# Off by default: measured on 2 cores (docs/benchmarks.md, "The pipelined import"), the writer
+# thread's own botocore work slows down under the GIL by about what the overlap saves, and with
+# the embedded engine (in this process, same GIL) the import costs 8% more CPU.
+PIPELINE = False
 # Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
 AUDIT_BYTES = 4 * 1024
 ROW_ACTIONS = limits.MAX_TRANSACTION_ACTIONS - 1  # the rows' share of a transaction

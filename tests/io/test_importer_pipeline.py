@@ -18,6 +18,7 @@ import pytest
 import contactkit as ck
 from contactkit.clock import FixedClock
 from contactkit.engine.faults import FaultInjector
+from contactkit.io import importer
 from contactkit.io.formats import read_source
 from contactkit.io.importer import Importer
 from contactkit.io.progress import PROGRESS_VARIABLE
@@ -30,6 +31,12 @@ WRITER_THREAD = "contactkit-import-writer"
 @pytest.fixture(autouse=True)
 def no_progress_bars(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PROGRESS_VARIABLE, "0")
+
+
+@pytest.fixture(autouse=True)
+def pipelined(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every import here is pipelined (``importer.PIPELINE``, off by default)."""
+    monkeypatch.setattr(importer, "PIPELINE", True)
 
 
 def sample(count: int, *, groups: bool = False) -> list[dict[str, Any]]:
@@ -325,10 +332,5 @@ def test_rows_are_built_while_a_transaction_is_in_flight(
 def test_the_serial_and_the_pipelined_import_write_the_same_bytes(
     seeded: ck.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    init = Importer.__init__
-
-    def serial(self: Importer, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **{**kwargs, "pipeline": False})
-
-    monkeypatch.setattr(Importer, "__init__", serial)
+    monkeypatch.setattr(importer, "PIPELINE", False)
     assert seeded_run(seeded, "atomic") == SERIAL_DIGESTS["atomic"]
