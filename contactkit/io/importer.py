@@ -571,7 +571,14 @@ class Importer:
 
     def _contact(self, row: _Row, contact_id: str, now: datetime) -> Contact:
         """The row as a contact of this org (not yet written)."""
-        return replace(row.contact, id=contact_id, created_at=row.created_at or now, updated_at=now)
+        # row.groups, not row.contact's: the look-up respelled them as the org's groups
+        return replace(
+            row.contact,
+            id=contact_id,
+            created_at=row.created_at or now,
+            updated_at=now,
+            groups=row.groups,
+        )
 
     def _draft(self, row: _Row) -> _Draft:
         """A new row's time and ids, drawn now (in plan order); its unit is built later."""

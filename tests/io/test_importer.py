@@ -550,6 +550,32 @@ def test_merge_keeps_the_contacts_values_and_adds_the_rows(org: ck.OrgStore) -> 
     assert again.updated == 0 and again.skipped[0].reason.startswith("unchanged")
 
 
+@pytest.mark.parametrize("on_conflict", ["update", "merge"])
+def test_a_rows_groups_take_the_orgs_spelling(org: ck.OrgStore, on_conflict: Any) -> None:
+    org.create_group("Customers")
+    added = org.add(first_name="Old", last_name="One", email="old@example.com")
+    rows = [
+        {
+            "first_name": "New",
+            "last_name": "One",
+            "email": "new@example.com",
+            "groups": ["CUSTOMERS"],
+        },
+        {
+            "first_name": "Old",
+            "last_name": "One",
+            "email": "old@example.com",
+            "groups": ["customers"],
+        },
+    ]
+    report = org.import_contacts(rows, on_conflict=on_conflict)
+    assert (report.imported, report.updated) == (1, 1)
+    assert [org.get(i).groups for i in report.contact_ids.values()] == [("Customers",)] * 2
+    assert sorted(m.id for m in org.group_members("Customers").items) == sorted(
+        [added.id, report.contact_ids[1]]
+    )
+
+
 def test_a_skipped_conflict_names_the_existing_contact(org: ck.OrgStore) -> None:
     added = org.add(first_name="Ada", last_name="L", email="ada@example.com")
     report = org.import_contacts(
