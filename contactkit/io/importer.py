@@ -958,8 +958,8 @@ class Importer:
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
 PIPELINE_DEPTH = 2  # transactions prepared ahead of the one being written
 # Off by default: measured on 2 cores (docs/benchmarks.md, "The pipelined import"), the writer
-# thread's own botocore work slows down under the GIL by about what the overlap saves, and with
-# the embedded engine (in this process, same GIL) the import costs 8% more CPU.
+# thread's own botocore work slows down under the GIL by about what the overlap saves, and the
+# client spends more CPU (the embedded engine's server thread shares the GIL too).
 PIPELINE = False
 # Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
 AUDIT_BYTES = 4 * 1024
