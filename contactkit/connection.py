@@ -92,7 +92,8 @@ class Database:
         self.client = client
         # Every request of the library goes through this wrapper (errors translated once,
         # retry timing injected); ``client`` stays the plain boto3 client for hooks and lessons.
-        self.dynamo = DynamoClient(client, sleep=sleep, rng=rng)
+        in_process = backend == "embedded" and not engine_process
+        self.dynamo = DynamoClient(client, sleep=sleep, rng=rng, engine_in_process=in_process)
         # Transactions and batches are dumped by orjson (botocore still signs, retries, parses).
         fastwrite.register(client)
         # The DynamoDB Streams API (same endpoint locally): see contactkit.ops.streams.

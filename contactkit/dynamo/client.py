@@ -60,10 +60,14 @@ class DynamoClient(Generic[Raw]):
         *,
         sleep: Callable[[float], None] = time.sleep,
         rng: random.Random | None = None,
+        engine_in_process: bool = False,
     ) -> None:
         self._raw = raw
         self.sleep = sleep
         self.random = rng or random.Random()
+        # The endpoint is the embedded engine in this very process: requests sent side by
+        # side then only take turns at the interpreter lock (the importer sends one at a time).
+        self.engine_in_process = engine_in_process
 
     @property
     def raw(self) -> Raw:

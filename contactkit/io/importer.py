@@ -63,9 +63,12 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 attempt's, not drawn (:func:`_retry_token`). Rows still unwritten are reported in
 ``ImportReport.failed``: never dropped, and a re-run imports exactly them.
 
-Pipelined (``Importer(pipeline=True)``, off by default: :data:`PIPELINE`): a writer thread
-(:class:`~contactkit.io.pipeline.WriterThread`) sends each transaction while the caller's
-thread builds and packs the next ones. Either way every id and clock
+Pipelined (unless the endpoint is the embedded engine in this process: :data:`PIPELINE`), two
+writer threads (:class:`~contactkit.io.pipeline.WriterThread`) keep two transactions in
+flight while the caller's thread builds and packs the next ones: the endpoint always has the
+next transaction waiting, and its work and the network's latency overlap the caller's. A
+writer thread never touches the report: it returns each transaction's outcome, which the
+caller's thread adds to the report. Either way every id and clock
 reading is drawn by the caller's thread in a fixed order (each row's when it is planned, after
 the look-ups; each transaction's token as it is packed), so seeded runs write the same bytes.
 """
@@ -202,6 +205,28 @@ class _Transaction:
 
 
 @dataclass
+class _Outcome:
+    """What writing one transaction did to its rows, merged into the report by the caller's
+    thread (writer threads never touch the report)."""
+
+    rows: int
+    imported: int = 0
+    updated: int = 0
+    merged: int = 0
+    contact_ids: dict[int, str] = field(default_factory=dict)
+    skipped: list[SkippedRow] = field(default_factory=list)
+    failed: list[FailedRow] = field(default_factory=list)
+
+    def into(self, report: ImportReport) -> None:
+        report.imported += self.imported
+        report.updated += self.updated
+        report.merged += self.merged
+        report.contact_ids.update(self.contact_ids)
+        report.skipped.extend(self.skipped)
+        report.failed.extend(self.failed)
+
+
+@dataclass
 class _Tally:
     """The units planned so far, added up for the report's minimums as they pass."""
 
@@ -262,9 +287,10 @@ class Importer:
     """Imports rows into one org; :meth:`OrgStore.import_contacts` is the usual way in.
 
     Retries wait as the table's client says (``connect(sleep=...)``), so tests need no waiting.
-    ``pipeline=True`` sends the transactions from a writer thread while this thread builds
-    the next ones; ``False`` sends each from this thread in turn (the same requests and
-    items either way); ``None`` takes :data:`PIPELINE`.
+    ``pipeline=True`` sends the transactions from writer threads while this thread builds
+    the next ones; ``False`` sends each from this thread in turn (the same items either way);
+    ``None`` takes :data:`PIPELINE`, and if that is ``None`` too, pipelines unless the endpoint
+    is the embedded engine in this process (``DynamoClient.engine_in_process``).
     """
 
     def __init__(
@@ -290,7 +316,9 @@ class Importer:
         self.plan = plan
         self.progress = progress
         self.phone_region = phone_region  # None: the file's language's, else the org's
-        self.pipeline = PIPELINE if pipeline is None else pipeline
+        if pipeline is None:
+            pipeline = PIPELINE if PIPELINE is not None else not writer.dynamo.engine_in_process
+        self.pipeline = pipeline
         self.region = phone_region or writer.phone_region
         self._client = writer.dynamo
         self._table_name = writer.table_name
@@ -714,13 +742,11 @@ class Importer:
         done = 0
         packed: list[_Unit] = []
 
-        def advance(step: int) -> None:
+        def advance(outcome: _Outcome) -> None:
             nonlocal done
-            done += step
-            _advance(bar, self.progress, done, tally.planned, step)
-
-        def send(transaction: _Transaction) -> int:
-            return self._send(transaction, report)
+            outcome.into(report)
+            done += outcome.rows
+            _advance(bar, self.progress, done, tally.planned, outcome.rows)
 
         def transactions() -> Iterator[_Transaction]:
             for chunk in pack(units):
@@ -732,9 +758,11 @@ class Importer:
         try:
             if not self.pipeline:
                 for transaction in transactions():
-                    advance(send(transaction))
+                    advance(self._send(transaction))
                 return packed
-            writer: WriterThread[_Transaction, int] = WriterThread(send, depth=PIPELINE_DEPTH)
+            writer: WriterThread[_Transaction, _Outcome] = WriterThread(
+                self._send, depth=PIPELINE_DEPTH, workers=PIPELINE_WRITERS
+            )
             with writer:
                 for transaction in transactions():
                     writer.put(transaction, advance)
@@ -747,12 +775,14 @@ class Importer:
                 bar.close()
         return packed
 
-    def _send(self, transaction: _Transaction, report: ImportReport) -> int:
-        """Write one transaction's rows (in the writer thread); returns how many rows."""
-        written = self._write_chunk(transaction, report)
+    def _send(self, transaction: _Transaction) -> _Outcome:
+        """Write one transaction's rows (in a writer thread when pipelined); returns what
+        became of them."""
+        outcome = _Outcome(len(transaction.units))
+        written = self._write_chunk(transaction, outcome)
         if self.plan == "economy":
-            self._write_batch_puts(written, report)
-        return len(transaction.units)
+            self._write_batch_puts(written, outcome)
+        return outcome
 
     def _actions(self, units: Sequence[_Unit], token: str) -> list[Action]:
         """A transaction of ``units``: their actions, the first carrying ``token``, then the
@@ -766,7 +796,7 @@ class Importer:
             self._audit_action(units, token),
         ]
 
-    def _write_chunk(self, transaction: _Transaction, report: ImportReport) -> list[_Unit]:
+    def _write_chunk(self, transaction: _Transaction, report: _Outcome) -> list[_Unit]:
         """Write one transaction's rows, splitting out rows whose conditions fail.
 
         A retry's token is derived from the first attempt's (:func:`_retry_token`), not drawn:
@@ -807,7 +837,7 @@ class Importer:
         pending: list[_Unit],
         tokens: set[str],
         error: TransactionCanceledError,
-        report: ImportReport,
+        report: _Outcome,
         written: list[_Unit],
     ) -> list[_Unit]:
         """Take the rows whose conditions failed out of a cancelled transaction."""
@@ -901,7 +931,7 @@ class Importer:
                 "already in the org (an earlier economy import stopped before writing them)"
             )
 
-    def _write_batch_puts(self, units: list[_Unit], report: ImportReport) -> None:
+    def _write_batch_puts(self, units: list[_Unit], report: _Outcome) -> None:
         """Economy plan: the rows' search-index entries, 25 per BatchWriteItem."""
         requests = [(unit, put) for unit in units for put in unit.batch_puts]
         unwritten: dict[_Unit, str] = {}
@@ -940,7 +970,7 @@ class Importer:
         action = self._audit_action(units, _PROBE_ID)
         return capacity.transactional_write_units(item_size(action["Put"]["Item"]))
 
-    def _succeed(self, units: list[_Unit], report: ImportReport, written: list[_Unit]) -> None:
+    def _succeed(self, units: list[_Unit], report: _Outcome, written: list[_Unit]) -> None:
         for unit in units:
             written.append(unit)
             report.contact_ids[unit.row.row] = unit.contact.id
@@ -950,17 +980,18 @@ class Importer:
             else:
                 report.imported += 1
 
-    def _fail(self, units: list[_Unit], report: ImportReport, reason: str) -> None:
+    def _fail(self, units: list[_Unit], report: _Outcome, reason: str) -> None:
         for unit in units:
             report.failed.append(FailedRow(unit.row.row, unit.row.email, reason))
 
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
-PIPELINE_DEPTH = 2  # transactions prepared ahead of the one being written
-# Off by default: measured on 2 cores (docs/benchmarks.md, "The pipelined import"), the writer
-# thread's own botocore work slows down under the GIL by about what the overlap saves, and the
-# client spends more CPU (the embedded engine's server thread shares the GIL too).
-PIPELINE = False
+PIPELINE_DEPTH = 2  # transactions prepared ahead of the ones being written
+PIPELINE_WRITERS = 2  # transactions in flight at once: one sent while the endpoint works on one
+# None: pipelined unless the endpoint is the embedded engine in this process, whose server
+# threads share this process's interpreter lock (measured in docs/benchmarks.md, "The
+# pipelined import"); True or False: always, never (the tests set it).
+PIPELINE: bool | None = None
 # Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
 AUDIT_BYTES = 4 * 1024
 ROW_ACTIONS = limits.MAX_TRANSACTION_ACTIONS - 1  # the rows' share of a transaction

@@ -35,7 +35,8 @@ def no_progress_bars(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def pipelined(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every import here is pipelined (``importer.PIPELINE``, off by default)."""
+    """Every import here is pipelined (``importer.PIPELINE``; by default only when the
+    endpoint is not the embedded engine in this process)."""
     monkeypatch.setattr(importer, "PIPELINE", True)
 
 
@@ -186,7 +187,7 @@ def test_a_throttled_and_a_cancelled_chunk_midway_are_accounted_with_the_same_id
 
 
 def writer_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == WRITER_THREAD and t.is_alive()]
+    return [t for t in threading.enumerate() if t.name.startswith(WRITER_THREAD) and t.is_alive()]
 
 
 def test_no_writer_thread_outlives_an_import(org: ck.OrgStore) -> None:
@@ -242,7 +243,7 @@ def test_an_error_in_the_writer_thread_reaches_the_caller_and_stops_the_planning
         org.import_contacts(rows)
     # The writer thread's own frames are in the traceback.
     assert any(entry.name == "sabotaged_write" for entry in raised.traceback)
-    assert set(sent) == {WRITER_THREAD}
+    assert set(sent) <= {f"{WRITER_THREAD}-{n}" for n in range(importer.PIPELINE_WRITERS)}
     assert len(built) < len(rows) // 2, "planning went on after the writer failed"
     assert writer_threads() == []
     # Two transactions written whole, nothing of the third or later.
@@ -334,3 +335,23 @@ def test_the_serial_and_the_pipelined_import_write_the_same_bytes(
 ) -> None:
     monkeypatch.setattr(importer, "PIPELINE", False)
     assert seeded_run(seeded, "atomic") == SERIAL_DIGESTS["atomic"]
+
+
+def test_by_default_an_import_is_pipelined_unless_the_engine_shares_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from contactkit.engine.embedded import EmbeddedEngine
+
+    monkeypatch.setattr(importer, "PIPELINE", None)
+    with ck.connect() as here:
+        org = here.table("t").create().org("org-a")
+        assert here.dynamo.engine_in_process
+        assert Importer(org.writer).pipeline is False
+        assert Importer(org.writer, pipeline=True).pipeline is True
+    with EmbeddedEngine() as engine, ck.connect(engine.url) as remote:
+        org = remote.table("t").create().org("org-a")
+        assert not remote.dynamo.engine_in_process
+        assert Importer(org.writer).pipeline is True
+        report = org.import_contacts(sample(40))
+        assert report.imported == 40
+        assert len(items_of_type(org.table, "contact")) == 40
