@@ -62,6 +62,7 @@ import contactkit as ck
 from contactkit.engine.embedded import ACCOUNT_ID, REGION, EmbeddedEngine
 from contactkit.engine.process import EngineProcess
 from contactkit.engine.tables import compact_touched
+from contactkit.io import importer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from embedded_add import time_adds
@@ -409,7 +410,7 @@ def run_process(args: argparse.Namespace) -> None:
     dynalite's ``batch_writer`` of the same items when dynalite is found."""
     orgs = sample_rows(5000)
     contacts = sum(len(rows) for rows in orgs)
-    names = ["in process", "own process", "dynalite bw"]
+    names = ["in process", "own process, serial", "own process", "dynalite bw"]
     # (wall seconds, this process's CPU seconds, the server process's CPU seconds)
     times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     items: list[dict[str, Any]] = []
@@ -421,8 +422,9 @@ def run_process(args: argparse.Namespace) -> None:
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         return wall, cpu, (cpu_seconds(server) - served if server is not None else 0.0)
 
-    def do_import(engine_process: bool) -> None:
+    def do_import(engine_process: bool, pipeline: bool | None = None) -> None:
         nonlocal items
+        importer.PIPELINE = pipeline  # None: the default (pipelined unless in this process)
         with ck.connect(engine_process=engine_process) as db:
             server = db.engine.pid if isinstance(db.engine, EngineProcess) else None
             table = db.table(f"imp-{uuid.uuid4().hex[:6]}").create()
@@ -433,7 +435,9 @@ def run_process(args: argparse.Namespace) -> None:
                     report = org.import_contacts(rows, progress=False)
                     assert report.imported == len(rows)
 
-            times["own process" if engine_process else "in process"].append(clocked(load, server))
+            name = "in process" if not engine_process else "own process"
+            name += ", serial" if pipeline is False else ""
+            times[name].append(clocked(load, server))
             if not items:
                 items = copy_items(table)
 
@@ -449,9 +453,9 @@ def run_process(args: argparse.Namespace) -> None:
     with contextlib.ExitStack() as stack:
         dynalite = stack.enter_context(dynalite_server()) if find_dynalite() else None
         for repeat in range(args.import_repeats):
-            flags = [False, True] if repeat % 2 == 0 else [True, False]
-            for engine_process in flags:
-                do_import(engine_process)
+            runs: list[tuple[bool, bool | None]] = [(False, None), (True, False), (True, None)]
+            for engine_process, pipeline in runs if repeat % 2 == 0 else runs[::-1]:
+                do_import(engine_process, pipeline)
             if dynalite is not None:
                 do_dynalite_bw(*dynalite)
             print(
@@ -467,7 +471,11 @@ def run_process(args: argparse.Namespace) -> None:
     print("|---|---:|---:|---:|---:|")
     for name, label in [
         ("in process", "`import_contacts`, engine in this process (`ck.connect()`)"),
-        ("own process", "`import_contacts`, engine in its own (`engine_process=True`)"),
+        (
+            "own process, serial",
+            "`import_contacts`, engine in its own, one transaction at a time (`PIPELINE = False`)",
+        ),
+        ("own process", "`import_contacts`, engine in its own (`engine_process=True`), pipelined"),
         ("dynalite bw", "dynalite: boto3 `batch_writer` of the same items (no transactions)"),
     ]:
         if not times[name]:
