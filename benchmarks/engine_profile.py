@@ -29,6 +29,7 @@ from import_bench import sample_rows
 
 import contactkit as ck
 from contactkit.engine.embedded import EmbeddedEngine
+from contactkit.io import importer
 
 
 def profile_engine(engine: EmbeddedEngine, profiler: cProfile.Profile) -> None:
@@ -79,9 +80,15 @@ def profile_client(args: argparse.Namespace) -> None:
         else:
             collecting[-1] += time.perf_counter()
 
-    # The engine in its own process: its work is then the caller's waits in recv_into, not
+    # The engine in its own process (or at $AWS_ENDPOINT_URL_DYNAMODB, e.g. an older
+    # contactkit's `contactkit serve`): its work is then the caller's waits in recv_into, not
     # its thread's turns at the interpreter lock inside every socket call.
-    with ck.connect(engine_process=True) as db:
+    # Serial (one transaction at a time): every request's client work is then in this
+    # thread, which is the one profiled, as in the importers before pipelining.
+    if hasattr(importer, "PIPELINE"):
+        importer.PIPELINE = False
+    elsewhere = bool(os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
+    with ck.connect() if elsewhere else ck.connect(engine_process=True) as db:
         table = db.table(f"profile-{uuid.uuid4().hex[:8]}").create()
         org = table.org("org-profile")
         gc.callbacks.append(collector)
