@@ -317,6 +317,13 @@ def plain_client(url: str) -> Any:
     )
 
 
+def import_orgs(table: ck.Table, orgs: list[list[dict[str, Any]]]) -> None:
+    """Each org's rows imported into a new org of ``table``, one import per org."""
+    for rows in orgs:
+        report = table.org(f"org-{uuid.uuid4().hex[:8]}").import_contacts(rows, progress=False)
+        assert report.imported == len(rows)
+
+
 def run_import(args: argparse.Namespace, dynalite: str) -> None:
     """The sample imported on the engine, and batch_writer of the same items, alternating.
 
@@ -339,13 +346,7 @@ def run_import(args: argparse.Namespace, dynalite: str) -> None:
         with ck.connect() as db:
             table = db.table(f"imp-{uuid.uuid4().hex[:6]}").create()
 
-            def load() -> None:
-                for rows in orgs:
-                    org = table.org(f"org-{uuid.uuid4().hex[:8]}")
-                    report = org.import_contacts(rows, progress=False)
-                    assert report.imported == len(rows)
-
-            times["import"].append(clocked(load))
+            times["import"].append(clocked(lambda: import_orgs(table, orgs)))
             if not items:
                 items = copy_items(table)
 
@@ -429,15 +430,9 @@ def run_process(args: argparse.Namespace) -> None:
             server = db.engine.pid if isinstance(db.engine, EngineProcess) else None
             table = db.table(f"imp-{uuid.uuid4().hex[:6]}").create()
 
-            def load() -> None:
-                for rows in orgs:
-                    org = table.org(f"org-{uuid.uuid4().hex[:8]}")
-                    report = org.import_contacts(rows, progress=False)
-                    assert report.imported == len(rows)
-
             name = "in process" if not engine_process else "own process"
             name += ", serial" if pipeline is False else ""
-            times[name].append(clocked(load, server))
+            times[name].append(clocked(lambda: import_orgs(table, orgs), server))
             if not items:
                 items = copy_items(table)
 
