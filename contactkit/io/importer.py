@@ -730,13 +730,12 @@ class Importer:
     def _write(self, units: Iterable[_Unit], report: ImportReport, tally: _Tally) -> list[_Unit]:
         """Pack ``units`` into transactions and write them; returns every unit packed.
 
-        Pipelined (``self.pipeline``): a writer thread sends each transaction while this thread
-        builds and packs the next ones (at most :data:`PIPELINE_DEPTH` wait), so a remote
-        engine's work and the network's latency overlap the building. This thread draws each
-        transaction's token (in the order the serial import drew them) and advances the
-        progress bar as the writer thread reports transactions written; the writer thread
-        touches only the report's outcome fields (``skipped``, ``failed``, ``contact_ids``,
-        the counts), which this thread leaves alone until it has joined the writer.
+        Pipelined (``self.pipeline``): :data:`PIPELINE_WRITERS` writer threads send the
+        transactions while this thread builds and packs the next ones (at most
+        :data:`PIPELINE_DEPTH` wait), so a remote engine's work and the network's latency
+        overlap the building. This thread draws each transaction's token (in the order the
+        serial import drew them); each transaction's :class:`_Outcome` comes back to it, and it
+        alone adds them to the report and advances the progress bar.
         """
         bar = _progress_bar(self.progress, tally.planned)
         done = 0
@@ -796,7 +795,7 @@ class Importer:
             self._audit_action(units, token),
         ]
 
-    def _write_chunk(self, transaction: _Transaction, report: _Outcome) -> list[_Unit]:
+    def _write_chunk(self, transaction: _Transaction, outcome: _Outcome) -> list[_Unit]:
         """Write one transaction's rows, splitting out rows whose conditions fail.
 
         A retry's token is derived from the first attempt's (:func:`_retry_token`), not drawn:
@@ -817,18 +816,18 @@ class Importer:
                 self._writer.write(actions, token, "import")
             except TransactionCanceledError as error:
                 if is_conflict(error):
-                    self._fail(pending, report, "kept conflicting with concurrent transactions")
+                    self._fail(pending, outcome, "kept conflicting with concurrent transactions")
                     return written
-                pending = self._split(pending, tokens, error, report, written)
+                pending = self._split(pending, tokens, error, outcome, written)
                 continue
             except BackendError as error:  # throttled or 5xx beyond botocore's retries
                 attempts += 1
                 if attempts >= MAX_CHUNK_ATTEMPTS:
-                    self._fail(pending, report, f"{error.code}: {error.message}")
+                    self._fail(pending, outcome, f"{error.code}: {error.message}")
                     return written
                 self._client.back_off(attempts)
                 continue
-            self._succeed(pending, report, written)
+            self._succeed(pending, outcome, written)
             pending = []
         return written
 
@@ -837,7 +836,7 @@ class Importer:
         pending: list[_Unit],
         tokens: set[str],
         error: TransactionCanceledError,
-        report: _Outcome,
+        outcome: _Outcome,
         written: list[_Unit],
     ) -> list[_Unit]:
         """Take the rows whose conditions failed out of a cancelled transaction."""
@@ -850,7 +849,7 @@ class Importer:
             if mine and items.write_token_of(mine[0].item) in tokens:
                 # Our own earlier attempt of this very transaction succeeded (its answer was
                 # lost and botocore re-sent it): everything in it is written.
-                self._succeed(pending, report, written)
+                self._succeed(pending, outcome, written)
                 return []
             failed = [(i, r) for i, r in enumerate(mine) if r.code not in ("None", "")]
             if not failed:
@@ -866,19 +865,19 @@ class Importer:
                 and reason.code == "ConditionalCheckFailed"
             ):
                 if owner == unit.contact.id:  # written by an earlier attempt of ours
-                    self._succeed([unit], report, written)
+                    self._succeed([unit], outcome, written)
                     continue
                 what = "email" if claim is not None else f"source id {source!r}"
                 why = f"{what} already used by contact {owner} in this org (added meanwhile)"
-                report.skipped.append(SkippedRow(unit.row.row, unit.row.email, why, owner))
+                outcome.skipped.append(SkippedRow(unit.row.row, unit.row.email, why, owner))
             elif unit.update and index == 0 and reason.code == "ConditionalCheckFailed":
                 self._fail(
                     [unit],
-                    report,
+                    outcome,
                     "changed by another writer during the import; import the file again",
                 )
             else:
-                self._fail([unit], report, f"{reason.code}: {reason.message}")
+                self._fail([unit], outcome, f"{reason.code}: {reason.message}")
         return keep
 
     def _repair_tokens(self, units: Sequence[_Unit], report: ImportReport) -> None:
@@ -931,7 +930,7 @@ class Importer:
                 "already in the org (an earlier economy import stopped before writing them)"
             )
 
-    def _write_batch_puts(self, units: list[_Unit], report: _Outcome) -> None:
+    def _write_batch_puts(self, units: list[_Unit], outcome: _Outcome) -> None:
         """Economy plan: the rows' search-index entries, 25 per BatchWriteItem."""
         requests = [(unit, put) for unit in units for put in unit.batch_puts]
         unwritten: dict[_Unit, str] = {}
@@ -955,7 +954,7 @@ class Importer:
                 f"imported, but its search-index entries were not written ({code}); "
                 "run org.backfill_search_index()"
             )
-            report.failed.append(FailedRow(unit.row.row, unit.row.email, why))
+            outcome.failed.append(FailedRow(unit.row.row, unit.row.email, why))
 
     def _audit_action(self, units: Sequence[_Unit], token: str) -> Action:
         """The audit entry of one import transaction, naming every contact it writes: a run
@@ -970,27 +969,27 @@ class Importer:
         action = self._audit_action(units, _PROBE_ID)
         return capacity.transactional_write_units(item_size(action["Put"]["Item"]))
 
-    def _succeed(self, units: list[_Unit], report: _Outcome, written: list[_Unit]) -> None:
+    def _succeed(self, units: list[_Unit], outcome: _Outcome, written: list[_Unit]) -> None:
         for unit in units:
             written.append(unit)
-            report.contact_ids[unit.row.row] = unit.contact.id
+            outcome.contact_ids[unit.row.row] = unit.contact.id
             if unit.update:
-                report.updated += 1
-                report.merged += self.on_conflict == "merge"
+                outcome.updated += 1
+                outcome.merged += self.on_conflict == "merge"
             else:
-                report.imported += 1
+                outcome.imported += 1
 
-    def _fail(self, units: list[_Unit], report: _Outcome, reason: str) -> None:
+    def _fail(self, units: list[_Unit], outcome: _Outcome, reason: str) -> None:
         for unit in units:
-            report.failed.append(FailedRow(unit.row.row, unit.row.email, reason))
+            outcome.failed.append(FailedRow(unit.row.row, unit.row.email, reason))
 
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
 PIPELINE_DEPTH = 2  # transactions prepared ahead of the ones being written
 PIPELINE_WRITERS = 2  # transactions in flight at once: one sent while the endpoint works on one
 # None: pipelined unless the endpoint is the embedded engine in this process, whose server
-# threads share this process's interpreter lock (measured in docs/benchmarks.md, "The
-# pipelined import"); True or False: always, never (the tests set it).
+# threads share this process's interpreter lock (measured in docs/benchmarks.md, "Round
+# four"); True or False: always, never (the tests set it).
 PIPELINE: bool | None = None
 # Each transaction carries one audit entry naming its contacts (at most 99 ULIDs: under 3 KB).
 AUDIT_BYTES = 4 * 1024

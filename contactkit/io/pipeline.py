@@ -126,7 +126,8 @@ class WriterThread(Generic[T, R]):
                 return
             self._receive(on_sent)
 
-    def _receive(self, on_sent: Callable[[R], None]) -> R | BaseException | _Done:
+    def _receive(self, on_sent: Callable[[R], None]) -> None:
+        """Wait for the next message: a result (to ``on_sent``), an error, or a writer's end."""
         message = self._results.get()
         if isinstance(message, BaseException):
             self.stop()  # the failed writer has stopped; the others finish what they send
@@ -135,7 +136,6 @@ class WriterThread(Generic[T, R]):
             self._running -= 1
         else:
             on_sent(message)
-        return message
 
     # -- the writer thread -----------------------------------------------------------------
 
