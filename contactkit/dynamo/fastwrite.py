@@ -72,6 +72,30 @@ def _attribute_value(value: Any) -> bool:
     return False  # B, BS (base64 by botocore) or not a member
 
 
+def _attribute_map(value: Any) -> bool:
+    """An item or key: a dict of names to AttributeValues (a string value checked inline)."""
+    if type(value) is not dict:
+        return False
+    for name, attribute in value.items():
+        if type(name) is not str:
+            return False
+        if type(attribute) is dict and len(attribute) == 1 and type(attribute.get("S")) is str:
+            continue  # the common case, without a call
+        if not _attribute_value(attribute):
+            return False
+    return True
+
+
+def _is_attribute_map(shape: Any) -> bool:
+    """An item's or a key's shape: any string names (no minimum length) to AttributeValues."""
+    names = shape.key
+    return bool(
+        shape.value.name == "AttributeValue"
+        and names.type_name == "string"
+        and "min" not in names.metadata
+    )
+
+
 def _compile(shape: Shape, cache: dict[str, Check]) -> Check:
     """A check that passes only values botocore's validator passes (without its errors)."""
     if shape.name == "AttributeValue":
@@ -101,6 +125,8 @@ def _compile(shape: Shape, cache: dict[str, Check]) -> Check:
                 and all(member(v) for v in value)
             )
 
+    elif kind == "map" and _is_attribute_map(shape):
+        check = _attribute_map
     elif kind == "map":
         key_check = _compile(shape.key, cache)  # type: ignore[attr-defined]
         value_check = _compile(shape.value, cache)  # type: ignore[attr-defined]

@@ -27,6 +27,8 @@ requests (a write refused by its condition is charged, but an error response car
 ``ConsumedCapacity``), are they the meter's own computation
 (:mod:`contactkit.dynamo.requestcost`); each record says which (``source``: ``"backend"`` or
 ``"computed"``). ``items_read``, ``items_returned`` and ``bytes_read`` are always the meter's.
+A write the backend reported units for is not sized at all (its record's ``cost.wcu`` stays
+0): sizing every item of a bulk write was most of a meter's work.
 
 Every request is kept (:attr:`Meter.records`, at most ``max_records``, oldest first): its
 operation, its parameters as boto3 sent them, what it read, returned and cost.
@@ -263,6 +265,7 @@ class Meter:
         source = (str(params.get("TableName", "")), str(params.get("IndexName", "")))
         with self._lock:
             known_bytes = self._item_bytes.get(source)
+        reported = None if error is not None else reported_capacity(model.name, consumed)
         cost = request_cost(
             model.name,
             params,
@@ -271,11 +274,11 @@ class Meter:
             key_attribute=self.key_attribute,
             index_keys=self.index_keys,
             unseen_item_bytes=known_bytes,
+            write_units=reported is None,  # the backend's figure is the one recorded
         )
         if cost.page_item_bytes is not None:
             with self._lock:
                 self._item_bytes[source] = cost.page_item_bytes
-        reported = None if error is not None else reported_capacity(model.name, consumed)
         record = RequestRecord(
             model.name,
             cost,

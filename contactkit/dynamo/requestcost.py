@@ -108,12 +108,15 @@ def request_cost(
     key_attribute: str = "PK",
     index_keys: IndexKeys = schema.INDEX_KEYS,
     unseen_item_bytes: float | None = None,
+    write_units: bool = True,
 ) -> RequestCost:
     """What one request read, returned, wrote and cost, from its parameters and response.
 
     ``error`` is the error code when the request failed. ``unseen_item_bytes`` is the size to
     assume for items a filter dropped (see the module docstring for the rules and their
-    approximations).
+    approximations). ``write_units=False`` leaves a successful write's ``wcu`` at 0 and
+    counts only its items: for a caller that has the backend's own figure, sizing every
+    written item (most of the work on a bulk write) would be wasted.
     """
     partitions = tuple(partition_keys(operation, params, key_attribute, index_keys))
     if error is not None:
@@ -125,6 +128,9 @@ def request_cost(
     measure = _MEASURES.get(operation)
     if measure is None:
         return RequestCost(partitions=partitions)
+    if not write_units and operation in _WRITES:
+        count = _items_written(operation, params, response)
+        return RequestCost(items_written=count, partitions=partitions)
     if measure is _query_or_scan:
         cost = _query_or_scan(operation, params, response, index_keys, unseen_item_bytes)
     else:
@@ -295,6 +301,20 @@ _MEASURES = {
     "BatchWriteItem": _batch_write_item,
     "TransactWriteItems": _transact_write_items,
 }
+
+
+_WRITES = frozenset({*_SINGLE_WRITES, "BatchWriteItem", "TransactWriteItems"})
+
+
+def _items_written(operation: str, params: Mapping[str, Any], response: Mapping[str, Any]) -> int:
+    """The items a successful write wrote, as its measure counts them, without sizing any."""
+    if operation == "TransactWriteItems":
+        return sum("ConditionCheck" not in action for action in params.get("TransactItems", []))
+    if operation == "BatchWriteItem":
+        sent = params.get("RequestItems", {}).values()
+        unprocessed = response.get("UnprocessedItems", {}).values()
+        return sum(map(len, sent)) - sum(map(len, unprocessed))
+    return 1
 
 
 _READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})

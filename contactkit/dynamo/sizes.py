@@ -19,9 +19,14 @@ _CONTAINER_OVERHEAD = 3
 
 def number_size(text: str | int | Decimal) -> int:
     """Bytes of a DynamoDB number: significant digits / 2, rounded up, plus one."""
-    # Strip zeros by hand: Decimal.normalize() rounds to 28 digits, DynamoDB keeps 38.
-    digits = "".join(map(str, Decimal(str(text)).as_tuple().digits)).strip("0")
-    significant = len(digits) or 1
+    if type(text) is int:
+        text = str(abs(text))
+    if type(text) is str and text.isascii() and text.isdigit():  # most numbers: no sign, no point
+        digits = text
+    else:
+        # Strip zeros by hand: Decimal.normalize() rounds to 28 digits, DynamoDB keeps 38.
+        digits = "".join(map(str, Decimal(str(text)).as_tuple().digits))
+    significant = len(digits.strip("0")) or 1
     return (significant + 1) // 2 + 1
 
 
@@ -29,7 +34,18 @@ def value_size(value: Mapping[str, Any]) -> int:
     """Bytes of one DynamoDB-JSON value such as ``{"S": "abc"}``."""
     ((kind, payload),) = value.items()
     if kind == "S":
-        return len(payload.encode("utf-8"))
+        return len(payload) if payload.isascii() else len(payload.encode("utf-8"))
+    if kind == "M":
+        total = _CONTAINER_OVERHEAD
+        for name, element in payload.items():
+            total += 1 + (len(name) if name.isascii() else len(name.encode("utf-8")))
+            total += value_size(element)
+        return total
+    if kind == "L":
+        total = _CONTAINER_OVERHEAD
+        for element in payload:
+            total += 1 + value_size(element)
+        return total
     if kind == "N":
         return number_size(payload)
     if kind == "B":
@@ -42,12 +58,6 @@ def value_size(value: Mapping[str, Any]) -> int:
         return sum(number_size(n) for n in payload)
     if kind == "BS":
         return sum(len(b) for b in payload)
-    if kind == "L":
-        return _CONTAINER_OVERHEAD + sum(1 + value_size(v) for v in payload)
-    if kind == "M":
-        return _CONTAINER_OVERHEAD + sum(
-            1 + len(k.encode("utf-8")) + value_size(v) for k, v in payload.items()
-        )
     raise ValueError(f"unknown DynamoDB type {kind!r}")
 
 

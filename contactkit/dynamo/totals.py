@@ -25,7 +25,8 @@ class RequestRecord:
     ``rcu`` and ``wcu`` are what the backend reported in ``ConsumedCapacity`` (``source ==
     "backend"``) or, when it reported nothing (a failed request, a backend that does not
     report, a caller that asked for ``"NONE"``), the meter's own computation from the request
-    and response (``source == "computed"``, :mod:`contactkit.dynamo.requestcost`).
+    and response (``source == "computed"``, :mod:`contactkit.dynamo.requestcost`). ``cost``
+    is the meter's own account; its ``wcu`` is computed only when the backend reported none.
     """
 
     operation: str

@@ -145,6 +145,24 @@ def test_anything_unusual_takes_botocores_path(value: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
+    "item",
+    [
+        {**ITEM, 5: {"S": "a"}},  # a name that is not a string
+        {**ITEM, "x": "a"},  # a value that is not an AttributeValue
+        {**ITEM, "x": {"S": "a", "BOOL": True}},
+        [("PK", {"S": "a"})],  # pairs, not a dict
+    ],
+)
+def test_unusual_items_take_botocores_path(item: Any) -> None:
+    request = {
+        "TransactItems": [{"Put": {"TableName": "contacts", "Item": item}}],
+        "ClientRequestToken": "token-3",
+    }
+    slow, fast = client(fast=False), client(fast=True)
+    assert outcome(fast, request) == outcome(slow, request)  # byte for byte
+
+
+@pytest.mark.parametrize(
     "request_",
     [
         {"TransactItems": []},  # botocore: fewer than 1 item

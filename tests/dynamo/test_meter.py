@@ -398,6 +398,59 @@ def test_summary_and_repr(table: ck.Table) -> None:
 # -- pure accounting, for responses the embedded engine never gives -------------------------
 
 
+def test_a_reported_write_is_not_sized_by_the_meter(
+    table: ck.Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sized: list[Any] = []
+    monkeypatch.setattr(
+        "contactkit.dynamo.requestcost.item_size", lambda item: sized.append(item) or 1_536
+    )
+    items = [sized_item("ORG#a", f"C#{n}", 1_536) for n in range(3)]
+    actions = [{"Put": {"TableName": table.name, "Item": item}} for item in items]
+    with table.meter() as m:  # the backend reports: its figure is recorded, nothing is sized
+        table.client.transact_write_items(TransactItems=actions[:2])
+    assert sized == []
+    assert (m.items_written, m.wcu, m.records[0].source) == (2, 2 * 4, "backend")
+    assert m.records[0].cost.wcu == 0
+    with table.meter() as m:  # nothing reported: the meter sizes the item and computes
+        table.client.transact_write_items(TransactItems=actions[2:], ReturnConsumedCapacity="NONE")
+    assert sized == [items[2]]
+    assert (m.items_written, m.wcu, m.records[0].source) == (1, 4, "computed")
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "response"),
+    [
+        ("PutItem", {"Item": key("p", "a")}, {}),
+        ("DeleteItem", {"Key": key("p", "a")}, {}),
+        (
+            "TransactWriteItems",
+            {
+                "TransactItems": [
+                    {"Put": {"Item": key("p", "a")}},
+                    {"ConditionCheck": {"Key": key("p", "b")}},
+                    {"Delete": {"Key": key("p", "c")}},
+                ]
+            },
+            {},
+        ),
+        (
+            "BatchWriteItem",
+            {"RequestItems": {"t": [{"PutRequest": {"Item": key("p", str(n))}} for n in range(3)]}},
+            {"UnprocessedItems": {"t": [{"PutRequest": {"Item": key("p", "0")}}]}},
+        ),
+    ],
+)
+def test_writes_count_the_same_items_with_or_without_units(
+    operation: str, params: dict[str, Any], response: dict[str, Any]
+) -> None:
+    full = request_cost(operation, params, response)
+    counted = request_cost(operation, params, response, write_units=False)
+    assert full.wcu > 0
+    assert (counted.items_written, counted.wcu) == (full.items_written, 0)
+    assert counted.partitions == full.partitions
+
+
 def test_unprocessed_batch_requests_are_not_charged() -> None:
     item = sized_item("p", "a", 1_536)
     params = {"RequestItems": {"t": [{"PutRequest": {"Item": item}}] * 3}}

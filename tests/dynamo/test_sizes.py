@@ -114,3 +114,48 @@ def test_the_item_limit_counts_bytes_not_characters() -> None:
     room = limits.MAX_ITEM_BYTES - len("data")
     assert item_size({"data": {"S": "x" * room}}) == limits.MAX_ITEM_BYTES
     assert item_size({"data": {"S": "é" * (room // 2 + 1)}}) > limits.MAX_ITEM_BYTES
+
+
+def _reference_size(value: dict[str, Any]) -> int:
+    """The documented rules written plainly: every text encoded, every number a Decimal."""
+    ((kind, payload),) = value.items()
+    if kind == "S":
+        return len(payload.encode("utf-8"))
+    if kind == "N":
+        digits = "".join(map(str, Decimal(payload).as_tuple().digits)).strip("0")
+        return (max(len(digits), 1) + 1) // 2 + 1
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "L":
+        return 3 + sum(1 + _reference_size(v) for v in payload)
+    return 3 + sum(1 + len(k.encode("utf-8")) + _reference_size(v) for k, v in payload.items())
+
+
+_numbers = st.one_of(
+    st.integers(min_value=-(10**38) + 1, max_value=10**38 - 1).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+    st.from_regex(r"\A[0-9]{1,38}\Z"),  # leading zeros too
+)
+_values = st.recursive(
+    st.one_of(
+        st.builds(lambda s: {"S": s}, st.text()),
+        st.builds(lambda n: {"N": n}, _numbers),
+        st.just({"BOOL": True}),
+        st.just({"NULL": True}),
+    ),
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=4)),
+        st.builds(lambda m: {"M": m}, st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), _values, max_size=6))
+def test_sizes_follow_the_plain_rules_for_any_nesting(item: dict[str, Any]) -> None:
+    # The sizer takes short cuts (ASCII text counted without encoding, plain digits without a
+    # Decimal): they must agree with the rules written plainly.
+    for value in item.values():
+        assert value_size(value) == _reference_size(value)
+    expected = sum(len(k.encode("utf-8")) + _reference_size(v) for k, v in item.items())
+    assert item_size(item) == expected
