@@ -986,7 +986,11 @@ class Importer:
 
 PACK_WINDOW = 8  # transactions kept open for rows that fit; more gains little
 PIPELINE_DEPTH = 2  # transactions prepared ahead of the ones being written
-PIPELINE_WRITERS = 2  # transactions in flight at once: one sent while the endpoint works on one
+# Transactions in flight at once. Three: while the endpoint works on one, the answer to another
+# waits for this process's interpreter lock (busy building the next transactions) and a third
+# is already waiting at the endpoint (5,000 sample contacts: 4.8 s median against 5.4 s with
+# two, docs/benchmarks.md "Round five").
+PIPELINE_WRITERS = 3
 # None: pipelined unless the endpoint is the embedded engine in this process, whose server
 # threads share this process's interpreter lock (measured in docs/benchmarks.md, "Round
 # four"); True or False: always, never (the tests set it).

@@ -9,8 +9,9 @@ caller's state is touched from two threads at once.
 
 With one writer, a request's own client work (serialising, signing, parsing the answer) still
 alternates with the endpoint's work on it; with two (``workers=2``), one request is prepared
-and sent while the endpoint works on the other, so a busy endpoint always has the next
-request waiting. Items are then sent in order but may complete out of order.
+and sent while the endpoint works on the other. When the caller's thread is busy too, a
+writer waits for the interpreter lock before it can read its answer, and a third writer keeps
+the endpoint busy meanwhile. Items are sent in order but may complete out of order.
 
 Example::
 
