@@ -75,7 +75,7 @@ from ..dynamo.capacity import (
     TRANSACTION_FACTOR,
     write_units,
 )
-from .tables import attribute
+from .tables import attribute, has_attribute
 from .tables import dynamodb_size as entry_size
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
@@ -123,11 +123,23 @@ def _index_entry(index: SecondaryIndex, item: Item | None) -> _Entry | None:
         if value is None:
             return None
         key.append(value.cast_value)
-    return _Entry(tuple(key), index.project(item))
+    return _Entry(tuple(key), _projected(index, item))
+
+
+def _projected(index: SecondaryIndex, item: Item) -> Item:
+    """The item's attributes an index keeps (moto's project() builds the key names' list
+    even for ALL, which keeps the item whole)."""
+    projection = index.projection.get("ProjectionType") if index.projection else None
+    return item if projection == "ALL" else index.project(item)
 
 
 def index_write_units(index: SecondaryIndex, old: Item | None, new: Item | None) -> int:
     """Write units one table write costs in one index (GSI.html, "Write capacity units")."""
+    if old is None or new is None:  # a new item or a deleted one: its entry, if it has one
+        item = new if old is None else old
+        if item is None or not all(has_attribute(item, n) for n in index.schema_key_attrs):
+            return 0
+        return write_units(entry_size(_projected(index, item)))
     before, after = _index_entry(index, old), _index_entry(index, new)
     if before is None and after is None:
         return 0
@@ -229,7 +241,8 @@ class Bill:
     def target(self, table_name: str, keys: Mapping[str, Any], *, update: bool) -> _Write:
         """The item a write names, as it is before the write."""
         table = self.backend.get_table(table_name)
-        key_values = self.backend.get_keys_value(table, dict(keys))
+        # read only: a Put's whole item need not be copied to find its key
+        key_values = self.backend.get_keys_value(table, keys if type(keys) is dict else dict(keys))
         current = table.get_item(*key_values)
         # A copy for an update only: moto's UpdateItem changes the stored item in place,
         # a put or a delete replaces it.

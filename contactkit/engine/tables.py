@@ -311,6 +311,12 @@ class StoredItem(Item):
             return None if raw is None else DynamoType(raw)
         return self.attrs.get(name)
 
+    def has(self, name: str) -> bool:
+        """Whether the item has the attribute, without building any value."""
+        if self._attrs is None and self.plain is not None:
+            return name in self.plain
+        return name in self.attrs
+
     @property
     def attrs(self) -> LimitedSizeDict:
         if self._attrs is None:
@@ -439,6 +445,13 @@ def attribute(item: Item, name: str) -> DynamoType | None:
     if isinstance(item, StoredItem):
         return item.value(name)
     return item.attrs.get(name)
+
+
+def has_attribute(item: Item, name: str) -> bool:
+    """``name in item.attrs``, without building a just-stored item's values."""
+    if isinstance(item, StoredItem):
+        return item.has(name)
+    return name in item.attrs
 
 
 def _raw(payload: str | bytes) -> bytes:
