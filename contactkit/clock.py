@@ -7,6 +7,7 @@ clock and fresh randomness; ``FixedClock`` and a seeded ``UlidGenerator`` reprod
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 from collections.abc import Callable
@@ -35,8 +36,13 @@ def parse_timestamp(text: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
+@functools.lru_cache(maxsize=256)  # a write formats the same few moments many times
 def format_timestamp(moment: datetime) -> str:
-    """The stored form: ISO 8601 in UTC with milliseconds, which sorts as text."""
+    """The stored form: ISO 8601 in UTC with milliseconds, which sorts as text.
+
+    Equal moments in other time zones are equal datetimes (and hash alike): the cache gives
+    them the same UTC text, as formatting them would.
+    """
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are ambiguous; pass a timezone-aware datetime")
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

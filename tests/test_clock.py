@@ -221,3 +221,11 @@ def test_ulids_from_a_fixed_clock_carry_each_reading() -> None:
     assert [ULID.from_str(ids()).datetime for _ in range(3)] == [
         START + timedelta(seconds=s) for s in range(3)
     ]
+
+
+def test_one_instant_in_two_zones_is_formatted_alike_in_either_order() -> None:
+    # format_timestamp caches by datetime, and equal instants are equal datetimes.
+    later_zone = START.astimezone(timezone(timedelta(hours=5, minutes=30)))
+    for first, second in ((START, later_zone), (later_zone, START)):
+        format_timestamp.cache_clear()
+        assert format_timestamp(first) == format_timestamp(second) == "2026-01-05T09:00:00.000Z"
