@@ -68,6 +68,7 @@ from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from werkzeug.wrappers import Response
 
+from ..gcpause import collector_paused
 from .charges import Bill
 from .keys import key_value
 from .server import EngineServer
@@ -627,7 +628,10 @@ class _SerialisedApp:
             if not streams and target.rpartition(".")[2] not in _READ_OPERATIONS:
                 self.writes += 1
             try:
-                status, headers, body = handler.dispatch(request)
+                # A write makes thousands of short-lived objects, freed by reference counting;
+                # the collector would keep re-scanning the growing tables (contactkit.gcpause).
+                with collector_paused():
+                    status, headers, body = handler.dispatch(request)
             finally:
                 # moto's BaseModel keeps every Item ever made (copies, projections) in a
                 # class-wide list that only its mock reset empties: a leak in a long-lived engine.

@@ -26,7 +26,7 @@ from ..dynamo.fastparse import fast_items
 from ..dynamo.paging import pages
 from ..dynamo.types import Item
 from ..errors import ConfigurationError, ValidationError
-from ..io.gcpause import collector_paused
+from ..gcpause import collector_paused
 from ..io.progress import Progress, wanted
 from . import columns as cols
 

@@ -111,8 +111,8 @@ from ..dynamo.sizes import item_size
 from ..dynamo.transactions import Action, action_bytes, action_payload, is_conflict
 from ..dynamo.types import serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
+from ..gcpause import collector_paused
 from .formats import Source, SourceRow, read_source
-from .gcpause import collector_paused
 from .identity import fingerprint
 from .pipeline import WriterThread
 from .progress import wanted as progress_wanted
@@ -276,7 +276,7 @@ def import_contacts(
         progress=progress,
         phone_region=phone_region,
     )
-    with collector_paused():  # millions of short-lived objects: see contactkit.io.gcpause
+    with collector_paused():  # millions of short-lived objects: see contactkit.gcpause
         report = importer.run(read_source(source, format, encoding))
     for contact_id in report.contact_ids.values():
         writer.cache.forget(contact_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import contactkit as ck
-from contactkit.engine.embedded import EmbeddedEngine
+from contactkit.engine.embedded import EmbeddedEngine, EngineBackend
 
 
 @pytest.fixture
@@ -703,3 +704,26 @@ def test_empty_key_values_are_refused_as_moto_refuses_them(
     assert responses.validate_put_has_empty_keys is not _moto_validate_put_has_empty_keys
     expected = outcome(_moto_validate_put_has_empty_keys)
     assert outcome(responses.validate_put_has_empty_keys) == expected
+
+
+def test_a_request_is_served_with_the_collector_paused(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine's writes make thousands of short-lived objects; the collector would re-scan
+    # its tables meanwhile. Paused per request, it is back on between requests.
+    seen: list[bool] = []
+    get_table = EngineBackend.get_table
+
+    def spying(self: EngineBackend, name: str) -> Any:
+        seen.append(gc.isenabled())
+        return get_table(self, name)
+
+    monkeypatch.setattr(EngineBackend, "get_table", spying)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        client.put_item(TableName="t", Item=put("a")["Put"]["Item"])
+        assert seen and not any(seen)
+        assert gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()

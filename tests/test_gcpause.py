@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from contactkit.io.gcpause import collector_paused
+from contactkit.gcpause import collector_paused
 
 
 @pytest.mark.parametrize("enabled_before", [True, False])
