@@ -44,7 +44,8 @@ def action_bytes(action: Action, *, payload_bytes: int | None = None) -> int:
     ((_, body),) = action.items()
     if payload_bytes is None:
         payload_bytes = item_size(action_payload(action))
-    return payload_bytes + item_size(body.get("ExpressionAttributeValues", {}))
+    values = body.get("ExpressionAttributeValues")
+    return payload_bytes + item_size(values) if values else payload_bytes
 
 
 def _action_identity(action: Action) -> tuple[str, str]:
