@@ -63,9 +63,9 @@ exponential backoff and full jitter. A transaction whose answer was lost is reco
 attempt's, not drawn (:func:`_retry_token`). Rows still unwritten are reported in
 ``ImportReport.failed``: never dropped, and a re-run imports exactly them.
 
-Pipelined (unless the endpoint is the embedded engine in this process: :data:`PIPELINE`), two
-writer threads (:class:`~contactkit.io.pipeline.WriterThread`) keep two transactions in
-flight while the caller's thread builds and packs the next ones: the endpoint always has the
+Pipelined (unless the endpoint is the embedded engine in this process: :data:`PIPELINE`),
+three writer threads (:class:`~contactkit.io.pipeline.WriterThread`) keep three transactions
+in flight while the caller's thread builds and packs the next ones: the endpoint always has the
 next transaction waiting, and its work and the network's latency overlap the caller's. A
 writer thread never touches the report: it returns each transaction's outcome, which the
 caller's thread adds to the report. Either way every id and clock
