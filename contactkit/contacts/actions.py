@@ -49,13 +49,19 @@ def put(item: Item, condition: Any = None) -> Action:
 
 
 def put_contact(
-    contact: Contact, token: str, condition: Any, *, name_moved_at: str | None = None
+    contact: Contact,
+    token: str,
+    condition: Any,
+    *,
+    name_moved_at: str | None = None,
+    item: Item | None = None,
 ) -> Action:
     """The contact's own item, refused before sending if it exceeds 400 KB.
 
     ``name_moved_at`` is kept on the item: when the contact last moved in name order.
+    ``item``: that item when the caller has made it (``items.contact_item(contact, token)``).
     """
-    item = items.contact_item(contact, token)
+    item = items.contact_item(contact, token) if item is None else item
     if name_moved_at is not None:
         item[NAME_MOVED_AT] = {"S": name_moved_at}
     check_item_size(item)
@@ -68,17 +74,20 @@ def put_contact(
     }
 
 
-def new_contact_actions(contact: Contact, token: str, *, with_tokens: bool = True) -> list[Action]:
+def new_contact_actions(
+    contact: Contact, token: str, *, with_tokens: bool = True, item: Item | None = None
+) -> list[Action]:
     """Create a contact: its item, one claim per email and the claim of its source id (all
     ``attribute_not_exists``), its tag and phone items and, unless ``with_tokens`` is false,
     its search-index entries.
 
     The first action is always the contact, followed by its claims in the order of its emails:
     callers read the cancellation reasons of a failed transaction by these positions
-    (:func:`email_collision`, :func:`source_collision`).
+    (:func:`email_collision`, :func:`source_collision`). ``item``: the contact's item when the
+    caller has made it (:func:`put_contact`).
     """
     return [
-        put_contact(contact, token, PK_ABSENT),
+        put_contact(contact, token, PK_ABSENT, item=item),
         *(
             put(items.uniqueness_item(contact, email), PK_ABSENT)
             for email in items.claimed_emails(contact).values()

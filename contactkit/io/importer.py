@@ -109,7 +109,7 @@ from ..dynamo.batches import batch_write
 from ..dynamo.meter import Meter
 from ..dynamo.sizes import item_size
 from ..dynamo.transactions import Action, action_bytes, action_payload, is_conflict
-from ..dynamo.types import serialize
+from ..dynamo.types import Item, serialize
 from ..errors import BackendError, TransactionCanceledError, ValidationError
 from ..gcpause import collector_paused
 from .formats import Source, SourceRow, read_source
@@ -150,6 +150,9 @@ class _Row:
     last_contacted_at: datetime | None = None
     groups: tuple[str, ...] = ()
     fingerprint: str | None = None  # display name and phones, for a row without an email
+    # ``contact``'s item, sized against 400 KB when validated; reissued under the real id
+    # (``items.reissued_contact_item``) when the row is built, and dropped then
+    item: Item | None = None
 
 
 @dataclass
@@ -468,7 +471,8 @@ class Importer:
         # Refused here, not when written: a row too large must not make a later row with
         # its email a duplicate (duplicates are decided among valid rows only). The stand-in
         # id and times have the real ones' lengths, so the size is the written item's.
-        check_item_size(items.contact_item(contact, _PROBE_ID))
+        row.item = items.contact_item(contact, _PROBE_ID)
+        check_item_size(row.item)
         return row, contact
 
     # -- 2. look up ----------------------------------------------------------------------
@@ -621,7 +625,9 @@ class Importer:
     def _new_unit(self, draft: _Draft) -> _Unit:
         contact = self._contact(draft.row, draft.contact_id, draft.now)
         atomic = self.plan == "atomic"
-        actions = new_contact_actions(contact, draft.token, with_tokens=atomic)
+        made, draft.row.item = draft.row.item, None
+        item = None if made is None else items.reissued_contact_item(made, contact, draft.token)
+        actions = new_contact_actions(contact, draft.token, with_tokens=atomic, item=item)
         actions.extend(put(items.member_item(contact, g)) for g in contact.groups)
         puts = [] if atomic else _token_puts(contact)
         return _Unit(draft.row, contact, actions, puts, update=False)

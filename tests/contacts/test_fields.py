@@ -25,6 +25,8 @@ PROJECTIONS = {
     # the attributes an exercise's index projects: choosing that subset is the lesson
     "lessons/exercises.py": "LIST_FIELDS",
     "lessons/capstone.py": "LIST_FIELDS",
+    # the fields a contact's id, times and groups give it: what reissuing an item makes again
+    "contacts/items.py": "_IDENTITY_FIELDS",
 }
 NAMES = set(fields.FIELD_NAMES) | set(fields.ADDRESS_PART_NAMES)
 
