@@ -8,9 +8,12 @@ map counts 3 bytes plus one byte per element plus its elements (map keys count a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from .types import Item
 
@@ -59,6 +62,21 @@ def value_size(value: Mapping[str, Any]) -> int:
     if kind == "BS":
         return sum(len(b) for b in payload)
     raise ValueError(f"unknown DynamoDB type {kind!r}")
+
+
+def json_bound(value: Any) -> float:
+    """An upper bound of the size of DynamoDB JSON (an item, a value, actions), made cheaply:
+    the length of its JSON. Infinite when it has none here (binaries, numbers as Python objects).
+
+    Every name and string is in the JSON whole (UTF-8) and quoted; a number's text is at least
+    its size (one byte per two digits, plus one); a null or boolean (one byte) is written as a
+    word; a list's or map's overhead (3 bytes, one per element) is less than its type tag and
+    punctuation.
+    """
+    try:
+        return len(orjson.dumps(value))
+    except TypeError:
+        return math.inf
 
 
 def item_size(item: Item) -> int:

@@ -13,16 +13,13 @@ caller from the ``ALL_OLD`` item that its retry's condition check returns.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
-
-import orjson
 
 from ..errors import ContactKitError, TransactionCanceledError
 from . import limits
 from .client import DynamoClient
-from .sizes import item_size
+from .sizes import item_size, json_bound
 
 Action = dict[str, dict[str, Any]]
 
@@ -66,27 +63,13 @@ def check_limits(actions: Sequence[Action]) -> None:
     identities = [_action_identity(a) for a in actions]
     if len(set(identities)) != len(identities):
         raise ContactKitError("a transaction touches one item twice; DynamoDB refuses that")
-    if _json_bytes(actions) <= limits.MAX_TRANSACTION_BYTES:
+    if json_bound(actions) <= limits.MAX_TRANSACTION_BYTES:
         return  # the JSON's length bounds the size from above: no need to size each item
     total = sum(action_bytes(a) for a in actions)
     if total > limits.MAX_TRANSACTION_BYTES:
         raise ContactKitError(
             f"transaction of {total} bytes; DynamoDB allows {limits.MAX_TRANSACTION_BYTES}"
         )
-
-
-def _json_bytes(actions: Sequence[Action]) -> float:
-    """Length of the actions as JSON: at least their size as DynamoDB counts it.
-
-    Every name and string is in the JSON whole (UTF-8) and quoted; a number's text is at least
-    its size (one byte per two digits, plus one); a null or boolean (one byte) is written as a
-    word; a list's or map's overhead (3 bytes, one per element) is less than its type tag and
-    punctuation. Binaries (bytes) and numbers as Python objects have no JSON here: infinite.
-    """
-    try:
-        return len(orjson.dumps(actions))
-    except TypeError:
-        return math.inf
 
 
 def is_conflict(error: TransactionCanceledError) -> bool:

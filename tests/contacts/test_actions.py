@@ -8,8 +8,12 @@ import pytest
 
 import contactkit as ck
 from contactkit.contacts import actions
+from contactkit.contacts.actions import check_item_size
 from contactkit.contacts.model import Contact
+from contactkit.dynamo import limits
+from contactkit.dynamo.sizes import item_size, json_bound
 from contactkit.dynamo.types import deserialize
+from contactkit.errors import ValidationError
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -76,3 +80,13 @@ def test_an_item_over_400_kb_is_refused_naming_the_biggest_field() -> None:
     with pytest.raises(ck.ValidationError) as exc:
         actions.put_contact(contact(notes="x" * 410_000), "t", None)
     assert exc.value.field == "notes"
+
+
+def test_an_item_whose_json_passes_400_kb_is_sized_before_it_is_refused() -> None:
+    # Many short attributes: the JSON (quotes, type tags) is far longer than the size.
+    item = {f"{n:05d}": {"S": "x"} for n in range(30_000)}
+    assert json_bound(item) > limits.MAX_ITEM_BYTES >= item_size(item)
+    check_item_size(item)  # accepted: sized exactly
+    item["big"] = {"S": "x" * (limits.MAX_ITEM_BYTES - item_size(item))}
+    with pytest.raises(ValidationError, match="big"):
+        check_item_size(item)

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import contactkit as ck
-from contactkit.dynamo import limits, transactions
+from contactkit.dynamo import limits
 from contactkit.dynamo.client import DynamoClient
+from contactkit.dynamo.sizes import json_bound
 from contactkit.dynamo.transactions import TransactionWriter, action_bytes, check_limits
 
 
@@ -66,7 +67,7 @@ def test_more_than_4_mb_of_binaries_is_refused_before_sending() -> None:
 def test_a_transaction_longer_than_4_mb_as_json_but_smaller_as_dynamodb_counts_passes() -> None:
     numbers = {f"n{i}": {"N": "1"} for i in range(3000)}  # 4-7 bytes each, 14-17 of JSON
     actions = [{"Put": {"Item": {**put(f"p{n}")["Put"]["Item"], **numbers}}} for n in range(100)]
-    assert transactions._json_bytes(actions) > limits.MAX_TRANSACTION_BYTES
+    assert json_bound(actions) > limits.MAX_TRANSACTION_BYTES
     assert sum(action_bytes(a) for a in actions) <= limits.MAX_TRANSACTION_BYTES
     check_limits(actions)
 
@@ -99,7 +100,7 @@ def test_the_json_length_bounds_an_actions_size_from_above(
     action = {
         "Put": {"Item": {**attributes, "PK": {"S": "p"}}, "ExpressionAttributeValues": values}
     }
-    assert transactions._json_bytes([action]) >= action_bytes(action)
+    assert json_bound([action]) >= action_bytes(action)
 
 
 def test_one_item_twice_is_refused() -> None:
