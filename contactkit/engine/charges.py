@@ -205,7 +205,10 @@ class Bill:
     """The capacity one request consumes, from the engine's tables before and after it runs.
 
     Build it with :meth:`before` (under the engine lock, before moto runs the request), let
-    moto run it, then :meth:`consumed` gives the ``ConsumedCapacity`` to answer with.
+    moto run it, then :meth:`consumed` gives the ``ConsumedCapacity`` to answer with. A
+    ``TransactWriteItems`` is the exception: the engine's transaction looks up every item it
+    touches before it applies anything, and hands them over with :meth:`transacted` (not
+    looked up twice).
     """
 
     def __init__(self, backend: DynamoDBBackend, operation: str, body: Mapping[str, Any]):
@@ -228,15 +231,17 @@ class Bill:
                     put = request.get("PutRequest")
                     keys = put["Item"] if put else request["DeleteRequest"]["Key"]
                     bill.writes.append(bill.target(name, keys, update=False))
-        elif operation == "TransactWriteItems":
-            for action in body.get("TransactItems", []):
-                ((kind, op),) = action.items()
-                keys = op["Item"] if kind == "Put" else op["Key"]
-                target = bill.target(op["TableName"], keys, update=kind == "Update")
-                target.factor = TRANSACTION_FACTOR
-                target.check_only = kind == "ConditionCheck"
-                bill.writes.append(target)
         return bill
+
+    def transacted(
+        self, touched: Iterable[tuple[Table, tuple[Any, Any], Item | None, str]]
+    ) -> None:
+        """The items a ``TransactWriteItems`` touched: ``(table, keys, item before, action
+        kind)`` each, the item before being a copy for an ``Update`` (changed in place)."""
+        self.writes = [
+            _Write(table, keys, old, TRANSACTION_FACTOR, check_only=kind == "ConditionCheck")
+            for table, keys, old, kind in touched
+        ]
 
     def target(self, table_name: str, keys: Mapping[str, Any], *, update: bool) -> _Write:
         """The item a write names, as it is before the write."""

@@ -282,6 +282,9 @@ class EngineBackend(DynamoDBBackend):
         super().__init__(region_name, account_id)
         # (table, index or None, items or index entries read) of the request being served
         self.reads: list[tuple[str, str | None, list[Item]]] = []
+        # (table, keys, item before, action kind) of each action of the transaction being
+        # served, for its bill (charges.Bill.transacted)
+        self.transacted: list[tuple[Table, tuple[Any, Any], Item | None, str]] = []
 
     def query(  # type: ignore[override]
         self,
@@ -451,6 +454,10 @@ class EngineBackend(DynamoDBBackend):
             copy.deepcopy(action.current()) if action.op_type == "Update" else action.current()
             for action in actions
         ]
+        self.transacted = [
+            (a.table, (a.hash_key, a.range_key), old, a.op_type)
+            for a, old in zip(actions, saved, strict=True)
+        ]
         shards = {a.table.name: a.table.stream_shard for a in actions if a.table.stream_shard}
         stream_lengths = {name: len(shard.items) for name, shard in shards.items()}
         for index, action in enumerate(actions):
@@ -547,8 +554,13 @@ class _ChargingHandler(_FastReadsHandler):
         wanted = self.body.get("ReturnConsumedCapacity", "NONE")
         backend = self.engine_backend
         backend.reads.clear()
-        bill = Bill.before(backend, self._get_action(), self.body)
+        backend.transacted = []
+        operation = self._get_action()
+        bill = Bill.before(backend, operation, self.body)
         result = run()
+        if operation == "TransactWriteItems":
+            bill.transacted(backend.transacted)
+            backend.transacted = []
         body = result.result
         if isinstance(body, dict):
             body.pop("ConsumedCapacity", None)

@@ -13,7 +13,15 @@ from botocore.exceptions import ClientError
 
 from contactkit.dynamo.meter import Meter
 from contactkit.engine.embedded import EmbeddedEngine
-from tests.engine.test_dynalite_capacity import ADA, TABLE, client_for, create_table, item, key
+from tests.engine.test_dynalite_capacity import (
+    ADA,
+    EDE,
+    TABLE,
+    client_for,
+    create_table,
+    item,
+    key,
+)
 
 
 @pytest.fixture
@@ -89,3 +97,45 @@ def test_a_refused_write_reports_nothing_and_the_meter_computes_it(client: Any) 
     assert (refused.error, refused.source, refused.wcu) == (True, "computed", 1.0)
     assert (written.error, written.source, written.wcu) == (False, "backend", 1.0)
     assert meter.consumed_capacity == 1.0  # only what the backend reported
+
+
+def _units(consumed: dict[str, Any]) -> tuple[float, float]:
+    """(table units, index units) of one ConsumedCapacity."""
+    indexes = consumed.get("GlobalSecondaryIndexes", {}).values()
+    return consumed["Table"]["CapacityUnits"], sum(i["CapacityUnits"] for i in indexes)
+
+
+def test_a_transaction_charges_updates_and_deletes_as_the_same_writes_doubled() -> None:
+    # The oracle: the same update and delete outside a transaction (checked against dynalite
+    # in test_dynalite_capacity.py); in one, the table's units double and the index's do not.
+    update = {
+        "TableName": TABLE,
+        "Key": key("a", "1"),
+        "UpdateExpression": "SET #p = :p",
+        "ExpressionAttributeNames": {"#p": "pad"},
+        "ExpressionAttributeValues": {":p": {"S": "y" * 1_000}},
+    }
+    delete = {"TableName": TABLE, "Key": key("a", "2")}
+    measured = []
+    for transaction in (False, True):
+        with EmbeddedEngine() as engine:
+            found = client_for(engine.url)
+            create_table(found)
+            found.put_item(TableName=TABLE, Item=ADA)
+            found.put_item(TableName=TABLE, Item=EDE)
+            if transaction:
+                response = found.transact_write_items(
+                    TransactItems=[{"Update": update}, {"Delete": delete}],
+                    ReturnConsumedCapacity="INDEXES",
+                )
+                measured.append(_units(response["ConsumedCapacity"][0]))
+            else:
+                alone = [
+                    found.update_item(**update, ReturnConsumedCapacity="INDEXES"),
+                    found.delete_item(**delete, ReturnConsumedCapacity="INDEXES"),
+                ]
+                parts = [_units(r["ConsumedCapacity"]) for r in alone]
+                measured.append((sum(t for t, _ in parts), sum(i for _, i in parts)))
+    (table, index), (in_transaction, index_in_transaction) = measured
+    assert table > 0 and index > 0
+    assert (in_transaction, index_in_transaction) == (2 * table, index)
