@@ -241,7 +241,11 @@ class _Action:
         name = self.table.name
         names = self.op.get("ExpressionAttributeNames")
         values = self.op.get("ExpressionAttributeValues")
-        if self.op_type == "Put":
+        table = self.table
+        if self.op_type == "Put" and isinstance(table, EngineTable) and self.range_key is not None:
+            # its key values and current item are known already: not made again
+            table.put_known(self.op["Item"], self.hash_key, self.range_key, self.current())
+        elif self.op_type == "Put":
             backend.put_item(name, self.op["Item"])
         elif self.op_type == "Delete":
             backend.delete_item(name, self.op["Key"])

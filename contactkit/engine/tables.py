@@ -699,6 +699,22 @@ class EngineTable(Table):
             self.index_item(item.hash_key, item.range_key, item)
         return item
 
+    def put_known(
+        self,
+        item_attrs: dict[str, Any],
+        hash_value: DynamoType,
+        range_value: DynamoType,
+        current: Item | None,
+    ) -> Item:
+        """An unconditional put whose key values and current item the caller already has (a
+        transaction's action, which looked them up before checking its condition)."""
+        item = self._put(
+            item_attrs, None, None, None, False, None, (hash_value, range_value, current)
+        )
+        if self.entries:
+            self.index_item(item.hash_key, item.range_key, item)
+        return item
+
     def _put(
         self,
         item_attrs: dict[str, Any],
@@ -707,20 +723,28 @@ class EngineTable(Table):
         values: dict[str, Any] | None,
         overwrite: bool,
         return_values_on_condition_check_failure: str | None,
+        known: tuple[DynamoType, DynamoType, Item | None] | None = None,
     ) -> Item:
-        """moto's ``Table.put_item`` (with a sort key, without ``Expected``), item built once."""
+        """moto's ``Table.put_item`` (with a sort key, without ``Expected``), item built once.
+
+        ``known``: the key values and the current item, when the caller has them.
+        """
         from moto.dynamodb.comparisons import get_filter_expression
         from moto.dynamodb.exceptions import ConditionalCheckFailed
 
         range_attr = self.range_key_attr
         assert range_attr is not None
-        for attr in (self.hash_key_attr, range_attr):
-            if attr not in item_attrs:
-                raise MockValidationException(
-                    f"One or more parameter values were invalid: Missing the key {attr} in the item"
-                )
-        hash_value = key_value(item_attrs[self.hash_key_attr])
-        range_value = key_value(item_attrs[range_attr])
+        if known is None:
+            for attr in (self.hash_key_attr, range_attr):
+                if attr not in item_attrs:
+                    raise MockValidationException(
+                        "One or more parameter values were invalid: "
+                        f"Missing the key {attr} in the item"
+                    )
+            hash_value = key_value(item_attrs[self.hash_key_attr])
+            range_value = key_value(item_attrs[range_attr])
+        else:
+            hash_value, range_value, current = known
         if hash_value.type != self.hash_key_type:
             raise InvalidAttributeTypeError(
                 self.hash_key_attr, expected_type=self.hash_key_type, actual_type=hash_value.type
@@ -739,7 +763,8 @@ class EngineTable(Table):
                 continue  # at most 4 UTF-8 bytes a character: within the limit, unsized
             if _key_size(value) > limit:
                 raise error
-        current = self.get_item(hash_value, range_value)
+        if known is None:
+            current = self.get_item(hash_value, range_value)
         partition = cast(Partition, self.items[hash_value])
         if partition.hash_key is None:
             partition.hash_key = hash_value

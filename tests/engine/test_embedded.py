@@ -143,6 +143,16 @@ def test_failure_while_applying_rolls_back_earlier_actions(client: Any) -> None:
     assert stored(client, "s") == {**key("s"), "text": {"S": "not a number"}}
 
 
+def test_a_put_refused_while_applying_rolls_back_earlier_actions(client: Any) -> None:
+    # The put's own checks (here the 2,048-byte partition key limit) run when it is applied,
+    # after every condition held: the transaction is cancelled and undone.
+    too_long = {"Put": {"TableName": "t", "Item": {**key("x" * 2_049), "v": {"S": "x"}}}}
+    with pytest.raises(ClientError) as exc:
+        client.transact_write_items(TransactItems=[put("first"), too_long])
+    assert [r["Code"] for r in cancellation(exc)] == ["None", "ValidationError"]
+    assert stored(client, "first") is None
+
+
 def test_rollback_restores_an_overwritten_item(client: Any) -> None:
     client.put_item(TableName="t", Item={**key("a"), "v": {"S": "original"}})
     client.put_item(TableName="t", Item={**key("s"), "text": {"S": "x"}})
