@@ -5,10 +5,10 @@ A bulk job allocates millions of small dicts and lists, all freed by reference c
 cyclic collector would meanwhile re-scan the growing heap again and again. Measured: orjson
 parses a 1 MB page in 17 ms with it paused, 75 ms without; an import of 5,000 contacts spends
 a quarter of its client time in the collector, and the engine in its own process 0.25 s of its
-2.5-2.8 s (``docs/benchmarks.md``). The pause is
-process-wide (``gc.disable()``): nested and concurrent jobs share it, it ends when the last
-of them ends, and the collector is switched back on only if it was on when the first began
-(as Mercurial's ``util.nogc`` does around its large dict builds).
+2.5-2.8 s (``docs/benchmarks.md``). The pause is process-wide (``gc.disable()``): nested
+and concurrent jobs share it, it ends when the last of them ends, and the collector is
+switched back on only if it was on when the first began (as Mercurial's ``util.nogc`` does
+around its large dict builds).
 """
 
 from __future__ import annotations
